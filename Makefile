@@ -1,0 +1,67 @@
+# Headway — the two set-up commands are `make demo` and `make test`; both bootstrap .venv themselves.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+HEADWAY := $(VENV)/bin/headway
+VENDOR := src/headway/web/static/vendor
+PORT ?= 8000
+export HEADWAY_HOME ?= $(CURDIR)/.headway
+
+.PHONY: demo test test-fast lint typecheck bench docs assets install dev serve clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip setuptools wheel
+
+$(VENV)/.installed: $(PY) pyproject.toml
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/vega/build/vega.min.js $(VENDOR)/vega.min.js
+	cp node_modules/vega-lite/build/vega-lite.min.js $(VENDOR)/vega-lite.min.js
+	cp node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/vega-embed.min.js
+	touch $@
+
+install: $(VENV)/.installed assets          ## the application, no dev tools
+dev: $(VENV)/.dev-installed assets           ## the application with the dev extras
+assets: $(VENDOR)/.built                     ## front-end assets from the npm registry
+
+demo: install                                ## build Northwind Retail, serve it, print the logins
+	$(HEADWAY) demo --port $(PORT)
+
+serve: install
+	$(HEADWAY) serve --port $(PORT)
+
+test: dev                                    ## the whole suite (+ ruff and mypy)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: dev                               ## the suite without slow and browser tests
+	$(VENV)/bin/pytest -m "not slow and not e2e" $(PYTEST_ARGS)
+
+lint: dev
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
+
+typecheck: dev
+	$(VENV)/bin/mypy
+
+bench: dev                                   ## benchmarks against the named peers; see benchmarks/RESULTS.md
+	$(PIP) install --quiet -e '.[dev,bench]'
+	$(PY) -m benchmarks $(BENCH_ARGS)
+
+docs: dev                                    ## check that every CLI command and setting is documented
+	$(VENV)/bin/pytest tests/test_docs.py -q
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .headway

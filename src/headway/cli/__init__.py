@@ -1,0 +1,47 @@
+"""The ``headway`` command: one Typer app, one module per noun.
+
+Every error is one line on stderr and a non-zero exit; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from headway import __version__
+from headway.cli import setup as setup_commands
+from headway.cli import tokens, users
+from headway.cli.errors import run_guarded
+
+app = typer.Typer(
+    name="headway",
+    help="Headway: strategy, analytics, feedback, roadmaps and the product team in one self-hosted system.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"headway {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Headway's command line."""
+
+
+setup_commands.register(app)
+app.add_typer(users.app, name="user")
+app.add_typer(tokens.app, name="token")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``headway`` console script."""
+    code = run_guarded(app, argv if argv is not None else sys.argv[1:])
+    raise SystemExit(code)

@@ -1,0 +1,97 @@
+"""The JSON API under /api/v1: one NinjaAPI, one error body, session or token authentication.
+
+Each app contributes a router from its ``api.py``; add new ones to ``ROUTERS``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from headway import __version__
+from headway.core import services
+from headway.core.errors import AuthenticationFailed, HeadwayError
+
+log = logging.getLogger("headway.api")
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer hw_...`` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> object:
+        user = services.authenticate_token(token)
+        request.user = user
+        return user
+
+
+class SessionCsrfAuth(SessionAuth):
+    """The browser session (with CSRF on unsafe methods)."""
+
+
+api = NinjaAPI(
+    title="Headway API",
+    version="1",
+    description="Headway's JSON API. Authenticate with a browser session or `Authorization: Bearer <token>` "
+    "(create tokens in Settings → API tokens or with `headway token create`). Every failure answers "
+    '`{"error": {"code", "message", "details"}}`.',
+    auth=[TokenAuth(), SessionCsrfAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:
+    return api.create_response(request, {"error": {"code": code, "message": message, "details": details}},
+                               status=status)
+
+
+@api.exception_handler(HeadwayError)
+def on_headway_error(request: HttpRequest, exc: HeadwayError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors
+    ]
+    fields = ", ".join(d["field"] for d in details) or "the request"
+    return error_response(request, 422, "validation_error", f"Invalid input in {fields}: fix it and retry.", details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, AuthenticationFailed.code,
+                          "Not authenticated: log in, or send `Authorization: Bearer <API token>`.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("unhandled API error on %s %s", request.method, request.path)
+    return error_response(request, 500, "internal_error", "Something went wrong on the server; it was logged.")
+
+
+@api.get("/health", auth=None, tags=["meta"])
+def health(request: HttpRequest) -> dict[str, str]:
+    """Liveness: answers when the application is up."""
+    return {"status": "ok", "version": __version__}
+
+
+from headway.core.api import router as core_router  # noqa: E402
+
+api.add_router("/", core_router)

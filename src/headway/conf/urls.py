@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from headway.conf.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("headway.web.urls")),
+]
+
+handler400 = "headway.web.views.bad_request"
+handler403 = "headway.web.views.permission_denied"
+handler404 = "headway.web.views.page_not_found"
+handler500 = "headway.web.views.server_error"

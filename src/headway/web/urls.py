@@ -1,0 +1,18 @@
+from django.urls import path
+
+from headway.web import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("insights/", views.area, {"name": "insights"}, name="insights"),
+    path("feedback/", views.area, {"name": "feedback"}, name="feedback"),
+    path("roadmap/", views.area, {"name": "roadmap"}, name="roadmap"),
+    path("goals/", views.area, {"name": "goals"}, name="goals"),
+    path("team/", views.area, {"name": "team"}, name="team"),
+    path("settings/", views.workspace_settings, name="settings"),
+    path("settings/users/", views.users, name="settings-users"),
+    path("settings/tokens/", views.tokens, name="settings-tokens"),
+    path("settings/audit/", views.audit_log, name="settings-audit"),
+]
