@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 
-import click
 import typer
 from rich.console import Console
 
@@ -39,19 +37,13 @@ def map_database_error(exc: Exception) -> HeadwayError | None:
 def run_guarded(app: typer.Typer, argv: Sequence[str]) -> int:
     """Run the Typer app; HeadwayError and known third-party errors become one line and exit 1."""
     try:
-        result = app(args=list(argv), standalone_mode=False)
-        return result if isinstance(result, int) else 0
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
-        stderr.print("aborted.")
-        return 130
+        app(args=list(argv), standalone_mode=True)  # usage errors: click's message and exit 2
+        return 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         stderr.print("interrupted.")
         return 130
-    except click.ClickException as exc:
-        exc.show(file=sys.stderr)
-        return exc.exit_code
     except HeadwayError as exc:
         return fail(exc.message)
     except Exception as exc:  # mapped at the boundary; never a traceback

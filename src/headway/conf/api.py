@@ -93,5 +93,7 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 
 from headway.core.api import router as core_router  # noqa: E402
+from headway.team.api import router as team_router  # noqa: E402
 
 api.add_router("/", core_router)
+api.add_router("/team", team_router)

@@ -11,6 +11,6 @@ if os.environ.get("HEADWAY_TEST_DATABASE_URL"):
 else:
     os.environ.pop("HEADWAY_DATABASE_URL", None)
 
-from headway.conf.settings import *  # noqa: E402,F403
+from headway.conf.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["headway.core.hashers.TestArgon2PasswordHasher"]

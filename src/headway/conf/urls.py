@@ -4,6 +4,7 @@ from headway.conf.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("team/", include("headway.team.urls")),
     path("", include("headway.web.urls")),
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from headway.core import services
@@ -117,11 +117,11 @@ def list_users(request: HttpRequest) -> object:
 
 
 @router.post("/users", response={201: UserOut})
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, object]:
+def create_user(request: HttpRequest, payload: UserIn) -> Status:
     """Create a user with a role (admins)."""
     user = services.create_user(request.user, payload.username, payload.password, role=payload.role,  # type: ignore[arg-type]
                                 email=payload.email, display_name=payload.display_name)
-    return 201, user
+    return Status(201, user)
 
 
 @router.put("/users/{username}/role", response=UserOut)
@@ -137,10 +137,10 @@ def list_tokens(request: HttpRequest) -> object:
 
 
 @router.post("/tokens", response={201: NewTokenOut})
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     """Create an API token; the secret is in this answer only."""
     new = services.create_token(request.user, payload.name)  # type: ignore[arg-type]
-    return 201, {**TokenOut.from_orm(new.token).dict(), "secret": new.secret}
+    return Status(201, {**TokenOut.from_orm(new.token).dict(), "secret": new.secret})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut)

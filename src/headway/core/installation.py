@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from headway.conf.config import ensure_home, load_config, redact_url
@@ -64,16 +64,18 @@ def initialise(
     Idempotent: running it again changes nothing that exists. The admin is created only when both a
     username and a password are given and no such user exists.
     """
+    if admin_username and not admin_password:
+        raise ConfigurationError("Give the admin a password with --admin-password (10 characters or more).")
+    if admin_username and admin_password:
+        services.check_password_rules(admin_username, admin_password)
     home = ensure_home(load_config())
     pending = pending_migrations() if _can_plan() else []
     migrate()
-    _, created = services.ensure_workspace(workspace_name)
-    admin_created = False
-    if admin_username:
-        if not admin_password:
-            raise ConfigurationError("Give the admin a password with --admin-password (10 characters or more).")
-        if not User.objects.filter(username=admin_username).exists():
-            services.create_user(None, admin_username, admin_password, role=Role.ADMIN)
+    with transaction.atomic():
+        _, created = services.ensure_workspace(workspace_name)
+        admin_created = False
+        if admin_username and not User.objects.filter(username=admin_username).exists():
+            services.create_user(None, admin_username, admin_password or "", role=Role.ADMIN)
             admin_created = True
     return InitResult(home=home, workspace_created=created, admin_created=admin_created, migrations_applied=pending)
 

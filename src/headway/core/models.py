@@ -93,3 +93,6 @@ class LoginAttempt(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address or 'unknown'} at {self.at:%Y-%m-%d %H:%M}"

@@ -25,7 +25,7 @@ from headway.core.errors import AuthenticationFailed, Conflict, NotFound, Thrott
 from headway.core.models import CURRENCIES, ApiToken, AuditEvent, LoginAttempt, User, Workspace
 from headway.core.permissions import Perm, Role, parse_role, require
 
-TOKEN_PREFIX = "hw_"
+TOKEN_PREFIX = "hw_"  # noqa: S105 - a public marker, not a secret
 WORKSPACE_FIELDS = ("name", "industry", "fiscal_year_start_month", "timezone", "week_start", "currency")
 
 
@@ -152,14 +152,19 @@ def create_user(
         raise Conflict(f"User {username!r} already exists: pick another name or change its role with set-role.")
     parsed = parse_role(role)
     user = User(username=username, email=email, display_name=display_name, role=parsed)
-    try:
-        validate_password(password, user)
-    except DjangoValidationError as exc:
-        raise ValidationError("Password rejected: " + " ".join(exc.messages), details={"password": exc.messages})
+    check_password_rules(username, password, user)
     user.set_password(password)
     user.save()
     audit.record(actor, AuditEvent.Action.CREATE, user, summary=f"user {username} created as {parsed.value}")
     return user
+
+
+def check_password_rules(username: str, password: str, user: User | None = None) -> None:
+    """Raise a ValidationError listing every password rule ``password`` breaks."""
+    try:
+        validate_password(password, user or User(username=username))
+    except DjangoValidationError as exc:
+        raise ValidationError("Password rejected: " + " ".join(exc.messages), details={"password": exc.messages}) from None
 
 
 @transaction.atomic

@@ -1,13 +1,18 @@
-"""Template context shared by every page: the workspace and the navigation."""
+"""Template context shared by every page: the workspace, the navigation and the settings tabs."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.db import DatabaseError
 from django.http import HttpRequest
 
 from headway import __version__
 from headway.core.models import Workspace
+from headway.core.permissions import Perm, has_perm
+
+log = logging.getLogger(__name__)
 
 NAVIGATION = [
     ("dashboard", "Dashboard"),
@@ -19,14 +24,42 @@ NAVIGATION = [
     ("settings", "Settings"),
 ]
 
+# (url name, label, permission needed to see the tab or None)
+SETTINGS_TABS = [
+    ("settings", "Workspace", None),
+    ("settings-users", "Users", Perm.VIEW_USERS),
+    ("settings-tokens", "API tokens", Perm.USE_API_TOKENS),
+    ("settings-audit", "Audit log", Perm.VIEW_AUDIT),
+]
+
+
+def current_workspace() -> Workspace | None:
+    """The workspace; None when there is none yet or the database cannot be read (error pages still render)."""
+    try:
+        return Workspace.objects.order_by("pk").first()
+    except DatabaseError:
+        log.warning("workspace unavailable while rendering a page", exc_info=True)
+        return None
+
+
+def settings_tabs(user: object, current: str) -> list[dict[str, Any]]:
+    """The settings tabs ``user`` may open, the one named ``current`` marked."""
+    return [
+        {"name": n, "label": label, "current": current == n}
+        for n, label, perm in SETTINGS_TABS
+        if perm is None or has_perm(user, perm)
+    ]
+
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """The workspace name and the navigation entries with the current one marked."""
+    """The workspace, the navigation with the current area marked, and the settings tabs (computed lazily)."""
     match = getattr(request, "resolver_match", None)
-    current = match.url_name if match else ""
-    section = current.split("-", 1)[0] if current else ""
+    current = (match.url_name or "") if match else ""
+    section = current.split("-", 1)[0]
+    user = getattr(request, "user", None)
     return {
-        "workspace": Workspace.objects.order_by("pk").first(),
+        "workspace": current_workspace(),
         "navigation": [{"name": n, "label": label, "current": section == n} for n, label in NAVIGATION],
+        "settings_tabs": lambda: settings_tabs(user, current),
         "headway_version": __version__,
     }

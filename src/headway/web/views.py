@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -9,14 +10,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from headway.core import services
 from headway.core.errors import HeadwayError, Throttled
 from headway.core.models import CURRENCIES
 from headway.core.permissions import Perm, Role, has_perm
+from headway.web.charts import bar_chart
 
 AREAS = {
     "insights": ("Insights", "Trends, funnels, retention and paths over your product events."),
@@ -25,6 +29,23 @@ AREAS = {
     "goals": ("Goals", "Company objectives, product goals, key results and KPIs."),
     "team": ("Team", "Career ladder, org chart, check-ins and 360 reviews."),
 }
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+WORKSPACE_LABELS = {
+    "name": "Company name", "industry": "Industry", "fiscal_year_start_month": "Fiscal year starts in",
+    "timezone": "Time zone", "week_start": "Week starts on", "currency": "Currency",
+}
+NEW_USER_FIELDS = ("username", "display_name", "email", "password", "role")
+
+
+def field_errors(exc: HeadwayError, fields: tuple[str, ...], *, specific: bool = False) -> dict[str, str]:
+    """The form fields an error names (its ``details`` keys), else the whole message under ``__all__``.
+
+    With ``specific`` the details' own texts are the field messages (workspace validation writes them so).
+    """
+    details = exc.details if isinstance(exc.details, dict) else {}
+    errors = {key: str(value) if specific else exc.message for key, value in details.items() if key in fields}
+    return errors or {"__all__": exc.message}
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -45,7 +66,17 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html", {"title": "Dashboard"})
+    workspace = services.get_workspace()
+    counts = Counter(user.role for user in services.list_users(request.user))  # type: ignore[arg-type]
+    people = bar_chart(
+        [{"role": role.label, "people": counts.get(role.value, 0)} for role in Role],
+        category="role", value="people", title="People by role", value_title="People",
+    )
+    return render(request, "web/dashboard.html", {
+        "title": "Dashboard", "people_chart": people, "people_total": sum(counts.values()),
+        "fiscal_month": MONTHS[workspace.fiscal_year_start_month - 1],
+        "areas": [{"name": name, "label": label, "blurb": blurb} for name, (label, blurb) in AREAS.items()],
+    })
 
 
 @login_required
@@ -57,70 +88,94 @@ def area(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def workspace_settings(request: HttpRequest) -> HttpResponse:
+    workspace = services.get_workspace()
+    values = {key: getattr(workspace, key) for key in services.WORKSPACE_FIELDS}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        fields = {k: request.POST.get(k, "") for k in services.WORKSPACE_FIELDS}
+        values = {key: request.POST.get(key, "") for key in services.WORKSPACE_FIELDS}
         try:
-            services.update_workspace(request.user, **fields)  # type: ignore[arg-type]
+            services.update_workspace(request.user, **values)  # type: ignore[arg-type]
         except HeadwayError as exc:
-            errors = exc.details if isinstance(exc.details, dict) else {"__all__": exc.message}
             if exc.status == 403:
                 raise
+            errors = field_errors(exc, services.WORKSPACE_FIELDS, specific=True)
         else:
             messages.success(request, "Workspace settings saved.")
             return redirect("settings")
     return render(request, "web/settings.html", {
-        "title": "Settings", "errors": errors, "currencies": CURRENCIES,
-        "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"],
+        "title": "Settings", "errors": errors, "values": values, "labels": WORKSPACE_LABELS,
+        "currencies": CURRENCIES,
+        "months": list(enumerate(MONTHS, start=1)), "selected_month": str(values["fiscal_year_start_month"]),
         "can_edit": has_perm(request.user, Perm.EDIT_WORKSPACE),
-    })
+    }, status=422 if errors else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def users(request: HttpRequest) -> HttpResponse:
     user_list = services.list_users(request.user)  # type: ignore[arg-type]
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {"role": Role.VIEWER.value}
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "set-role":
-                services.set_role(request.user, request.POST["username"], request.POST["role"])  # type: ignore[arg-type]
-                messages.success(request, f"Role of {request.POST['username']} changed.")
+        if request.POST.get("action") == "set-role":
+            username = request.POST.get("username", "")
+            try:
+                services.set_role(request.user, username, request.POST.get("role", ""))  # type: ignore[arg-type]
+            except HeadwayError as exc:
+                if exc.status == 403:
+                    raise
+                messages.error(request, exc.message)
             else:
-                services.create_user(
-                    request.user, request.POST.get("username", ""), request.POST.get("password", ""),  # type: ignore[arg-type]
-                    role=request.POST.get("role", Role.VIEWER), email=request.POST.get("email", ""),
-                    display_name=request.POST.get("display_name", ""),
-                )
-                messages.success(request, f"User {request.POST.get('username')} created.")
+                messages.success(request, f"Role of {username} changed.")
+            return redirect("settings-users")
+        values = {key: request.POST.get(key, "") for key in NEW_USER_FIELDS}
+        try:
+            services.create_user(
+                request.user, values["username"], values["password"],  # type: ignore[arg-type]
+                role=values["role"] or Role.VIEWER, email=values["email"],
+                display_name=values["display_name"],
+            )
         except HeadwayError as exc:
             if exc.status == 403:
                 raise
-            messages.error(request, exc.message)
-        return redirect("settings-users")
+            errors = {"username": exc.message} if exc.status == 409 else field_errors(exc, NEW_USER_FIELDS)
+        else:
+            messages.success(request, f"User {values['username']} created.")
+            return redirect("settings-users")
     return render(request, "web/users.html", {
-        "title": "Users", "users": user_list, "roles": list(Role),
+        "title": "Users", "users": user_list, "roles": list(Role), "errors": errors, "values": values,
         "can_manage": has_perm(request.user, Perm.MANAGE_USERS),
-    })
+    }, status=422 if errors else 200)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     new_secret = None
+    errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             if "revoke" in request.POST:
-                services.revoke_token(request.user, int(request.POST["revoke"]))  # type: ignore[arg-type]
-                messages.success(request, "Token revoked.")
+                token = services.revoke_token(request.user, _int(request.POST["revoke"]))  # type: ignore[arg-type]
+                messages.success(request, f"Token {token.name!r} revoked: programs using it are now refused.")
                 return redirect("settings-tokens")
             new_secret = services.create_token(request.user, request.POST.get("name", "")).secret  # type: ignore[arg-type]
         except HeadwayError as exc:
-            messages.error(request, exc.message)
+            if exc.status == 403:
+                raise
+            errors = {"name": exc.message} if exc.status == 422 else {"__all__": exc.message}
     return render(request, "web/tokens.html", {
         "title": "API tokens", "tokens": services.list_tokens(request.user),  # type: ignore[arg-type]
-        "new_secret": new_secret,
-    })
+        "new_secret": new_secret, "errors": errors,
+    }, status=422 if errors else 200)
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0
 
 
 @login_required
@@ -129,12 +184,21 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "web/audit.html", {"title": "Audit log", "events": events})
 
 
-@require_POST
 def logout(request: HttpRequest) -> HttpResponse:
+    """Log out on POST (the button in the header); a GET only explains that, with status 405."""
+    if request.method != "POST":
+        response = error_page(request, 405, "Use the Log out button",
+                              "Logging out needs the Log out button at the top of every page.")
+        response["Allow"] = "POST"
+        return response
     return auth_views.LogoutView.as_view()(request)
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """The error page for ``status``; under /api/ the API's error body instead."""
+    if request.path.startswith("/api/"):
+        code = title.lower().replace(" ", "_")
+        return JsonResponse({"error": {"code": code, "message": message, "details": None}}, status=status)
     return render(request, "web/error.html", {"status": status, "title": title, "message": message}, status=status)
 
 
@@ -147,11 +211,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, 404, "Page not found", "There is nothing here. Check the address or use the menu.")
+    return error_page(request, 404, "Not found", "There is nothing at this address. Check it, or use the menu.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return error_page(request, 500, "Something went wrong", "The error was logged. Try again in a moment.")
+    """The 500 page, rendered without the request context so that it needs no database."""
+    title, message = "Something went wrong", "The error was logged. Try again in a moment."
+    if request.path.startswith("/api/"):
+        return error_page(request, 500, title, message)
+    html = loader.render_to_string("web/error.html", {"status": 500, "title": title, "message": message})
+    return HttpResponse(html, status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -1,0 +1,46 @@
+"""Saved insights and the metric catalogue; the events themselves live in the events store, not here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class SavedInsight(models.Model):
+    """A named insight query (today: trends) that someone saved to come back to or pin."""
+
+    class Kind(models.TextChoices):
+        TRENDS = "trends", "Trends"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRENDS)
+    query = models.JSONField(default=dict)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="saved_insights")
+    pinned = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-pinned", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MetricDefinition(models.Model):
+    """One metric of the catalogue, as validated from a metrics-as-code YAML file."""
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20)
+    label = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    definition = models.JSONField(default=dict)
+    source = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

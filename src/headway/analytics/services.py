@@ -1,0 +1,386 @@
+"""Use cases of event analytics: the events store, ingestion, trends, saved insights and metrics as code.
+
+Every face (CLI, API, web) calls these functions, so a number on a page equals the API's and the CLI's.
+``actor=None`` means the system itself (the CLI run by the machine's operator, the demo builder).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone as dj_timezone
+from pydantic import BaseModel, Field, field_validator
+
+from headway.analytics.models import MetricDefinition, SavedInsight
+from headway.core import audit
+from headway.core.errors import HeadwayError, NotFound, PermissionDenied, ValidationError
+from headway.core.models import AuditEvent, User
+from headway.core.permissions import Perm, has_perm, require
+from headway.core.services import get_workspace
+
+ProgressFn = Callable[[str, float], None]
+MATHS = ("total", "unique_users", "weekly_active", "monthly_active", "sum", "avg", "min", "max", "median")
+PROPERTY_MATHS = ("sum", "avg", "min", "max", "median")
+INTERVALS = ("hour", "day", "week", "month")
+OPS = ("eq", "neq", "gt", "gte", "lt", "lte", "contains", "in", "is_set", "is_not_set")
+DEFAULT_SPAN = {"hour": 1, "day": 30, "week": 12 * 7, "month": 365}
+
+
+def _check(actor: User | None, perm: Perm) -> None:
+    if actor is not None:
+        require(actor, perm)
+
+
+# --- the events store ----------------------------------------------------------------------------------
+
+_stores: dict[tuple[str, str], Any] = {}
+_lock = threading.RLock()
+
+
+def workspace_timezone() -> tuple[str, str]:
+    """The workspace's time zone and week start (UTC and monday before a workspace exists)."""
+    try:
+        ws = get_workspace()
+    except NotFound:
+        return "UTC", "monday"
+    return ws.timezone, ws.week_start
+
+
+@contextmanager
+def open_store() -> Iterator[Any]:
+    """The events store at ``HEADWAY_EVENTS_URL`` in the workspace time zone, used by one caller at a time.
+
+    The one place that opens the store: connections are cached per process and calls are serialised (a
+    DuckDB connection is not safe to share between threads).
+    """
+    from headway.analytics import EventStore
+
+    tz, _ = workspace_timezone()
+    key = (settings.HEADWAY_EVENTS_URL, tz)
+    with _lock:
+        store = _stores.get(key)
+        if store is None:
+            for old_key in [k for k in _stores if k[0] == key[0]]:
+                _stores.pop(old_key).close()
+            store = EventStore.connect(key[0], timezone=tz)
+            _stores[key] = store
+        yield store
+
+
+def close_store() -> None:
+    """Close every cached connection to the events store (tests and shutdown)."""
+    with _lock:
+        while _stores:
+            _stores.popitem()[1].close()
+
+
+def reset_events() -> None:
+    """Drop every event (and identity) from the store; the demo builder calls this before rebuilding."""
+    with open_store() as store:
+        store.reset()
+
+
+def store_stats(actor: User | None) -> Any:
+    """Counts of the store: events, distinct users, event names, first and last timestamps."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    with open_store() as store:
+        return store.stats()
+
+
+def event_names(actor: User | None) -> list[str]:
+    """The event names in the store, most frequent first."""
+    by_event = store_stats(actor).by_event
+    return sorted(by_event, key=lambda name: (-by_event[name], name))
+
+
+def run_sql(actor: User | None, sql: str) -> Any:
+    """A read-only SQL query over the events table (see docs/analytics.md for its columns)."""
+    _check(actor, Perm.INGEST_EVENTS)
+    if not sql.strip():
+        raise ValidationError('Give a SQL query, for example: SELECT event, count(*) FROM events GROUP BY 1.')
+    with open_store() as store:
+        return store.sql(sql)
+
+
+def ingest(actor: User | None, source: Any, *, progress: ProgressFn | None = None,
+           rejects_path: str | None = None) -> Any:
+    """Ingest events (list of dicts, DataFrame, Arrow table or file path); returns the IngestReport."""
+    _check(actor, Perm.INGEST_EVENTS)
+    kwargs: dict[str, Any] = {}
+    if progress is not None:
+        kwargs["progress"] = progress
+    if rejects_path is not None:
+        kwargs["rejects_path"] = rejects_path
+    with open_store() as store:
+        report = store.ingest(source, **kwargs)
+    if actor is not None:
+        audit.record(actor, AuditEvent.Action.CREATE, object_type="events",
+                     summary=f"{actor.username} ingested {report.ingested} events "
+                             f"({report.duplicates} duplicates, {len(report.rejected)} rejected)")
+    return report
+
+
+def ingest_demo_events(table: Any, *, progress: ProgressFn | None = None) -> Any:
+    """Bulk-ingest the demo's generated events (system actor)."""
+    return ingest(None, table, progress=progress)
+
+
+# --- trends --------------------------------------------------------------------------------------------
+
+
+class TrendsQuery(BaseModel):
+    """A trends question, as every face asks it; validated here once."""
+
+    event: str = Field(min_length=1, description="Event name, e.g. purchase.")
+    math: Literal["total", "unique_users", "weekly_active", "monthly_active",
+                  "sum", "avg", "min", "max", "median"] = "total"
+    math_property: str | None = Field(None, description="Numeric property for sum/avg/min/max/median.")
+    interval: Literal["hour", "day", "week", "month"] = "day"
+    date_from: date | None = Field(None, description="First day (inclusive); default depends on interval.")
+    date_to: date | None = Field(None, description="Last day (inclusive); default today.")
+    where: list[str] = Field(default_factory=list, description="Filters as property:op:value.")
+    breakdown: str | None = Field(None, description="Property to split by.")
+    breakdown_limit: int = Field(25, ge=1, le=500)
+    cumulative: bool = False
+
+    @field_validator("where")
+    @classmethod
+    def _filters_parse(cls, value: list[str]) -> list[str]:
+        for text in value:
+            parse_filter(text)
+        return value
+
+    @field_validator("math_property", "breakdown")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+def parse_filter(text: str) -> Any:
+    """``property:op:value`` as an engine Filter; ``in`` takes a comma-separated list, numbers compare as numbers."""
+    from headway.analytics import Filter
+
+    prop, sep, rest = text.partition(":")
+    op, _, raw = rest.partition(":")
+    op = op.strip().lower()
+    if not sep or not prop.strip() or op not in OPS:
+        raise ValidationError(
+            f"The filter {text!r} is not property:op:value with op one of {', '.join(OPS)} "
+            "(e.g. device:eq:mobile, amount:gt:100, country:in:US,CA, plan:is_set).",
+            details={"where": text},
+        )
+    value: Any
+    if op in {"is_set", "is_not_set"}:
+        value = None
+    elif op == "in":
+        value = [_scalar(v) for v in raw.split(",") if v.strip()]
+    elif op in {"gt", "gte", "lt", "lte"}:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValidationError(f"The filter {text!r} compares with {op}: give a number after the second colon.",
+                                  details={"where": text}) from None
+    else:
+        value = _scalar(raw) if op != "contains" else raw
+    return Filter(prop.strip(), op, value)
+
+
+def _scalar(raw: str) -> Any:
+    """Filter text as the value a JSON property holds: numbers and true/false typed, the rest text."""
+    raw = raw.strip()
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return raw
+    return parsed if isinstance(parsed, int | float | bool) else raw
+
+
+def resolve_dates(query: TrendsQuery) -> tuple[date, date]:
+    """The inclusive date range of a query: defaults end today (workspace time) and span the interval's usual range."""
+    tz, _ = workspace_timezone()
+    today = dj_timezone.now().astimezone(_zone(tz)).date()
+    date_to = query.date_to or today
+    date_from = query.date_from or date_to - timedelta(days=DEFAULT_SPAN[query.interval] - 1)
+    if date_from > date_to:
+        raise ValidationError(f"The range starts ({date_from}) after it ends ({date_to}): swap --from and --to.",
+                              details={"date_from": str(date_from), "date_to": str(date_to)})
+    return date_from, date_to
+
+
+def _zone(tz: str) -> Any:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(tz)
+
+
+def trends(actor: User | None, query: TrendsQuery | dict[str, Any]) -> Any:
+    """Run a trends query in the workspace's time zone and week start; returns the engine's TrendsResult."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    if isinstance(query, dict):
+        query = trends_query(query)
+    if query.math in PROPERTY_MATHS and not query.math_property:
+        raise ValidationError(f"math={query.math} needs a numeric property: pass math_property (e.g. amount).",
+                              details={"math_property": None})
+    date_from, date_to = resolve_dates(query)
+    _, week_start = workspace_timezone()
+    with open_store() as store:
+        return store.trends(
+            query.event, math=query.math, math_property=query.math_property, interval=query.interval,
+            date_from=date_from, date_to=date_to, where=[parse_filter(w) for w in query.where],
+            breakdown=query.breakdown, breakdown_limit=query.breakdown_limit, cumulative=query.cumulative,
+            week_start=week_start,
+        )
+
+
+def trends_query(data: dict[str, Any]) -> TrendsQuery:
+    """Validate a trends query given as plain data, with one message that lists every problem."""
+    from pydantic import ValidationError as PydanticError
+
+    try:
+        return TrendsQuery.model_validate(data)
+    except PydanticError as exc:
+        problems = {".".join(str(p) for p in e["loc"]) or "query": e["msg"] for e in exc.errors()}
+        raise ValidationError(
+            "The trends query is not valid: " + "; ".join(f"{k}: {v}" for k, v in problems.items()) + ".",
+            details=problems,
+        ) from None
+    except HeadwayError:
+        raise
+
+
+def trends_rows(result: Any) -> list[dict[str, Any]]:
+    """A trends result as long rows (interval, series, value), the one table the CLI, API and web show."""
+    rows = []
+    for series in result.series:
+        for label, value in zip(result.labels, series.data, strict=True):
+            rows.append({"interval": trends_label(label, result.interval), "series": series_name(series), "value": value})
+    return rows
+
+
+def series_name(series: Any) -> str:
+    """The name a face shows for a series: its breakdown value, or its label."""
+    value = getattr(series, "breakdown_value", None)
+    return str(value) if value is not None else str(series.label)
+
+
+def trends_label(label: Any, interval: str = "day") -> str:
+    """An interval start as text: a date for day and longer intervals, date and time for hours."""
+    if isinstance(label, datetime):
+        return label.isoformat(sep=" ", timespec="minutes") if interval == "hour" else label.date().isoformat()
+    return label.isoformat() if isinstance(label, date) else str(label)
+
+
+def big_number(query: TrendsQuery, result: Any) -> float:
+    """The one number of a "big number" chart: the sum over the range for counts and sums, else the latest value."""
+    values = [sum(s.data) for s in result.series] if query.math in {"total", "sum"} and not query.cumulative \
+        else [s.data[-1] if s.data else 0.0 for s in result.series]
+    return float(sum(values))
+
+
+# --- saved insights ------------------------------------------------------------------------------------
+
+
+def list_insights(actor: User | None) -> QuerySet[SavedInsight]:
+    """Saved insights, pinned first, then by name."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    return SavedInsight.objects.select_related("owner").all()
+
+
+def get_insight(actor: User | None, insight_id: int) -> SavedInsight:
+    """One saved insight, or a NotFound that says how to list them."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    try:
+        return SavedInsight.objects.select_related("owner").get(pk=insight_id)
+    except SavedInsight.DoesNotExist:
+        raise NotFound(f"There is no saved insight {insight_id}: GET /api/v1/insights lists them.") from None
+
+
+def _check_owner(actor: User | None, insight: SavedInsight) -> None:
+    if actor is None or insight.owner_id == actor.pk or has_perm(actor, Perm.EDIT_WORKSPACE):
+        return
+    raise PermissionDenied(f"The insight {insight.name!r} belongs to {insight.owner}: only its owner or an admin "
+                           "can change it; save a copy under your own name instead.")
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise ValidationError("Give the insight a name of 1 to 200 characters.", details={"name": name})
+    return name
+
+
+@transaction.atomic
+def create_insight(actor: User | None, name: str, query: TrendsQuery | dict[str, Any], *,
+                   pinned: bool = False) -> SavedInsight:
+    """Save a trends query under a name (any user may save insights; they own them)."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    clean = query if isinstance(query, TrendsQuery) else trends_query(query)
+    insight = SavedInsight.objects.create(name=_clean_name(name), kind=SavedInsight.Kind.TRENDS,
+                                          query=clean.model_dump(mode="json", exclude_defaults=True),
+                                          owner=actor, pinned=pinned)
+    audit.record(actor, AuditEvent.Action.CREATE, insight, summary=f"insight {insight.name} saved")
+    return insight
+
+
+@transaction.atomic
+def update_insight(actor: User | None, insight_id: int, *, name: str | None = None,
+                   query: TrendsQuery | dict[str, Any] | None = None, pinned: bool | None = None) -> SavedInsight:
+    """Rename, re-query or (un)pin a saved insight (its owner or an admin)."""
+    insight = get_insight(actor, insight_id)
+    _check_owner(actor, insight)
+    before = {"name": insight.name, "query": insight.query, "pinned": insight.pinned}
+    if name is not None:
+        insight.name = _clean_name(name)
+    if query is not None:
+        clean = query if isinstance(query, TrendsQuery) else trends_query(query)
+        insight.query = clean.model_dump(mode="json", exclude_defaults=True)
+    if pinned is not None:
+        insight.pinned = pinned
+    insight.save()
+    after = {"name": insight.name, "query": insight.query, "pinned": insight.pinned}
+    audit.record(actor, AuditEvent.Action.UPDATE, insight, summary=f"insight {insight.name} changed",
+                 changes=audit.diff(before, after))
+    return insight
+
+
+@transaction.atomic
+def delete_insight(actor: User | None, insight_id: int) -> None:
+    """Delete a saved insight (its owner or an admin)."""
+    insight = get_insight(actor, insight_id)
+    _check_owner(actor, insight)
+    audit.record(actor, AuditEvent.Action.DELETE, insight, summary=f"insight {insight.name} deleted")
+    insight.delete()
+
+
+def insight_query(insight: SavedInsight) -> TrendsQuery:
+    """The saved query of an insight, validated again (it may predate a change of rules)."""
+    return trends_query(insight.query)
+
+
+def rows_as_csv(rows: Sequence[dict[str, Any]]) -> str:
+    """Rows as CSV text with a header (the CLI's --csv and the web's download use it)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
+
+
+__all__ = [
+    "INTERVALS", "MATHS", "OPS", "MetricDefinition", "SavedInsight", "TrendsQuery", "big_number", "close_store",
+    "create_insight", "delete_insight", "event_names", "get_insight", "ingest", "ingest_demo_events",
+    "list_insights", "open_store", "parse_filter", "reset_events", "rows_as_csv", "run_sql", "series_name",
+    "store_stats", "trends", "trends_label", "trends_query", "trends_rows", "update_insight",
+]

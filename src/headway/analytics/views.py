@@ -1,0 +1,175 @@
+"""The Insights page: a trends builder, its chart and table (HTMX-refreshed), and saved insights."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import altair as alt
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from headway.analytics import services
+from headway.core.errors import HeadwayError
+
+DISPLAYS = {"line": "Line", "bar": "Bar", "number": "Big number"}
+MATH_LABELS = {
+    "total": "Total events", "unique_users": "Unique users", "weekly_active": "Weekly active users",
+    "monthly_active": "Monthly active users", "sum": "Sum of property", "avg": "Average of property",
+    "min": "Minimum of property", "max": "Maximum of property", "median": "Median of property",
+}
+FILTER_ROWS = 3
+
+
+def query_from_params(params: QueryDict, default_event: str = "") -> dict[str, Any]:
+    """The trends query a builder form (or a shared URL) describes, as plain data for the service."""
+    where = [f"{p.strip()}:{o}:{v.strip()}" for p, o, v in zip(
+        params.getlist("where_property"), params.getlist("where_op"), params.getlist("where_value"), strict=False,
+    ) if p.strip()]
+    where += [w for w in params.getlist("where") if w.strip()]
+    return {
+        "event": params.get("event") or default_event,
+        "math": params.get("math") or "total",
+        "math_property": params.get("math_property") or None,
+        "interval": params.get("interval") or "day",
+        "date_from": params.get("date_from") or None,
+        "date_to": params.get("date_to") or None,
+        "where": where,
+        "breakdown": params.get("breakdown") or None,
+        "cumulative": params.get("cumulative") in {"1", "on", "true"},
+    }
+
+
+def query_params(query: services.TrendsQuery, display: str = "line") -> str:
+    """The URL query string that reopens the builder on ``query``."""
+    data = query.model_dump(mode="json", exclude_defaults=True)
+    pairs: list[tuple[str, str]] = [(k, str(v)) for k, v in data.items() if k != "where" and v is not None]
+    pairs += [("where", w) for w in data.get("where", [])]
+    pairs.append(("display", display))
+    return urlencode(pairs)
+
+
+def trends_chart(query: services.TrendsQuery, result: Any, display: str) -> dict[str, Any]:
+    """The Vega-Lite spec (built with Altair) of a trends result: line, bar or big number."""
+    rows = services.trends_rows(result)
+    title = f"{query.event} · {MATH_LABELS[query.math].lower()} per {query.interval}"
+    if display == "number":
+        value = services.big_number(query, result)
+        return alt.Chart(alt.Data(values=[{"metric": title, "value": value}]), title=title).mark_text(
+            fontSize=56, fontWeight="bold").encode(text=alt.Text("value:Q", format=",.4~f")).properties(
+            height=120).to_dict()
+    time_unit = "yearmonthdatehours" if query.interval == "hour" else "yearmonthdate"
+    x = alt.X("interval:T", title=None, timeUnit=time_unit)
+    y = alt.Y("value:Q", title=MATH_LABELS[query.math])
+    color = alt.Color("series:N", title=query.breakdown or "series")
+    base = alt.Chart(alt.Data(values=rows), title=title)
+    mark = base.mark_bar() if display == "bar" else base.mark_line(point=len(result.labels) <= 60)
+    encoding = {"x": x, "y": y, "tooltip": ["interval:N", "series:N", alt.Tooltip("value:Q", format=",.4~f")]}
+    if len(result.series) > 1:
+        encoding["color"] = color
+        if display == "bar":
+            encoding["xOffset"] = alt.XOffset("series:N")
+    return mark.encode(**encoding).properties(height=320).to_dict()
+
+
+def _result_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
+    """Run the query a request describes; errors become a message on the page, not a crash."""
+    display = params.get("display") if params.get("display") in DISPLAYS else "line"
+    names = services.event_names(request.user)  # type: ignore[arg-type]
+    context: dict[str, Any] = {"event_names": names, "display": display, "error": None, "result": None}
+    raw = query_from_params(params, names[0] if names else "")
+    context["raw"] = raw
+    if not raw["event"]:
+        context["error"] = "There are no events yet: ingest some with `headway events ingest FILE` or the API."
+        return context
+    try:
+        query = services.trends_query(raw)
+        result = services.trends(request.user, query)  # type: ignore[arg-type]
+        date_from, date_to = services.resolve_dates(query)
+    except HeadwayError as exc:
+        if exc.status == 403:
+            raise
+        context["error"] = exc.message
+        return context
+    context.update({
+        "query": query, "result": result, "date_from": date_from, "date_to": date_to,
+        "spec": trends_chart(query, result, display),
+        "big_number": services.big_number(query, result),
+        "columns": [services.series_name(s) for s in result.series],
+        "table": [(services.trends_label(label, result.interval), [s.data[i] for s in result.series])
+                  for i, label in enumerate(result.labels)],
+        "share_params": query_params(query, display),
+    })
+    return context
+
+
+@login_required
+@require_GET
+def insights(request: HttpRequest) -> HttpResponse:
+    """The Insights page: builder, result and saved insights; ``?insight=ID`` opens a saved one."""
+    params = request.GET
+    if params.get("insight"):
+        try:
+            saved = services.get_insight(request.user, int(params["insight"]))  # type: ignore[arg-type]
+        except (ValueError, HeadwayError):
+            messages.error(request, "That saved insight does not exist any more; pick one from the list.")
+            return redirect("insights")
+        params = QueryDict(query_params(services.insight_query(saved), params.get("display", "line")))
+    context = _result_context(request, params)
+    raw = context["raw"]
+    filters = [w.split(":", 2) + [""] * (3 - len(w.split(":", 2))) for w in raw["where"]]
+    filters += [["", "eq", ""]] * max(0, FILTER_ROWS - len(filters))
+    context.update({
+        "title": "Insights",
+        "maths": MATH_LABELS, "intervals": services.INTERVALS, "ops": services.OPS, "displays": DISPLAYS,
+        "filters": filters,
+        "saved": services.list_insights(request.user),  # type: ignore[arg-type]
+    })
+    return render(request, "analytics/insights.html", context)
+
+
+@login_required
+@require_GET
+def insights_result(request: HttpRequest) -> HttpResponse:
+    """The chart, big number and table for the builder's current query (HTMX swaps it in)."""
+    return render(request, "analytics/_trends_result.html", _result_context(request, request.GET))
+
+
+@login_required
+@require_POST
+def save_insight(request: HttpRequest) -> HttpResponse:
+    """Save the builder's query under a name."""
+    try:
+        query = services.trends_query(query_from_params(request.POST))
+        insight = services.create_insight(request.user, request.POST.get("name", ""), query,  # type: ignore[arg-type]
+                                          pinned=request.POST.get("pinned") == "on")
+    except HeadwayError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('insights')}?{request.POST.get('share_params', '')}")
+    messages.success(request, f"Insight “{insight.name}” saved.")
+    return redirect(f"{reverse('insights')}?insight={insight.pk}")
+
+
+@login_required
+@require_POST
+def change_insight(request: HttpRequest, insight_id: int) -> HttpResponse:
+    """Pin, unpin or delete a saved insight."""
+    action = request.POST.get("action")
+    try:
+        if action == "delete":
+            services.delete_insight(request.user, insight_id)  # type: ignore[arg-type]
+            messages.success(request, "Insight deleted.")
+        else:
+            insight = services.update_insight(request.user, insight_id, pinned=action == "pin")  # type: ignore[arg-type]
+            messages.success(request, f"Insight “{insight.name}” {'pinned' if insight.pinned else 'unpinned'}.")
+    except HeadwayError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+    return redirect("insights")

@@ -1,0 +1,176 @@
+"""Demo step: Northwind Retail's product organisation and its partners, with the reporting hierarchy.
+
+:func:`plan_organisation` draws the people from the step's seeded generator (pure, no database);
+:func:`build_team` writes them through the services. Northwind runs product, engineering, design, product
+marketing and partner sales as one product & technology organisation under the CPO, so the CPO is the one
+person without a manager.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from headway.demo.builder import DemoContext, demo_step
+
+FIRST_NAMES = [
+    "Amara", "Benjamin", "Chen", "Dario", "Elif", "Fatima", "Gabriel", "Hana", "Ibrahim", "Julia", "Kwame",
+    "Leila", "Mateo", "Nadia", "Oliver", "Paulo", "Quinn", "Rosa", "Samir", "Tomás", "Uma", "Viktor", "Wen",
+    "Ximena", "Yusuf", "Zoë", "Aiko", "Bilal", "Camille", "Diego", "Esther", "Farid", "Grace", "Hiroshi",
+    "Ines", "Jonas", "Kalani", "Lucas", "Maya", "Nikhil", "Olga", "Pedro", "Rahel", "Sofia", "Thabo",
+    "Valentina", "William", "Yara", "Zainab", "Arjun", "Beatriz", "Daniel", "Emeka", "Freya", "Hugo",
+    "Isabel", "Joon", "Mei",
+]
+LAST_NAMES = [
+    "Adeyemi", "Bauer", "Castillo", "Dubois", "Eriksen", "Fernandes", "Garcia", "Haddad", "Ito", "Jensen",
+    "Kowalski", "Larsen", "Moreau", "Nakamura", "Osei", "Petrov", "Quintero", "Rossi", "Santos", "Tanaka",
+    "Usman", "Vasquez", "Walsh", "Xu", "Yilmaz", "Zhang", "Abbott", "Brennan", "Chowdhury", "Delgado",
+    "Eze", "Fischer", "Gupta", "Hoffmann", "Iyer", "Juarez", "Kim", "Lindgren", "Mwangi", "Novak", "O'Brien",
+    "Park", "Reyes", "Schmidt", "Takahashi", "Van der Berg", "Wright", "Yamamoto", "Zielinski", "Achebe",
+    "Bianchi", "Costa", "Dlamini", "Hughes", "Mensah", "Nguyen", "Sato", "Kaur",
+]
+LOCATIONS = ["New York", "New York", "New York", "Toronto", "London", "Lisbon", "Remote (US)", "Bengaluru"]
+
+# A director's area → its groups, each (group, specialisation, teams).
+PRODUCT_AREAS: list[tuple[str, list[tuple[str, str, list[str]]]]] = [
+    ("Shopping experience", [
+        ("Search & Discovery", "core", ["Search", "Catalogue", "Recommendations"]),
+        ("Store & Mobile", "core", ["Mobile app", "Stores & pickup"]),
+    ]),
+    ("Checkout & Payments", [
+        ("Checkout", "core", ["Checkout", "Cart & pricing"]),
+        ("Payments & Risk", "platform", ["Payments", "Fraud & risk"]),
+    ]),
+    ("Growth & Data", [
+        ("Growth", "growth", ["Acquisition", "Loyalty", "Lifecycle messaging"]),
+        ("Data platform", "data", ["Data platform", "Experimentation"]),
+    ]),
+]
+DESIGN_ROLES = [
+    "Product Designer, Search & Discovery", "Product Designer, Store & Mobile", "Product Designer, Checkout",
+    "Product Designer, Payments & Risk", "Product Designer, Growth", "Product Designer, Data platform",
+    "UX Researcher, Shopping experience", "UX Researcher, Checkout & Payments", "Content Designer",
+]
+SALES_TEAMS = ["Marketplace sellers", "Business accounts"]
+PM_TITLES = {"senior_pm": "Senior Product Manager", "pm": "Product Manager", "apm": "Associate Product Manager"}
+
+# Demo logins that are people in the org: username → the planned person's key.
+LINKED_LOGINS = {
+    "leader": "vp-product",
+    "pm": "pm-checkout",
+    "contributor": "design-product-designer-checkout",
+    "viewer": "sales-business-accounts",
+}
+LINKED_NAMES = {
+    "vp-product": "Lena Okafor",
+    "pm-checkout": "Priya Raman",
+    "design-product-designer-checkout": "Carlos Mendes",
+    "sales-business-accounts": "Vera Lindqvist",
+}
+
+
+@dataclass(frozen=True)
+class PlannedPerson:
+    """One person of the demo org, named by a stable ``key``; ``manager`` is the manager's key."""
+
+    key: str
+    name: str
+    title: str
+    department: str
+    manager: str | None
+    level: str = ""
+    track: str = "ic"
+    specialisation: str = ""
+    team: str = ""
+    location: str = ""
+    start_date: date | None = None
+
+    @property
+    def email(self) -> str:
+        """first.last@northwind.example, in plain ASCII."""
+        plain = unicodedata.normalize("NFKD", self.name).encode("ascii", "ignore").decode()
+        return ".".join(plain.lower().replace("'", "").split()) + "@northwind.example"
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def plan_organisation(rng: np.random.Generator, as_of: date) -> list[PlannedPerson]:
+    """The demo org, managers before their reports; the same generator state gives the same org."""
+    firsts = list(rng.permutation(FIRST_NAMES))
+    lasts = list(rng.permutation(LAST_NAMES))
+    people: list[PlannedPerson] = []
+
+    def add(key: str, title: str, department: str, manager: str | None, *, level: str = "", track: str = "ic",
+            specialisation: str = "", team: str = "") -> None:
+        name = LINKED_NAMES.get(key) or f"{firsts.pop()} {lasts.pop()}"
+        junior = level == "apm"
+        tenure = int(rng.integers(30, 540) if junior else rng.integers(120, 2900))
+        people.append(PlannedPerson(
+            key=key, name=name, title=title, department=department, manager=manager, level=level, track=track,
+            specialisation=specialisation, team=team, location=str(rng.choice(LOCATIONS)),
+            start_date=as_of - timedelta(days=tenure),
+        ))
+
+    add("cpo", "Chief Product Officer", "product", None, level="cpo", track="manager")
+    add("vp-product", "VP of Product", "product", "cpo", level="vp", track="manager")
+    for area, groups in PRODUCT_AREAS:
+        director = f"director-{_slug(area)}"
+        add(director, f"Director of Product, {area}", "product", "vp-product", level="director", track="manager",
+            team=area)
+        for group, specialisation, teams in groups:
+            gpm = f"gpm-{_slug(group)}"
+            add(gpm, f"Group PM, {group}", "product", director, level="group_pm", track="manager",
+                specialisation=specialisation, team=group)
+            for team in teams:
+                key = f"pm-{_slug(team)}"
+                level = "pm" if key in LINKED_NAMES else str(rng.choice(["senior_pm", "pm"]))
+                add(key, f"{PM_TITLES[level]}, {team}", "product", gpm, level=level,
+                    specialisation=specialisation, team=team)
+                if rng.random() < 0.35:
+                    add(f"apm-{_slug(team)}", f"{PM_TITLES['apm']}, {team}", "product", gpm, level="apm",
+                        specialisation=specialisation, team=team)
+    add("principal-personalisation", "Principal Product Manager, Personalisation", "product",
+        "director-growth-data", level="principal_pm", specialisation="data", team="Personalisation")
+
+    add("vp-engineering", "VP of Engineering", "engineering", "cpo", track="manager")
+    for _, groups in PRODUCT_AREAS:
+        for group, _, _ in groups:
+            add(f"em-{_slug(group)}", f"Engineering Manager, {group}", "engineering", "vp-engineering",
+                track="manager", team=group)
+    add("head-design", "Head of Design", "design", "cpo", track="manager")
+    for role in DESIGN_ROLES:
+        add(f"design-{_slug(role)}", role, "design", "head-design", team=role.partition(", ")[2] or "Design")
+    add("head-product-marketing", "Head of Product Marketing", "marketing", "cpo", track="manager")
+    for area, _ in PRODUCT_AREAS:
+        add(f"pmm-{_slug(area)}", f"Product Marketing Manager, {area}", "marketing", "head-product-marketing",
+            team=area)
+    add("head-partner-sales", "Head of Partner Sales", "sales", "cpo", track="manager")
+    for team in SALES_TEAMS:
+        add(f"sales-{_slug(team)}", f"Sales Lead, {team}", "sales", "head-partner-sales", team=team)
+    return people
+
+
+@demo_step("product organisation", order=20, weight=0.5)
+def build_team(ctx: DemoContext) -> None:
+    """Create the planned people, link the demo logins that are people, and note the org in ``ctx.made``."""
+    from headway.core.models import User
+    from headway.team import services
+
+    plan = plan_organisation(ctx.rng("team"), ctx.as_of)
+    users = {u.username: u for u in User.objects.filter(username__in=LINKED_LOGINS)}
+    user_by_key = {key: users[name] for name, key in LINKED_LOGINS.items() if name in users}
+    ids: dict[str, int] = {}
+    for i, p in enumerate(plan):
+        person = services.create_person(
+            None, name=p.name, title=p.title, department=p.department, level=p.level, track=p.track,
+            specialisation=p.specialisation, team=p.team, location=p.location, start_date=p.start_date,
+            email=p.email, manager=ids[p.manager] if p.manager else None, user=user_by_key.get(p.key),
+        )
+        ids[p.key] = person.pk
+        ctx.progress("product organisation", (i + 1) / len(plan))
+    ctx.made["people"] = ids
