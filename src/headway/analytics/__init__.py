@@ -1,0 +1,39 @@
+"""Event analytics. The Python API: ``from headway.analytics import EventStore, Filter``.
+
+Importing this package needs no Django settings; the engine loads on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from headway.analytics.engine import (
+        EventSeries,
+        EventStore,
+        Filter,
+        IngestReport,
+        Rejected,
+        Series,
+        StoreStats,
+        TrendsResult,
+    )
+
+__all__ = [
+    "EventSeries",
+    "EventStore",
+    "Filter",
+    "IngestReport",
+    "Rejected",
+    "Series",
+    "StoreStats",
+    "TrendsResult",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from headway.analytics import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module 'headway.analytics' has no attribute {name!r}")

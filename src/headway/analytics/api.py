@@ -88,9 +88,12 @@ class InsightOut(Schema):
 class MetricOut(Schema):
     name: str
     kind: str
-    label: str
     description: str
     definition: dict[str, Any]
+
+
+class MetricsIn(Schema):
+    yaml: str = Field(..., description="A metrics-as-code YAML document (`metrics:` and a list).")
 
 
 class MetricComputeIn(Schema):
@@ -99,11 +102,11 @@ class MetricComputeIn(Schema):
     interval: str = "day"
 
 
-class MetricValueOut(Schema):
+class MetricValuesOut(Schema):
     name: str
     interval: str
     labels: list[str]
-    values: list[float | None]
+    values: list[float]
 
 
 def _trends_out(query: TrendsQuery, result: Any) -> dict[str, Any]:
@@ -175,3 +178,24 @@ def delete_insight(request: HttpRequest, insight_id: int) -> Status:
     """Delete a saved insight (its owner or an admin)."""
     services.delete_insight(request.user, insight_id)  # type: ignore[arg-type]
     return Status(204, None)
+
+
+@router.get("/metrics", response=list[MetricOut])
+def list_metrics(request: HttpRequest) -> Any:
+    """The metric catalogue, in the order of its file."""
+    return services.list_metrics(request.user)  # type: ignore[arg-type]
+
+
+@router.put("/metrics", response=list[MetricOut])
+def load_metrics(request: HttpRequest, payload: MetricsIn) -> Any:
+    """Replace the catalogue with a YAML document; every problem comes back with its line in ``details``."""
+    return services.load_metrics(request.user, payload.yaml, source="api")  # type: ignore[arg-type]
+
+
+@router.post("/metrics/{name}/compute", response=MetricValuesOut)
+def compute_metric(request: HttpRequest, name: str, payload: MetricComputeIn) -> Any:
+    """A metric's value per interval over an inclusive date range."""
+    result = services.compute_metric(request.user, name, date_from=payload.date_from,  # type: ignore[arg-type]
+                                     date_to=payload.date_to, interval=payload.interval)
+    return {"name": result.name, "interval": payload.interval, "values": result.values,
+            "labels": [services.trends_label(label, payload.interval) for label in result.labels]}

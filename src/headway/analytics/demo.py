@@ -14,6 +14,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from headway.demo.builder import DemoContext, demo_step
 TIMEZONE = "America/New_York"
 SHOP_URL = "https://shop.northwind.example"
 LAUNCH_NAME = "One-click checkout"
+METRICS_FILE = Path(__file__).with_name("demo_metrics.yaml")
 
 DEVICES = np.array(["desktop", "mobile", "tablet"])
 DEVICE_WEEKDAY = np.array([0.50, 0.42, 0.08])
@@ -211,7 +213,7 @@ def generate_events(*, users: int, days: int, as_of: date, rng: np.random.Genera
         "before": round(float(purchased[before].sum() / max(before.sum(), 1)), 4),
         "after": round(float(purchased[later].sum() / max(later.sum(), 1)), 4),
         "events": m,
-        "users": int(len(np.unique(user))),
+        "users": len(np.unique(user)),
         "first_day": local_days[0],
         "last_day": local_days[-1],
         "timezone": tz,
@@ -228,5 +230,6 @@ def build_events(ctx: DemoContext) -> None:
     events = generate_events(users=ctx.users, days=ctx.days, as_of=ctx.as_of, rng=ctx.rng("events"))
     ctx.progress("ingesting product events", 0.3)
     services.ingest_demo_events(events.table, progress=lambda label, f: ctx.progress(label, 0.3 + 0.7 * f))
+    services.load_metrics(None, METRICS_FILE.read_text(encoding="utf-8"), source="demo")
     ctx.made["launch"] = events.facts
     ctx.progress("product events ready", 1.0)

@@ -33,14 +33,14 @@ class MetricDefinition(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=20)
-    label = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     definition = models.JSONField(default=dict)
+    position = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["position", "name"]
 
     def __str__(self) -> str:
         return self.name

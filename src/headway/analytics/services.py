@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 from django.conf import settings
@@ -97,8 +98,16 @@ def store_stats(actor: User | None) -> Any:
 
 def event_names(actor: User | None) -> list[str]:
     """The event names in the store, most frequent first."""
-    by_event = store_stats(actor).by_event
-    return sorted(by_event, key=lambda name: (-by_event[name], name))
+    _check(actor, Perm.VIEW_WORKSPACE)
+    with open_store() as store:
+        return list(store.event_names())
+
+
+def property_names(actor: User | None, event: str | None = None) -> list[str]:
+    """Property keys seen in recent events (of ``event`` when given), for filter and breakdown pickers."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    with open_store() as store:
+        return list(store.property_names(event))
 
 
 def run_sql(actor: User | None, sql: str) -> Any:
@@ -114,13 +123,13 @@ def ingest(actor: User | None, source: Any, *, progress: ProgressFn | None = Non
            rejects_path: str | None = None) -> Any:
     """Ingest events (list of dicts, DataFrame, Arrow table or file path); returns the IngestReport."""
     _check(actor, Perm.INGEST_EVENTS)
-    kwargs: dict[str, Any] = {}
-    if progress is not None:
-        kwargs["progress"] = progress
-    if rejects_path is not None:
-        kwargs["rejects_path"] = rejects_path
+
+    def on_progress(done: int, total: int | None) -> None:
+        if progress is not None:
+            progress(f"{done:,} of {total:,} rows" if total else f"{done:,} rows", done / total if total else 0.0)
+
     with open_store() as store:
-        report = store.ingest(source, **kwargs)
+        report = store.ingest(source, on_progress=on_progress, rejects_path=rejects_path)
     if actor is not None:
         audit.record(actor, AuditEvent.Action.CREATE, object_type="events",
                      summary=f"{actor.username} ingested {report.ingested} events "
@@ -378,9 +387,75 @@ def rows_as_csv(rows: Sequence[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-__all__ = [
-    "INTERVALS", "MATHS", "OPS", "MetricDefinition", "SavedInsight", "TrendsQuery", "big_number", "close_store",
-    "create_insight", "delete_insight", "event_names", "get_insight", "ingest", "ingest_demo_events",
-    "list_insights", "open_store", "parse_filter", "reset_events", "rows_as_csv", "run_sql", "series_name",
-    "store_stats", "trends", "trends_label", "trends_query", "trends_rows", "update_insight",
-]
+# --- metrics as code ------------------------------------------------------------------------------------
+
+
+def read_metrics_file(path: str | Path) -> str:
+    """The text of a metrics YAML file, or an error that says which file could not be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise NotFound(f"Cannot read the metrics file {path} ({exc.strerror}): give the path of a YAML file."
+                       ) from None
+
+
+def validate_metrics(text: str) -> list[Any]:
+    """Every problem in a metrics YAML document, each with its line (empty when it is valid)."""
+    from headway.analytics.engine import metrics
+
+    return list(metrics.validate_text(text))
+
+
+@transaction.atomic
+def load_metrics(actor: User | None, text: str, *, source: str = "") -> list[MetricDefinition]:
+    """Replace the metric catalogue with the metrics of a YAML document (all or nothing)."""
+    import yaml
+
+    from headway.analytics.engine import metrics
+
+    _check(actor, Perm.EDIT_STRATEGY)
+    catalog = metrics.load_text(text)
+    raw = {str(item.get("name")): item for item in (yaml.safe_load(text) or {}).get("metrics", [])}
+    MetricDefinition.objects.all().delete()
+    rows = [
+        MetricDefinition.objects.create(name=m.name, kind=m.type, description=m.description,
+                                        definition=raw[m.name], position=i, source=source[:300])
+        for i, m in enumerate(catalog.metrics.values())
+    ]
+    audit.record(actor, AuditEvent.Action.UPDATE, object_type="metrics",
+                 summary=f"metric catalogue loaded: {len(rows)} metrics" + (f" from {source}" if source else ""))
+    return rows
+
+
+def list_metrics(actor: User | None) -> QuerySet[MetricDefinition]:
+    """The metric catalogue, in the order of its file."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    return MetricDefinition.objects.all()
+
+
+def metric_catalog(text: str | None = None) -> Any:
+    """The engine catalogue of a YAML document, or of the stored catalogue when ``text`` is None."""
+    from headway.analytics.engine import metrics
+
+    if text is not None:
+        return metrics.load_text(text)
+    return metrics.from_dicts([m.definition for m in MetricDefinition.objects.all()])
+
+
+def compute_metric(actor: User | None, name: str, *, date_from: date, date_to: date, interval: str = "day",
+                   text: str | None = None) -> Any:
+    """A metric's values per interval over an inclusive range (from ``text`` or the stored catalogue)."""
+    from headway.analytics.engine import metrics
+
+    _check(actor, Perm.VIEW_WORKSPACE)
+    if interval not in INTERVALS:
+        raise ValidationError(f"interval {interval!r} is not one of {', '.join(INTERVALS)}.",
+                              details={"interval": interval})
+    if date_from > date_to:
+        raise ValidationError(f"The range starts ({date_from}) after it ends ({date_to}): swap --from and --to.")
+    catalog = metric_catalog(text)
+    if name not in catalog.metrics:
+        known = ", ".join(catalog.metrics) or "none yet: load a file with `headway metrics load FILE`"
+        raise NotFound(f"There is no metric {name!r}; defined: {known}.")
+    with open_store() as store:
+        return metrics.compute(store, catalog, name, date_from=date_from, date_to=date_to, interval=interval)

@@ -56,14 +56,17 @@ def query_params(query: services.TrendsQuery, display: str = "line") -> str:
 def trends_chart(query: services.TrendsQuery, result: Any, display: str) -> dict[str, Any]:
     """The Vega-Lite spec (built with Altair) of a trends result: line, bar or big number."""
     rows = services.trends_rows(result)
+    if query.interval == "hour":  # ISO with Z: the browser reads it as UTC, the axis shows it as UTC
+        rows = [{**row, "interval": row["interval"].replace(" ", "T") + "Z"} for row in rows]
     title = f"{query.event} · {MATH_LABELS[query.math].lower()} per {query.interval}"
     if display == "number":
         value = services.big_number(query, result)
         return alt.Chart(alt.Data(values=[{"metric": title, "value": value}]), title=title).mark_text(
             fontSize=56, fontWeight="bold").encode(text=alt.Text("value:Q", format=",.4~f")).properties(
             height=120).to_dict()
-    time_unit = "yearmonthdatehours" if query.interval == "hour" else "yearmonthdate"
-    x = alt.X("interval:T", title=None, timeUnit=time_unit)
+    # Interval starts are wall-clock times of the workspace: draw them in UTC so no browser shifts them.
+    time_unit = "utcyearmonthdatehours" if query.interval == "hour" else "utcyearmonthdate"
+    x = alt.X("interval:T", title=None, timeUnit=time_unit, scale=alt.Scale(type="utc"))
     y = alt.Y("value:Q", title=MATH_LABELS[query.math])
     color = alt.Color("series:N", title=query.breakdown or "series")
     base = alt.Chart(alt.Data(values=rows), title=title)
@@ -98,7 +101,7 @@ def _result_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
     context.update({
         "query": query, "result": result, "date_from": date_from, "date_to": date_to,
         "spec": trends_chart(query, result, display),
-        "big_number": services.big_number(query, result),
+        "big_number": services.big_number(query, result), "math_label": MATH_LABELS[query.math],
         "columns": [services.series_name(s) for s in result.series],
         "table": [(services.trends_label(label, result.interval), [s.data[i] for s in result.series])
                   for i, label in enumerate(result.labels)],

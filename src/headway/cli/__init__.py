@@ -10,8 +10,8 @@ import sys
 import typer
 
 from headway import __version__
+from headway.cli import events, insight, metrics, team, tokens, users
 from headway.cli import setup as setup_commands
-from headway.cli import tokens, users
 from headway.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -39,6 +39,10 @@ def root(
 setup_commands.register(app)
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
+app.add_typer(team.app, name="team")
+app.add_typer(events.app, name="events")
+app.add_typer(insight.app, name="insight")
+app.add_typer(metrics.app, name="metrics")
 
 
 def main(argv: list[str] | None = None) -> None:

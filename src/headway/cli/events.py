@@ -30,7 +30,7 @@ def ingest(
         report = services.ingest(None, str(file), progress=update, rejects_path=str(rejects_path))
     console.print(f"ingested: {report.ingested}  duplicates: {report.duplicates}  rejected: {len(report.rejected)}")
     if report.rejected:
-        console.print(f"Rejected rows (row number and reason) were written to {rejects_path}")
+        console.print(f"Rejected rows (row number and reason) were written to {rejects_path}", soft_wrap=True)
         for rejected in report.rejected[:5]:
             console.print(f"  row {rejected.row}: {rejected.reason}")
     raise typer.Exit(0)
@@ -63,7 +63,7 @@ def sql(
     setup_django()
     from headway.analytics import services
 
-    frame = services.run_sql(None, query)
+    frame = services.run_sql(None, query).to_pandas()
     if as_json:
         print_json(frame.to_dict(orient="records"))
         return

@@ -5,6 +5,7 @@ from headway.conf.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("team/", include("headway.team.urls")),
+    path("insights/", include("headway.analytics.urls")),
     path("", include("headway.web.urls")),
 ]
 

@@ -27,6 +27,9 @@ PERSON_FIELDS = ("name", "title", "level", "track", "specialisation", "departmen
                  "start_date", "location", "email", "user", "active")
 
 
+MAX_ID = 2**63 - 1
+
+
 def _check(actor: User | None, perm: Perm) -> None:
     if actor is not None:
         require(actor, perm)
@@ -63,6 +66,8 @@ def get_person(actor: User | None, person_id: int) -> Person:
     """One person by id, or a NotFound that says how to find ids."""
     _check(actor, Perm.VIEW_WORKSPACE)
     try:
+        if not 0 < person_id <= MAX_ID:
+            raise Person.DoesNotExist
         return Person.objects.select_related("manager", "user").get(pk=person_id)
     except Person.DoesNotExist:
         raise NotFound(f"There is no person with id {person_id}: `headway team list` shows people and ids.") from None
@@ -210,7 +215,10 @@ def _manager(value: Any, problems: dict[str, str]) -> Person | None:
     if isinstance(value, Person):
         return value
     try:
-        return Person.objects.get(pk=int(value))
+        manager_id = int(value)
+        if not 0 < manager_id <= MAX_ID:
+            raise Person.DoesNotExist
+        return Person.objects.get(pk=manager_id)
     except (TypeError, ValueError, Person.DoesNotExist):
         problems["manager"] = f"there is no person with id {value!r}; `headway team list` shows the ids"
         return None

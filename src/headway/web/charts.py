@@ -64,11 +64,24 @@ def chart_rows(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class ChartTable:
-    """A chart's data as a table: column names, rows of cells, and how many rows were left out."""
+    """A chart's data as a table: field names, their headings, rows of cells, and how many rows were left out."""
 
     columns: list[str]
+    headings: list[str]
     rows: list[list[Any]]
     left_out: int
+
+
+def field_titles(spec: Mapping[str, Any]) -> dict[str, str]:
+    """The title the spec gives each field in its encoding (axis, legend or tooltip), first one wins."""
+    titles: dict[str, str] = {}
+    for part in [spec, *(spec.get("layer") or [])]:
+        encoding = part.get("encoding") if isinstance(part, Mapping) else None
+        for channel in (encoding or {}).values():
+            for definition in channel if isinstance(channel, list) else [channel]:  # tooltip: a list
+                if isinstance(definition, Mapping) and isinstance(definition.get("title"), str):
+                    titles.setdefault(str(definition.get("field")), definition["title"])
+    return titles
 
 
 def chart_table(spec: Mapping[str, Any], limit: int = 100) -> ChartTable:
@@ -77,8 +90,10 @@ def chart_table(spec: Mapping[str, Any], limit: int = 100) -> ChartTable:
     columns: list[str] = []
     for row in rows:
         columns.extend(key for key in row if key not in columns)
+    titles = field_titles(spec)
     cells = [[row.get(column, "") for column in columns] for row in rows[:limit]]
-    return ChartTable(columns=columns, rows=cells, left_out=max(0, len(rows) - limit))
+    return ChartTable(columns=columns, headings=[titles.get(c, c) for c in columns], rows=cells,
+                      left_out=max(0, len(rows) - limit))
 
 
 def check_chart_id(chart_id: str) -> str:
@@ -113,7 +128,7 @@ def bar_chart(rows: list[Mapping[str, Any]], *, category: str, value: str, title
         .encode(
             y=alt.Y(f"{category}:N", sort=None, title=category_title or None),
             x=alt.X(f"{value}:Q", title=value_title or value, axis=alt.Axis(tickMinStep=1, format="d")),
-            tooltip=[alt.Tooltip(f"{category}:N", title=category_title or category),
+            tooltip=[alt.Tooltip(f"{category}:N", title=category_title or category.capitalize()),
                      alt.Tooltip(f"{value}:Q", title=value_title or value)],
         )
     )

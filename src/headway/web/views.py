@@ -35,7 +35,24 @@ WORKSPACE_LABELS = {
     "name": "Company name", "industry": "Industry", "fiscal_year_start_month": "Fiscal year starts in",
     "timezone": "Time zone", "week_start": "Week starts on", "currency": "Currency",
 }
+PERM_LABELS = {
+    Perm.VIEW_WORKSPACE: "See every area of the workspace",
+    Perm.COMMENT: "Comment on ideas, goals and feedback",
+    Perm.EDIT_FEEDBACK: "Add and tag customer feedback",
+    Perm.EDIT_IDEAS: "Propose and score ideas",
+    Perm.INGEST_EVENTS: "Load product events",
+    Perm.EDIT_STRATEGY: "Set goals, KPIs and the North Star",
+    Perm.EDIT_PLANS: "Plan the roadmap and budgets",
+    Perm.VIEW_CONTACTS: "See customer contact details",
+    Perm.MANAGE_TEAM: "Run check-ins and reviews for the team",
+    Perm.EDIT_WORKSPACE: "Change workspace settings",
+    Perm.MANAGE_USERS: "Add users and change roles",
+    Perm.VIEW_AUDIT: "Read the audit log",
+    Perm.USE_API_TOKENS: "Use the API with personal tokens",
+}
 NEW_USER_FIELDS = ("username", "display_name", "email", "password", "role")
+NEW_USER_LABELS = {"username": "Username", "display_name": "Name", "email": "Email", "password": "Password",
+                   "role": "Role"}
 
 
 def field_errors(exc: HeadwayError, fields: tuple[str, ...], *, specific: bool = False) -> dict[str, str]:
@@ -74,6 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     return render(request, "web/dashboard.html", {
         "title": "Dashboard", "people_chart": people, "people_total": sum(counts.values()),
+        "can_do": [label for perm, label in PERM_LABELS.items() if has_perm(request.user, perm)],
         "fiscal_month": MONTHS[workspace.fiscal_year_start_month - 1],
         "areas": [{"name": name, "label": label, "blurb": blurb} for name, (label, blurb) in AREAS.items()],
     })
@@ -105,7 +123,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "web/settings.html", {
         "title": "Settings", "errors": errors, "values": values, "labels": WORKSPACE_LABELS,
         "currencies": CURRENCIES,
-        "months": list(enumerate(MONTHS, start=1)), "selected_month": str(values["fiscal_year_start_month"]),
+        "months": list(enumerate(MONTHS, start=1)), "week_starts": [("monday", "Monday"), ("sunday", "Sunday")],
         "can_edit": has_perm(request.user, Perm.EDIT_WORKSPACE),
     }, status=422 if errors else 200)
 
@@ -144,6 +162,7 @@ def users(request: HttpRequest) -> HttpResponse:
             return redirect("settings-users")
     return render(request, "web/users.html", {
         "title": "Users", "users": user_list, "roles": list(Role), "errors": errors, "values": values,
+        "role_options": [(role.value, role.label) for role in Role], "labels": NEW_USER_LABELS,
         "can_manage": has_perm(request.user, Perm.MANAGE_USERS),
     }, status=422 if errors else 200)
 
@@ -162,9 +181,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 return redirect("settings-tokens")
             new_secret = services.create_token(request.user, request.POST.get("name", "")).secret  # type: ignore[arg-type]
         except HeadwayError as exc:
-            if exc.status == 403:
-                raise
-            errors = {"name": exc.message} if exc.status == 422 else {"__all__": exc.message}
+            if exc.status != 422:
+                raise  # the error page: 403 for a role without tokens, 404 for someone else's token
+            errors = {"name": exc.message}
     return render(request, "web/tokens.html", {
         "title": "API tokens", "tokens": services.list_tokens(request.user),  # type: ignore[arg-type]
         "new_secret": new_secret, "errors": errors,

@@ -22,8 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from headway.core.errors import ValidationError
 from headway.analytics.engine.types import Rejected
+from headway.core.errors import ValidationError
 
 #: canonical column -> the names accepted for it, in order of preference (Segment/RudderStack aliases)
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -72,9 +72,10 @@ def count_rows(source: Any) -> int | None:
     if isinstance(source, list | tuple | pd.DataFrame):
         return len(source)
     if isinstance(source, pa.Table):
-        return source.num_rows
+        return int(source.num_rows)
     if isinstance(source, str | Path) and str(source).endswith(".parquet"):
-        return int(pq.ParquetFile(str(source)).metadata.num_rows)
+        rows: int = pq.ParquetFile(str(source)).metadata.num_rows
+        return rows
     return None
 
 
@@ -227,7 +228,7 @@ def _append_record(columns: dict[str, list[Any]], number: int, record: Any) -> N
         reason = f"a record must be an object with event, timestamp and distinct_id, not {type(record).__name__}"
     else:
         for field, names in FIELD_NAMES.items():
-            raw = next((record[n] for n in names if record.get(n) is not None), None)
+            raw = next((record[n] for n in names if not _missing(record.get(n))), None)
             text, problem = _as_text(field, raw)
             values[field] = text
             reason = reason or problem
@@ -235,6 +236,11 @@ def _append_record(columns: dict[str, list[Any]], number: int, record: Any) -> N
     for field in TEXT_FIELDS:
         columns[field].append(values[field])
     columns["reason"].append(reason)
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, pandas NA or NaT: how a DataFrame row says a field is absent."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def _as_text(field: str, raw: Any) -> tuple[str | None, str | None]:
@@ -357,7 +363,7 @@ class BatchValidator:
             self._con.execute(_CHECK_SQL)
         finally:
             self._con.unregister("raw")
-        clean = self._con.execute(_CLEAN_SQL).to_arrow_table().cast(CLEAN_SCHEMA)
+        clean = self._con.sql(_CLEAN_SQL).to_arrow_table().cast(CLEAN_SCHEMA)
         problems = self._con.execute(
             "SELECT row, problem FROM checked WHERE problem IS NOT NULL ORDER BY row"
         ).fetchall()

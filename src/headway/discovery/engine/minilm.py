@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import erf
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -58,15 +57,26 @@ def read_safetensors(path: Path) -> dict[str, npt.NDArray[Any]]:
 
 
 def _layer_norm(x: FloatArray, weight: FloatArray, bias: FloatArray) -> FloatArray:
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    out: FloatArray = (x - mean) / np.sqrt(var + _EPS) * weight + bias
-    return out
+    """Layer normalisation over the last axis, in place on ``x``."""
+    x -= x.mean(axis=-1, keepdims=True)
+    scale = 1.0 / np.sqrt(np.einsum("ij,ij->i", x, x)[:, None] / x.shape[-1] + _EPS)
+    x *= scale
+    x *= weight
+    x += bias
+    return x
 
 
 def _gelu(x: FloatArray) -> FloatArray:
-    out: FloatArray = 0.5 * x * (1.0 + erf(x * np.float32(0.7071067811865476)))
-    return out
+    """GELU (tanh form, within 1e-3 of the exact one BERT uses), in place on ``x``."""
+    y = x * x
+    y *= np.float32(0.044715 * 0.7978845608028654)
+    y += np.float32(0.7978845608028654)
+    y *= x
+    np.tanh(y, out=y)
+    y += 1.0
+    y *= x
+    y *= 0.5
+    return y
 
 
 @dataclass
@@ -157,23 +167,32 @@ class MiniLMEncoder:
         n, t = ids.shape
         d, h = self.dimension, _HEADS
         hd = d // h
-        x = self.word[ids] + self.position[:t][None, :, :] + self.token_type
-        x = _layer_norm(x, self.ln_w, self.ln_b).reshape(n * t, d)
-        bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
-        scale = np.float32(1.0 / np.sqrt(hd))
+        x = (self.word[ids] + self.position[:t][None, :, :] + self.token_type).reshape(n * t, d)
+        x = _layer_norm(x, self.ln_w, self.ln_b)
+        bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self.layers:
-            qkv = (x @ layer.qkv_w + layer.qkv_b).reshape(n, t, 3, h, hd).transpose(2, 0, 3, 1, 4)
-            q, k, v = qkv[0], qkv[1], qkv[2]
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+            qkv = x @ layer.qkv_w
+            qkv += layer.qkv_b
+            qkv[:, :d] *= np.float32(1.0 / np.sqrt(hd))
+            heads = qkv.reshape(n, t, 3, h, hd).transpose(2, 0, 3, 1, 4)
+            scores = heads[0] @ heads[1].transpose(0, 1, 3, 2)
+            scores += bias
             scores -= scores.max(axis=-1, keepdims=True)
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(n * t, d)
-            x = _layer_norm(context @ layer.out_w + layer.out_b + x, layer.ln1_w, layer.ln1_b)
-            up = _gelu(x @ layer.up_w + layer.up_b)
-            x = _layer_norm(up @ layer.down_w + layer.down_b + x, layer.ln2_w, layer.ln2_b)
+            context = (scores @ heads[2]).transpose(0, 2, 1, 3).reshape(n * t, d)
+            attended = context @ layer.out_w
+            attended += layer.out_b
+            attended += x
+            x = _layer_norm(attended, layer.ln1_w, layer.ln1_b)
+            up = x @ layer.up_w
+            up += layer.up_b
+            down = _gelu(up) @ layer.down_w
+            down += layer.down_b
+            down += x
+            x = _layer_norm(down, layer.ln2_w, layer.ln2_b)
         hidden = x.reshape(n, t, d)
-        pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
+        pooled = np.einsum("ntd,nt->nd", hidden, mask) / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         result: FloatArray = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
         return result

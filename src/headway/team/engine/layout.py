@@ -20,7 +20,7 @@ Contour = dict[int, tuple[float, float]]
 class Geometry:
     """Sizes in pixels."""
 
-    box_width: float = 184
+    box_width: float = 196
     box_height: float = 60
     gap_x: float = 16
     gap_y: float = 28
@@ -66,7 +66,7 @@ class Link:
 
 @dataclass(frozen=True)
 class ChartLayout:
-    """Every box and link of the chart and the size of the drawing."""
+    """Every box (in tree order: the first root first) and link of the chart, and the drawing's size."""
 
     boxes: list[Box]
     links: list[Link]

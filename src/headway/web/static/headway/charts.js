@@ -33,7 +33,10 @@
       fail(figure, canvas, err);
       return;
     }
-    window.vegaEmbed(canvas, spec, { actions: false, renderer: "svg", config: THEME })
+    // Vega labels the element it draws into; an inner element keeps the figure's own role="img" and label.
+    var target = document.createElement("div");
+    canvas.appendChild(target);
+    window.vegaEmbed(target, spec, { actions: false, renderer: "svg", config: THEME })
       .catch(function (err) { fail(figure, canvas, err); });
   }
 

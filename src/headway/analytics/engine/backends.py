@@ -1,0 +1,92 @@
+"""Connecting to an Ibis backend by URL, and what each backend can and cannot do (capability flags).
+
+Backend differences live here, with their reason, never as ``if backend ==`` branches elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+from ibis.backends import BaseBackend
+
+from headway.analytics.engine import duckdb_compat  # noqa: F401 - makes Ibis 12 work on DuckDB 2
+from headway.core.errors import ConfigurationError
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend guarantees; each ``False`` comes with the reason in ``reasons``."""
+
+    name: str
+    atomic_batches: bool = True
+    persistent_in_memory: bool = True
+    reasons: tuple[tuple[str, str], ...] = ()
+
+    def reason(self, flag: str) -> str:
+        """Why ``flag`` is not supported here (empty when it is)."""
+        return dict(self.reasons).get(flag, "")
+
+
+CAPABILITIES: dict[str, Capabilities] = {
+    "duckdb": Capabilities("duckdb"),
+    "postgres": Capabilities("postgres"),
+    "pyspark": Capabilities(
+        "pyspark",
+        atomic_batches=False,
+        reasons=(
+            (
+                "atomic_batches",
+                "Spark writes a batch as files without a transaction: a killed ingest can leave part of "
+                "the unfinished batch; re-running the ingest completes it without duplicates (uuid check)",
+            ),
+        ),
+    ),
+}
+
+
+def capabilities(backend: BaseBackend) -> Capabilities:
+    """The capability flags of ``backend`` (permissive defaults for backends not tested here)."""
+    return CAPABILITIES.get(backend.name, Capabilities(backend.name))
+
+
+def connect(url: str | None) -> BaseBackend:
+    """An Ibis backend for ``url``: None is an in-memory DuckDB; ``duckdb:///path``, ``postgres://...``,
+    ``pyspark://`` (a local Spark session) or any other Ibis connection URL."""
+    try:
+        if url is None or url in ("duckdb://", "duckdb:///:memory:"):
+            return ibis.duckdb.connect()
+        if url.startswith("pyspark://"):
+            return _local_spark()
+        if url.startswith("postgresql://"):
+            url = "postgres://" + url.removeprefix("postgresql://")
+        backend: BaseBackend = ibis.connect(url)
+        return backend
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"the backend for {url} is not installed ({exc.name}): pip install 'headway[postgres]' or "
+            "'headway[spark]'"
+        ) from exc
+    except Exception as exc:  # third-party connection errors, mapped at the boundary
+        raise ConfigurationError(f"cannot connect to the event store {url}: {exc}; check the URL") from exc
+
+
+def _local_spark() -> BaseBackend:
+    from pyspark.sql import SparkSession
+
+    warehouse = os.environ.get("HEADWAY_SPARK_WAREHOUSE") or tempfile.mkdtemp(prefix="headway-spark-")
+    builder: Any = SparkSession.builder
+    session = (
+        builder.master("local[2]")
+        .appName("headway")
+        .config("spark.sql.warehouse.dir", warehouse)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    backend: BaseBackend = ibis.pyspark.connect(session)
+    return backend
