@@ -23,6 +23,7 @@ def demo():
 @pytest.fixture(scope="module")
 def frame(demo) -> pd.DataFrame:
     df = demo.table.to_pandas()
+    df["timestamp"] = pd.to_datetime(df["timestamp"], format="ISO8601", utc=True)
     df["local_day"] = df["timestamp"].dt.tz_convert("America/New_York").dt.date
     props = df["properties"].map(json.loads)
     for key in ("device", "country", "plan", "category", "amount", "$current_url"):
@@ -33,6 +34,7 @@ def frame(demo) -> pd.DataFrame:
 def test_events_have_the_shop_names_and_required_columns(demo, frame):
     assert demo.table.column_names == ["uuid", "event", "timestamp", "distinct_id", "properties"]
     assert set(frame["event"]) == set(EVENT_ORDER)
+    assert demo.table.column("timestamp")[0].as_py().endswith("Z")
     assert frame["uuid"].is_unique
     assert frame["timestamp"].is_monotonic_increasing
     assert frame["distinct_id"].str.fullmatch(r"u\d{6}").all()

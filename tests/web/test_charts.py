@@ -109,6 +109,11 @@ def test_chart_scripts_can_be_forced_for_charts_loaded_later():
     assert render("{% chart_scripts force=True %}").count("<script src=") == 4
 
 
+def test_chart_scripts_appear_once_per_page():
+    html = render('{% chart_scripts force=True %}{% vega_chart spec id="a" %}{% chart_scripts %}', spec=SPEC)
+    assert html.count('<script src="/static/vendor/vega.min.js" defer></script>') == 1
+
+
 def test_tag_without_any_label_is_an_error():
     with pytest.raises((ValidationError, TemplateSyntaxError), match="needs a label"):
         render('{% vega_chart spec id="x" %}', spec={"data": {"values": [{"a": 1}]}, "mark": "bar"})

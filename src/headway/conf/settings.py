@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "headway.web",
     "headway.team",
     "headway.analytics",
+    "headway.planning",
 ]
 
 MIDDLEWARE = [

@@ -53,7 +53,10 @@ SOURCE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json", ".parquet")
 
 @dataclass(frozen=True)
 class RawBatch:
-    """Canonical text columns plus ``row`` (1-based) and ``reason`` (set when already known to be bad)."""
+    """Canonical text columns plus ``row`` (1-based) and ``reason`` (set when already known to be bad).
+
+    ``timestamp`` is text, or an Arrow timestamp when the source already had one.
+    """
 
     table: pa.Table
 
@@ -283,10 +286,9 @@ def _conform(table: pa.Table, first_row: int) -> RawBatch:
         if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
             columns[field] = column.cast(pa.string())
         elif field == "timestamp" and (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
-            utc = column.cast(pa.timestamp("us", tz="UTC")) if pa.types.is_timestamp(kind) else column
-            columns[field] = pa.array(
-                [None if v is None else v.isoformat() for v in utc.to_pylist()], pa.string()
-            )
+            # kept as a timestamp: the validating query casts it (naive means UTC) without Python loops
+            unit = pa.timestamp("us", tz=kind.tz) if pa.types.is_timestamp(kind) else pa.timestamp("us")
+            columns[field] = column.cast(unit)
         elif field == "properties" and (pa.types.is_struct(kind) or pa.types.is_map(kind)):
             values = column.to_pylist()
             if pa.types.is_map(kind):

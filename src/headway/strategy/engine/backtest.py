@@ -38,13 +38,8 @@ Forecaster = Callable[[list[float], int, int, float], Prediction]
 def ets_forecaster(history: list[float], horizon: int, period: int, level: float) -> Prediction:
     """Headway's forecaster: the model :func:`~headway.strategy.engine.forecast.choose_model` picks."""
     model = choose_model(history, period)
-    z = z_value(level)
-    mean = model.predict(horizon)
-    spread = [z * s for s in model.horizon_std(horizon)]
-    return Prediction(
-        mean, [m - s for m, s in zip(mean, spread, strict=True)], [m + s for m, s in zip(mean, spread, strict=True)],
-        model.name,
-    )
+    lower, upper = model.interval(horizon, level)
+    return Prediction(model.predict(horizon), lower, upper, model.name)
 
 
 def seasonal_naive_forecaster(history: list[float], horizon: int, period: int, level: float) -> Prediction:

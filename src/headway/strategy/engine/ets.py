@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
@@ -28,6 +28,9 @@ from scipy.stats import norm
 from headway.core.errors import ValidationError
 
 PHI_BOUNDS = (0.8, 0.98)
+#: β is at most this share of α: a KPI's slope changes slowly, and a slope that chases one-day errors
+#: turns a launch's level shift into a trend and extrapolates it (measured in benchmarks/strategy).
+BETA_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,9 @@ def initial_state(y: Sequence[float], spec: Spec) -> State:
 
 @dataclass(frozen=True)
 class FittedModel:
-    """A model fitted to a series: call :meth:`predict` and :meth:`horizon_std` for forecasts."""
+    """A model fitted to a series. With ``log`` it models the logarithm of the values (a multiplicative
+    season and growth); forecasts are then medians, back-transformed. Ask it for :meth:`predict`,
+    :meth:`interval` and :meth:`total`."""
 
     spec: Spec
     params: Params
@@ -160,8 +165,10 @@ class FittedModel:
     sigma: float
     observed: int
     n_params: int
+    sse: float
+    log: bool = False
+    log_sum: float = 0.0
     label: str = ""
-    sse: float = field(default=0.0)
 
     @property
     def name(self) -> str:
@@ -175,17 +182,29 @@ class FittedModel:
         if self.spec.period > 1:
             parts.append(f"γ={p.gamma:.2f}")
         season = f"period {self.spec.period}" if self.spec.period > 1 else "no season"
-        return f"{self.spec.name} Holt-Winters, {season}, {' '.join(parts)}"
+        on = " on log values" if self.log else ""
+        return f"{self.spec.name} Holt-Winters{on}, {season}, {' '.join(parts)}"
 
     @property
     def aicc(self) -> float:
-        """Corrected Akaike information criterion (lower is better) for choosing between specs."""
+        """Corrected Akaike information criterion of the values (lower is better); a log model pays the
+        Jacobian ``2·Σ log y`` so it compares fairly with a model of the values themselves."""
         n, k = self.observed, self.n_params + 1
-        loglik_term = n * math.log(max(self.sse, 1e-12) / n)
-        return loglik_term + 2 * k + (2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else math.inf)
+        fit_term = n * math.log(max(self.sse, 1e-12) / n) + 2 * self.log_sum
+        return fit_term + 2 * k + (2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else math.inf)
 
-    def predict(self, horizon: int) -> list[float]:
-        """The mean forecast for the next ``horizon`` slots after the series."""
+    def to_model(self, value: float) -> float:
+        """A value on the scale the model works on (its log for a log model; NaN if not positive)."""
+        if not self.log:
+            return value
+        return math.log(value) if value > 0 else math.nan
+
+    def from_model(self, value: float) -> float:
+        """A model-scale number back on the scale of the values."""
+        return math.exp(value) if self.log else value
+
+    def path(self, horizon: int) -> list[float]:
+        """The forecast of the next ``horizon`` slots on the model's scale."""
         s = self.run.state
         n, m, phi = len(self.run.predicted), self.spec.period, self.params.phi
         out: list[float] = []
@@ -194,6 +213,10 @@ class FittedModel:
             damp_sum += phi**h
             out.append(s.level + damp_sum * s.trend + s.season[(n + h - 1) % m])
         return out
+
+    def predict(self, horizon: int) -> list[float]:
+        """The point forecast of the next ``horizon`` slots (the median for a log model)."""
+        return [self.from_model(v) for v in self.path(horizon)]
 
     def coefficients(self, horizon: int) -> list[float]:
         """``c_0 = 1`` and ``c_j`` for j < horizon: how much of a shock j slots back is still in a forecast."""
@@ -209,7 +232,7 @@ class FittedModel:
         return out
 
     def horizon_std(self, horizon: int) -> list[float]:
-        """The standard deviation of the forecast error 1..horizon slots ahead."""
+        """The standard deviation (on the model's scale) of the forecast error 1..horizon slots ahead."""
         c = self.coefficients(horizon)
         out, acc = [], 0.0
         for h in range(horizon):
@@ -217,17 +240,29 @@ class FittedModel:
             out.append(self.sigma * math.sqrt(acc))
         return out
 
-    def sum_std(self, first: int, last: int) -> float:
-        """The standard deviation of the error of the forecast *sum* over slots ``first..last`` ahead
-        (1-based, inclusive): shocks shared by several slots add up, so this exceeds √Σσ_h²."""
+    def interval(self, horizon: int, level: float) -> tuple[list[float], list[float]]:
+        """Lower and upper bounds of the central ``level`` interval for each of the next slots."""
+        z = z_value(level)
+        pairs = [(m - z * s, m + z * s) for m, s in zip(self.path(horizon), self.horizon_std(horizon), strict=True)]
+        return [self.from_model(lo) for lo, _ in pairs], [self.from_model(hi) for _, hi in pairs]
+
+    def total(self, first: int, last: int, level: float) -> tuple[float, float, float]:
+        """The forecast *sum* of slots ``first..last`` ahead (1-based, inclusive) and its ``level`` interval.
+
+        The error of the sum is ``Σ_k w·ε_k`` where a shock k slots ahead reaches every later slot h of
+        the range with weight ``c_(h−k)`` (times the slot's forecast for a log model: the delta method),
+        so shocks shared by several slots add up.
+        """
         if last < first:
-            return 0.0
-        cumulative = np.cumsum(self.coefficients(last))
-        total = 0.0
-        for k in range(1, last + 1):
-            weight = cumulative[last - k] - (cumulative[first - k - 1] if first - k - 1 >= 0 else 0.0)
-            total += weight * weight
-        return self.sigma * math.sqrt(total)
+            return 0.0, 0.0, 0.0
+        path = self.path(last)
+        point = math.fsum(self.from_model(v) for v in path[first - 1 :])
+        weights = np.array([self.from_model(v) if self.log else 1.0 for v in path])
+        weights[: first - 1] = 0.0
+        c = np.array(self.coefficients(last))
+        reach = [float(weights[k:] @ c[: last - k]) for k in range(last)]
+        spread = z_value(level) * self.sigma * math.sqrt(math.fsum(r * r for r in reach))
+        return point, point - spread, point + spread
 
 
 def z_value(level: float) -> float:
@@ -235,13 +270,17 @@ def z_value(level: float) -> float:
     return float(norm.ppf((1 + level) / 2))
 
 
-def fit(y: Sequence[float], spec: Spec) -> FittedModel:
-    """Fit ``spec`` to ``y`` (NaN = missing) by least squares on the one-step errors.
+def fit(y: Sequence[float], spec: Spec, log: bool = False) -> FittedModel:
+    """Fit ``spec`` to ``y`` (NaN = missing), or to ``log y`` with ``log``, by least squares on the
+    one-step errors (maximum likelihood for Gaussian errors).
 
-    The parameters are searched with α in (0, 1), 0 ≤ β ≤ α, 0 ≤ γ ≤ 1 − α and φ in [0.8, 0.98]
-    (the usual admissible region), starting from the best of a few α values.
+    The parameters are searched with α in (0, 1), 0 ≤ β ≤ 0.1·α, 0 ≤ γ ≤ 1 − α and φ in [0.8, 0.98]
+    (the usual admissible region, β narrowed) by Nelder-Mead, starting from the best of a few α values.
     """
-    values = [float(v) for v in y]
+    raw = [float(v) for v in y]
+    if log and any(v <= 0 for v in raw if not math.isnan(v)):
+        raise ValidationError("a log model needs positive values: fit the values themselves (log=False)")
+    values = [math.log(v) if log and not math.isnan(v) else v for v in raw]
     if sum(1 for v in values if not math.isnan(v)) < 2 or len(values) < 2 * spec.period:
         raise ValidationError(
             f"{spec.name} needs two seasons ({2 * spec.period} slots) with values, got {len(values)} slots: "
@@ -258,7 +297,7 @@ def fit(y: Sequence[float], spec: Spec) -> FittedModel:
         gamma = (1 - alpha) * named.get("gamma", 0.0)
         return alpha, beta, gamma, named.get("phi", 1.0)
 
-    bounds = {"alpha": (1e-4, 0.9999), "beta": (0.0, 1.0), "gamma": (0.0, 1.0), "phi": PHI_BOUNDS}
+    bounds = {"alpha": (1e-4, 0.9999), "beta": (0.0, BETA_SHARE), "gamma": (0.0, 1.0), "phi": PHI_BOUNDS}
     guesses = {"beta": 0.05, "gamma": 0.1, "phi": 0.95}
 
     def objective(x: Sequence[float]) -> float:
@@ -268,13 +307,13 @@ def fit(y: Sequence[float], spec: Spec) -> FittedModel:
     x0 = min(candidates, key=objective)
     result = minimize(objective, x0, method="Nelder-Mead", bounds=[bounds[name] for name in free])
     best = list(result.x) if objective(result.x) <= objective(x0) else x0
-    alpha, beta, gamma, phi = unpack(best)
-    params = Params(alpha, beta, gamma, phi)
+    params = Params(*unpack(best))
     run = run_filter(values, spec, params, start)
-    observed = sum(1 for e in run.errors if not math.isnan(e))
-    sse = math.fsum(e * e for e in run.errors if not math.isnan(e))
-    dof = max(observed - len(free), 1)
-    return FittedModel(spec, params, start, run, math.sqrt(sse / dof), observed, len(free), sse=sse)
+    errors = [e for e in run.errors if not math.isnan(e)]
+    sse = math.fsum(e * e for e in errors)
+    sigma = math.sqrt(sse / max(len(errors) - len(free), 1))
+    log_sum = math.fsum(values[t] for t in range(len(values)) if not math.isnan(run.errors[t])) if log else 0.0
+    return FittedModel(spec, params, start, run, sigma, len(errors), len(free), sse, log=log, log_sum=log_sum)
 
 
 def constant(y: Sequence[float], label: str) -> FittedModel:
@@ -286,7 +325,8 @@ def constant(y: Sequence[float], label: str) -> FittedModel:
     spec = Spec(trend=False, period=1)
     start = State(mean, 0.0, (0.0,))
     run = run_filter([float(v) for v in y], spec, Params(alpha=0.0), start)
-    return FittedModel(spec, Params(alpha=0.0), start, run, sd, len(present), 0, label=label)
+    sse = sd * sd * max(len(present) - 1, 0)
+    return FittedModel(spec, Params(alpha=0.0), start, run, sd, len(present), 0, sse, label=label)
 
 
 def seasonal_naive(y: Sequence[float], horizon: int, period: int) -> tuple[list[float], list[float]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from headway.core.errors import ValidationError
-from headway.strategy.engine.ets import FittedModel, Spec, constant, fit, z_value
+from headway.strategy.engine.ets import FittedModel, Spec, constant, fit
 from headway.strategy.engine.series import Freq, Series, regular, step
 
 #: Fewer observed values than this are forecast by their mean.
@@ -53,7 +53,12 @@ def choose_model(y: Sequence[float], period: int) -> FittedModel:
         return constant(y, f"mean of {observed} value{'s' if observed > 1 else ''} (too few for a model)")
     seasonal = period > 1 and len(y) >= 2 * period and observed >= period + 3
     season = period if seasonal else 1
-    candidates = [fit(y, Spec(trend=False, period=season)), fit(y, Spec(trend=True, period=season))]
+    positive = all(v > 0 for v in y if not math.isnan(v))
+    candidates = [
+        fit(y, Spec(trend=trend, period=season), log=log)
+        for log in ((False, True) if positive else (False,))
+        for trend in (False, True)
+    ]
     best = min(candidates, key=lambda model: model.aicc)
     if period > 1 and not seasonal:
         return replace(best, label=f"{best.name} (fewer than 2 seasons of {period}: no seasonality)")
@@ -70,15 +75,13 @@ def project(model: FittedModel, series: Series, horizon: int, level: float = 0.8
     if horizon < 1:
         raise ValidationError(f"horizon {horizon} is not positive: ask for at least 1 slot ahead")
     check_level(level)
-    z = z_value(level)
-    mean = model.predict(horizon)
-    spread = [z * s for s in model.horizon_std(horizon)]
+    lower, upper = model.interval(horizon, level)
     last = series.dates[-1]
     return Forecast(
         dates=[step(last, series.freq, h) for h in range(1, horizon + 1)],
-        mean=mean,
-        lower=[m - s for m, s in zip(mean, spread, strict=True)],
-        upper=[m + s for m, s in zip(mean, spread, strict=True)],
+        mean=model.predict(horizon),
+        lower=lower,
+        upper=upper,
         level=level,
         model=model.name,
         freq=series.freq,

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Literal
 
 from headway.core.errors import ValidationError
@@ -75,7 +76,7 @@ def infer_freq(dates: Sequence[date]) -> Freq:
     if len(dates) < 2:
         return "day"
     ordered = sorted(dates)
-    gaps = [(b - a).days for a, b in zip(ordered, ordered[1:], strict=False)]
+    gaps = [(b - a).days for a, b in pairwise(ordered)]
     if all(d.day == 1 for d in ordered) and min(gaps) >= 28:
         return "month"
     if len({d.weekday() for d in ordered}) == 1 and min(gaps) >= 7:

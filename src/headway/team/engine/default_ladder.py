@@ -2,7 +2,8 @@
 
 Eight levels from Associate PM to CPO on two tracks (Principal PM is the senior IC rung, Group PM the first
 manager rung), four competency areas with three competencies each (five behavioural anchors per competency,
-one per rating), the expected rating of every competency at every level, and four specialisations.
+one per rating), the expected rating of every competency at every level, and four specialisations. Level and
+specialisation slugs match the choices of ``headway.team.models``.
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def _expect(*ratings: int) -> dict[str, int]:
 
 LEVELS = (
     Level(
-        "associate-pm", "Associate Product Manager", 1, "ic", 0, 2, "feature",
+        "apm", "Associate Product Manager", 1, "ic", 0, 2, "feature",
         "Learns the craft by owning a well-defined feature with a senior product manager as guide.",
         _expect(2, 2, 2, 2, 1, 2, 1, 1, 1, 2, 2, 1),
         (
@@ -221,7 +222,7 @@ LEVELS = (
         ),
     ),
     Level(
-        "senior-pm", "Senior Product Manager", 3, "ic", 4, 7, "product",
+        "senior_pm", "Senior Product Manager", 3, "ic", 4, 7, "product",
         "Owns a product's strategy, roadmap and results, and helps newer product managers grow.",
         _expect(4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3),
         (
@@ -231,7 +232,7 @@ LEVELS = (
         ),
     ),
     Level(
-        "principal-pm", "Principal Product Manager", 4, "ic", 7, None, "product_line",
+        "principal_pm", "Principal Product Manager", 4, "ic", 7, None, "product_line",
         "Takes on the hardest, most ambiguous problems of a product line without managing people.",
         _expect(5, 4, 4, 5, 4, 4, 4, 4, 4, 4, 4, 3),
         (
@@ -241,7 +242,7 @@ LEVELS = (
         ),
     ),
     Level(
-        "group-pm", "Group Product Manager", 4, "manager", 7, None, "product_line",
+        "group_pm", "Group Product Manager", 4, "manager", 7, None, "product_line",
         "Leads a small team of product managers who together own a product line.",
         _expect(4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4),
         (
@@ -261,7 +262,7 @@ LEVELS = (
         ),
     ),
     Level(
-        "vp-product", "Head of Product / VP of Product", 6, "manager", 12, None, "organisation",
+        "vp", "Head of Product / VP of Product", 6, "manager", 12, None, "organisation",
         "Leads the product organisation and its strategy, and shapes how it is organised and hires.",
         _expect(4, 5, 5, 4, 5, 4, 5, 5, 5, 5, 5, 5),
         (

@@ -254,7 +254,7 @@ def rename_level(ladder: Ladder, slug: str, title: str, *, note: str | None = No
     return update_level(ladder, slug, note=_note(note, f"Renamed level {old!r} to {title!r}"), title=title)
 
 
-def update_level(ladder: Ladder, slug: str, *, note: str | None = None, **changes: Any) -> Ladder:
+def update_level(ladder: Ladder, slug: str, /, *, note: str | None = None, **changes: Any) -> Ladder:
     """A new version where level ``slug`` has the given field values (title, years_min, scope, ...)."""
     level = ladder.level(slug)
     if "slug" in changes:
@@ -310,7 +310,7 @@ def rename_competency(ladder: Ladder, slug: str, name: str, *, note: str | None 
     return update_competency(ladder, slug, note=_note(note, f"Renamed competency {old!r} to {name!r}"), name=name)
 
 
-def update_competency(ladder: Ladder, slug: str, *, note: str | None = None, **changes: Any) -> Ladder:
+def update_competency(ladder: Ladder, slug: str, /, *, note: str | None = None, **changes: Any) -> Ladder:
     """A new version where competency ``slug`` has the given field values (name, description, anchors)."""
     comp = ladder.competency(slug)
     if "slug" in changes:

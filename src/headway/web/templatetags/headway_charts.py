@@ -18,6 +18,7 @@ CHART_SCRIPTS = (
     "vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js", "headway/charts.js",
 )
 _FLAG = "headway_uses_charts"
+_DONE = "headway_chart_scripts_emitted"
 
 
 @register.inclusion_tag("web/_chart.html", takes_context=True)
@@ -56,7 +57,10 @@ def chart_scripts(context: template.Context, force: bool = False) -> SafeString:
     """The vega scripts and charts.js when the page drew a chart, or with ``force`` (charts loaded by HTMX)."""
     request = context.get("request")
     wanted = force or getattr(request, _FLAG, False) or context.render_context.get(_FLAG, False)
-    if not wanted:
-        return SafeString("")
+    if not wanted or getattr(request, _DONE, False) or context.render_context.get(_DONE, False):
+        return SafeString("")  # none needed, or already on the page
+    if request is not None:
+        setattr(request, _DONE, True)
+    context.render_context[_DONE] = True
     return format_html_join("\n", '<script src="{}" defer></script>', ((static(p),) for p in CHART_SCRIPTS))
 

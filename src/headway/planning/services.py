@@ -1,0 +1,1087 @@
+"""Use cases of the planning app: initiatives, teams, scoring, trade-offs, the optimal portfolio, scenarios and
+the roadmap.
+
+Every face (CLI, API, web, Python) calls these functions. Reads need ``Perm.VIEW_WORKSPACE``; proposing and
+scoring ideas ``Perm.EDIT_IDEAS``; teams, scoring setups, scenarios and the roadmap ``Perm.EDIT_PLANS``;
+comments ``Perm.COMMENT``. ``actor=None`` is the system (the CLI operator, the demo builder).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from headway.core import audit
+from headway.core.errors import Conflict, NotFound, ValidationError
+from headway.core.models import AuditEvent, User
+from headway.core.permissions import Perm, require
+from headway.planning.engine import expressions, scoring
+from headway.planning.models import (
+    Attachment,
+    Comment,
+    Commitment,
+    Dependency,
+    Effort,
+    Framework,
+    Initiative,
+    Kind,
+    PlanningTeam,
+    RoadmapItem,
+    Scenario,
+    Score,
+    ScoringModel,
+    Stage,
+    StageChange,
+)
+
+MAX_ID = 2**63 - 1
+INITIATIVE_FIELDS = ("title", "problem", "hypothesis", "product_area", "owner", "team", "stage", "kind", "goal_ref",
+                     "kpi_ref", "expected_impact", "demand_score", "user_value", "business_value", "kano")
+NUMBER_FIELDS = ("demand_score", "user_value", "business_value")
+#: Scoring inputs each framework reads (besides the derived fields below), with what they mean.
+INPUTS = {
+    "reach": "RICE: people reached per quarter (or from analytics: persons who did an event in the last N days)",
+    "impact": "RICE: 0.25 minimal, 0.5 low, 1 medium, 2 high, 3 massive",
+    "confidence": "RICE: 0.5 low, 0.8 medium, 1 high",
+    "ice_impact": "ICE: impact 1-10",
+    "ice_confidence": "ICE: confidence 1-10",
+    "ease": "ICE: ease 1-10",
+    "user_business_value": "WSJF: user-business value (relative, e.g. Fibonacci)",
+    "time_criticality": "WSJF: time criticality",
+    "risk_reduction": "WSJF: risk reduction / opportunity enablement",
+}
+#: Fields every initiative has without entering them.
+DERIVED = {
+    "effort_weeks": "total person-weeks over all teams",
+    "cost": "money: person-weeks x each team's loaded cost per person-week",
+    "demand": "demand from linked feedback",
+    "user_value": "user value 0-10",
+    "business_value": "business value 0-10",
+}
+FRAMEWORK_INPUTS = {
+    Framework.RICE: ("reach", "impact", "confidence", "effort_weeks"),
+    Framework.ICE: ("ice_impact", "ice_confidence", "ease"),
+    Framework.WSJF: ("user_business_value", "time_criticality", "risk_reduction", "effort_weeks"),
+    Framework.VALUE_EFFORT: ("user_value", "business_value", "effort_weeks"),
+}
+VALUE_EFFORT_THRESHOLD_WEEKS = 8.0
+"""Value vs effort: an initiative of this many person-weeks or more is high effort."""
+INPUT_NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+MIX_KINDS = ("innovate", "iterate", "maintain")
+"""The mix is innovate / iterate / maintain; tech debt counts as maintain."""
+OPEN_STAGES = (Stage.IDEA, Stage.DISCOVERY, Stage.PLANNED, Stage.IN_PROGRESS)
+
+
+def _check(actor: User | None, perm: Perm) -> None:
+    if actor is not None:
+        require(actor, perm)
+
+
+def _label(actor: User | None) -> str:
+    return actor.username if actor is not None and getattr(actor, "pk", None) else "system"
+
+
+def _raise(problems: dict[str, str], what: str) -> None:
+    if problems:
+        raise ValidationError(f"{what}: " + "; ".join(f"{k}: {v}" for k, v in problems.items()) + ".",
+                              details=problems)
+
+
+def _choice(value: Any, choices: Any, name: str, problems: dict[str, str]) -> str:
+    text = str(value or "").strip().lower().replace("-", "_").replace(" ", "_")
+    if text not in choices.values:
+        problems[name] = f"{value!r} is not one of {', '.join(choices.values)}"
+    return text
+
+
+def _number(value: Any, name: str, problems: dict[str, str], *, low: float | None = 0.0) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        problems[name] = f"{value!r} is not a number"
+        return 0.0
+    if number != number or number in (float("inf"), float("-inf")):
+        problems[name] = "give a finite number"
+    elif low is not None and number < low:
+        problems[name] = f"must be {low:g} or more, got {number:g}"
+    return number
+
+
+# --- quarters ------------------------------------------------------------------------------------------
+
+
+def quarter_of(day: date) -> str:
+    """The calendar quarter of a day, as ``2026-Q3``."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _quarter_index(label: str) -> int:
+    match = re.fullmatch(r"(\d{4})-Q([1-4])", label.strip().upper())
+    if not match:
+        raise ValidationError(f"{label!r} is not a quarter: write it as YEAR-Qn, e.g. 2026-Q3.",
+                              details={"quarter": label})
+    return int(match.group(1)) * 4 + int(match.group(2)) - 1
+
+
+def _quarter_label(index: int) -> str:
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def quarters(start: str | None = None, count: int = 4, *, today: date | None = None) -> list[str]:
+    """``count`` consecutive quarters from ``start`` (default: the current one)."""
+    first = _quarter_index(start or quarter_of(today or timezone.localdate()))
+    return [_quarter_label(first + i) for i in range(count)]
+
+
+def horizon(quarter: str, *, today: date | None = None) -> str:
+    """``now`` for the current (or a past) quarter, ``next`` for the following one, ``later`` beyond."""
+    offset = _quarter_index(quarter) - _quarter_index(quarter_of(today or timezone.localdate()))
+    return "now" if offset <= 0 else "next" if offset == 1 else "later"
+
+
+# --- teams ---------------------------------------------------------------------------------------------
+
+
+def list_teams(actor: User | None) -> QuerySet[PlanningTeam]:
+    """Delivery teams by name."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    return PlanningTeam.objects.order_by("name")
+
+
+def get_team(name: str) -> PlanningTeam:
+    """A team by name (any case), or a NotFound listing the teams."""
+    team = PlanningTeam.objects.filter(name__iexact=str(name).strip()).first()
+    if team is None:
+        known = ", ".join(PlanningTeam.objects.values_list("name", flat=True)) or "none yet"
+        raise NotFound(f"There is no team {name!r}: teams are {known} (add one with `headway plan team`).")
+    return team
+
+
+def _team_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    problems: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "name":
+            clean[key] = str(value or "").strip()
+            if not 0 < len(clean[key]) <= 100:
+                problems[key] = "give a name of 1 to 100 characters"
+        elif key == "cost_per_week":
+            try:
+                clean[key] = Decimal(str(value))
+            except InvalidOperation:
+                problems[key] = f"{value!r} is not an amount"
+                continue
+            if not clean[key].is_finite() or clean[key] < 0:
+                problems[key] = "a cost cannot be negative: give the loaded cost of one person-week, e.g. 4000"
+        elif key in ("headcount", "weeks_per_quarter"):
+            number = _number(value, key, problems)
+            if key not in problems and (number != int(number) or number > 10_000):
+                problems[key] = "give a whole number"
+            clean[key] = int(number)
+        else:
+            problems[key] = "unknown field; a team has name, cost_per_week, headcount, weeks_per_quarter"
+    _raise(problems, "The team is not valid")
+    return clean
+
+
+@transaction.atomic
+def save_team(actor: User | None, name: str, **fields: Any) -> PlanningTeam:
+    """Create a team or change it: loaded cost per person-week, headcount, working weeks per quarter."""
+    _check(actor, Perm.EDIT_PLANS)
+    clean = _team_fields({"name": name, **fields})
+    team = PlanningTeam.objects.filter(name__iexact=clean["name"]).first()
+    if team is None:
+        team = PlanningTeam.objects.create(**clean)
+        audit.record(actor, AuditEvent.Action.CREATE, team, summary=f"team {team.name} added to planning")
+        return team
+    before = {k: getattr(team, k) for k in clean}
+    for key, value in clean.items():
+        setattr(team, key, value)
+    team.save()
+    audit.record(actor, AuditEvent.Action.UPDATE, team, summary=f"team {team.name} changed",
+                 changes={k: [str(v[0]), str(v[1])] for k, v in audit.diff(before, clean).items()})
+    return team
+
+
+# --- initiatives ---------------------------------------------------------------------------------------
+
+
+def _with_relations(qs: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    return qs.select_related("team", "owner", "roadmap_item").prefetch_related(
+        Prefetch("efforts", queryset=Effort.objects.select_related("team")),
+        Prefetch("dependencies", queryset=Dependency.objects.select_related("target")),
+    )
+
+
+def list_initiatives(actor: User | None, *, stage: str | None = None, kind: str | None = None,
+                     team: str | None = None, open_only: bool = False) -> QuerySet[Initiative]:
+    """Initiatives by id, optionally of one stage, kind or lead team, or only the open ones."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    qs = _with_relations(Initiative.objects.all())
+    problems: dict[str, str] = {}
+    if stage:
+        qs = qs.filter(stage=_choice(stage, Stage, "stage", problems))
+    if kind:
+        qs = qs.filter(kind=_choice(kind, Kind, "kind", problems))
+    _raise(problems, "Unknown filter")
+    if team:
+        qs = qs.filter(team=get_team(team))
+    if open_only:
+        qs = qs.filter(stage__in=OPEN_STAGES)
+    return qs.order_by("id")
+
+
+def get_initiative(actor: User | None, initiative_id: int) -> Initiative:
+    """One initiative, or a NotFound that says how to find ids."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    try:
+        if not 0 < int(initiative_id) <= MAX_ID:
+            raise Initiative.DoesNotExist
+        return _with_relations(Initiative.objects.all()).get(pk=initiative_id)
+    except Initiative.DoesNotExist:
+        raise NotFound(f"There is no initiative {initiative_id}: `headway idea list` shows them.") from None
+
+
+def effort_weeks(initiative: Initiative) -> float:
+    """Person-weeks over all teams."""
+    return float(sum(e.weeks for e in initiative.efforts.all()))
+
+
+def cost(initiative: Initiative) -> float:
+    """Money: each team's person-weeks times its loaded cost per person-week."""
+    return float(sum(Decimal(str(e.weeks)) * e.team.cost_per_week for e in initiative.efforts.all()))
+
+
+def _clean_initiative(fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    from headway.team import services as team_services
+
+    problems: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "title":
+            clean[key] = str(value or "").strip()
+            if not 0 < len(clean[key]) <= 200:
+                problems[key] = "give a title of 1 to 200 characters"
+        elif key in ("problem", "hypothesis"):
+            clean[key] = str(value or "").strip()
+        elif key in ("product_area", "goal_ref", "kpi_ref", "expected_impact"):
+            clean[key] = str(value or "").strip()[:300 if key == "expected_impact" else 120]
+        elif key == "stage":
+            clean[key] = _choice(value, Stage, key, problems)
+        elif key == "kind":
+            clean[key] = _choice(value, Kind, key, problems)
+        elif key == "kano":
+            text = str(value or "").strip().lower()
+            if text and text not in scoring.KANO_CATEGORIES:
+                problems[key] = f"{value!r} is not one of {', '.join(scoring.KANO_CATEGORIES)} (or blank)"
+            clean[key] = text
+        elif key in NUMBER_FIELDS:
+            clean[key] = _number(value, key, problems)
+            if key in ("user_value", "business_value") and clean[key] > 10:
+                problems[key] = f"rate it from 0 to 10, got {clean[key]:g}"
+        elif key == "owner":
+            if value in (None, ""):
+                clean[key] = None
+            else:
+                try:
+                    clean[key] = team_services.get_person(None, int(value))
+                except (TypeError, ValueError):
+                    problems[key] = f"{value!r} is not a person id (see `headway team list`)"
+                except NotFound as exc:
+                    problems[key] = exc.message
+        elif key == "team":
+            if value in (None, ""):
+                clean[key] = None
+            else:
+                try:
+                    clean[key] = value if isinstance(value, PlanningTeam) else get_team(str(value))
+                except NotFound as exc:
+                    problems[key] = exc.message
+        else:
+            problems[key] = f"unknown field; an initiative has {', '.join(INITIATIVE_FIELDS)}"
+    if creating and "title" not in clean:
+        problems["title"] = "an initiative needs a title"
+    _raise(problems, "The initiative is not valid")
+    return clean
+
+
+def _clean_effort(effort: Mapping[str, Any]) -> dict[PlanningTeam, float]:
+    problems: dict[str, str] = {}
+    clean: dict[PlanningTeam, float] = {}
+    for name, weeks in effort.items():
+        number = _number(weeks, f"effort.{name}", problems)
+        if f"effort.{name}" in problems:
+            problems[f"effort.{name}"] += " (effort is person-weeks, 0 or more)"
+            continue
+        try:
+            clean[get_team(name)] = number
+        except NotFound as exc:
+            problems[f"effort.{name}"] = exc.message
+    _raise(problems, "The effort is not valid")
+    return clean
+
+
+def _plain(value: Any) -> Any:
+    return value.pk if hasattr(value, "pk") else value
+
+
+def _write_effort(initiative: Initiative, effort: dict[PlanningTeam, float]) -> None:
+    for team, weeks in effort.items():
+        if weeks == 0:
+            Effort.objects.filter(initiative=initiative, team=team).delete()
+        else:
+            Effort.objects.update_or_create(initiative=initiative, team=team, defaults={"weeks": weeks})
+
+
+@transaction.atomic
+def create_initiative(actor: User | None, *, effort: Mapping[str, Any] | None = None, **fields: Any) -> Initiative:
+    """Propose an idea (any field of :data:`INITIATIVE_FIELDS`; ``effort`` maps team name to person-weeks)."""
+    _check(actor, Perm.EDIT_IDEAS)
+    clean = _clean_initiative(fields, creating=True)
+    clean_effort = _clean_effort(effort or {})
+    initiative = Initiative.objects.create(**clean)
+    _write_effort(initiative, clean_effort)
+    StageChange.objects.create(initiative=initiative, from_stage="", to_stage=initiative.stage,
+                               actor_label=_label(actor))
+    audit.record(actor, AuditEvent.Action.CREATE, initiative, summary=f"initiative {initiative.title} proposed")
+    return get_initiative(None, initiative.pk)
+
+
+@transaction.atomic
+def update_initiative(actor: User | None, initiative_id: int, *, effort: Mapping[str, Any] | None = None,
+                      **fields: Any) -> Initiative:
+    """Change an initiative's fields (a stage change is kept in its history) and, with ``effort``, its effort."""
+    _check(actor, Perm.EDIT_IDEAS)
+    initiative = get_initiative(None, initiative_id)
+    clean = _clean_initiative(fields, creating=False)
+    clean_effort = _clean_effort(effort or {})
+    before = {k: _plain(getattr(initiative, k)) for k in clean}
+    for key, value in clean.items():
+        setattr(initiative, key, value)
+    initiative.save()
+    _write_effort(initiative, clean_effort)
+    if "stage" in clean and before["stage"] != clean["stage"]:
+        StageChange.objects.create(initiative=initiative, from_stage=before["stage"], to_stage=clean["stage"],
+                                   actor_label=_label(actor))
+    changes = audit.diff(before, {k: _plain(v) for k, v in clean.items()})
+    changes.update({f"effort.{t.name}": [None, w] for t, w in clean_effort.items()})
+    if changes:
+        audit.record(actor, AuditEvent.Action.UPDATE, initiative, summary=f"initiative {initiative.title} changed",
+                     changes=changes)
+    return get_initiative(None, initiative.pk)
+
+
+def set_stage(actor: User | None, initiative_id: int, stage: str) -> Initiative:
+    """Move an initiative along the pipeline (idea → discovery → planned → in progress → shipped → measured, or
+    parked); the step is kept in its history."""
+    return update_initiative(actor, initiative_id, stage=stage)
+
+
+@transaction.atomic
+def delete_initiative(actor: User | None, initiative_id: int) -> None:
+    """Delete an initiative with its scores, comments and roadmap place (needs plans.edit)."""
+    _check(actor, Perm.EDIT_PLANS)
+    initiative = get_initiative(None, initiative_id)
+    audit.record(actor, AuditEvent.Action.DELETE, initiative, summary=f"initiative {initiative.title} deleted")
+    initiative.delete()
+
+
+def _requires_graph() -> dict[int, set[int]]:
+    graph: dict[int, set[int]] = defaultdict(set)
+    for source, target in Dependency.objects.filter(type=Dependency.Type.REQUIRES).values_list("source_id",
+                                                                                              "target_id"):
+        graph[source].add(target)
+    return graph
+
+
+def _path(graph: Mapping[int, set[int]], start: int, goal: int) -> list[int] | None:
+    """A path start → ... → goal along ``graph`` (depth first), or None."""
+    stack, seen = [(start, [start])], {start}
+    while stack:
+        node, path = stack.pop()
+        if node == goal:
+            return path
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return None
+
+
+@transaction.atomic
+def add_dependency(actor: User | None, initiative_id: int, target_id: int, type: str = "requires") -> Dependency:
+    """``initiative`` requires ``target`` (a cycle is refused, named) or conflicts with it."""
+    _check(actor, Perm.EDIT_IDEAS)
+    problems: dict[str, str] = {}
+    kind = _choice(type, Dependency.Type, "type", problems)
+    _raise(problems, "The dependency is not valid")
+    source, target = get_initiative(None, initiative_id), get_initiative(None, target_id)
+    if source.pk == target.pk:
+        raise ValidationError(f"An initiative cannot {kind} itself: pick another initiative than {source.pk}.")
+    pair = Dependency.objects.filter(source__in=[source, target], target__in=[source, target])
+    if pair.exclude(type=kind).exists():
+        raise Conflict(f"{source.pk} and {target.pk} cannot both require and conflict with each other: "
+                       "remove the other link first.")
+    if kind == Dependency.Type.REQUIRES:
+        back = _path(_requires_graph(), target.pk, source.pk)
+        if back is not None:
+            titles = {i.pk: i.title for i in Initiative.objects.filter(pk__in=back)}
+            cycle = " → ".join(f"{titles[i]} (#{i})" for i in [source.pk, *back])
+            raise ValidationError(f"That dependency would make a cycle: {cycle}. Remove one of its links first.",
+                                  details={"cycle": [source.pk, *back]})
+    dependency, created = Dependency.objects.get_or_create(source=source, target=target, type=kind)
+    if created:
+        audit.record(actor, AuditEvent.Action.CREATE, dependency,
+                     summary=f"#{source.pk} {kind} #{target.pk}")
+    return dependency
+
+
+@transaction.atomic
+def remove_dependency(actor: User | None, initiative_id: int, target_id: int) -> int:
+    """Remove every link from ``initiative`` to ``target``; returns how many went."""
+    _check(actor, Perm.EDIT_IDEAS)
+    count, _ = Dependency.objects.filter(source_id=initiative_id, target_id=target_id).delete()
+    if count:
+        audit.record(actor, AuditEvent.Action.DELETE, object_type="dependency", object_id=f"{initiative_id}-{target_id}",
+                     summary=f"#{initiative_id} no longer depends on #{target_id}")
+    return count
+
+
+@transaction.atomic
+def add_comment(actor: User | None, initiative_id: int, body: str) -> Comment:
+    """Comment on an initiative."""
+    _check(actor, Perm.COMMENT)
+    initiative = get_initiative(None, initiative_id)
+    text = str(body or "").strip()
+    if not text:
+        raise ValidationError("A comment needs some text.", details={"body": "empty"})
+    comment = Comment.objects.create(initiative=initiative, author=actor if actor and actor.pk else None,
+                                     author_label=_label(actor), body=text[:5000])
+    audit.record(actor, AuditEvent.Action.CREATE, comment, summary=f"comment on #{initiative.pk}")
+    return comment
+
+
+@transaction.atomic
+def add_attachment(actor: User | None, initiative_id: int, title: str, url: str) -> Attachment:
+    """Attach a document, design or ticket by link (http or https)."""
+    _check(actor, Perm.EDIT_IDEAS)
+    initiative = get_initiative(None, initiative_id)
+    url = str(url or "").strip()
+    if not re.fullmatch(r"https?://\S{3,490}", url):
+        raise ValidationError(f"{url!r} is not a web link: give an http(s) URL.", details={"url": url})
+    attachment = Attachment.objects.create(initiative=initiative, title=str(title or url).strip()[:200], url=url)
+    audit.record(actor, AuditEvent.Action.CREATE, attachment, summary=f"link on #{initiative.pk}")
+    return attachment
+
+
+# --- scoring inputs ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_inputs(actor: User | None, initiative_id: int, values: Mapping[str, Any], *, source: str = "estimate",
+               at: datetime | None = None, detail: str = "") -> Initiative:
+    """Record scoring inputs (name → number); each keeps its source and when it was set, to flag stale ones."""
+    _check(actor, Perm.EDIT_IDEAS)
+    initiative = get_initiative(None, initiative_id)
+    problems: dict[str, str] = {}
+    when = (at or timezone.now()).isoformat()
+    inputs = dict(initiative.inputs)
+    for name, value in values.items():
+        if not INPUT_NAME.fullmatch(str(name)) or name in DERIVED:
+            problems[str(name)] = ("an input name is lower-case letters, digits and _ (not one of the derived "
+                                   f"fields {', '.join(DERIVED)})")
+            continue
+        number = _number(value, name, problems, low=None)
+        if name not in problems:
+            inputs[name] = {"value": number, "source": source, "at": when, **({"detail": detail} if detail else {})}
+    _raise(problems, "The scoring inputs are not valid")
+    changes = {k: [initiative.inputs.get(k, {}).get("value"), inputs[k]["value"]] for k in values}
+    initiative.inputs = inputs
+    initiative.save(update_fields=["inputs", "updated_at"])
+    audit.record(actor, AuditEvent.Action.UPDATE, initiative, summary=f"scoring inputs of #{initiative.pk} set",
+                 changes=changes)
+    return initiative
+
+
+def reach_from_analytics(actor: User | None, initiative_id: int, event: str, days: int = 30) -> Initiative:
+    """Set RICE reach from evidence: the persons who did ``event`` in the last 7 or 30 days (analytics)."""
+    from headway.analytics import services as analytics
+
+    _check(actor, Perm.EDIT_IDEAS)
+    math = {7: "weekly_active", 30: "monthly_active"}.get(int(days))
+    if math is None:
+        raise ValidationError(f"Reach from analytics counts persons over the last 7 or 30 days, not {days}: "
+                              "pass days=7 or days=30.", details={"days": days})
+    result = analytics.trends(actor, {"event": event, "math": math, "interval": "day",
+                                      "date_from": timezone.localdate() - timedelta(days=1)})
+    reach = float(sum(s.data[-1] for s in result.series if s.data))
+    return set_inputs(actor, initiative_id, {"reach": reach}, source="analytics",
+                      detail=f"persons who did {event} in the last {days} days")
+
+
+# --- scoring -------------------------------------------------------------------------------------------
+
+
+def score_fields(initiative: Initiative) -> dict[str, float]:
+    """Everything a formula may read for one initiative: its inputs and the derived fields."""
+    values = {name: float(entry["value"]) for name, entry in initiative.inputs.items()}
+    values.update(effort_weeks=effort_weeks(initiative), cost=cost(initiative), demand=initiative.demand_score,
+                  user_value=initiative.user_value, business_value=initiative.business_value)
+    return values
+
+
+def known_fields() -> list[str]:
+    """The names formulas and scorecards may use: the standard inputs, derived fields and custom inputs in use."""
+    names = set(INPUTS) | set(DERIVED)
+    for inputs in Initiative.objects.values_list("inputs", flat=True):
+        names.update(inputs)
+    return sorted(names)
+
+
+def compute_score(model: ScoringModel, values: Mapping[str, float]) -> float:
+    """One initiative's score under a model (engine formulas); a missing input is a ValidationError naming it."""
+    needed = FRAMEWORK_INPUTS.get(Framework(model.framework))
+    if model.framework == Framework.WEIGHTED:
+        needed = tuple(model.weights)
+    elif model.framework == Framework.FORMULA:
+        needed = tuple(sorted(expressions.parse(model.formula).fields))
+    missing = [n for n in needed or () if n not in values]
+    if missing:
+        raise ValidationError(f"missing input {', '.join(missing)}: set it with `headway idea score ID "
+                              f"--set {missing[0]}=...`", details={"missing": missing})
+    v = values
+    match model.framework:
+        case Framework.RICE:
+            return scoring.rice(v["reach"], v["impact"], v["confidence"], v["effort_weeks"])
+        case Framework.ICE:
+            return scoring.ice(v["ice_impact"], v["ice_confidence"], v["ease"])
+        case Framework.WSJF:
+            return scoring.wsjf(v["user_business_value"], v["time_criticality"], v["risk_reduction"],
+                                v["effort_weeks"])
+        case Framework.VALUE_EFFORT:
+            return scoring.value_vs_effort((v["user_value"] + v["business_value"]) / 2, v["effort_weeks"],
+                                           effort_threshold=VALUE_EFFORT_THRESHOLD_WEEKS).ratio
+        case Framework.WEIGHTED:
+            return scoring.weighted_score(v, model.weights)
+    return expressions.parse(model.formula, values.keys()).evaluate(values)
+
+
+def list_scoring_models(actor: User | None) -> QuerySet[ScoringModel]:
+    """Scoring setups, the primary one first."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    return ScoringModel.objects.order_by("-primary", "name")
+
+
+def get_scoring_model(actor: User | None, name: str | None = None) -> ScoringModel:
+    """A scoring setup by name, or the primary one."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    qs = ScoringModel.objects.order_by("-primary", "name")
+    model = qs.filter(name__iexact=name.strip()).first() if name else qs.first()
+    if model is None:
+        known = ", ".join(qs.values_list("name", flat=True)) or "none yet"
+        raise NotFound(f"There is no scoring setup {name or '(primary)'!r}: setups are {known}; add one on the "
+                       "scoring page or with POST /api/v1/planning/scoring.")
+    return model
+
+
+@transaction.atomic
+def save_scoring_model(actor: User | None, name: str, framework: str, *, formula: str = "",
+                       weights: Mapping[str, Any] | None = None, stale_after_days: int = 90,
+                       primary: bool = False) -> ScoringModel:
+    """Create or change a scoring setup; a formula is checked here, its errors naming the wrong token."""
+    _check(actor, Perm.EDIT_PLANS)
+    problems: dict[str, str] = {}
+    name = str(name or "").strip()
+    if not 0 < len(name) <= 60:
+        problems["name"] = "give a name of 1 to 60 characters"
+    framework = _choice(framework, Framework, "framework", problems)
+    fields = known_fields()
+    clean_weights: dict[str, float] = {}
+    if framework == Framework.FORMULA:
+        expressions.parse(formula, fields)  # raises FormulaError at the wrong token
+    elif framework == Framework.WEIGHTED:
+        if not weights:
+            problems["weights"] = "a weighted scorecard needs weights, e.g. user_value=2, business_value=1"
+        for key, weight in (weights or {}).items():
+            if key not in fields:
+                problems[f"weights.{key}"] = f"unknown field {key!r}: known fields are {', '.join(fields)}"
+            clean_weights[key] = _number(weight, f"weights.{key}", problems, low=None)
+    days = _number(stale_after_days, "stale_after_days", problems, low=1)
+    _raise(problems, "The scoring setup is not valid")
+    if primary:
+        ScoringModel.objects.update(primary=False)
+    model, created = ScoringModel.objects.update_or_create(
+        name=name, defaults={"framework": framework, "formula": formula.strip() if framework == "formula" else "",
+                             "weights": clean_weights, "stale_after_days": int(days),
+                             "primary": primary or not ScoringModel.objects.exclude(name=name).exists()})
+    audit.record(actor, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, model,
+                 summary=f"scoring setup {model.name} ({model.framework}) saved")
+    return model
+
+
+@dataclass(frozen=True)
+class ScoreRun:
+    """What a scoring run did: scores by initiative id (raw and 0-100), and the initiatives it had to skip."""
+
+    model: str
+    scores: dict[int, float]
+    normalised: dict[int, float]
+    skipped: dict[int, str]
+
+
+@transaction.atomic
+def score_all(actor: User | None, model_name: str | None = None, *, ids: Iterable[int] | None = None) -> ScoreRun:
+    """Score the open initiatives (or ``ids``) with a setup, normalise 0-100 over the run, keep the history."""
+    _check(actor, Perm.EDIT_IDEAS)
+    model = get_scoring_model(None, model_name)
+    qs = _with_relations(Initiative.objects.all())
+    qs = qs.filter(pk__in=list(ids)) if ids is not None else qs.filter(stage__in=OPEN_STAGES)
+    raw: dict[int, float] = {}
+    inputs: dict[int, dict[str, float]] = {}
+    skipped: dict[int, str] = {}
+    for initiative in qs:
+        values = score_fields(initiative)
+        try:
+            raw[initiative.pk] = compute_score(model, values)
+            inputs[initiative.pk] = values
+        except ValidationError as exc:
+            skipped[initiative.pk] = exc.message
+    normalised = {int(k): v for k, v in scoring.normalise({str(k): v for k, v in raw.items()}).items()}
+    Score.objects.bulk_create([Score(initiative_id=pk, model=model, value=value, normalised=normalised[pk],
+                                     inputs=inputs[pk]) for pk, value in raw.items()])
+    audit.record(actor, AuditEvent.Action.UPDATE, model, summary=f"{len(raw)} initiatives scored with {model.name}")
+    return ScoreRun(model=model.name, scores=raw, normalised=normalised, skipped=skipped)
+
+
+def score_one(actor: User | None, initiative_id: int, model_name: str | None = None) -> float:
+    """Score one initiative with a setup (the error says which input is missing or wrong)."""
+    _check(actor, Perm.EDIT_IDEAS)
+    model = get_scoring_model(None, model_name)
+    initiative = get_initiative(None, initiative_id)
+    value = compute_score(model, score_fields(initiative))
+    Score.objects.create(initiative=initiative, model=model, value=value, inputs=score_fields(initiative),
+                         normalised=_normalised_against_latest(model, initiative.pk, value))
+    return value
+
+
+def _normalised_against_latest(model: ScoringModel, initiative_id: int, value: float) -> float:
+    latest = _latest_scores(model)
+    latest[initiative_id] = (value, timezone.now())
+    return scoring.normalise({str(k): v for k, (v, _) in latest.items()})[str(initiative_id)]
+
+
+def _latest_scores(model: ScoringModel) -> dict[int, tuple[float, datetime]]:
+    latest: dict[int, tuple[float, datetime]] = {}
+    for pk, value, at in Score.objects.filter(model=model).order_by("computed_at", "id").values_list(
+            "initiative_id", "value", "computed_at"):
+        latest[pk] = (value, at)
+    return latest
+
+
+def score_history(actor: User | None, initiative_id: int, model_name: str | None = None) -> list[Score]:
+    """Every score an initiative got under a setup, newest first."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    model = get_scoring_model(None, model_name)
+    return list(Score.objects.filter(initiative_id=initiative_id, model=model).order_by("-computed_at", "-id"))
+
+
+def stale_flags(initiative: Initiative, model: ScoringModel, scored_at: datetime | None,
+                *, now: datetime | None = None) -> list[str]:
+    """Why an initiative's score may be out of date: inputs older than the setup allows, or changed since."""
+    now = now or timezone.now()
+    flags = []
+    for name, entry in sorted(initiative.inputs.items()):
+        at = datetime.fromisoformat(entry["at"])
+        age = (now - at).days
+        if age > model.stale_after_days:
+            flags.append(f"{name} is {age} days old")
+        elif scored_at is not None and at > scored_at:
+            flags.append(f"{name} changed after the score")
+    return flags
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    """One initiative as the backlog shows it."""
+
+    id: int
+    title: str
+    stage: str
+    kind: str
+    team: str
+    product_area: str
+    effort_weeks: float
+    cost: float
+    demand: float
+    user_value: float
+    business_value: float
+    score: float | None
+    normalised: float | None
+    stale: list[str]
+    quarter: str
+
+
+BACKLOG_SORTS = ("score", "cost", "effort_weeks", "demand", "user_value", "business_value", "id", "title")
+
+
+def backlog(actor: User | None, *, model_name: str | None = None, sort: str = "score", descending: bool = True,
+            open_only: bool = True, now: datetime | None = None) -> list[BacklogRow]:
+    """The backlog with each initiative's current score under a setup (none: not scored), sorted."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    if sort not in BACKLOG_SORTS:
+        raise ValidationError(f"Cannot sort by {sort!r}: choose one of {', '.join(BACKLOG_SORTS)}.",
+                              details={"sort": sort})
+    model = ScoringModel.objects.order_by("-primary", "name").first() if model_name is None \
+        else get_scoring_model(None, model_name)
+    latest: dict[int, tuple[float, float, datetime]] = {}
+    if model is not None:
+        for pk, value, norm, at in Score.objects.filter(model=model).order_by("computed_at", "id").values_list(
+                "initiative_id", "value", "normalised", "computed_at"):
+            latest[pk] = (value, norm, at)
+    rows = []
+    for i in list_initiatives(None, open_only=open_only):
+        value, norm, at = latest.get(i.pk, (None, None, None))
+        item = getattr(i, "roadmap_item", None)
+        rows.append(BacklogRow(
+            id=i.pk, title=i.title, stage=i.stage, kind=i.kind, team=i.team.name if i.team else "",
+            product_area=i.product_area, effort_weeks=round(effort_weeks(i), 2), cost=round(cost(i), 2),
+            demand=i.demand_score, user_value=i.user_value, business_value=i.business_value,
+            score=None if value is None else round(value, 4), normalised=None if norm is None else round(norm, 1),
+            stale=stale_flags(i, model, at, now=now) if model is not None else [],
+            quarter=item.quarter if item else "",
+        ))
+
+    if sort == "title":
+        rows.sort(key=lambda r: r.title.lower(), reverse=descending)
+    else:
+        rows.sort(key=lambda r: (getattr(r, sort) is None, -(getattr(r, sort) or 0) if descending
+                                 else (getattr(r, sort) or 0), r.id))
+    return rows
+
+
+@transaction.atomic
+def set_kano(actor: User | None, initiative_id: int, functional: str, dysfunctional: str) -> Initiative:
+    """Set the Kano category from the answer pair (like, expect, neutral, tolerate, dislike)."""
+    return update_initiative(actor, initiative_id, kano=scoring.kano_category(functional, dysfunctional))
+
+
+# --- trade-offs ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TradeoffPoint:
+    id: int
+    title: str
+    kind: str
+    x: float
+    y: float
+    frontier: bool
+
+
+def _axis_values(axis: str, initiatives: list[Initiative]) -> dict[int, float]:
+    if axis.startswith("score:"):
+        model = get_scoring_model(None, axis.split(":", 1)[1])
+        return {pk: v for pk, (v, _) in _latest_scores(model).items()}
+    values = {}
+    for i in initiatives:
+        fields = score_fields(i)
+        if axis not in fields:
+            raise ValidationError(f"Cannot plot {axis!r}: use a field ({', '.join(known_fields())}) or "
+                                  "score:SETUP.", details={"axis": axis})
+        values[i.pk] = fields[axis]
+    return values
+
+
+def tradeoffs(actor: User | None, x: str = "user_value", y: str = "business_value") -> list[TradeoffPoint]:
+    """Open initiatives on two axes (fields or ``score:SETUP``), the Pareto frontier (maximising both) marked."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    initiatives = list(list_initiatives(None, open_only=True))
+    xs, ys = _axis_values(x, initiatives), _axis_values(y, initiatives)
+    points = {str(i.pk): (xs[i.pk], ys[i.pk]) for i in initiatives if i.pk in xs and i.pk in ys}
+    frontier = set(scoring.pareto_frontier(points))
+    return [TradeoffPoint(i.pk, i.title, i.kind, xs[i.pk], ys[i.pk], str(i.pk) in frontier)
+            for i in initiatives if str(i.pk) in points]
+
+
+def mix_kind(kind: str) -> str:
+    """The mix bucket of a kind: tech debt counts as maintain."""
+    return "maintain" if kind == Kind.TECH_DEBT else kind
+
+
+@dataclass(frozen=True)
+class MixRow:
+    kind: str
+    cost: float
+    share: float
+    target: float
+    difference: float
+
+
+def parse_mix(text: str | Mapping[str, Any]) -> dict[str, float]:
+    """A target mix from ``70/20/10`` (innovate/iterate/maintain) or a mapping; shares sum to 1."""
+    if isinstance(text, Mapping):
+        parts = [float(text.get(k, 0)) for k in MIX_KINDS]
+    else:
+        try:
+            parts = [float(p) for p in str(text).replace(",", "/").split("/")]
+        except ValueError:
+            parts = []
+    if len(parts) != 3 or any(p < 0 for p in parts) or sum(parts) <= 0:
+        raise ValidationError(f"{text!r} is not a mix: give innovate/iterate/maintain shares such as 70/20/10.",
+                              details={"mix": str(text)})
+    total = sum(parts)
+    return {k: p / total for k, p in zip(MIX_KINDS, parts, strict=True)}
+
+
+def mix(actor: User | None, ids: Iterable[int], target: str | Mapping[str, Any] = "70/20/10") -> list[MixRow]:
+    """The innovate/iterate/maintain mix of a plan (shares of its cost) against a target mix."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    wanted = parse_mix(target)
+    totals = dict.fromkeys(MIX_KINDS, 0.0)
+    for i in _with_relations(Initiative.objects.filter(pk__in=list(ids))):
+        totals[mix_kind(i.kind)] += cost(i)
+    whole = sum(totals.values())
+    return [MixRow(k, round(totals[k], 2), round(totals[k] / whole, 4) if whole else 0.0, round(wanted[k], 4),
+                   round((totals[k] / whole if whole else 0.0) - wanted[k], 4)) for k in MIX_KINDS]
+
+
+# --- roadmap -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audience:
+    """What a stakeholder view shows: fields it hides, and which items it shows at all."""
+
+    hidden: frozenset[str]
+    commitments: tuple[str, ...] = tuple(Commitment.values)
+    kinds: tuple[str, ...] = tuple(Kind.values)
+    horizons: tuple[str, ...] = ("now", "next", "later")
+
+
+AUDIENCES: dict[str, Audience] = {
+    "leadership": Audience(hidden=frozenset()),
+    "engineering": Audience(hidden=frozenset({"cost", "business_value", "demand", "expected_impact"})),
+    "design": Audience(hidden=frozenset({"cost", "effort_weeks", "business_value", "teams"})),
+    "marketing": Audience(hidden=frozenset({"cost", "effort_weeks", "teams", "requires", "hypothesis",
+                                            "business_value", "demand"}),
+                          commitments=("committed", "likely"), kinds=("innovate", "iterate")),
+    "sales": Audience(hidden=frozenset({"cost", "effort_weeks", "teams", "requires", "hypothesis", "problem",
+                                        "business_value", "demand", "user_value", "stage"}),
+                      commitments=("committed",), kinds=("innovate", "iterate"), horizons=("now", "next")),
+}
+ROADMAP_COLUMNS = ("id", "title", "quarter", "horizon", "commitment", "kind", "stage", "team", "teams",
+                   "product_area", "problem", "hypothesis", "expected_impact", "effort_weeks", "cost", "user_value",
+                   "business_value", "demand", "requires")
+
+
+def _audience(name: str) -> Audience:
+    key = str(name or "leadership").strip().lower()
+    if key not in AUDIENCES:
+        raise ValidationError(f"There is no stakeholder view {name!r}: choose one of {', '.join(AUDIENCES)}.",
+                              details={"audience": name})
+    return AUDIENCES[key]
+
+
+def _prerequisites_in_order(initiative: Initiative, quarter: str) -> None:
+    index = _quarter_index(quarter)
+    for dep in initiative.dependencies.all():
+        if dep.type != Dependency.Type.REQUIRES or dep.target.stage in (Stage.SHIPPED, Stage.MEASURED):
+            continue
+        item = RoadmapItem.objects.filter(initiative=dep.target).first()
+        if item is None or _quarter_index(item.quarter) > index:
+            where = "is not on the roadmap" if item is None else f"starts later, in {item.quarter}"
+            raise ValidationError(
+                f"#{initiative.pk} requires {dep.target.title} (#{dep.target.pk}), which {where}: place the "
+                f"prerequisite in {quarter} or earlier first.", details={"requires": dep.target.pk})
+
+
+@transaction.atomic
+def place(actor: User | None, initiative_id: int, quarter: str, commitment: str = "likely") -> RoadmapItem:
+    """Put an initiative on the roadmap in a quarter with a commitment level; prerequisites must start no later."""
+    _check(actor, Perm.EDIT_PLANS)
+    problems: dict[str, str] = {}
+    level = _choice(commitment, Commitment, "commitment", problems)
+    _raise(problems, "The roadmap place is not valid")
+    quarter = _quarter_label(_quarter_index(quarter))
+    initiative = get_initiative(None, initiative_id)
+    _prerequisites_in_order(initiative, quarter)
+    item, _ = RoadmapItem.objects.update_or_create(initiative=initiative,
+                                                   defaults={"quarter": quarter, "commitment": level})
+    audit.record(actor, AuditEvent.Action.UPDATE, initiative,
+                 summary=f"#{initiative.pk} on the roadmap in {quarter} ({level})")
+    return item
+
+
+@transaction.atomic
+def unplace(actor: User | None, initiative_id: int) -> None:
+    """Take an initiative off the roadmap."""
+    _check(actor, Perm.EDIT_PLANS)
+    count, _ = RoadmapItem.objects.filter(initiative_id=initiative_id).delete()
+    if count:
+        audit.record(actor, AuditEvent.Action.DELETE, object_type="roadmapitem", object_id=initiative_id,
+                     summary=f"#{initiative_id} taken off the roadmap")
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """The roadmap for one audience: its quarters, rows (hidden fields left out) and the columns shown."""
+
+    audience: str
+    quarters: list[str]
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+    def board(self) -> dict[str, list[dict[str, Any]]]:
+        """Rows in the now / next / later columns."""
+        return {h: [r for r in self.rows if r["horizon"] == h] for h in ("now", "next", "later")}
+
+
+def roadmap(actor: User | None, audience: str = "leadership", *, today: date | None = None) -> Roadmap:
+    """The roadmap as one stakeholder group should see it (``leadership`` sees everything)."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    view = _audience(audience)
+    columns = [c for c in ROADMAP_COLUMNS if c not in view.hidden]
+    items = RoadmapItem.objects.select_related("initiative").order_by("quarter", "initiative_id")
+    initiatives = {i.pk: i for i in _with_relations(Initiative.objects.filter(pk__in=items.values("initiative")))}
+    rows = []
+    for item in items:
+        i = initiatives[item.initiative_id]
+        row = {
+            "id": i.pk, "title": i.title, "quarter": item.quarter, "horizon": horizon(item.quarter, today=today),
+            "commitment": item.commitment, "kind": i.kind, "stage": i.stage, "team": i.team.name if i.team else "",
+            "teams": [e.team.name for e in i.efforts.all()], "product_area": i.product_area, "problem": i.problem,
+            "hypothesis": i.hypothesis, "expected_impact": i.expected_impact,
+            "effort_weeks": round(effort_weeks(i), 2), "cost": round(cost(i), 2), "user_value": i.user_value,
+            "business_value": i.business_value, "demand": i.demand_score,
+            "requires": sorted(d.target_id for d in i.dependencies.all() if d.type == Dependency.Type.REQUIRES),
+        }
+        if (row["commitment"] in view.commitments and row["kind"] in view.kinds
+                and row["horizon"] in view.horizons):
+            rows.append({c: row[c] for c in columns})
+    shown = sorted({r["quarter"] for r in rows})
+    span = quarters(shown[0], _quarter_index(shown[-1]) - _quarter_index(shown[0]) + 1) if shown else []
+    return Roadmap(audience=str(audience or "leadership").lower(), quarters=span, columns=columns, rows=rows)
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """One team in one quarter: person-weeks planned against what it has, and the money they cost."""
+
+    team: str
+    quarter: str
+    planned_weeks: float
+    capacity_weeks: float
+    cost: float
+
+    @property
+    def load(self) -> float:
+        """Planned over capacity (1.0 is full; above is overbooked)."""
+        return self.planned_weeks / self.capacity_weeks if self.capacity_weeks else float(self.planned_weeks > 0)
+
+
+def capacity(actor: User | None, *, count: int = 4, start: str | None = None,
+             today: date | None = None) -> list[CapacityRow]:
+    """Planned person-weeks and cost per team and quarter (each initiative's effort in its start quarter)."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    span = quarters(start, count, today=today)
+    planned: dict[tuple[str, str], float] = defaultdict(float)
+    money: dict[tuple[str, str], float] = defaultdict(float)
+    for effort in Effort.objects.select_related("team").filter(initiative__roadmap_item__quarter__in=span) \
+            .values_list("team__name", "initiative__roadmap_item__quarter", "weeks", "team__cost_per_week"):
+        team, quarter, weeks, rate = effort
+        planned[(team, quarter)] += weeks
+        money[(team, quarter)] += float(Decimal(str(weeks)) * rate)
+    return [CapacityRow(t.name, q, round(planned[(t.name, q)], 2), t.capacity_weeks, round(money[(t.name, q)], 2))
+            for t in PlanningTeam.objects.order_by("name") for q in span]
+
+
+def export_csv(actor: User | None, audience: str = "leadership", *, today: date | None = None) -> str:
+    """The roadmap for an audience as CSV (lists joined with ``;``)."""
+    view = roadmap(actor, audience, today=today)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(view.columns)
+    for row in view.rows:
+        writer.writerow([";".join(map(str, v)) if isinstance(v, list) else _csv_safe(v) for v in row.values()])
+    return out.getvalue()
+
+
+def _csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading quote."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
+def export_markdown(actor: User | None, audience: str = "leadership", *, today: date | None = None) -> str:
+    """The roadmap for an audience as Markdown: one section per quarter, one bullet per item."""
+    view = roadmap(actor, audience, today=today)
+    lines = [f"# Roadmap ({view.audience})", ""]
+    for quarter in view.quarters:
+        rows = [r for r in view.rows if r["quarter"] == quarter]
+        lines += [f"## {quarter} ({horizon(quarter, today=today)})", ""]
+        for r in rows:
+            extra = [f"{c.replace('_', ' ')}: {r[c]}" for c in ("team", "effort_weeks", "cost") if r.get(c)]
+            lines.append(f"- **{_md(r['title'])}** ({r['commitment']}, {r['kind']})"
+                         + (f" · {_md(' · '.join(extra))}" if extra else ""))
+        lines.append("" if rows else "- nothing planned\n")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", str(text))
+
+
+# --- import --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+
+
+@transaction.atomic
+def import_csv(actor: User | None, text: str, source: str, *, team: str | None = None) -> ImportReport:
+    """Import initiatives from a Jira or Linear CSV export: all rows or none; errors name each bad line.
+
+    A row whose issue key was imported before updates that initiative instead of adding a second one.
+    """
+    from headway.planning import importers
+
+    _check(actor, Perm.EDIT_IDEAS)
+    rows = importers.parse(text, source, default_team=team)
+    teams = {t.name.lower(): t for t in PlanningTeam.objects.all()}
+    problems = [{"line": r.line, "message": f"there is no team {r.team!r}: teams are "
+                 f"{', '.join(sorted(t.name for t in teams.values())) or 'none yet'}"}
+                for r in rows if r.team and r.team.lower() not in teams]
+    if problems:
+        raise importers.import_error(problems)
+    report = ImportReport()
+    for r in rows:
+        fields = {"title": r.title, "problem": r.description, "stage": r.stage, "kind": r.kind,
+                  "product_area": r.product_area, "team": teams[r.team.lower()] if r.team else None}
+        effort = {teams[r.team.lower()].name: r.weeks} if r.team and r.weeks is not None else {}
+        existing = Initiative.objects.filter(external_ref=r.key).first() if r.key else None
+        if existing is not None:
+            update_initiative(actor, existing.pk, effort=effort, **fields)
+            report.updated.append(existing.pk)
+        else:
+            created = create_initiative(actor, effort=effort, **fields)
+            Initiative.objects.filter(pk=created.pk).update(external_ref=r.key)
+            report.created.append(created.pk)
+    return report
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    """A result dataclass as plain data (for JSON)."""
+    return asdict(obj)
