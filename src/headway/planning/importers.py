@@ -34,7 +34,7 @@ KINDS = {
 #: source → (key, title, description, status, type-like columns, product area, team, estimate)
 COLUMNS = {
     "jira": {"key": "Issue key", "title": "Summary", "description": "Description", "status": "Status",
-             "type": ("Issue Type", "Labels"), "area": "Component/s", "team": "Team",
+             "type": ("Labels", "Issue Type"), "area": "Component/s", "team": "Team",
              "estimate": "Original Estimate"},
     "linear": {"key": "ID", "title": "Title", "description": "Description", "status": "Status",
                "type": ("Labels",), "area": "Project", "team": "Team", "estimate": "Estimate"},

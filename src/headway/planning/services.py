@@ -770,6 +770,36 @@ def backlog(actor: User | None, *, model_name: str | None = None, sort: str = "s
     return rows
 
 
+def initiative_detail(actor: User | None, initiative_id: int, *, now: datetime | None = None) -> dict[str, Any]:
+    """One initiative as plain data: fields, effort and cost, links, current scores with stale flags, history."""
+    i = get_initiative(actor, initiative_id)
+    scores = []
+    for model in ScoringModel.objects.order_by("-primary", "name"):
+        latest = Score.objects.filter(initiative=i, model=model).order_by("-computed_at", "-id").first()
+        if latest is not None:
+            scores.append({"model": model.name, "framework": model.framework, "value": round(latest.value, 4),
+                           "normalised": round(latest.normalised, 1), "computed_at": latest.computed_at,
+                           "stale": stale_flags(i, model, latest.computed_at, now=now)})
+    links = [{"type": d.type, "id": d.target_id, "title": d.target.title} for d in i.dependencies.all()]
+    links += [{"type": "required by" if d.type == Dependency.Type.REQUIRES else d.type, "id": d.source_id,
+               "title": d.source.title} for d in i.dependents.select_related("source")]
+    item = getattr(i, "roadmap_item", None)
+    return {
+        "id": i.pk, "title": i.title, "problem": i.problem, "hypothesis": i.hypothesis,
+        "product_area": i.product_area, "owner": i.owner.name if i.owner else None, "owner_id": i.owner_id,
+        "team": i.team.name if i.team else None, "stage": i.stage, "kind": i.kind, "goal_ref": i.goal_ref,
+        "kpi_ref": i.kpi_ref, "expected_impact": i.expected_impact, "demand": i.demand_score,
+        "user_value": i.user_value, "business_value": i.business_value, "kano": i.kano,
+        "effort": {e.team.name: e.weeks for e in i.efforts.all()}, "effort_weeks": effort_weeks(i),
+        "cost": cost(i), "inputs": i.inputs, "dependencies": links, "scores": scores,
+        "quarter": item.quarter if item else None, "commitment": item.commitment if item else None,
+        "history": [{"from": h.from_stage, "to": h.to_stage, "at": h.at, "by": h.actor_label}
+                    for h in i.stage_history.all()],
+        "comments": [{"author": c.author_label, "body": c.body, "at": c.at} for c in i.comments.all()],
+        "attachments": [{"title": a.title, "url": a.url} for a in i.attachments.all()],
+    }
+
+
 @transaction.atomic
 def set_kano(actor: User | None, initiative_id: int, functional: str, dysfunctional: str) -> Initiative:
     """Set the Kano category from the answer pair (like, expect, neutral, tolerate, dislike)."""

@@ -3,10 +3,12 @@
 The last ``folds * horizon`` slots are cut into ``folds`` consecutive windows. For each window the
 forecaster sees only the slots before it and forecasts the window. Accuracy is measured by:
 
-* MASE (Hyndman & Koehler 2006): the mean absolute error divided by the mean absolute in-sample
-  seasonal difference ``|y_t − y_{t−m}|`` of the slots it saw, averaged over folds. Below 1 means the
-  forecast beats what the seasonal-naive method achieves in sample;
-* relative MAE: the forecaster's MAE over the seasonal-naive forecast's MAE on the same slots;
+* ``mase``: the mean absolute error scaled by that of the seasonal-naive forecast (each slot repeats
+  the slot one season earlier) made from the same origins for the same slots. Seasonal-naive itself
+  scores exactly 1; below 1 the forecaster beats it (in the literature: the relative MAE);
+* ``mase_in_sample``: Hyndman & Koehler's (2006) MASE, the error scaled by the mean absolute in-sample
+  seasonal difference ``|y_t − y_{t−m}|`` of the slots the forecaster saw, averaged over folds (on a
+  growing series even seasonal-naive scores above 1 on it: later errors are larger);
 * sMAPE (0–200%) and the coverage of the prediction intervals (near ``level`` when calibrated).
 """
 
@@ -62,16 +64,17 @@ class Fold:
     naive_mae: float
     scale: float
     mase: float
+    mase_in_sample: float
     smape: float
     coverage: float
 
 
 @dataclass(frozen=True)
 class BacktestResult:
-    """Scores over all folds: MASE (mean of the folds'), relative MAE, sMAPE in percent, coverage."""
+    """Scores over all folds: both MASEs, sMAPE in percent and the share of actuals inside the interval."""
 
     mase: float
-    relative_mae: float
+    mase_in_sample: float
     smape: float
     coverage: float
     horizon: int
@@ -143,10 +146,11 @@ def backtest(
         if not scored:
             continue
         mae = math.fsum(fold_errors) / len(scored)
+        naive_mae = math.fsum(fold_naive) / len(scored)
         scale = seasonal_scale(history, period)
         results.append(Fold(
-            origin=origin, model=guess.model, mae=mae, naive_mae=math.fsum(fold_naive) / len(scored), scale=scale,
-            mase=_ratio(mae, scale), smape=math.fsum(fold_smape) / len(scored),
+            origin=origin, model=guess.model, mae=mae, naive_mae=naive_mae, scale=scale,
+            mase=_ratio(mae, naive_mae), mase_in_sample=_ratio(mae, scale), smape=math.fsum(fold_smape) / len(scored),
             coverage=sum(fold_hits) / len(scored),
         ))
         errors += fold_errors
@@ -156,8 +160,8 @@ def backtest(
     if not results:
         raise ValidationError("every slot in the backtest windows is missing: give a series with recent values")
     return BacktestResult(
-        mase=math.fsum(f.mase for f in results) / len(results),
-        relative_mae=_ratio(math.fsum(errors), math.fsum(naive_errors)),
+        mase=_ratio(math.fsum(errors), math.fsum(naive_errors)),
+        mase_in_sample=math.fsum(f.mase_in_sample for f in results) / len(results),
         smape=math.fsum(smapes) / len(smapes),
         coverage=sum(hits) / len(hits),
         horizon=horizon, period=period, level=level, folds=results,

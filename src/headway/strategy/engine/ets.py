@@ -311,7 +311,10 @@ def fit(y: Sequence[float], spec: Spec, log: bool = False) -> FittedModel:
     run = run_filter(values, spec, params, start)
     errors = [e for e in run.errors if not math.isnan(e)]
     sse = math.fsum(e * e for e in errors)
-    sigma = math.sqrt(sse / max(len(errors) - len(free), 1))
+    settled = [e for e in run.errors[2 * m :] if not math.isnan(e)]  # after the initial states settle
+    if len(settled) < max(m, 2 * len(free)):
+        settled = errors
+    sigma = math.sqrt(math.fsum(e * e for e in settled) / max(len(settled) - len(free), 1))
     log_sum = math.fsum(values[t] for t in range(len(values)) if not math.isnan(run.errors[t])) if log else 0.0
     return FittedModel(spec, params, start, run, sigma, len(errors), len(free), sse, log=log, log_sum=log_sum)
 

@@ -1,0 +1,206 @@
+"""``find_themes``: texts in, themes out (labels, keywords, parent themes), plus the model that assigns new
+texts to those themes later without re-clustering."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from headway.core.errors import ValidationError
+from headway.discovery.engine.clustering import cluster, unit_rows
+from headway.discovery.engine.embeddings import (
+    LEXICAL_NAME,
+    Embedder,
+    LexicalEmbedder,
+    LexicalSpace,
+    Method,
+    embedder_for,
+)
+from headway.discovery.engine.labels import label_from_keywords, theme_keywords
+from headway.discovery.engine.texts import MAX_CHARS, clean_texts, cut
+
+FloatArray = npt.NDArray[np.float32]
+
+#: Share of a theme's own texts that must pass the similarity a new text needs to join it.
+JOIN_QUANTILE = 0.05
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme: ``parent`` is the id of its parent theme in ``ThemeResult.parents`` (None when it has none)."""
+
+    id: int
+    label: str
+    keywords: list[str]
+    size: int
+    parent: int | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The theme a new text joins (None: no theme is close enough) and its similarity to that theme."""
+
+    theme: int | None
+    similarity: float
+
+
+@dataclass
+class ThemeModel:
+    """What incremental assignment needs: one unit centre per theme, in the space the themes were found in."""
+
+    method: str
+    theme_ids: list[int]
+    centroids: FloatArray
+    threshold: float
+    space: LexicalSpace | None = None
+
+    def embedder(self) -> Embedder:
+        """The embedder that made the centres (the lexical one keeps the vocabulary it was fitted on)."""
+        if self.method == LEXICAL_NAME:
+            return LexicalEmbedder(self.space)
+        return embedder_for("minilm")
+
+    def assign(self, texts: Sequence[str]) -> list[Assignment]:
+        """Put each new text into the nearest existing theme, or None when it is far from all of them."""
+        cleaned = clean_texts(texts)
+        if not cleaned:
+            return []
+        vectors = self.embedder().embed(cleaned).vectors
+        return self.assign_vectors(vectors)
+
+    def assign_vectors(self, vectors: FloatArray) -> list[Assignment]:
+        """``assign`` for texts already embedded with ``embedder()``."""
+        sims = vectors @ self.centroids.T
+        best = np.argmax(sims, axis=1)
+        out = []
+        for row, column in enumerate(best):
+            similarity = float(sims[row, column])
+            theme = self.theme_ids[int(column)] if similarity >= self.threshold else None
+            out.append(Assignment(theme, round(similarity, 4)))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy, to store with the themes."""
+        return {
+            "method": self.method,
+            "theme_ids": self.theme_ids,
+            "centroids": self.centroids.tolist(),
+            "threshold": self.threshold,
+            "space": self.space.to_dict() if self.space else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ThemeModel:
+        """Rebuild a model saved with ``to_dict``."""
+        return cls(
+            method=str(data["method"]),
+            theme_ids=[int(i) for i in data["theme_ids"]],
+            centroids=np.asarray(data["centroids"], dtype=np.float32),
+            threshold=float(data["threshold"]),
+            space=LexicalSpace.from_dict(data["space"]) if data.get("space") else None,
+        )
+
+
+@dataclass
+class ThemeResult:
+    """Themes of a corpus: ``assignments[i]`` is the id of the theme of text ``i`` (ids index ``themes``)."""
+
+    assignments: list[int]
+    themes: list[Theme]
+    parents: list[Theme]
+    method: str
+    truncated: list[int]
+    model: ThemeModel
+    vectors: FloatArray = field(repr=False)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _lexical_rows(texts: list[str]) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    try:
+        matrix = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)).fit_transform(
+            [cut(t)[0] for t in texts]
+        )
+    except ValueError:  # no word at all (only symbols)
+        return None
+    return normalize(matrix).astype(np.float32)
+
+
+def _centroids(vectors: FloatArray, labels: list[int], k: int) -> FloatArray:
+    array = np.asarray(labels)
+    return unit_rows(np.vstack([vectors[array == i].mean(axis=0) for i in range(k)]))
+
+
+def _parents(centroids: FloatArray) -> list[int] | None:
+    """Group themes under about sqrt(k) parents by average-linkage clustering of their centres."""
+    k = len(centroids)
+    if k < 4:
+        return None
+    from sklearn.cluster import AgglomerativeClustering
+
+    count = max(2, round(math.sqrt(k)))
+    grouping = AgglomerativeClustering(n_clusters=count, metric="cosine", linkage="average")
+    return [int(x) for x in grouping.fit_predict(centroids)]
+
+
+def find_themes(texts: Sequence[str], *, seed: int = 0, method: Method = "auto") -> ThemeResult:
+    """Find the themes of ``texts`` with no number of themes given.
+
+    Every text gets exactly one theme. ``method`` is ``auto`` (the sentence-embedding model when the ``ai``
+    extra is installed, else TF-IDF + LSA), ``minilm`` or ``lexical``. The same texts and seed give the same
+    result. Raises ``ValidationError`` naming the index of every empty text.
+    """
+    cleaned = clean_texts(texts)
+    if not cleaned:
+        raise ValidationError("No texts were given; pass at least one non-empty text.", details=[])
+    embedder = embedder_for(method, seed=seed)
+    embedding = embedder.embed(cleaned)
+    lexical = _lexical_rows(cleaned)
+    clustering = cluster(embedding.vectors, lexical, seed=seed)
+    labels = clustering.labels
+    k = max(labels) + 1
+    keywords = theme_keywords(cleaned, labels)
+    sizes = np.bincount(np.asarray(labels), minlength=k)
+    centroids = _centroids(embedding.vectors, labels, k)
+    parent_of = _parents(centroids)
+    parents: list[Theme] = []
+    if parent_of is not None:
+        groups = sorted(set(parent_of), key=lambda g: (-sum(sizes[i] for i in range(k) if parent_of[i] == g), g))
+        renumber = {g: k + r for r, g in enumerate(groups)}
+        parent_of = [renumber[g] for g in parent_of]
+        parent_labels = [parent_of[label] - k for label in labels]
+        parent_keywords = theme_keywords(cleaned, parent_labels)
+        for r in range(len(groups)):
+            size = int(sum(sizes[i] for i in range(k) if parent_of[i] == k + r))
+            parents.append(Theme(k + r, label_from_keywords(parent_keywords[r]), parent_keywords[r], size))
+    themes = [
+        Theme(i, label_from_keywords(keywords[i]), keywords[i], int(sizes[i]), parent_of[i] if parent_of else None)
+        for i in range(k)
+    ]
+    own = np.sum(embedding.vectors * centroids[np.asarray(labels)], axis=1)
+    space = embedder.space if isinstance(embedder, LexicalEmbedder) else None
+    model = ThemeModel(
+        embedding.method, list(range(k)), centroids, float(np.quantile(own, JOIN_QUANTILE)), space
+    )
+    return ThemeResult(
+        assignments=labels,
+        themes=themes,
+        parents=parents,
+        method=embedding.method,
+        truncated=[i for i, cut_ in enumerate(embedding.truncated) if cut_],
+        model=model,
+        vectors=embedding.vectors,
+        details={
+            "resolution": clustering.resolution,
+            "silhouette": round(clustering.silhouette, 4),
+            "candidates": clustering.candidates,
+            "max_chars": MAX_CHARS,
+        },
+    )
