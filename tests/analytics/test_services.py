@@ -49,6 +49,8 @@ def test_bad_queries_say_what_to_fix(events):
         services.trends(None, {"event": "purchase", "math": "sum"})
     with pytest.raises(ValidationError, match="interval"):
         services.trends(None, {"event": "purchase", "interval": "fortnight"})
+    with pytest.raises(ValidationError, match="shorten the range"):
+        services.trends(None, {"event": "purchase", "interval": "hour", "date_from": "2020-01-01"})
     with pytest.raises(ValidationError, match="swap"):
         services.trends(None, {"event": "purchase", "date_from": "2026-02-01", "date_to": "2026-01-01"})
 

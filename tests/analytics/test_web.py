@@ -37,6 +37,7 @@ def test_the_insights_page_draws_the_trend_with_its_table(browser, events):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<option value="purchase" selected>' in html and '<option value="visit">' in html
+    assert '<datalist id="property-names"><option value="amount"><option value="device"></datalist>' in html
     spec = chart_spec(html)
     assert spec["mark"]["type"] == "bar" if isinstance(spec["mark"], dict) else spec["mark"] == "bar"
     assert [(r["interval"], r["value"]) for r in spec["data"]["values"]] == [

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from headway.analytics.models import MetricDefinition, SavedInsight
 from headway.core import audit
-from headway.core.errors import HeadwayError, NotFound, PermissionDenied, ValidationError
+from headway.core.errors import ConfigurationError, HeadwayError, NotFound, PermissionDenied, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, has_perm, require
 from headway.core.services import get_workspace
@@ -33,6 +33,7 @@ PROPERTY_MATHS = ("sum", "avg", "min", "max", "median")
 INTERVALS = ("hour", "day", "week", "month")
 OPS = ("eq", "neq", "gt", "gte", "lt", "lte", "contains", "in", "is_set", "is_not_set")
 DEFAULT_SPAN = {"hour": 1, "day": 30, "week": 12 * 7, "month": 365}
+MAX_INTERVALS = 10_000
 
 
 def _check(actor: User | None, perm: Perm) -> None:
@@ -71,7 +72,15 @@ def open_store() -> Iterator[Any]:
         if store is None:
             for old_key in [k for k in _stores if k[0] == key[0]]:
                 _stores.pop(old_key).close()
-            store = EventStore.connect(key[0], timezone=tz)
+            try:
+                store = EventStore.connect(key[0], timezone=tz)
+            except ConfigurationError as exc:
+                if "lock" not in exc.message.lower():
+                    raise
+                raise ConfigurationError(
+                    "Another process holds the DuckDB events file (often a running `headway serve`): stop it "
+                    "and retry, or send events to the running server with POST /api/v1/events."
+                ) from exc
             _stores[key] = store
         yield store
 
@@ -218,10 +227,23 @@ def resolve_dates(query: TrendsQuery) -> tuple[date, date]:
     today = dj_timezone.now().astimezone(_zone(tz)).date()
     date_to = query.date_to or today
     date_from = query.date_from or date_to - timedelta(days=DEFAULT_SPAN[query.interval] - 1)
+    check_range(date_from, date_to, query.interval)
+    return date_from, date_to
+
+
+def check_range(date_from: date, date_to: date, interval: str) -> None:
+    """Refuse a reversed range, or one with more than MAX_INTERVALS intervals, with the fix."""
     if date_from > date_to:
         raise ValidationError(f"The range starts ({date_from}) after it ends ({date_to}): swap --from and --to.",
                               details={"date_from": str(date_from), "date_to": str(date_to)})
-    return date_from, date_to
+    days = (date_to - date_from).days + 1
+    count = {"hour": days * 24, "day": days, "week": days // 7 + 1, "month": days // 28 + 1}.get(interval, days)
+    if count > MAX_INTERVALS:
+        raise ValidationError(
+            f"{date_from} to {date_to} is {count:,} {interval}s, more than {MAX_INTERVALS:,}: "
+            "shorten the range or use a longer interval.",
+            details={"date_from": str(date_from), "date_to": str(date_to), "interval": interval},
+        )
 
 
 def _zone(tz: str) -> Any:
@@ -451,8 +473,7 @@ def compute_metric(actor: User | None, name: str, *, date_from: date, date_to: d
     if interval not in INTERVALS:
         raise ValidationError(f"interval {interval!r} is not one of {', '.join(INTERVALS)}.",
                               details={"interval": interval})
-    if date_from > date_to:
-        raise ValidationError(f"The range starts ({date_from}) after it ends ({date_to}): swap --from and --to.")
+    check_range(date_from, date_to, interval)
     catalog = metric_catalog(text)
     if name not in catalog.metrics:
         known = ", ".join(catalog.metrics) or "none yet: load a file with `headway metrics load FILE`"

@@ -130,6 +130,7 @@ def insights(request: HttpRequest) -> HttpResponse:
         "title": "Insights",
         "maths": MATH_LABELS, "intervals": services.INTERVALS, "ops": services.OPS, "displays": DISPLAYS,
         "filters": filters,
+        "property_names": services.property_names(request.user) if context["event_names"] else [],  # type: ignore[arg-type]
         "saved": services.list_insights(request.user),  # type: ignore[arg-type]
     })
     return render(request, "analytics/insights.html", context)

@@ -10,7 +10,7 @@ import sys
 import typer
 
 from headway import __version__
-from headway.cli import events, insight, metrics, team, tokens, users
+from headway.cli import events, idea, insight, metrics, plan, roadmap, team, tokens, users
 from headway.cli import setup as setup_commands
 from headway.cli.errors import run_guarded
 
@@ -43,6 +43,9 @@ app.add_typer(team.app, name="team")
 app.add_typer(events.app, name="events")
 app.add_typer(insight.app, name="insight")
 app.add_typer(metrics.app, name="metrics")
+app.add_typer(idea.app, name="idea")
+app.add_typer(plan.app, name="plan")
+app.add_typer(roadmap.app, name="roadmap")
 
 
 def main(argv: list[str] | None = None) -> None:

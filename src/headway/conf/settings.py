@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "headway.team",
     "headway.analytics",
     "headway.planning",
+    "headway.discovery",
 ]
 
 MIDDLEWARE = [

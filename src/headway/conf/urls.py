@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("team/", include("headway.team.urls")),
     path("insights/", include("headway.analytics.urls")),
+    path("roadmap/", include("headway.planning.urls")),
     path("", include("headway.web.urls")),
 ]
 

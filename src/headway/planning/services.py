@@ -877,13 +877,7 @@ def parse_mix(text: str | Mapping[str, Any]) -> dict[str, float]:
 def mix(actor: User | None, ids: Iterable[int], target: str | Mapping[str, Any] = "70/20/10") -> list[MixRow]:
     """The innovate/iterate/maintain mix of a plan (shares of its cost) against a target mix."""
     _check(actor, Perm.VIEW_WORKSPACE)
-    wanted = parse_mix(target)
-    totals = dict.fromkeys(MIX_KINDS, 0.0)
-    for i in _with_relations(Initiative.objects.filter(pk__in=list(ids))):
-        totals[mix_kind(i.kind)] += cost(i)
-    whole = sum(totals.values())
-    return [MixRow(k, round(totals[k], 2), round(totals[k] / whole, 4) if whole else 0.0, round(wanted[k], 4),
-                   round((totals[k] / whole if whole else 0.0) - wanted[k], 4)) for k in MIX_KINDS]
+    return _mix_of(list(_with_relations(Initiative.objects.filter(pk__in=list(ids)))), target)
 
 
 # --- roadmap -------------------------------------------------------------------------------------------
@@ -1115,3 +1109,315 @@ def import_csv(actor: User | None, text: str, source: str, *, team: str | None =
 def as_dict(obj: Any) -> dict[str, Any]:
     """A result dataclass as plain data (for JSON)."""
     return asdict(obj)
+
+
+# --- the optimal portfolio -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What to optimise and under which constraints (see :func:`plan_request` for the accepted input)."""
+
+    budget: float | None = None
+    quarters: int = 4
+    start: str | None = None
+    objective: str = "score"
+    user_weight: float = 1.0
+    business_weight: float = 1.0
+    must: tuple[int, ...] = ()
+    exclude: tuple[int, ...] = ()
+    extra_headcount: Mapping[str, int] = field(default_factory=dict)
+    mix_min: Mapping[str, float] = field(default_factory=dict)
+    mix_max: Mapping[str, float] = field(default_factory=dict)
+    target_mix: str = "70/20/10"
+    cover_goals: tuple[str, ...] = ()
+    time_limit: float = 10.0
+
+
+OBJECTIVES = "score (the primary setup, 0-100), score:SETUP, demand, or value (user x weight + business x weight)"
+
+
+def _ids(values: Any, name: str, problems: dict[str, str]) -> tuple[int, ...]:
+    items = values.split(",") if isinstance(values, str) else list(values or [])
+    try:
+        return tuple(int(str(v).strip().lstrip("#")) for v in items if str(v).strip())
+    except ValueError:
+        problems[name] = f"{values!r} is not a list of initiative ids"
+        return ()
+
+
+def _shares(values: Mapping[str, Any], name: str, problems: dict[str, str]) -> dict[str, float]:
+    clean = {}
+    for kind, share in (values or {}).items():
+        if kind not in MIX_KINDS:
+            problems[f"{name}.{kind}"] = f"the mix has {', '.join(MIX_KINDS)} (tech debt counts as maintain)"
+            continue
+        number = _number(share, f"{name}.{kind}", problems)
+        if number > 1:
+            number /= 100  # 70 means 70 %
+        if not 0 <= number <= 1:
+            problems[f"{name}.{kind}"] = "give a share between 0 and 1 (or a percentage)"
+        clean[kind] = number
+    return clean
+
+
+def plan_request(data: Mapping[str, Any] | PlanRequest | None = None, **overrides: Any) -> PlanRequest:
+    """Check an optimiser request given as plain data; one error lists every problem."""
+    if isinstance(data, PlanRequest):
+        return data
+    raw = {**(data or {}), **{k: v for k, v in overrides.items() if v is not None}}
+    problems: dict[str, str] = {}
+    unknown = sorted(set(raw) - set(PlanRequest.__dataclass_fields__))
+    for key in unknown:
+        problems[key] = f"unknown option; the optimiser takes {', '.join(PlanRequest.__dataclass_fields__)}"
+    budget = raw.get("budget")
+    if budget not in (None, ""):
+        budget = _number(budget, "budget", problems, low=None)
+        if "budget" not in problems and budget < 0:
+            problems["budget"] = f"a budget cannot be negative ({budget:g}): give the money available, e.g. 2000000"
+    else:
+        budget = None
+    count = _number(raw.get("quarters", 4), "quarters", problems, low=1)
+    if "quarters" not in problems and (count != int(count) or count > 8):
+        problems["quarters"] = "plan 1 to 8 whole quarters"
+    start = raw.get("start") or None
+    if start:
+        try:
+            start = _quarter_label(_quarter_index(str(start)))
+        except ValidationError as exc:
+            problems["start"] = exc.message
+    objective = str(raw.get("objective") or "score").strip()
+    if objective not in ("score", "demand", "value") and not objective.startswith("score:"):
+        problems["objective"] = f"{objective!r} is not an objective: use {OBJECTIVES}"
+    extra = {}
+    for team, people in (raw.get("extra_headcount") or {}).items():
+        extra[str(team)] = int(_number(people, f"extra_headcount.{team}", problems, low=None))
+    time_limit = _number(raw.get("time_limit", 10.0), "time_limit", problems, low=0.1)
+    if time_limit > 600:
+        problems["time_limit"] = "at most 600 seconds"
+    request = PlanRequest(
+        budget=budget, quarters=int(count) if "quarters" not in problems else 4, start=start, objective=objective,
+        user_weight=_number(raw.get("user_weight", 1.0), "user_weight", problems),
+        business_weight=_number(raw.get("business_weight", 1.0), "business_weight", problems),
+        must=_ids(raw.get("must"), "must", problems), exclude=_ids(raw.get("exclude"), "exclude", problems),
+        extra_headcount=extra, mix_min=_shares(raw.get("mix_min") or {}, "mix_min", problems),
+        mix_max=_shares(raw.get("mix_max") or {}, "mix_max", problems),
+        target_mix=str(raw.get("target_mix") or "70/20/10"),
+        cover_goals=tuple(str(g).strip() for g in (raw.get("cover_goals") or []) if str(g).strip()),
+        time_limit=time_limit,
+    )
+    try:
+        parse_mix(request.target_mix)
+    except ValidationError as exc:
+        problems["target_mix"] = exc.message
+    _raise(problems, "The optimiser request is not valid")
+    return request
+
+
+def _objective_values(request: PlanRequest, initiatives: list[Initiative]) -> dict[int, float]:
+    if request.objective == "demand":
+        return {i.pk: i.demand_score for i in initiatives}
+    if request.objective == "value":
+        return {i.pk: request.user_weight * i.user_value + request.business_weight * i.business_value
+                for i in initiatives}
+    name = request.objective.split(":", 1)[1] if ":" in request.objective else None
+    model = get_scoring_model(None, name)
+    latest: dict[int, float] = {}
+    for pk, norm in Score.objects.filter(model=model).order_by("computed_at", "id").values_list("initiative_id",
+                                                                                               "normalised"):
+        latest[pk] = norm
+    return {i.pk: latest.get(i.pk, 0.0) for i in initiatives}
+
+
+def _key(pk: int) -> str:
+    return f"#{pk}"
+
+
+def _pk(key: str) -> int:
+    return int(key.lstrip("#"))
+
+
+def build_portfolio(request: PlanRequest, *, today: date | None = None) -> tuple[Any, dict[int, Initiative]]:
+    """The engine's :class:`Portfolio` for a request: every initiative not yet shipped is a candidate (parked ones
+    only as must-not prerequisites), teams give their capacity each quarter."""
+    from headway.planning.engine import portfolio as engine
+
+    span = quarters(request.start, request.quarters, today=today)
+    live = [i for i in _with_relations(Initiative.objects.exclude(stage__in=[Stage.SHIPPED, Stage.MEASURED]))]
+    by_pk = {i.pk: i for i in live}
+    problems = {f"must.{pk}": f"there is no open initiative {pk}" for pk in request.must if pk not in by_pk}
+    problems.update({f"exclude.{pk}": f"there is no open initiative {pk}" for pk in request.exclude
+                     if pk not in by_pk})
+    teams = {t.name: t for t in PlanningTeam.objects.all()}
+    problems.update({f"extra_headcount.{t}": "there is no such team" for t in request.extra_headcount
+                     if t not in teams})
+    _raise(problems, "The optimiser request names unknown things")
+    values = _objective_values(request, live)
+    items = [engine.Initiative(id=_key(i.pk), value=round(values[i.pk], 6), cost=cost(i),
+                               effort={e.team.name: e.weeks for e in i.efforts.all()}, kind=mix_kind(i.kind),
+                               goals=frozenset({i.goal_ref}) if i.goal_ref else frozenset()) for i in live]
+    requires, conflicts = [], []
+    for dep in Dependency.objects.filter(source__in=live).values_list("source_id", "target_id", "type"):
+        source, target, kind = dep
+        if kind == Dependency.Type.REQUIRES and target in by_pk:
+            requires.append((_key(source), _key(target)))
+        elif kind == Dependency.Type.CONFLICTS and target in by_pk:
+            conflicts.append((_key(source), _key(target)))
+    parked = {_key(i.pk) for i in live if i.stage == Stage.PARKED}
+    mix = [engine.MixBound(kind, request.mix_min.get(kind, 0.0), request.mix_max.get(kind, 1.0))
+           for kind in MIX_KINDS if kind in request.mix_min or kind in request.mix_max]
+    capacity = {name: t.capacity_weeks + request.extra_headcount.get(name, 0) * t.weeks_per_quarter
+                for name, t in teams.items()}
+    portfolio = engine.Portfolio(
+        initiatives=items, quarters=span, budget=request.budget, capacity=capacity, requires=requires,
+        conflicts=conflicts, must_have=frozenset(_key(pk) for pk in request.must),
+        must_not=frozenset({_key(pk) for pk in request.exclude} | parked), mix=mix, mix_basis="cost",
+        cover_goals=frozenset(request.cover_goals))
+    return portfolio, by_pk
+
+
+def _names(text: str, by_pk: Mapping[int, Initiative]) -> str:
+    """Engine text with ``#12`` ids followed by the initiative's title."""
+    return re.sub(r"#(\d+)", lambda m: f"#{m.group(1)} {by_pk[int(m.group(1))].title}"
+                  if int(m.group(1)) in by_pk else m.group(0), text)
+
+
+def _what_if(what_if: Any, by_pk: Mapping[int, Initiative]) -> dict[str, Any] | None:
+    if what_if is None:
+        return None
+    return {"change": what_if.change, "value": round(what_if.value, 4), "delta": round(what_if.delta, 4),
+            "added": [{"id": _pk(k), "title": by_pk[_pk(k)].title} for k in what_if.added],
+            "removed": [{"id": _pk(k), "title": by_pk[_pk(k)].title} for k in what_if.removed],
+            "optimal": what_if.optimal}
+
+
+def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None = None, *,
+             scenario: str | None = None, explain: bool = True, today: date | None = None) -> dict[str, Any]:
+    """The best plan under the request's constraints (HiGHS MILP through the planning engine), with its
+    explanation; saved as a scenario when ``scenario`` is named (needs plans.edit)."""
+    from headway.planning.engine import portfolio as engine
+
+    _check(actor, Perm.EDIT_PLANS if scenario else Perm.VIEW_WORKSPACE)
+    request = plan_request(request)
+    problem, by_pk = build_portfolio(request, today=today)
+    try:
+        plan = engine.optimise(problem, time_limit=request.time_limit)
+    except (engine.InfeasibleError, engine.CycleError) as exc:
+        raise type(exc)(_names(exc.message, by_pk), details=exc.details) from None
+    values = {_pk(i.id): i.value for i in problem.initiatives}
+    items = [{"id": _pk(k), "title": by_pk[_pk(k)].title, "kind": by_pk[_pk(k)].kind,
+              "team": by_pk[_pk(k)].team.name if by_pk[_pk(k)].team else "", "quarter": plan.start[k],
+              "cost": round(cost(by_pk[_pk(k)]), 2), "effort_weeks": effort_weeks(by_pk[_pk(k)]),
+              "value": round(values[_pk(k)], 4)} for k in plan.selected]
+    result: dict[str, Any] = {
+        "scenario": scenario, "request": asdict(request), "quarters": list(problem.quarters),
+        "value": round(plan.value, 4), "bound": round(plan.bound, 4), "gap": plan.gap if plan.gap != float("inf")
+        else None, "optimal": plan.optimal, "status": plan.status, "seconds": round(plan.seconds, 3),
+        "cost": round(plan.cost, 2), "budget": request.budget, "items": items,
+        "mix": [asdict(r) for r in _mix_of([by_pk[i["id"]] for i in items], request.target_mix)],
+    }
+    if explain:
+        why = engine.explain(problem, plan, engineer_weeks=float(max(
+            [t.weeks_per_quarter for t in PlanningTeam.objects.all()] or [12])), time_limit=request.time_limit)
+        result["constraints"] = [{"name": _names(c.name, by_pk), "used": round(c.used, 4),
+                                  "limit": round(c.limit, 4), "binding": c.binding} for c in why.constraints]
+        result["binding"] = [c["name"] for c in result["constraints"] if c["binding"]]
+        result["budget_plus_10"] = _what_if(why.budget_plus_10, by_pk)
+        result["extra_engineer"] = {team: _what_if(w, by_pk) for team, w in why.extra_engineer.items()}
+        result["left_out"] = [{"id": _pk(k), "title": by_pk[_pk(k)].title, "reason": _names(reason, by_pk)}
+                              for k, reason in why.left_out.items() if by_pk[_pk(k)].stage != Stage.PARKED]
+    if scenario:
+        _save_scenario(actor, scenario, request, result)
+    return result
+
+
+def _mix_of(initiatives: list[Initiative], target: str) -> list[MixRow]:
+    wanted = parse_mix(target)
+    totals = dict.fromkeys(MIX_KINDS, 0.0)
+    for i in initiatives:
+        totals[mix_kind(i.kind)] += cost(i)
+    whole = sum(totals.values())
+    return [MixRow(k, round(totals[k], 2), round(totals[k] / whole, 4) if whole else 0.0, round(wanted[k], 4),
+                   round((totals[k] / whole if whole else 0.0) - wanted[k], 4)) for k in MIX_KINDS]
+
+
+@transaction.atomic
+def _save_scenario(actor: User | None, name: str, request: PlanRequest, result: dict[str, Any]) -> Scenario:
+    name = str(name).strip()
+    if not 0 < len(name) <= 100:
+        raise ValidationError("A scenario name is 1 to 100 characters.", details={"scenario": name})
+    scenario, created = Scenario.objects.update_or_create(name=name, defaults={
+        "constraints": asdict(request), "result": result, "value": result["value"], "optimal": result["optimal"],
+        "gap": result["gap"] or 0.0, "created_by": _label(actor)})
+    audit.record(actor, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, scenario,
+                 summary=f"scenario {name} saved: value {result['value']:g}, {len(result['items'])} initiatives")
+    return scenario
+
+
+def list_scenarios(actor: User | None) -> QuerySet[Scenario]:
+    """Saved scenarios by name."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    return Scenario.objects.order_by("name")
+
+
+def get_scenario(actor: User | None, name: str) -> Scenario:
+    """A saved scenario by name, or a NotFound listing them."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    scenario = Scenario.objects.filter(name=str(name).strip()).first()
+    if scenario is None:
+        known = ", ".join(Scenario.objects.values_list("name", flat=True)) or "none yet"
+        raise NotFound(f"There is no scenario {name!r}: scenarios are {known} "
+                       "(save one with `headway plan optimize --scenario NAME`).")
+    return scenario
+
+
+@transaction.atomic
+def delete_scenario(actor: User | None, name: str) -> None:
+    """Delete a saved scenario."""
+    _check(actor, Perm.EDIT_PLANS)
+    scenario = get_scenario(None, name)
+    audit.record(actor, AuditEvent.Action.DELETE, scenario, summary=f"scenario {scenario.name} deleted")
+    scenario.delete()
+
+
+def compare_scenarios(actor: User | None, names: Iterable[str]) -> dict[str, Any]:
+    """Scenarios side by side: their constraints and totals, and the quarter each one gives each initiative."""
+    _check(actor, Perm.VIEW_WORKSPACE)
+    chosen = [get_scenario(None, n) for n in names]
+    if not chosen:
+        raise ValidationError("Name at least one scenario to compare.")
+    summary = [{"name": s.name, "budget": s.result.get("budget"), "value": s.value, "cost": s.result.get("cost"),
+                "optimal": s.optimal, "gap": s.gap, "initiatives": len(s.result.get("items", [])),
+                "objective": s.constraints.get("objective"),
+                "mix": {m["kind"]: m["share"] for m in s.result.get("mix", [])}} for s in chosen]
+    titles: dict[int, str] = {}
+    placed: dict[int, dict[str, str]] = defaultdict(dict)
+    for s in chosen:
+        for item in s.result.get("items", []):
+            titles[item["id"]] = item["title"]
+            placed[item["id"]][s.name] = item["quarter"]
+    rows = [{"id": pk, "title": titles[pk], "quarters": [placed[pk].get(s.name) for s in chosen]}
+            for pk in sorted(placed, key=lambda pk: (-len(placed[pk]), pk))]
+    return {"scenarios": summary, "rows": rows}
+
+
+@transaction.atomic
+def apply_scenario(actor: User | None, name: str, commitment: str = "likely") -> int:
+    """Put a scenario's plan on the roadmap: its initiatives in their quarters; items it leaves out come off
+    unless committed. Returns how many initiatives it placed."""
+    _check(actor, Perm.EDIT_PLANS)
+    scenario = get_scenario(None, name)
+    problems: dict[str, str] = {}
+    level = _choice(commitment, Commitment, "commitment", problems)
+    _raise(problems, "Cannot apply the scenario")
+    items = {i["id"]: i["quarter"] for i in scenario.result.get("items", [])}
+    existing = set(Initiative.objects.filter(pk__in=items).values_list("pk", flat=True))
+    RoadmapItem.objects.exclude(initiative_id__in=items).exclude(commitment=Commitment.COMMITTED).delete()
+    for pk, quarter in items.items():
+        if pk in existing:
+            item = RoadmapItem.objects.filter(initiative_id=pk).first()
+            keep = item.commitment if item is not None and item.commitment == Commitment.COMMITTED else level
+            RoadmapItem.objects.update_or_create(initiative_id=pk, defaults={
+                "quarter": quarter, "commitment": keep, "scenario": scenario.name})
+    audit.record(actor, AuditEvent.Action.UPDATE, scenario, summary=f"scenario {scenario.name} put on the roadmap")
+    return len(existing)

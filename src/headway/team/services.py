@@ -170,7 +170,7 @@ def _clean(fields: dict[str, Any], *, creating: bool) -> tuple[dict[str, Any], d
         elif key == "department":
             clean[key] = _choice(value, Department, key, problems, blank=False)
         elif key == "level":
-            clean[key] = _choice(value, Level, key, problems, blank=True)
+            clean[key] = _level(value, problems)
         elif key == "track":
             clean[key] = _choice(value, Track, key, problems, blank=False)
         elif key == "specialisation":
@@ -195,6 +195,19 @@ def _clean(fields: dict[str, Any], *, creating: bool) -> tuple[dict[str, Any], d
             if required not in fields:
                 problems[required] = "required"
     return clean, problems
+
+
+def _level(value: Any, problems: dict[str, str]) -> str:
+    """A level of the built-in choices or of the workspace's stored ladder (which may add or rename levels)."""
+    from headway.team.models import LadderVersion
+
+    text = str(value or "").strip().lower().replace("-", "_").replace(" ", "_")
+    stored = LadderVersion.objects.order_by("-version").values_list("data", flat=True).first()
+    slugs = [lv["slug"] for lv in stored["levels"]] if stored else list(Level.values)
+    if text == "" or text in slugs or str(value).strip() in slugs:
+        return text if text in slugs or text == "" else str(value).strip()
+    problems["level"] = f"{value!r} is not one of {', '.join(slugs)} (or blank)"
+    return text
 
 
 def _date(value: Any, problems: dict[str, str]) -> date | None:

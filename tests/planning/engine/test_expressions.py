@@ -86,7 +86,7 @@ def test_syntax_errors_name_the_column(text: str, column: int, fragment: str) ->
     ],
 )
 def test_evaluation_errors(text: str, fragment: str) -> None:
-    with pytest.raises(FormulaError, match=".*") as caught:
+    with pytest.raises(FormulaError) as caught:
         expressions.evaluate(text, FIELDS)
     assert fragment in str(caught.value)
 

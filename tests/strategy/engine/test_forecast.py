@@ -104,6 +104,7 @@ def test_the_interval_of_a_sum_matches_the_covariance_of_the_forecast_errors():
     point, low, high = model.total(5, 20, 0.8)
     assert point == pytest.approx(sum(model.predict(20)[4:]))
     assert (high - point) == pytest.approx(1.2815516 * math.sqrt(variance), rel=1e-6)
+    assert (point - low) == pytest.approx(high - point)
     assert model.horizon_std(20)[-1] == pytest.approx(math.sqrt(cov[19][19]) * model.sigma)
 
 

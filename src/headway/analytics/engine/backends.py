@@ -48,6 +48,10 @@ CAPABILITIES: dict[str, Capabilities] = {
 }
 
 
+#: statements run on each new connection: no progress bars on stderr from an embedded engine
+SESSION_SETTINGS: dict[str, tuple[str, ...]] = {"duckdb": ("SET enable_progress_bar = false",)}
+
+
 def capabilities(backend: BaseBackend) -> Capabilities:
     """The capability flags of ``backend`` (permissive defaults for backends not tested here)."""
     return CAPABILITIES.get(backend.name, Capabilities(backend.name))
@@ -58,12 +62,14 @@ def connect(url: str | None) -> BaseBackend:
     ``pyspark://`` (a local Spark session) or any other Ibis connection URL."""
     try:
         if url is None or url in ("duckdb://", "duckdb:///:memory:"):
-            return ibis.duckdb.connect()
+            url = "duckdb://"
         if url.startswith("pyspark://"):
             return _local_spark()
         if url.startswith("postgresql://"):
             url = "postgres://" + url.removeprefix("postgresql://")
         backend: BaseBackend = ibis.connect(url)
+        for statement in SESSION_SETTINGS.get(backend.name, ()):
+            backend.raw_sql(statement)  # type: ignore[attr-defined]
         return backend
     except ImportError as exc:
         raise ConfigurationError(

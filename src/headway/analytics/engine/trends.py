@@ -218,10 +218,10 @@ def _series_values(
     in_range = filtered.timestamp >= span.utc_start
     key, order = _breakdown_key(source, filtered, in_range, query.breakdown, query.breakdown_limit)
     if window:
-        by_key = _active(source, filtered, key, local, window, labels, span, query.interval)
+        by_key = _active(source, filtered, key, local, window, labels, span, query.interval, bool(query.breakdown))
     else:
         bucket = bucket_of(local, query.interval, query.week_start)
-        by_key = _aggregate(source, filtered, key, bucket, s, labels, query.cumulative)
+        by_key = _aggregate(source, filtered, key, bucket, s, labels, query.cumulative, bool(query.breakdown))
     if query.cumulative:
         by_key = {k: _running_sum(v) for k, v in by_key.items()}
     if not order:
@@ -259,16 +259,17 @@ def _aggregate(
     s: EventSeries,
     labels: list[datetime],
     cumulative: bool,
+    grouped: bool,
 ) -> dict[str, list[float]]:
     keyed = filtered.mutate(k=key, bucket=bucket)
+    keys = ["k"] if grouped else []  # no constant grouping column without a breakdown (measured slower)
     if s.math == "total":
-        expr = keyed.group_by("k", "bucket").aggregate(value=ibis._.count())
+        expr = keyed.group_by(*keys, "bucket").aggregate(value=ibis._.count())
     elif s.math == "unique_users" and cumulative:
-        first = keyed.group_by("k", "person").aggregate(bucket=ibis._.bucket.min())
-        expr = first.group_by("k", "bucket").aggregate(value=ibis._.count())
-    elif s.math == "unique_users":
-        pairs = keyed.select("k", "bucket", "person").distinct()
-        expr = pairs.group_by("k", "bucket").aggregate(value=ibis._.count())
+        first = keyed.group_by(*keys, "person").aggregate(bucket=ibis._.bucket.min())
+        expr = first.group_by(*keys, "bucket").aggregate(value=ibis._.count())
+    elif s.math == "unique_users":  # COUNT(DISTINCT) measured 2x faster on DuckDB than DISTINCT + COUNT
+        expr = keyed.group_by(*keys, "bucket").aggregate(value=keyed.person.nunique())
     else:
         assert s.math_property is not None
         number = prop_number(filtered, s.math_property)
@@ -280,13 +281,13 @@ def _aggregate(
             "max": lambda c: c.max(),
             "median": lambda c: c.median(),
         }[s.math]
-        expr = keyed.group_by("k", "bucket").aggregate(value=reducer(keyed.x))
+        expr = keyed.group_by(*keys, "bucket").aggregate(value=reducer(keyed.x))
     position = {label: i for i, label in enumerate(labels)}
     by_key: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(labels))
     for row in source.rows(expr):
         index = position.get(_naive(row["bucket"]))
         if index is not None and row["value"] is not None:
-            by_key[str(row["k"])][index] = float(row["value"])
+            by_key[str(row.get("k", NO_BREAKDOWN))][index] = float(row["value"])
     return dict(by_key)
 
 
@@ -299,16 +300,19 @@ def _active(
     labels: list[datetime],
     span: LocalRange,
     interval: str,
+    grouped: bool,
 ) -> dict[str, list[float]]:
-    days = filtered.select(k=key, person=filtered.person, day=local.truncate("D")).distinct()
-    following = days.day.lead().over(ibis.window(group_by=[days.k, days.person], order_by=days.day))
+    keys = ["k"] if grouped else []
+    days = filtered.select(k=key, person=filtered.person, day=local.truncate("D"))
+    days = days.select(*keys, "person", "day").distinct()
+    following = days.day.lead().over(ibis.window(group_by=[*keys, "person"], order_by=days.day))
     cap = days.day + ibis.interval(days=window)
-    spans = days.select("k", start=days.day, end=ibis.cases((following < cap, following), else_=cap))
-    starts = spans.group_by("k", day=spans.start).aggregate(delta=ibis._.count())
-    ends = spans.group_by("k", day=spans.end).aggregate(delta=-ibis._.count())
+    spans = days.select(*keys, start=days.day, end=ibis.cases((following < cap, following), else_=cap))
+    starts = spans.group_by(*keys, day=spans.start).aggregate(delta=ibis._.count())
+    ends = spans.group_by(*keys, day=spans.end).aggregate(delta=-ibis._.count())
     deltas: dict[str, dict[datetime, int]] = defaultdict(lambda: defaultdict(int))
     for row in source.rows(starts.union(ends, distinct=False)):
-        deltas[str(row["k"])][_naive(row["day"])] += int(row["delta"])
+        deltas[str(row.get("k", NO_BREAKDOWN))][_naive(row["day"])] += int(row["delta"])
     last_day = bucket_start(span.end - timedelta(microseconds=1), "day")
     checkpoints = [min(next_bucket(label, interval) - timedelta(days=1), last_day) for label in labels]
     result: dict[str, list[float]] = {}

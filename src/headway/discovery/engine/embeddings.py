@@ -76,6 +76,7 @@ class LexicalSpace:
     vocabulary: dict[str, int]
     idf: FloatArray
     components: FloatArray
+    analyzer: str = "word"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy (to store next to the themes for later incremental assignment)."""
@@ -83,6 +84,7 @@ class LexicalSpace:
             "vocabulary": self.vocabulary,
             "idf": self.idf.tolist(),
             "components": self.components.tolist(),
+            "analyzer": self.analyzer,
         }
 
     @classmethod
@@ -92,12 +94,16 @@ class LexicalSpace:
             vocabulary={str(k): int(v) for k, v in data["vocabulary"].items()},
             idf=np.asarray(data["idf"], dtype=np.float32),
             components=np.asarray(data["components"], dtype=np.float32),
+            analyzer=str(data.get("analyzer", "word")),
         )
 
 
-def _tfidf_vectorizer(vocabulary: dict[str, int] | None = None) -> Any:
+def _tfidf_vectorizer(vocabulary: dict[str, int] | None = None, analyzer: str = "word") -> Any:
+    """Words and word pairs; ``char_wb`` (2-4 letters) for corpora with no word left after stop words."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    if analyzer == "char_wb":
+        return TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 4), vocabulary=vocabulary)
     return TfidfVectorizer(
         sublinear_tf=True, ngram_range=(1, 2), min_df=1, stop_words="english", vocabulary=vocabulary
     )
@@ -116,14 +122,21 @@ class LexicalEmbedder:
         """Learn the vocabulary and the LSA projection from ``texts``."""
         from sklearn.decomposition import TruncatedSVD
 
-        vectorizer = _tfidf_vectorizer()
-        matrix = vectorizer.fit_transform([cut(t)[0] for t in texts])
+        analyzer = "word"
+        try:
+            vectorizer = _tfidf_vectorizer()
+            matrix = vectorizer.fit_transform([cut(t)[0] for t in texts])
+        except ValueError:  # only stop words or symbols: fall back to letter n-grams
+            analyzer = "char_wb"
+            vectorizer = _tfidf_vectorizer(analyzer=analyzer)
+            matrix = vectorizer.fit_transform([cut(t)[0] for t in texts])
         rank = max(1, min(_LSA_DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1))
         svd = TruncatedSVD(rank, random_state=self.seed).fit(matrix)
         self.space = LexicalSpace(
             vocabulary={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
             idf=vectorizer.idf_.astype(np.float32),
             components=svd.components_.astype(np.float32),
+            analyzer=analyzer,
         )
         return self.space
 
@@ -133,7 +146,7 @@ class LexicalEmbedder:
             self.fit(texts)
         assert self.space is not None
         pieces = [cut(t, MAX_CHARS) for t in texts]
-        vectorizer = _tfidf_vectorizer(self.space.vocabulary)
+        vectorizer = _tfidf_vectorizer(self.space.vocabulary, self.space.analyzer)
         vectorizer.idf_ = self.space.idf.astype(np.float64)
         matrix = vectorizer.transform([p[0] for p in pieces])
         return Embedding(_unit(matrix @ self.space.components.T), self.name, [p[1] for p in pieces])

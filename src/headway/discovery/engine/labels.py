@@ -14,14 +14,21 @@ import numpy as np
 from headway.discovery.engine.texts import cut
 
 KEYWORDS = 8
+_WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]+\b"
 LABEL_WORDS = (2, 4)
+#: Words of requests and chat that say nothing about a topic, on top of scikit-learn's English stop words.
+_FILLER = """able does did doing don ve ll just like want wanted need needs needed help please hi hello hey
+thanks thank know let got get getting going really trying tried yes ok okay way today yesterday im id"""
+FILLER_WORDS = frozenset(_FILLER.split())
 
 
 def _count_matrix(texts: Sequence[str]) -> tuple[Any, list[str]]:
-    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     vectorizer = CountVectorizer(
-        ngram_range=(1, 2), stop_words="english", token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b"
+        ngram_range=(1, 2),
+        stop_words=sorted(ENGLISH_STOP_WORDS | FILLER_WORDS),
+        token_pattern=_WORD_PATTERN,
     )
     try:
         matrix = vectorizer.fit_transform([cut(t)[0] for t in texts])

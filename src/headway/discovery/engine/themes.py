@@ -169,20 +169,21 @@ def find_themes(texts: Sequence[str], *, seed: int = 0, method: Method = "auto")
     keywords = theme_keywords(cleaned, labels)
     sizes = np.bincount(np.asarray(labels), minlength=k)
     centroids = _centroids(embedding.vectors, labels, k)
-    parent_of = _parents(centroids)
+    grouping = _parents(centroids)
+    parent_of: list[int | None] = [None] * k
     parents: list[Theme] = []
-    if parent_of is not None:
-        groups = sorted(set(parent_of), key=lambda g: (-sum(sizes[i] for i in range(k) if parent_of[i] == g), g))
-        renumber = {g: k + r for r, g in enumerate(groups)}
-        parent_of = [renumber[g] for g in parent_of]
-        parent_labels = [parent_of[label] - k for label in labels]
-        parent_keywords = theme_keywords(cleaned, parent_labels)
-        for r in range(len(groups)):
-            size = int(sum(sizes[i] for i in range(k) if parent_of[i] == k + r))
-            parents.append(Theme(k + r, label_from_keywords(parent_keywords[r]), parent_keywords[r], size))
+    if grouping is not None:
+        weight = {g: int(sum(sizes[i] for i in range(k) if grouping[i] == g)) for g in set(grouping)}
+        groups = sorted(weight, key=lambda g: (-weight[g], g))
+        rank = {g: r for r, g in enumerate(groups)}
+        parent_of = [k + rank[g] for g in grouping]
+        parent_keywords = theme_keywords(cleaned, [rank[grouping[label]] for label in labels])
+        for r, g in enumerate(groups):
+            parents.append(
+                Theme(k + r, label_from_keywords(parent_keywords[r]), parent_keywords[r], weight[g])
+            )
     themes = [
-        Theme(i, label_from_keywords(keywords[i]), keywords[i], int(sizes[i]), parent_of[i] if parent_of else None)
-        for i in range(k)
+        Theme(i, label_from_keywords(keywords[i]), keywords[i], int(sizes[i]), parent_of[i]) for i in range(k)
     ]
     own = np.sum(embedding.vectors * centroids[np.asarray(labels)], axis=1)
     space = embedder.space if isinstance(embedder, LexicalEmbedder) else None

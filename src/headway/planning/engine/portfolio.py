@@ -32,9 +32,9 @@ import os
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import highspy
 import numpy as np
@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 KINDS = ("innovate", "iterate", "maintain", "tech_debt")
+T = TypeVar("T", bound=Hashable)
 _EPS = 1e-6
 
 
@@ -280,12 +281,12 @@ def _raise_on_cycle(requires: Iterable[tuple[str, str]]) -> None:
                 path.append(nxt)
 
 
-def dependency_closure(items: Iterable[str], requires: Iterable[tuple[str, str]]) -> frozenset[str]:
-    """``items`` and everything they require, directly or through other prerequisites."""
-    prerequisites: dict[str, list[str]] = defaultdict(list)
+def dependency_closure(items: Iterable[T], requires: Iterable[tuple[T, T]]) -> frozenset[T]:
+    """``items`` and everything they require (pairs ``(item, prerequisite)``), directly or transitively."""
+    prerequisites: dict[T, list[T]] = defaultdict(list)
     for item, prerequisite in requires:
         prerequisites[item].append(prerequisite)
-    seen: set[str] = set()
+    seen: set[T] = set()
     stack = list(items)
     while stack:
         item = stack.pop()
@@ -304,14 +305,14 @@ def _new_highs() -> highspy.Highs:
     """A silent HiGHS instance (the first one in a process prints a banner on the C stdout: swallowed)."""
     global _banner_shown
     if _banner_shown:
-        h = highspy.Highs()
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
     else:
         sys.stdout.flush()
         saved = os.dup(1)
         try:
             with open(os.devnull, "w") as devnull:
                 os.dup2(devnull.fileno(), 1)
-                h = highspy.Highs()
+                h = highspy.Highs()  # type: ignore[no-untyped-call]
         finally:
             os.dup2(saved, 1)
             os.close(saved)
@@ -410,12 +411,12 @@ class _Model:
                 if not (top_of[item] & closure):  # y <= x[top]; the dependency rows carry the rest
                     rows.add({column: 1.0, **{c: -1.0 for c in self.x(item)}}, -math.inf, 0.0)
         if p.budget is not None:
-            terms = {c: self.by_id[i].cost for c, (i, _) in enumerate(self.columns) if self.by_id[i].cost}
-            rows.add(terms, -math.inf, p.budget, "budget")
+            costs = {c: self.by_id[i].cost for c, (i, _) in enumerate(self.columns) if self.by_id[i].cost}
+            rows.add(costs, -math.inf, p.budget, "budget")
         for team, limit in p.capacity.items():
-            limits = [float(limit)] * quarters if isinstance(limit, int | float) else [float(v) for v in limit]
+            limits = _per_quarter(limit, quarters)
             for q in range(quarters):
-                terms = {}
+                terms: dict[int, float] = {}
                 for c, (i, s) in enumerate(self.columns):
                     effort, duration = self.by_id[i].effort.get(team, 0.0), self.by_id[i].duration
                     if effort and s <= q < s + duration:
@@ -427,15 +428,15 @@ class _Model:
                 continue
             name = f"{item} requires {prerequisite}" + (" (must-not)" if prerequisite in p.must_not else "")
             for q in range(quarters):
-                terms: dict[int, float] = defaultdict(float)
+                started: dict[int, float] = defaultdict(float)
                 for s in self.starts[item]:
                     if s <= q:
-                        terms[self.column_of[(item, s)]] += 1.0
+                        started[self.column_of[(item, s)]] += 1.0
                 for s in self.starts.get(prerequisite, ()):
                     if s <= q:
-                        terms[self.column_of[(prerequisite, s)]] -= 1.0
-                if any(v > 0 for v in terms.values()):
-                    rows.add(terms, -math.inf, 0.0, name)
+                        started[self.column_of[(prerequisite, s)]] -= 1.0
+                if any(v > 0 for v in started.values()):
+                    rows.add(started, -math.inf, 0.0, name)
         for a, b in p.conflicts:
             if a in items and b in items:
                 rows.add({**self.x(a), **self.x(b)}, -math.inf, 1.0, f"{a} conflicts with {b}")
@@ -558,7 +559,7 @@ def _greedy_selection(by_id: Mapping[str, Initiative], p: Portfolio,
         cost = sum(by_id[i].cost for i in candidate[1])
         return candidate[0] / cost if cost > 0 else math.inf
 
-    for value, closure in sorted(candidates, key=density, reverse=True):
+    for _, closure in sorted(candidates, key=density, reverse=True):
         extra = sum(by_id[i].cost for i in closure - chosen)
         if not closure & p.must_not and spent + extra <= budget + _EPS:
             chosen |= closure
@@ -635,11 +636,15 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
 # --------------------------------------------------------------------------------------------- explaining
 
 
+def _per_quarter(limit: float | Sequence[float], quarters: int) -> list[float]:
+    return [float(limit)] * quarters if isinstance(limit, int | float) else [float(v) for v in limit]
+
+
 def _capacity_limits(portfolio: Portfolio) -> dict[tuple[str, int], float]:
     limits = {}
     for team, limit in portfolio.capacity.items():
-        for q in range(len(portfolio.quarters)):
-            limits[(team, q)] = float(limit if isinstance(limit, int | float) else limit[q])
+        for q, value in enumerate(_per_quarter(limit, len(portfolio.quarters))):
+            limits[(team, q)] = value
     return limits
 
 
@@ -681,11 +686,12 @@ def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0,
                                       budget_left <= _EPS or not fits))
     load, limits = _load(portfolio, by_id, plan), _capacity_limits(portfolio)
     free: dict[str, float] = defaultdict(float)
-    for (team, q), limit in limits.items():
-        slack = limit - load[(team, q)]
+    for (team, q), team_limit in limits.items():
+        slack = team_limit - load[(team, q)]
         free[team] = max(free[team], slack)
         needs = [i.effort[team] / i.duration for i in out if i.effort.get(team)]
-        states.append(ConstraintState(f"capacity of team {team} in {portfolio.quarters[q]}", load[(team, q)], limit,
+        states.append(ConstraintState(f"capacity of team {team} in {portfolio.quarters[q]}", load[(team, q)],
+                                      team_limit,
                                       slack <= _EPS or (bool(needs) and min(needs) > slack + _EPS)))
     weight = {i.id: _mix_weight(i, portfolio.mix_basis) for i in portfolio.initiatives}
     total = sum(weight[i] for i in chosen)
@@ -700,8 +706,7 @@ def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0,
                                replace(portfolio, budget=portfolio.budget * 1.1), time_limit)
     extra = {}
     for team, limit in portfolio.capacity.items():
-        more = (limit + engineer_weeks if isinstance(limit, int | float)
-                else [v + engineer_weeks for v in limit])
+        more = [v + engineer_weeks for v in _per_quarter(limit, len(portfolio.quarters))]
         extra[team] = _what_if(portfolio, plan, f"+1 engineer in {team}",
                                replace(portfolio, capacity={**portfolio.capacity, team: more}), time_limit)
     return Explanation(tuple(states), budget_plus, extra, _left_out_reasons(portfolio, by_id, plan, out,
@@ -712,8 +717,8 @@ def _left_out_reasons(portfolio: Portfolio, by_id: Mapping[str, Initiative], pla
                       out: Sequence[Initiative], budget_left: float, free: Mapping[str, float]) -> dict[str, str]:
     chosen = set(plan.selected)
     requires: dict[str, list[str]] = defaultdict(list)
-    for item, prerequisite in portfolio.requires:
-        requires[item].append(prerequisite)
+    for dependent, prerequisite in portfolio.requires:
+        requires[dependent].append(prerequisite)
     conflicts: dict[str, list[str]] = defaultdict(list)
     for a, b in portfolio.conflicts:
         conflicts[a].append(b)

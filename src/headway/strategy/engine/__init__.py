@@ -1,6 +1,6 @@
 """The pure strategy engine: KPI forecasts, backtests, status against targets, alerts and breakdowns.
 
-Plain values in, dataclasses out; no Django. See ``docs/forecasting.md`` for the models and rules.
+Plain values in, dataclasses out; no Django. Measured in benchmarks/RESULTS.md ("KPI forecasting").
 """
 
 from headway.strategy.engine.alerts import (

@@ -275,7 +275,7 @@ def fit(y: Sequence[float], spec: Spec, log: bool = False) -> FittedModel:
     one-step errors (maximum likelihood for Gaussian errors).
 
     The parameters are searched with α in (0, 1), 0 ≤ β ≤ 0.1·α, 0 ≤ γ ≤ 1 − α and φ in [0.8, 0.98]
-    (the usual admissible region, β narrowed) by Nelder-Mead, starting from the best of a few α values.
+    (the usual admissible region, β narrowed) by Nelder-Mead from the two best points of a small grid.
     """
     raw = [float(v) for v in y]
     if log and any(v <= 0 for v in raw if not math.isnan(v)):
@@ -303,10 +303,15 @@ def fit(y: Sequence[float], spec: Spec, log: bool = False) -> FittedModel:
     def objective(x: Sequence[float]) -> float:
         return _sse(values, m, unpack(x), start)
 
-    candidates = [[a] + [guesses[name] for name in free[1:]] for a in (0.05, 0.2, 0.5, 0.9)]
-    x0 = min(candidates, key=objective)
-    result = minimize(objective, x0, method="Nelder-Mead", bounds=[bounds[name] for name in free])
-    best = list(result.x) if objective(result.x) <= objective(x0) else x0
+    grid = [
+        [a] + [g if name == "gamma" else guesses[name] for name in free[1:]]
+        for a in (0.05, 0.2, 0.5, 0.9) for g in ((0.05, 0.4) if "gamma" in free else (0.0,))
+    ]
+    best = min(grid, key=objective)
+    for x0 in sorted(grid, key=objective)[:2]:  # two starts: the surface has local minima
+        result = minimize(objective, x0, method="Nelder-Mead", bounds=[bounds[name] for name in free])
+        if objective(result.x) < objective(best):
+            best = [float(v) for v in result.x]
     params = Params(*unpack(best))
     run = run_filter(values, spec, params, start)
     errors = [e for e in run.errors if not math.isnan(e)]

@@ -1,7 +1,7 @@
 """Forecast a KPI's dated values with weekly (or yearly) seasonality, trend and prediction intervals.
 
-:func:`choose_model` picks the model a series can support: additive Holt-Winters with or without a
-damped trend (by AICc) when it spans two seasons; Holt's damped trend or simple exponential smoothing
+:func:`choose_model` picks the model a series can support: Holt-Winters with or without a damped
+trend, on the values or (when all are positive) on their logarithm, by AICc, when it spans two seasons; Holt's damped trend or simple exponential smoothing
 when shorter; the plain mean when there are fewer than four values. The choice is named in
 ``Forecast.model``. Missing slots, zeros and level shifts (a launch) need no special handling: a missing
 slot is skipped, the additive model accepts zeros, and the level adapts after a shift.

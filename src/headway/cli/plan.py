@@ -1,0 +1,150 @@
+"""``headway plan optimize|scenarios|compare|apply|team``: the optimal portfolio from the command line."""
+
+from __future__ import annotations
+
+import typer
+
+from headway.cli.console import console, print_json, print_table
+from headway.cli.idea import parse_pairs
+from headway.conf.bootstrap import setup_django
+
+app = typer.Typer(help="The optimal portfolio under budget and capacity, scenarios and teams.", no_args_is_help=True)
+
+
+def _ids(values: list[str] | None) -> list[str]:
+    return [v for value in values or [] for v in value.split(",") if v.strip()]
+
+
+@app.command("optimize")
+def optimize(
+    budget: float = typer.Option(None, "--budget", help="Money available over the plan (leave out: no limit)."),
+    scenario: str = typer.Option(None, "--scenario", help="Save the plan under this name."),
+    quarters: int = typer.Option(4, "--quarters", help="How many quarters to plan, from --start."),
+    start: str = typer.Option(None, "--start", help="First quarter, e.g. 2026-Q3 (default: this quarter)."),
+    objective: str = typer.Option("score", "--objective", help="score, score:SETUP, demand or value."),
+    user_weight: float = typer.Option(1.0, "--user-weight", help="Weight of user value (objective value)."),
+    business_weight: float = typer.Option(1.0, "--business-weight", help="Weight of business value."),
+    must: list[str] = typer.Option(None, "--must", help="Initiative ids that must be in (repeat or 1,2,3)."),
+    exclude: list[str] = typer.Option(None, "--exclude", help="Initiative ids that must stay out."),
+    engineers: list[str] = typer.Option(None, "--engineers", help="TEAM=N extra (or fewer) people; repeat."),
+    mix_min: list[str] = typer.Option(None, "--mix-min", help="KIND=SHARE lowest share of cost, e.g. innovate=0.5."),
+    mix_max: list[str] = typer.Option(None, "--mix-max", help="KIND=SHARE highest share of cost."),
+    target_mix: str = typer.Option("70/20/10", "--target-mix", help="innovate/iterate/maintain to compare with."),
+    cover: list[str] = typer.Option(None, "--cover", help="A goal at least one chosen initiative must serve."),
+    time_limit: float = typer.Option(10.0, "--time-limit", help="Seconds before the best plan found is returned."),
+    apply: bool = typer.Option(False, "--apply", help="Put the plan on the roadmap (needs --scenario)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Find the best plan under the budget and each team's capacity, and explain it."""
+    setup_django()
+    from headway.core.errors import ValidationError
+    from headway.planning import services
+
+    if apply and not scenario:
+        raise ValidationError("--apply puts a saved scenario on the roadmap: add --scenario NAME.")
+    request = {"budget": budget, "quarters": quarters, "start": start, "objective": objective,
+               "user_weight": user_weight, "business_weight": business_weight, "must": _ids(must),
+               "exclude": _ids(exclude), "extra_headcount": parse_pairs(engineers, "Engineers"),
+               "mix_min": parse_pairs(mix_min, "Mix"), "mix_max": parse_pairs(mix_max, "Mix"),
+               "target_mix": target_mix, "cover_goals": cover or [], "time_limit": time_limit}
+    result = services.optimise(None, request, scenario=scenario)
+    if apply:
+        services.apply_scenario(None, scenario)
+    if as_json:
+        print_json(result)
+        return
+    proof = "proven optimal" if result["optimal"] else f"NOT proven optimal (gap {result['gap']:.2%})"
+    budget_text = f" of {result['budget']:,.0f}" if result["budget"] is not None else ""
+    console.print(f"[bold]Plan value {result['value']:g}[/] ({proof}, {result['seconds']:.2f} s): "
+                  f"{len(result['items'])} initiatives costing {result['cost']:,.0f}{budget_text}.", markup=True)
+    print_table(None, ["quarter", "id", "title", "kind", "team", "cost", "value"],
+                [(i["quarter"], i["id"], i["title"], i["kind"], i["team"], f"{i['cost']:,.0f}", f"{i['value']:g}")
+                 for i in sorted(result["items"], key=lambda i: (i["quarter"], i["id"]))])
+    print_table("Mix (share of cost)", ["kind", "share", "target", "difference"],
+                [(m["kind"], f"{m['share']:.0%}", f"{m['target']:.0%}", f"{m['difference']:+.0%}")
+                 for m in result["mix"]])
+    if "binding" in result:
+        console.print("Binding: " + ("; ".join(result["binding"]) or "nothing"), markup=False)
+        for what_if in [result["budget_plus_10"], *result["extra_engineer"].values()]:
+            if what_if:
+                added = ", ".join(f"#{a['id']}" for a in what_if["added"]) or "nothing"
+                console.print(f"{what_if['change']}: value {what_if['delta']:+g}, adds {added}", markup=False)
+        for row in result["left_out"][:15]:
+            console.print(f"out #{row['id']} {row['title']}: {row['reason']}", markup=False)
+        if len(result["left_out"]) > 15:
+            console.print(f"... and {len(result['left_out']) - 15} more left out (see --json).", markup=False)
+    if scenario:
+        console.print(f"Saved as scenario {scenario!r}" + (" and put on the roadmap." if apply else "."),
+                      markup=False)
+
+
+@app.command("scenarios")
+def scenarios() -> None:
+    """List saved scenarios."""
+    setup_django()
+    from headway.planning import services
+
+    print_table("Scenarios", ["name", "objective", "budget", "value", "initiatives", "optimal", "by"],
+                [(s.name, s.constraints.get("objective"), s.constraints.get("budget"), f"{s.value:g}",
+                  len(s.result.get("items", [])), "yes" if s.optimal else f"gap {s.gap:.2%}", s.created_by)
+                 for s in services.list_scenarios(None)])
+
+
+@app.command("compare")
+def compare(names: list[str] = typer.Argument(..., help="Two or more scenario names.")) -> None:
+    """Scenarios side by side: totals, and the quarter each gives each initiative."""
+    setup_django()
+    from headway.planning import services
+
+    table = services.compare_scenarios(None, names)
+    heads = [s["name"] for s in table["scenarios"]]
+    print_table("Scenarios", ["", *heads], [
+        ["budget", *(f"{s['budget']:,.0f}" if s["budget"] is not None else "none" for s in table["scenarios"])],
+        ["value", *(f"{s['value']:g}" for s in table["scenarios"])],
+        ["cost", *(f"{s['cost']:,.0f}" for s in table["scenarios"])],
+        ["initiatives", *(s["initiatives"] for s in table["scenarios"])],
+    ])
+    print_table("Initiatives", ["id", "title", *heads],
+                [[r["id"], r["title"], *(q or "-" for q in r["quarters"])] for r in table["rows"]])
+
+
+@app.command("apply")
+def apply_command(
+    name: str = typer.Argument(..., help="The scenario."),
+    commitment: str = typer.Option("likely", "--commitment", help="committed, likely or exploring."),
+) -> None:
+    """Put a saved scenario's plan on the roadmap."""
+    setup_django()
+    from headway.planning import services
+
+    count = services.apply_scenario(None, name, commitment)
+    console.print(f"Placed {count} initiatives from {name!r} on the roadmap.", markup=False)
+
+
+@app.command("team")
+def team(
+    name: str = typer.Argument(..., help="Team name."),
+    cost: float = typer.Option(None, "--cost", help="Loaded cost of one person-week."),
+    headcount: int = typer.Option(None, "--headcount", help="People in the team."),
+    weeks: int = typer.Option(None, "--weeks", help="Working weeks per person per quarter (default 12)."),
+) -> None:
+    """Add or change a delivery team (cost per person-week and capacity)."""
+    setup_django()
+    from headway.planning import services
+
+    fields = {k: v for k, v in {"cost_per_week": cost, "headcount": headcount, "weeks_per_quarter": weeks}.items()
+              if v is not None}
+    saved = services.save_team(None, name, **fields)
+    console.print(f"{saved.name}: {saved.cost_per_week:,.0f} a person-week, {saved.capacity_weeks:g} person-weeks a "
+                  "quarter.", markup=False)
+
+
+@app.command("teams")
+def teams() -> None:
+    """List delivery teams with cost and capacity."""
+    setup_django()
+    from headway.planning import services
+
+    print_table("Teams", ["team", "cost per person-week", "headcount", "person-weeks a quarter"],
+                [(t.name, f"{t.cost_per_week:,.0f}", t.headcount, f"{t.capacity_weeks:g}")
+                 for t in services.list_teams(None)])

@@ -1,0 +1,120 @@
+"""Pictures of the plan: the trade-off scatter and capacity bars as Vega-Lite specs, and the quarterly Gantt
+(teams as swimlanes, dependencies as arrows) laid out here and drawn as SVG by the roadmap template."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from headway.web.charts import Spec, to_spec
+
+KIND_COLOURS = {"innovate": "#2563eb", "iterate": "#059669", "maintain": "#d97706", "tech_debt": "#7c3aed"}
+
+
+def tradeoff_spec(points: Sequence[Any], x_title: str, y_title: str) -> Spec:
+    """A scatter of initiatives on two axes, the Pareto frontier joined by a line and drawn larger."""
+    import altair as alt
+
+    rows = [{"id": p.id, "title": p.title, "kind": p.kind, "x": p.x, "y": p.y,
+             "frontier": "Pareto frontier" if p.frontier else "dominated"} for p in points]
+    base = alt.Chart(alt.Data(values=rows), title=f"{y_title} against {x_title}", height=360)
+    dots = base.mark_point(filled=True, opacity=0.8).encode(
+        x=alt.X("x:Q", title=x_title), y=alt.Y("y:Q", title=y_title),
+        color=alt.Color("kind:N", title="Kind", scale=alt.Scale(domain=list(KIND_COLOURS),
+                                                                range=list(KIND_COLOURS.values()))),
+        size=alt.Size("frontier:N", title="", scale=alt.Scale(domain=["Pareto frontier", "dominated"],
+                                                               range=[140, 40])),
+        tooltip=[alt.Tooltip("title:N", title="Initiative"), alt.Tooltip("x:Q", title=x_title),
+                 alt.Tooltip("y:Q", title=y_title), alt.Tooltip("frontier:N", title="On the frontier")],
+    )
+    line = base.transform_filter("datum.frontier == 'Pareto frontier'").mark_line(color="#111827").encode(
+        x="x:Q", y="y:Q", order=alt.Order("x:Q"))
+    return to_spec(alt.layer(line, dots))
+
+
+def capacity_spec(rows: Sequence[Any]) -> Spec:
+    """Planned against available person-weeks per team, one small bar chart per quarter."""
+    import altair as alt
+
+    data = [{"team": r.team, "quarter": r.quarter, "planned": r.planned_weeks, "capacity": r.capacity_weeks,
+             "cost": r.cost, "over": "over capacity" if r.planned_weeks > r.capacity_weeks else "within capacity"}
+            for r in rows]
+    base = alt.Chart(alt.Data(values=data), height=30 * max(1, len({r.team for r in rows})), width=180)
+    bars = base.mark_bar().encode(
+        y=alt.Y("team:N", title=None), x=alt.X("planned:Q", title="person-weeks planned"),
+        color=alt.Color("over:N", title="", scale=alt.Scale(domain=["within capacity", "over capacity"],
+                                                            range=["#2563eb", "#dc2626"])),
+        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("quarter:N", title="Quarter"),
+                 alt.Tooltip("planned:Q", title="Planned"), alt.Tooltip("capacity:Q", title="Capacity"),
+                 alt.Tooltip("cost:Q", title="Cost", format=",.0f")])
+    ticks = base.mark_tick(color="#111827", thickness=2).encode(y="team:N", x="capacity:Q")
+    chart = alt.layer(bars, ticks).facet(column=alt.Column("quarter:N", title=None))
+    spec = to_spec(chart)
+    spec["title"] = "Capacity per team and quarter (bar: planned, tick: available)"
+    return spec
+
+
+@dataclass(frozen=True)
+class GanttBar:
+    id: int
+    title: str
+    kind: str
+    commitment: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class GanttLane:
+    team: str
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Gantt:
+    """The timeline's geometry: quarter columns, team swimlanes, one bar per item, an arrow per dependency."""
+
+    width: float
+    height: float
+    quarters: list[tuple[str, float]]
+    lanes: list[GanttLane]
+    bars: list[GanttBar]
+    arrows: list[str]
+
+
+LABEL_WIDTH, COLUMN, ROW, HEADER = 150.0, 190.0, 26.0, 28.0
+
+
+def gantt(quarters: Sequence[str], rows: Sequence[dict[str, Any]]) -> Gantt:
+    """Lay out roadmap rows: one lane per lead team (rows stacked inside it), bars in their start quarter
+    (one quarter long), and an elbow arrow from each prerequisite on the chart to the item requiring it."""
+    column = {q: LABEL_WIDTH + i * COLUMN for i, q in enumerate(quarters)}
+    lanes: list[GanttLane] = []
+    bars: list[GanttBar] = []
+    y = HEADER
+    teams = sorted({r.get("team") or "No team" for r in rows})
+    for team in teams:
+        members = [r for r in rows if (r.get("team") or "No team") == team]
+        lane_top = y
+        for r in members:
+            bars.append(GanttBar(r["id"], r["title"], r["kind"], r["commitment"], column[r["quarter"]] + 4, y + 3,
+                                 COLUMN - 8, ROW - 6))
+            y += ROW
+        lanes.append(GanttLane(team, lane_top, y - lane_top))
+        y += 6
+    where = {b.id: b for b in bars}
+    arrows = []
+    for r in rows:
+        for prerequisite in r.get("requires", []):
+            if prerequisite in where and r["id"] in where:
+                a, b = where[prerequisite], where[r["id"]]
+                x1, y1 = a.x + min(a.width, 24.0), a.y + a.height
+                x2, y2 = b.x, b.y + b.height / 2
+                arrows.append(f"M{x1:.0f},{y1:.0f} V{y2:.0f} H{x2:.0f}" if x2 > x1
+                              else f"M{x1:.0f},{y1:.0f} V{y2:.0f} H{x2 - 2:.0f}")
+    return Gantt(width=LABEL_WIDTH + COLUMN * len(quarters), height=y + 4,
+                 quarters=[(q, column[q]) for q in quarters], lanes=lanes, bars=bars, arrows=arrows)

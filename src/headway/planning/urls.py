@@ -1,0 +1,11 @@
+from django.urls import path
+
+from headway.planning import views
+
+urlpatterns = [
+    path("", views.roadmap_page, name="roadmap"),
+    path("backlog/", views.backlog_page, name="roadmap-backlog"),
+    path("ideas/<int:initiative_id>/", views.idea_page, name="roadmap-idea"),
+    path("scoring/", views.scoring_page, name="roadmap-scoring"),
+    path("optimise/", views.optimise_page, name="roadmap-optimise"),
+]

@@ -1,0 +1,173 @@
+"""The Ideas & Roadmap pages: roadmap views, the backlog with trade-offs, one idea, scoring setups and the
+optimiser. Every number comes from :mod:`headway.planning.services`, the same functions the API and CLI call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from headway.core.errors import HeadwayError
+from headway.core.permissions import Perm, has_perm
+from headway.planning import charts, services
+from headway.planning.models import Framework, Stage
+
+TABS = [("roadmap", "Roadmap"), ("roadmap-backlog", "Backlog"), ("roadmap-optimise", "Optimiser"),
+        ("roadmap-scoring", "Scoring")]
+
+
+def _page(request: HttpRequest, template: str, current: str, context: dict[str, Any]) -> HttpResponse:
+    tabs = [{"name": n, "label": label, "current": n == current} for n, label in TABS]
+    return render(request, template, {"tabs": tabs, **context})
+
+
+@login_required
+def roadmap_page(request: HttpRequest) -> HttpResponse:
+    audience = request.GET.get("for") or "leadership"
+    view = services.roadmap(request.user, audience)  # type: ignore[arg-type]
+    capacity = services.capacity(request.user, start=view.quarters[0] if view.quarters else None,  # type: ignore[arg-type]
+                                 count=max(len(view.quarters), 4))
+    show_capacity = audience in ("leadership", "engineering")
+    return _page(request, "planning/roadmap.html", "roadmap", {
+        "title": "Roadmap",
+        "audience": view.audience,
+        "audiences": list(services.AUDIENCES),
+        "view": view,
+        "board": view.board(),
+        "gantt": charts.gantt(view.quarters, view.rows),
+        "capacity": capacity if show_capacity else [],
+        "capacity_spec": charts.capacity_spec(capacity) if show_capacity else None,
+        "kind_colours": charts.KIND_COLOURS,
+    })
+
+
+@login_required
+def backlog_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    sort = request.GET.get("sort") or "score"
+    descending = request.GET.get("order", "desc") != "asc"
+    model = request.GET.get("model") or None
+    rows = services.backlog(actor, model_name=model, sort=sort, descending=descending)  # type: ignore[arg-type]
+    x, y = request.GET.get("x") or "user_value", request.GET.get("y") or "business_value"
+    points = services.tradeoffs(actor, x, y)  # type: ignore[arg-type]
+    roadmap_ids = [r["id"] for r in services.roadmap(actor).rows]  # type: ignore[arg-type]
+    target = request.GET.get("target") or "70/20/10"
+    return _page(request, "planning/backlog.html", "roadmap-backlog", {
+        "title": "Backlog",
+        "rows": rows,
+        "sort": sort,
+        "descending": descending,
+        "model": model or "",
+        "models": services.list_scoring_models(actor),  # type: ignore[arg-type]
+        "columns": [("id", "#"), ("title", "Initiative"), ("cost", "Cost"), ("effort_weeks", "Person-weeks"),
+                    ("demand", "Demand"), ("user_value", "User value"), ("business_value", "Business value"),
+                    ("score", "Score")],
+        "x": x, "y": y, "axes": services.known_fields(),
+        "tradeoff_spec": charts.tradeoff_spec(points, x.replace("_", " "), y.replace("_", " ")),
+        "frontier": [p for p in points if p.frontier],
+        "mix": services.mix(actor, roadmap_ids, target),  # type: ignore[arg-type]
+        "target": target,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_page(request: HttpRequest, initiative_id: int) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "stage":
+                services.set_stage(actor, initiative_id, request.POST.get("stage", ""))  # type: ignore[arg-type]
+                messages.success(request, "Stage changed.")
+            else:
+                services.add_comment(actor, initiative_id, request.POST.get("body", ""))  # type: ignore[arg-type]
+                messages.success(request, "Comment added.")
+        except HeadwayError as exc:
+            messages.error(request, exc.message)
+        return redirect("roadmap-idea", initiative_id=initiative_id)
+    data = services.initiative_detail(actor, initiative_id)  # type: ignore[arg-type]
+    return _page(request, "planning/idea.html", "roadmap-backlog", {
+        "title": data["title"], "idea": data, "stages": Stage.choices,
+        "can_edit": has_perm(actor, Perm.EDIT_IDEAS), "can_comment": has_perm(actor, Perm.COMMENT),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scoring_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    error: HeadwayError | None = None
+    values = {"name": "", "framework": "formula", "formula": "", "weights": "", "stale_after_days": "90"}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, v) for k, v in values.items()}
+        try:
+            if request.POST.get("action") == "run":
+                run = services.score_all(actor, request.POST.get("model") or None)  # type: ignore[arg-type]
+                messages.success(request, f"Scored {len(run.scores)} initiatives with {run.model}; "
+                                          f"{len(run.skipped)} skipped for missing inputs.")
+                return redirect("roadmap-scoring")
+            weights = {}
+            for part in values["weights"].replace("\n", ",").split(","):
+                name, _, weight = part.partition("=")
+                if name.strip():
+                    weights[name.strip()] = weight.strip()
+            services.save_scoring_model(actor, values["name"], values["framework"],  # type: ignore[arg-type]
+                                        formula=values["formula"], weights=weights,
+                                        stale_after_days=values["stale_after_days"],  # type: ignore[arg-type]
+                                        primary=bool(request.POST.get("primary")))
+            messages.success(request, f"Scoring setup {values['name']} saved.")
+            return redirect("roadmap-scoring")
+        except HeadwayError as exc:
+            error = exc
+    details = error.details if error is not None and isinstance(error.details, dict) else {}
+    column = details.get("column") if error is not None and error.code == "formula_error" else None
+    return _page(request, "planning/scoring.html", "roadmap-scoring", {
+        "title": "Scoring", "models": services.list_scoring_models(actor),  # type: ignore[arg-type]
+        "frameworks": Framework.choices, "inputs": services.INPUTS, "derived": services.DERIVED,
+        "fields": services.known_fields(), "values": values, "error": error,
+        "formula_caret": " " * (int(column) - 1) + "^" if column else "",
+        "can_edit": has_perm(actor, Perm.EDIT_PLANS), "can_score": has_perm(actor, Perm.EDIT_IDEAS),
+    })
+
+
+OPTIMISE_FIELDS = ("budget", "quarters", "start", "objective", "user_weight", "business_weight", "must", "exclude",
+                   "target_mix", "time_limit")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def optimise_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    source = request.POST if request.method == "POST" else request.GET
+    values = {k: source.get(k, "") for k in OPTIMISE_FIELDS}
+    values["quarters"] = values["quarters"] or "4"
+    values["objective"] = values["objective"] or "score"
+    values["target_mix"] = values["target_mix"] or "70/20/10"
+    result = None
+    error = None
+    scenario = (request.POST.get("scenario") or "").strip() if request.method == "POST" else ""
+    if "run" in source or request.method == "POST":
+        request_data: dict[str, Any] = {k: v for k, v in values.items() if v not in ("", None)}
+        for key in ("mix_min", "mix_max"):
+            shares = {kind: source.get(f"{key}_{kind}") for kind in services.MIX_KINDS}
+            request_data[key] = {k: v for k, v in shares.items() if v}
+        try:
+            result = services.optimise(actor, request_data, scenario=scenario or None)  # type: ignore[arg-type]
+            if scenario:
+                messages.success(request, f"Saved as scenario {scenario}.")
+        except HeadwayError as exc:
+            error = exc
+    compare = source.getlist("compare") if hasattr(source, "getlist") else []
+    comparison = services.compare_scenarios(actor, compare) if compare else None  # type: ignore[arg-type]
+    return _page(request, "planning/optimise.html", "roadmap-optimise", {
+        "title": "Optimiser", "values": values, "result": result, "error": error,
+        "mix_kinds": services.MIX_KINDS,
+        "mix_values": {k: (source.get(f"mix_min_{k}", ""), source.get(f"mix_max_{k}", ""))
+                       for k in services.MIX_KINDS},
+        "scenarios": services.list_scenarios(actor), "comparison": comparison,  # type: ignore[arg-type]
+        "compare": compare, "can_save": has_perm(actor, Perm.EDIT_PLANS),
+    })

@@ -1,0 +1,251 @@
+"""Check-ins between a manager and a report: cadence, pulse, agenda carried over until done, action items.
+
+Who may see a pair's check-ins: its manager and report, the people above the manager in the management chain,
+and the system. Private agenda items are seen only by their author. Writing a check-in is for the two people of
+the pair; setting up a pair is for the report's manager or anyone with ``Perm.MANAGE_TEAM``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, QuerySet
+
+from headway.core import audit
+from headway.core.errors import Conflict, NotFound, ValidationError
+from headway.core.models import AuditEvent, User
+from headway.core.permissions import Perm
+from headway.team.access import can, check, deny, in_chain, is_person, person_of
+from headway.team.engine import checkins as engine
+from headway.team.models import ActionItem, AgendaItem, Checkin, CheckinPair, Person
+from headway.team.services import get_person
+
+
+def _date(value: Any, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(f"{field} {value!r} is not a date like 2025-03-18.", details={field: str(value)}) from None
+
+
+def may_see_pair(actor: User | None, pair: CheckinPair) -> bool:
+    """The system, the pair's two people and the manager's management chain."""
+    if actor is None:
+        return True
+    return (is_person(actor, pair.manager_id) or is_person(actor, pair.report_id)
+            or in_chain(actor, pair.manager_id))
+
+
+def get_pair(actor: User | None, pair_id: int) -> CheckinPair:
+    """A check-in pair the actor may see, or NotFound."""
+    check(actor, Perm.VIEW_WORKSPACE)
+    pair = CheckinPair.objects.select_related("manager", "report").filter(pk=pair_id).first()
+    if pair is None or not may_see_pair(actor, pair):
+        raise NotFound(f"There is no check-in pair {pair_id} you may see: `headway team checkin list` shows yours.")
+    return pair
+
+
+def list_pairs(actor: User | None) -> list[CheckinPair]:
+    """The pairs the actor may see, with the date of their last check-in as ``last``."""
+    check(actor, Perm.VIEW_WORKSPACE)
+    pairs = CheckinPair.objects.select_related("manager", "report").annotate(last=Max("checkins__date"))
+    return [p for p in pairs.filter(active=True) if may_see_pair(actor, p)]
+
+
+@transaction.atomic
+def create_pair(actor: User | None, manager: int, report: int, cadence: str = "weekly",
+                started: Any = None) -> CheckinPair:
+    """Start check-ins between ``manager`` and ``report`` at ``cadence`` (weekly, biweekly, monthly)."""
+    check(actor, Perm.VIEW_WORKSPACE)
+    boss, person = get_person(None, manager), get_person(None, report)
+    if not can(actor, Perm.MANAGE_TEAM) and not is_person(actor, boss):
+        raise deny("set up check-ins for others", "ask a product leader, or set up your own as the manager")
+    engine.check_cadence(cadence)
+    if boss.pk == person.pk:
+        raise ValidationError("A person cannot check in with themselves: pick the report's manager.")
+    if CheckinPair.objects.filter(manager=boss, report=person).exists():
+        raise Conflict(f"{boss.name} and {person.name} already have check-ins: change the cadence instead.")
+    pair = CheckinPair.objects.create(manager=boss, report=person, cadence=cadence,
+                                      started=_date(started or date.today(), "started"))
+    audit.record(actor, AuditEvent.Action.CREATE, pair,
+                 summary=f"check-ins {boss.name} ↔ {person.name} ({cadence})")
+    return pair
+
+
+def _participant(actor: User | None, pair: CheckinPair) -> Person | None:
+    """The actor's person when they are one of the pair (None for the system); refuses anyone else."""
+    if actor is None:
+        return None
+    me = person_of(actor)
+    if me is None or me.pk not in (pair.manager_id, pair.report_id):
+        raise deny("write in this check-in", f"only {pair.manager.name} and {pair.report.name} can")
+    return me
+
+
+@transaction.atomic
+def set_cadence(actor: User | None, pair_id: int, cadence: str) -> CheckinPair:
+    """Change how often a pair meets."""
+    pair = get_pair(actor, pair_id)
+    _participant(actor, pair)
+    pair.cadence = engine.check_cadence(cadence)
+    pair.save(update_fields=["cadence"])
+    return pair
+
+
+@transaction.atomic
+def add_agenda_item(actor: User | None, pair_id: int, text: str, *, private: bool = False,
+                    author: int | None = None) -> AgendaItem:
+    """Add a topic for the next check-in; a private one is seen only by its author."""
+    pair = get_pair(actor, pair_id)
+    me = _participant(actor, pair)
+    text = text.strip()
+    if not text or len(text) > 500:
+        raise ValidationError("An agenda item is 1 to 500 characters.")
+    writer = me.pk if me else (author or pair.manager_id)
+    return AgendaItem.objects.create(pair=pair, text=text, author_id=writer, private=private)
+
+
+@transaction.atomic
+def add_action_item(actor: User | None, pair_id: int, text: str, owner: int, due: Any = None) -> ActionItem:
+    """Record something to do, by ``owner`` (one of the pair) by ``due``."""
+    pair = get_pair(actor, pair_id)
+    _participant(actor, pair)
+    if owner not in (pair.manager_id, pair.report_id):
+        raise ValidationError(f"The owner must be {pair.manager.name} (id {pair.manager_id}) or "
+                              f"{pair.report.name} (id {pair.report_id}).")
+    text = text.strip()
+    if not text:
+        raise ValidationError("Say what the action is.")
+    return ActionItem.objects.create(pair=pair, text=text[:500], owner_id=owner,
+                                     due=_date(due, "due") if due else None)
+
+
+def _engine_item(item: AgendaItem) -> engine.AgendaItem:
+    return engine.AgendaItem(item.pk, item.text, item.author_id, item.private, item.done, item.carried)
+
+
+@transaction.atomic
+def record_checkin(actor: User | None, pair_id: int, *, on: Any = None, pulse: int | None = None,
+                   pulse_comment: str = "", notes: str = "", done: list[int] | tuple[int, ...] = (),
+                   actions_done: list[int] | tuple[int, ...] = ()) -> Checkin:
+    """Record a check-in: the open agenda (carried over from the last one) is attached; ``done`` closes items."""
+    pair = get_pair(actor, pair_id)
+    _participant(actor, pair)
+    if pulse is not None and (isinstance(pulse, bool) or pulse not in (1, 2, 3, 4, 5)):
+        raise ValidationError(f"A pulse is a whole number 1 to 5, not {pulse!r}.", details={"pulse": pulse})
+    day = _date(on or date.today(), "date")
+    checkin = Checkin.objects.create(pair=pair, date=day, pulse=pulse, pulse_comment=pulse_comment.strip(),
+                                     notes=notes.strip())
+    open_items = list(pair.agenda.filter(done=False))
+    previous = [_engine_item(i) for i in open_items if i.checkin_id is not None]
+    new = [_engine_item(i) for i in open_items if i.checkin_id is None]
+    carried = {item.id: item.carried for item in engine.carry_over(previous, new)}
+    closing = set(done)
+    for item in open_items:
+        item.carried, item.checkin, item.done = carried[item.pk], checkin, item.pk in closing
+        item.save(update_fields=["carried", "checkin", "done"])
+    pair.actions.filter(pk__in=list(actions_done)).update(done=True)
+    audit.record(actor, AuditEvent.Action.CREATE, checkin,
+                 summary=f"check-in {pair.manager.name} ↔ {pair.report.name} on {day.isoformat()}")
+    return checkin
+
+
+def complete_action(actor: User | None, action_id: int) -> ActionItem:
+    """Mark an action item done."""
+    action = ActionItem.objects.select_related("pair__manager", "pair__report").filter(pk=action_id).first()
+    if action is None or not may_see_pair(actor, action.pair):
+        raise NotFound(f"There is no action item {action_id} you may see.")
+    _participant(actor, action.pair)
+    action.done = True
+    action.save(update_fields=["done"])
+    return action
+
+
+@dataclass(frozen=True)
+class CheckinView:
+    """A check-in as the viewer may see it: the pulse, shared notes and the agenda items they may see."""
+
+    checkin: Checkin
+    agenda: list[AgendaItem]
+
+
+@dataclass(frozen=True)
+class PairView:
+    """A pair's history, the upcoming agenda and the open actions, filtered for the viewer."""
+
+    pair: CheckinPair
+    due: date
+    checkins: list[CheckinView]
+    upcoming: list[AgendaItem]
+    actions: list[ActionItem]
+
+
+def _visible(items: list[AgendaItem], viewer: int | None) -> list[AgendaItem]:
+    if viewer is None:
+        return [i for i in items if not i.private]
+    keep = {i.id for i in engine.visible_agenda([_engine_item(i) for i in items], viewer)}
+    return [i for i in items if i.pk in keep]
+
+
+def pair_view(actor: User | None, pair_id: int) -> PairView:
+    """A pair's check-ins, newest first, with only the agenda items the viewer may see."""
+    pair = get_pair(actor, pair_id)
+    me = person_of(actor)
+    viewer = me.pk if me else None
+    items = list(pair.agenda.select_related("author"))
+    history = [
+        CheckinView(c, _visible([i for i in items if i.checkin_id == c.pk], viewer))
+        for c in pair.checkins.all()
+    ]
+    last = history[0].checkin.date if history else None
+    upcoming = _visible([i for i in items if not i.done], viewer)
+    return PairView(pair, engine.next_due(last, pair.cadence, started=pair.started), history, upcoming,
+                    list(pair.actions.select_related("owner")))
+
+
+def overdue(actor: User | None, manager: int | None = None, *, today: date | None = None
+            ) -> list[engine.OverdueCheckin]:
+    """Overdue check-ins of the pairs the actor may see (of ``manager`` if given), most overdue first."""
+    pairs = [engine.CheckinPair(p.manager_id, p.report_id, p.cadence, p.started, p.last)  # type: ignore[attr-defined]
+             for p in list_pairs(actor)]
+    return engine.overdue_checkins(pairs, today or date.today(), manager=manager)
+
+
+def pairs_of_person(actor: User | None, person: int) -> QuerySet[CheckinPair]:
+    """The pairs a person belongs to, as manager or report, that the actor may see (ids only query)."""
+    ids = [p.pk for p in list_pairs(actor) if person in (p.manager_id, p.report_id)]
+    return CheckinPair.objects.filter(pk__in=ids).select_related("manager", "report")
+
+
+def pair_data(view: PairView) -> dict[str, Any]:
+    """A pair view as JSON-ready data."""
+    def item(i: AgendaItem) -> dict[str, Any]:
+        return {"id": i.pk, "text": i.text, "author": i.author.name, "private": i.private, "done": i.done,
+                "carried": i.carried}
+
+    p = view.pair
+    return {
+        "id": p.pk, "manager": {"id": p.manager_id, "name": p.manager.name},
+        "report": {"id": p.report_id, "name": p.report.name}, "cadence": p.cadence,
+        "started": p.started.isoformat(), "due": view.due.isoformat(),
+        "upcoming": [item(i) for i in view.upcoming],
+        "actions": [{"id": a.pk, "text": a.text, "owner": a.owner.name, "due": a.due.isoformat() if a.due else None,
+                     "done": a.done} for a in view.actions],
+        "checkins": [{"id": c.checkin.pk, "date": c.checkin.date.isoformat(), "pulse": c.checkin.pulse,
+                      "pulse_comment": c.checkin.pulse_comment, "notes": c.checkin.notes,
+                      "agenda": [item(i) for i in c.agenda]} for c in view.checkins],
+    }
+
+
+def overdue_data(rows: list[engine.OverdueCheckin]) -> list[dict[str, Any]]:
+    """Overdue check-ins with names, as JSON-ready data."""
+    names = dict(Person.objects.filter(pk__in={r.manager for r in rows} | {r.report for r in rows})
+                 .values_list("id", "name"))
+    return [{"manager_id": r.manager, "manager": names.get(r.manager), "report_id": r.report,  # type: ignore[call-overload]
+             "report": names.get(r.report), "cadence": r.cadence, "due": r.due.isoformat(),  # type: ignore[call-overload]
+             "days_overdue": r.days_overdue} for r in rows]
