@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -38,9 +38,22 @@ class StatsOut(Schema):
     events: int
     distinct_ids: int
     persons: int
-    first: datetime | None
-    last: datetime | None
+    first: datetime | None = Field(None, description="First event (UTC).")
+    last: datetime | None = Field(None, description="Last event (UTC).")
     by_event: dict[str, int]
+
+    @staticmethod
+    def resolve_first(obj: Any) -> datetime | None:
+        return _utc(obj.first)
+
+    @staticmethod
+    def resolve_last(obj: Any) -> datetime | None:
+        return _utc(obj.last)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """The store's naive UTC timestamps as aware datetimes (RFC 3339 in JSON)."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 class SeriesOut(Schema):

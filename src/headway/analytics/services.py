@@ -329,6 +329,8 @@ def get_insight(actor: User | None, insight_id: int) -> SavedInsight:
     """One saved insight, or a NotFound that says how to list them."""
     _check(actor, Perm.VIEW_WORKSPACE)
     try:
+        if not 0 < insight_id < 2**63:  # beyond a database integer: cannot exist
+            raise SavedInsight.DoesNotExist
         return SavedInsight.objects.select_related("owner").get(pk=insight_id)
     except SavedInsight.DoesNotExist:
         raise NotFound(f"There is no saved insight {insight_id}: GET /api/v1/insights lists them.") from None

@@ -10,7 +10,7 @@ import sys
 import typer
 
 from headway import __version__
-from headway.cli import events, idea, insight, metrics, plan, roadmap, team, tokens, users
+from headway.cli import events, idea, insight, jd, metrics, plan, review, roadmap, team, tokens, users
 from headway.cli import setup as setup_commands
 from headway.cli.errors import run_guarded
 
@@ -40,6 +40,8 @@ setup_commands.register(app)
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(team.app, name="team")
+app.add_typer(review.app, name="review")
+app.add_typer(jd.app, name="jd")
 app.add_typer(events.app, name="events")
 app.add_typer(insight.app, name="insight")
 app.add_typer(metrics.app, name="metrics")

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "headway.analytics",
     "headway.planning",
     "headway.discovery",
+    "headway.strategy",
 ]
 
 MIDDLEWARE = [

@@ -20,19 +20,64 @@ Row = tuple[int, dict[str, Any]]
 
 #: Column names (lower case) recognised for each feedback field, in order of preference.
 FEEDBACK_COLUMNS: dict[str, tuple[str, ...]] = {
-    "text": ("text", "feedback", "comment", "description", "body", "message", "content", "review", "note",
-             "answer", "ticket description", "conversation body"),
+    "text": (
+        "text",
+        "feedback",
+        "comment",
+        "description",
+        "body",
+        "message",
+        "content",
+        "review",
+        "note",
+        "answer",
+        "ticket description",
+        "conversation body",
+    ),
     "subject": ("subject", "title", "ticket subject"),
     "source": ("source", "channel", "via", "type"),
-    "account": ("account", "account name", "organization", "organisation", "company", "customer",
-                "requester organization", "organization name", "company name"),
-    "account_external_id": ("account_external_id", "account id", "account external id", "organization id",
-                            "company id", "customer id"),
-    "person_name": ("person", "person name", "requester", "requester name", "contact", "contact name", "name",
-                    "user name", "customer name"),
+    "account": (
+        "account",
+        "account name",
+        "organization",
+        "organisation",
+        "company",
+        "customer",
+        "requester organization",
+        "organization name",
+        "company name",
+    ),
+    "account_external_id": (
+        "account_external_id",
+        "account id",
+        "account external id",
+        "organization id",
+        "company id",
+        "customer id",
+    ),
+    "person_name": (
+        "person",
+        "person name",
+        "requester",
+        "requester name",
+        "contact",
+        "contact name",
+        "name",
+        "user name",
+        "customer name",
+    ),
     "person_email": ("email", "person email", "requester email", "contact email", "user email"),
-    "date": ("date", "received_on", "created at", "created", "created_at", "submitted at", "timestamp",
-             "ticket created at", "created date"),
+    "date": (
+        "date",
+        "received_on",
+        "created at",
+        "created",
+        "created_at",
+        "submitted at",
+        "timestamp",
+        "ticket created at",
+        "created date",
+    ),
     "rating": ("rating", "stars", "score", "satisfaction", "satisfaction score", "csat"),
     "nps": ("nps", "nps score", "likelihood to recommend"),
     "link": ("link", "url", "ticket url", "permalink"),
@@ -106,7 +151,9 @@ def _parse_csv(text: str, filename: str) -> ParsedFile:
     try:
         header = next(reader)
     except StopIteration:
-        raise ValidationError(f"{filename} is empty: give a header line with column names, then rows.") from None
+        raise ValidationError(
+            f"{filename} is empty: give a header line with column names, then rows."
+        ) from None
     columns = [c.strip() for c in header]
     rows: list[Row] = []
     try:
@@ -122,8 +169,10 @@ def _parse_csv(text: str, filename: str) -> ParsedFile:
                 )
             rows.append((line, dict(zip(columns, record, strict=False))))
     except csv.Error as exc:
-        raise ValidationError(f"{filename} line {reader.line_num} is not valid CSV ({exc}): fix the quoting.",
-                              details=[{"line": reader.line_num, "reason": str(exc)}]) from None
+        raise ValidationError(
+            f"{filename} line {reader.line_num} is not valid CSV ({exc}): fix the quoting.",
+            details=[{"line": reader.line_num, "reason": str(exc)}],
+        ) from None
     return ParsedFile(rows, columns)
 
 
@@ -136,11 +185,15 @@ def _parse_jsonl(text: str, filename: str) -> ParsedFile:
         try:
             record = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise ValidationError(f"{filename} line {number} is not valid JSON ({exc.msg}): one JSON object per line.",
-                                  details=[{"line": number, "reason": exc.msg}]) from None
+            raise ValidationError(
+                f"{filename} line {number} is not valid JSON ({exc.msg}): one JSON object per line.",
+                details=[{"line": number, "reason": exc.msg}],
+            ) from None
         if not isinstance(record, dict):
-            raise ValidationError(f"{filename} line {number} is not a JSON object: write one {{...}} per line.",
-                                  details=[{"line": number, "reason": "not an object"}])
+            raise ValidationError(
+                f"{filename} line {number} is not a JSON object: write one {{...}} per line.",
+                details=[{"line": number, "reason": "not an object"}],
+            )
         columns.extend(k for k in record if k not in columns)
         rows.append((number, record))
     return ParsedFile(rows, columns)
@@ -157,19 +210,23 @@ def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
     return mapping
 
 
-def resolve_columns(columns: list[str], known: Mapping[str, tuple[str, ...]],
-                    mapping: Mapping[str, str] | None = None) -> dict[str, str]:
+def resolve_columns(
+    columns: list[str], known: Mapping[str, tuple[str, ...]], mapping: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Which column feeds each field: the explicit ``mapping`` first, then the usual names (case-insensitive)."""
     mapping = dict(mapping or {})
     unknown = [f for f in mapping if f not in known]
     if unknown:
-        raise ValidationError(f"Unknown field(s) in the mapping: {', '.join(unknown)}; the fields are "
-                              f"{', '.join(known)}.")
+        raise ValidationError(
+            f"Unknown field(s) in the mapping: {', '.join(unknown)}; the fields are {', '.join(known)}."
+        )
     by_lower = {c.lower(): c for c in columns}
     missing = [c for c in mapping.values() if c.lower() not in by_lower]
     if missing:
-        raise ValidationError(f"The mapping names column(s) the file does not have: {', '.join(missing)}; "
-                              f"its columns are {', '.join(columns)}.")
+        raise ValidationError(
+            f"The mapping names column(s) the file does not have: {', '.join(missing)}; "
+            f"its columns are {', '.join(columns)}."
+        )
     resolved = {field: by_lower[column.lower()] for field, column in mapping.items()}
     taken = set(resolved.values())
     for field, names in known.items():
@@ -184,8 +241,12 @@ def resolve_columns(columns: list[str], known: Mapping[str, tuple[str, ...]],
     return resolved
 
 
-def mapped_rows(parsed: ParsedFile, known: Mapping[str, tuple[str, ...]],
-                mapping: Mapping[str, str] | None = None) -> list[Row]:
+def mapped_rows(
+    parsed: ParsedFile, known: Mapping[str, tuple[str, ...]], mapping: Mapping[str, str] | None = None
+) -> list[Row]:
     """The rows with their values under Headway's field names (only mapped fields are kept)."""
     columns = resolve_columns(parsed.columns, known, mapping)
-    return [(line, {field: record.get(column) for field, column in columns.items()}) for line, record in parsed.rows]
+    return [
+        (line, {field: record.get(column) for field, column in columns.items()})
+        for line, record in parsed.rows
+    ]

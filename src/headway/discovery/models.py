@@ -32,7 +32,9 @@ class Account(models.Model):
 class Contact(models.Model):
     """A person at an account; email and phone are contact details (product leaders and admins only)."""
 
-    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="people")
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="people"
+    )
     name = models.CharField(max_length=200, blank=True)
     email = models.CharField(max_length=254, blank=True, db_index=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -98,7 +100,9 @@ class Theme(models.Model):
 
     label = models.CharField(max_length=120)
     keywords = models.JSONField(default=list, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
     is_parent = models.BooleanField(default=False)
     size = models.PositiveIntegerField(default=0)
     label_edited = models.BooleanField(default=False)
@@ -118,8 +122,12 @@ class FeedbackItem(models.Model):
 
     text = models.TextField()
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.SUPPORT)
-    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
     received_on = models.DateField(db_index=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     nps = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -129,8 +137,9 @@ class FeedbackItem(models.Model):
     sentiment = models.FloatField(default=0)
     sentiment_label = models.CharField(max_length=10, default="neutral")
     truncated = models.BooleanField(default=False)
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="duplicates")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
     duplicate_similarity = models.FloatField(null=True, blank=True)
     theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
     theme_similarity = models.FloatField(null=True, blank=True)
@@ -158,10 +167,13 @@ class DemandLink(models.Model):
     The idea is a planning initiative when one is named, else a free reference (``idea_ref``).
     """
 
-    initiative = models.ForeignKey("planning.Initiative", null=True, blank=True, on_delete=models.CASCADE,
-                                   related_name="demand_links")
+    initiative = models.ForeignKey(
+        "planning.Initiative", null=True, blank=True, on_delete=models.CASCADE, related_name="demand_links"
+    )
     idea_ref = models.CharField(max_length=120, db_index=True)
-    item = models.ForeignKey(FeedbackItem, null=True, blank=True, on_delete=models.CASCADE, related_name="links")
+    item = models.ForeignKey(
+        FeedbackItem, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
     theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.CASCADE, related_name="links")
     importance = models.CharField(max_length=20, choices=Importance.choices, default=Importance.IMPORTANT)
     created_by = models.CharField(max_length=150, blank=True)

@@ -63,6 +63,18 @@ MAX_TEXT = 20_000
 TAG_LIMIT = 20
 
 
+def _write_columns(items: Sequence[FeedbackItem], fields: Sequence[str]) -> None:
+    """Save ``fields`` of many items with one prepared UPDATE run per row (much faster than bulk_update)."""
+    connection = connections[FeedbackItem.objects.db]
+    model_fields = [FeedbackItem._meta.get_field(f) for f in fields]
+    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in model_fields)  # type: ignore[union-attr]
+    table = connection.ops.quote_name(FeedbackItem._meta.db_table)
+    rows = [[f.get_db_prep_save(getattr(item, f.attname), connection) for f in model_fields] + [item.pk]  # type: ignore[union-attr]
+            for item in items]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # table and column names come from the model
+
+
 def _check(actor: User | None, perm: Perm) -> None:
     if actor is not None:
         require(actor, perm)
@@ -93,7 +105,9 @@ def _number(value: Any, *, low: float | None = None, high: float | None = None, 
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("$", "").replace("€", "").replace("£", "").replace(" ", "")
+        text = (
+            value.strip().replace(",", "").replace("$", "").replace("€", "").replace("£", "").replace(" ", "")
+        )
         factor = 1.0
         if text[-1:].lower() in {"k", "m"}:
             factor = 1_000.0 if text[-1].lower() == "k" else 1_000_000.0
@@ -134,7 +148,13 @@ class ImportResult:
     notes: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rows": self.rows, "created": self.created, "updated": self.updated, "ids": self.ids, **self.notes}
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "ids": self.ids,
+            **self.notes,
+        }
 
 
 def _clean_account(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -164,7 +184,9 @@ def _clean_account(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def upsert_accounts(actor: User | None, records: Sequence[Mapping[str, Any]], *, origin: str = "api") -> ImportResult:
+def upsert_accounts(
+    actor: User | None, records: Sequence[Mapping[str, Any]], *, origin: str = "api"
+) -> ImportResult:
     """Create accounts, or update the ones whose ``external_id`` exists; all or nothing.
 
     Fields: name, external_id, segment, plan, arr (or mrr: ARR = 12 × MRR), owner. Each record may carry
@@ -181,14 +203,23 @@ def upsert_accounts(actor: User | None, records: Sequence[Mapping[str, Any]], *,
             problems.append({"line": line, "reason": str(exc)})
     _raise_rows(problems, "account")
     result = ImportResult(rows=len(cleaned))
-    existing = {a.external_id: a for a in Account.objects.filter(
-        external_id__in=[c["external_id"] for _, c in cleaned if c["external_id"]])}
+    existing = {
+        a.external_id: a
+        for a in Account.objects.filter(
+            external_id__in=[c["external_id"] for _, c in cleaned if c["external_id"]]
+        )
+    }
     for line, clean in cleaned:
         account = existing.get(clean["external_id"]) if clean["external_id"] else None
         if account is None:
             if "name" not in clean:
-                problems.append({"line": line, "reason": f"no account has external id {clean['external_id']!r}; "
-                                                         "give a name to create it"})
+                problems.append(
+                    {
+                        "line": line,
+                        "reason": f"no account has external id {clean['external_id']!r}; "
+                        "give a name to create it",
+                    }
+                )
                 continue
             account = Account.objects.create(**clean)
             if account.external_id:
@@ -201,13 +232,24 @@ def upsert_accounts(actor: User | None, records: Sequence[Mapping[str, Any]], *,
             result.updated += 1
         result.ids.append(account.pk)
     _raise_rows(problems, "account")
-    audit.record(actor, AuditEvent.Action.CREATE, object_type="account", object_id="import",
-                 summary=f"accounts imported from {origin}: {result.created} created, {result.updated} updated")
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        object_type="account",
+        object_id="import",
+        summary=f"accounts imported from {origin}: {result.created} created, {result.updated} updated",
+    )
     return result
 
 
-def import_accounts_file(actor: User | None, data: bytes, *, filename: str = "the file", fmt: str | None = None,
-                         mapping: Mapping[str, str] | None = None) -> ImportResult:
+def import_accounts_file(
+    actor: User | None,
+    data: bytes,
+    *,
+    filename: str = "the file",
+    fmt: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportResult:
     """Import accounts from CSV or JSON Lines (columns as in :data:`importers.ACCOUNT_COLUMNS`)."""
     _check(actor, Perm.EDIT_FEEDBACK)
     parsed = importers.parse(data, filename=filename, fmt=fmt)
@@ -219,12 +261,16 @@ def _find_account(ref: Any) -> Account | None:
     if ref in (None, ""):
         return None
     text = str(ref).strip()
-    return (Account.objects.filter(external_id=text).first()
-            or Account.objects.filter(name__iexact=text).order_by("id").first())
+    return (
+        Account.objects.filter(external_id=text).first()
+        or Account.objects.filter(name__iexact=text).order_by("id").first()
+    )
 
 
 @transaction.atomic
-def upsert_contacts(actor: User | None, records: Sequence[Mapping[str, Any]], *, origin: str = "api") -> ImportResult:
+def upsert_contacts(
+    actor: User | None, records: Sequence[Mapping[str, Any]], *, origin: str = "api"
+) -> ImportResult:
     """Create people at accounts, or update those whose ``external_id`` (else email) exists; all or nothing.
 
     Fields: name, email, phone, title, external_id, and the account as ``account_external_id`` or ``account``
@@ -233,6 +279,9 @@ def upsert_contacts(actor: User | None, records: Sequence[Mapping[str, Any]], *,
     _check(actor, Perm.EDIT_FEEDBACK)
     problems: list[dict[str, Any]] = []
     result = ImportResult(rows=len(records))
+    accounts: dict[str, Account | None] = {}
+    by_external = {c.external_id: c for c in Contact.objects.filter(external_id__isnull=False)}
+    by_email = {c.email: c for c in Contact.objects.exclude(email="").order_by("-id")}
     for position, record in enumerate(records, start=1):
         line = int(record.get("_line", position))
         name, email = _text(record.get("name"), 200), _text(record.get("email"), 254).lower()
@@ -243,17 +292,28 @@ def upsert_contacts(actor: User | None, records: Sequence[Mapping[str, Any]], *,
             problems.append({"line": line, "reason": f"{email!r} is not an email address"})
             continue
         account_ref = record.get("account_external_id") or record.get("account")
-        account = _find_account(account_ref)
+        key = str(account_ref or "")
+        if key not in accounts:
+            accounts[key] = _find_account(account_ref)
+        account = accounts[key]
         if account_ref and account is None:
-            problems.append({"line": line, "reason": f"no account {account_ref!r}: import the accounts first"})
+            problems.append(
+                {"line": line, "reason": f"no account {account_ref!r}: import the accounts first"}
+            )
             continue
         external_id = _text(record.get("external_id"), 100) or None
-        contact = (Contact.objects.filter(external_id=external_id).first() if external_id
-                   else Contact.objects.filter(email=email).first() if email else None)
-        values = {"name": name, "email": email, "phone": _text(record.get("phone"), 40),
-                  "title": _text(record.get("title"), 150), "account": account, "external_id": external_id}
+        contact = by_external.get(external_id) if external_id else by_email.get(email) if email else None
+        values = {
+            "name": name,
+            "email": email,
+            "phone": _text(record.get("phone"), 40),
+            "title": _text(record.get("title"), 150),
+            "account": account,
+            "external_id": external_id,
+        }
         if contact is None:
             contact = Contact.objects.create(**values)
+            by_email[email] = by_external[external_id] = contact
             result.created += 1
         else:
             for key, value in values.items():
@@ -263,13 +323,24 @@ def upsert_contacts(actor: User | None, records: Sequence[Mapping[str, Any]], *,
             result.updated += 1
         result.ids.append(contact.pk)
     _raise_rows(problems, "person")
-    audit.record(actor, AuditEvent.Action.CREATE, object_type="contact", object_id="import",
-                 summary=f"people imported from {origin}: {result.created} created, {result.updated} updated")
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        object_type="contact",
+        object_id="import",
+        summary=f"people imported from {origin}: {result.created} created, {result.updated} updated",
+    )
     return result
 
 
-def import_contacts_file(actor: User | None, data: bytes, *, filename: str = "the file", fmt: str | None = None,
-                         mapping: Mapping[str, str] | None = None) -> ImportResult:
+def import_contacts_file(
+    actor: User | None,
+    data: bytes,
+    *,
+    filename: str = "the file",
+    fmt: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportResult:
     """Import people from CSV or JSON Lines (columns as in :data:`importers.CONTACT_COLUMNS`)."""
     _check(actor, Perm.EDIT_FEEDBACK)
     parsed = importers.parse(data, filename=filename, fmt=fmt)
@@ -282,8 +353,13 @@ def person_view(actor: User | None, contact: Contact | None) -> dict[str, Any] |
     if contact is None:
         return None
     allowed = can_see_contacts(actor)
-    return {"id": contact.pk, "name": contact.name, "title": contact.title,
-            "email": contact.email if allowed else None, "phone": contact.phone if allowed else None}
+    return {
+        "id": contact.pk,
+        "name": contact.name,
+        "title": contact.title,
+        "email": contact.email if allowed else None,
+        "phone": contact.phone if allowed else None,
+    }
 
 
 def list_accounts(actor: User | None, *, segment: str | None = None) -> QuerySet[Account]:
@@ -299,7 +375,9 @@ def get_account(actor: User | None, account_id: int) -> Account:
     try:
         return Account.objects.get(pk=account_id)
     except Account.DoesNotExist:
-        raise NotFound(f"There is no account {account_id}: list accounts with GET /api/v1/accounts.") from None
+        raise NotFound(
+            f"There is no account {account_id}: list accounts with GET /api/v1/accounts."
+        ) from None
 
 
 def account_people(actor: User | None, account: Account) -> list[dict[str, Any]]:
@@ -358,9 +436,12 @@ def _clean_feedback(record: Mapping[str, Any], default_source: str, today: date)
         text = f"{subject}. {text.strip()}"
     if not text.strip():
         raise ValueError("the feedback text is empty or only whitespace")
-    clean: dict[str, Any] = {"text": text.strip()[:MAX_TEXT], "source": _source(record.get("source"), default_source),
-                             "received_on": _day(record.get("date") or record.get("received_on"), today),
-                             "tags": _tags(record.get("tags"))}
+    clean: dict[str, Any] = {
+        "text": text.strip()[:MAX_TEXT],
+        "source": _source(record.get("source"), default_source),
+        "received_on": _day(record.get("date") or record.get("received_on"), today),
+        "tags": _tags(record.get("tags")),
+    }
     try:
         clean["rating"] = _number(record.get("rating"), low=1, high=5, integer=True)
     except ValueError as exc:
@@ -374,7 +455,10 @@ def _clean_feedback(record: Mapping[str, Any], default_source: str, today: date)
         raise ValueError(f"link {link!r} must start with http:// or https://")
     clean["link"] = link
     clean["external_id"] = _text(record.get("external_id"), 100) or None
-    clean["account_ref"] = record.get("account_external_id") or record.get("account") or record.get("account_id")
+    clean["account_ref"] = (
+        record.get("account_id"),
+        record.get("account_external_id") or record.get("account"),
+    )
     clean["person"] = (_text(record.get("person_name"), 200), _text(record.get("person_email"), 254).lower())
     return clean
 
@@ -389,36 +473,60 @@ class FeedbackImport(ImportResult):
     accounts_created: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {**super().as_dict(), "duplicates": self.duplicates, "truncated": self.truncated,
-                "assigned": self.assigned, "accounts_created": self.accounts_created}
+        return {
+            **super().as_dict(),
+            "duplicates": self.duplicates,
+            "truncated": self.truncated,
+            "assigned": self.assigned,
+            "accounts_created": self.accounts_created,
+        }
 
 
-def _account_for(ref: Any, made: dict[str, Account], result: FeedbackImport) -> Account | None:
-    if ref in (None, ""):
-        return None
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and Account.objects.filter(pk=int(ref))
-                                .exists() and not Account.objects.filter(external_id=ref).exists()):
-        return Account.objects.filter(pk=int(ref)).first()
-    key = str(ref).strip().lower()
-    if key in made:
-        return made[key]
-    account = _find_account(ref)
-    if account is None:
-        account = Account.objects.create(name=_text(ref, 200))
-        result.accounts_created += 1
-    made[key] = account
-    return account
+class _People:
+    """Accounts and people met during one import, looked up once each (an unknown account name creates it)."""
 
+    def __init__(self, result: FeedbackImport) -> None:
+        self.result = result
+        self.by_id: dict[int, Account] = {}
+        self.by_ref: dict[str, Account] = {}
+        self.contacts: dict[tuple[str, int | None], Contact] = {}
 
-def _contact_for(person: tuple[str, str], account: Account | None) -> Contact | None:
-    name, email = person
-    if not name and not email:
-        return None
-    contact = Contact.objects.filter(email=email).first() if email else (
-        Contact.objects.filter(name=name, account=account).first())
-    if contact is None:
-        contact = Contact.objects.create(name=name, email=email, account=account)
-    return contact
+    def preload(self, cleaned: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        ids = {int(c["account_ref"][0]) for _, c in cleaned if str(c["account_ref"][0] or "").isdigit()}
+        self.by_id = Account.objects.in_bulk(list(ids))
+        emails = {c["person"][1] for _, c in cleaned if c["person"][1]}
+        for contact in Contact.objects.filter(email__in=emails).order_by("-id"):
+            self.contacts[(contact.email, None)] = contact
+
+    def account(self, ref: tuple[Any, Any]) -> Account | None:
+        """The account by id, else by external id or name."""
+        account_id, name = ref
+        if account_id not in (None, ""):
+            found = self.by_id.get(int(account_id)) if str(account_id).isdigit() else None
+            if found is None:
+                raise ValueError(f"there is no account {account_id}")
+            return found
+        if name in (None, ""):
+            return None
+        key = str(name).strip().lower()
+        if key not in self.by_ref:
+            account = _find_account(name)
+            if account is None:
+                account = Account.objects.create(name=_text(name, 200))
+                self.result.accounts_created += 1
+            self.by_ref[key] = account
+        return self.by_ref[key]
+
+    def contact(self, person: tuple[str, str], account: Account | None) -> Contact | None:
+        """The person by email (else by name at the account); a new one is created."""
+        name, email = person
+        if not name and not email:
+            return None
+        key = (email, None) if email else (name, account.pk if account else None)
+        if key not in self.contacts:
+            found = None if email else Contact.objects.filter(name=name, account=account).first()
+            self.contacts[key] = found or Contact.objects.create(name=name, email=email, account=account)
+        return self.contacts[key]
 
 
 def latest_run(*, done: bool = False) -> ThemeRun | None:
@@ -450,8 +558,14 @@ def _vectors(items: Sequence[FeedbackItem], dimensions: int) -> np.ndarray:
 
 
 @transaction.atomic
-def add_feedback(actor: User | None, records: Sequence[Mapping[str, Any]], *, default_source: str = "support",
-                 origin: str = "api", today: date | None = None) -> FeedbackImport:
+def add_feedback(
+    actor: User | None,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    default_source: str = "support",
+    origin: str = "api",
+    today: date | None = None,
+) -> FeedbackImport:
     """Add feedback items (or update those whose ``external_id`` exists); all or nothing.
 
     Fields: text (and subject), source, account (external id or name; a new name creates the account),
@@ -464,23 +578,30 @@ def add_feedback(actor: User | None, records: Sequence[Mapping[str, Any]], *, de
     default_source = _source(default_source, Source.SUPPORT)
     today = today or timezone.localdate()
     problems: list[dict[str, Any]] = []
-    cleaned: list[dict[str, Any]] = []
+    cleaned: list[tuple[int, dict[str, Any]]] = []
     for position, record in enumerate(records, start=1):
         line = int(record.get("_line", position))
         try:
-            cleaned.append(_clean_feedback(record, default_source, today))
+            cleaned.append((line, _clean_feedback(record, default_source, today)))
         except (ValueError, TypeError) as exc:
             problems.append({"line": line, "reason": str(exc)})
     if not cleaned and not problems:
         raise ValidationError("There is no feedback to import: give at least one item with a text.")
     _raise_rows(problems, "feedback")
     result = FeedbackImport(rows=len(cleaned))
-    made: dict[str, Account] = {}
+    people = _People(result)
+    people.preload(cleaned)
+    external_ids = [c["external_id"] for _, c in cleaned if c["external_id"]]
+    existing = FeedbackItem.objects.defer("vector").in_bulk(external_ids, field_name="external_id")
     items: list[FeedbackItem] = []
-    for clean in cleaned:
-        account = _account_for(clean.pop("account_ref"), made, result)
-        contact = _contact_for(clean.pop("person"), account)
-        item = FeedbackItem.objects.filter(external_id=clean["external_id"]).first() if clean["external_id"] else None
+    for line, clean in cleaned:
+        try:
+            account = people.account(clean.pop("account_ref"))
+        except (ValueError, TypeError) as exc:
+            problems.append({"line": line, "reason": str(exc)})
+            continue
+        contact = people.contact(clean.pop("person"), account)
+        item = existing.get(clean["external_id"]) if clean["external_id"] else None
         if item is None:
             item = FeedbackItem(**clean, account=account, contact=contact)
             result.created += 1
@@ -490,16 +611,24 @@ def add_feedback(actor: User | None, records: Sequence[Mapping[str, Any]], *, de
             item.account, item.contact, item.reviewed = account, contact, False
             result.updated += 1
         items.append(item)
+    _raise_rows(problems, "feedback")
     scores = sentiments([i.text for i in items])
     for item, score in zip(items, scores, strict=True):
         item.sentiment, item.sentiment_label = score.score, score.label
         item.truncated = cut(item.text, MAX_CHARS)[1]
-        item.save()
-        result.ids.append(item.pk)
+        if item.pk is not None:
+            item.save()
+    FeedbackItem.objects.bulk_create([i for i in items if i.pk is None], batch_size=500)
+    result.ids.extend(i.pk for i in items)
     _place_new_items(items, result)
     result.truncated = sum(1 for i in items if i.truncated)
-    audit.record(actor, AuditEvent.Action.CREATE, object_type="feedback", object_id="import",
-                 summary=f"feedback added from {origin}: {result.created} new, {result.updated} updated")
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        object_type="feedback",
+        object_id="import",
+        summary=f"feedback added from {origin}: {result.created} new, {result.updated} updated",
+    )
     refresh_demand_scores()
     return result
 
@@ -515,8 +644,9 @@ def _place_new_items(items: list[FeedbackItem], result: FeedbackImport) -> None:
         vectors = embedding.vectors
         theme_of = {int(k): v for k, v in run.theme_map.items()}
         live = set(Theme.objects.filter(pk__in=theme_of.values()).values_list("pk", flat=True))
-        for item, vector, assignment, was_cut in zip(items, vectors, model.assign_vectors(vectors),
-                                                     embedding.truncated, strict=True):
+        for item, vector, assignment, was_cut in zip(
+            items, vectors, model.assign_vectors(vectors), embedding.truncated, strict=True
+        ):
             item.vector = _to_bytes(vector)
             item.truncated = item.truncated or was_cut
             pk = theme_of.get(assignment.theme) if assignment.theme is not None else None
@@ -530,32 +660,54 @@ def _place_new_items(items: list[FeedbackItem], result: FeedbackImport) -> None:
     texts = [o.text for o in others] + [i.text for i in items]
     for duplicate in near_duplicates(texts, np.vstack([old, vectors])):
         if duplicate.index >= len(others):
-            original = (others[duplicate.original] if duplicate.original < len(others)
-                        else items[duplicate.original - len(others)])
+            original = (
+                others[duplicate.original]
+                if duplicate.original < len(others)
+                else items[duplicate.original - len(others)]
+            )
             item = items[duplicate.index - len(others)]
             item.duplicate_of_id, item.duplicate_similarity = original.pk, duplicate.similarity
             result.duplicates += 1
-    FeedbackItem.objects.bulk_update(items, ["vector", "truncated", "theme", "theme_similarity", "duplicate_of",
-                                             "duplicate_similarity"], batch_size=500)
+    _write_columns(items, ["vector", "truncated", "theme", "theme_similarity", "duplicate_of", "duplicate_similarity"])
     _recount_sizes()
 
 
-def import_feedback_file(actor: User | None, data: bytes, *, filename: str = "the file", fmt: str | None = None,
-                         mapping: Mapping[str, str] | None = None, default_source: str = "support",
-                         today: date | None = None) -> FeedbackImport:
+def import_feedback_file(
+    actor: User | None,
+    data: bytes,
+    *,
+    filename: str = "the file",
+    fmt: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    default_source: str = "support",
+    today: date | None = None,
+) -> FeedbackImport:
     """Import feedback from CSV or JSON Lines, mapping columns to fields (see :mod:`importers`); all or nothing."""
     _check(actor, Perm.EDIT_FEEDBACK)
     parsed = importers.parse(data, filename=filename, fmt=fmt)
     rows = importers.mapped_rows(parsed, importers.FEEDBACK_COLUMNS, mapping)
     if "text" not in importers.resolve_columns(parsed.columns, importers.FEEDBACK_COLUMNS, mapping):
-        raise ValidationError(f"{filename} has no feedback text column: name it with --map text=COLUMN; the "
-                              f"columns are {', '.join(parsed.columns)}.")
-    return add_feedback(actor, [{**r, "_line": line} for line, r in rows], default_source=default_source,
-                        origin=filename, today=today)
+        raise ValidationError(
+            f"{filename} has no feedback text column: name it with --map text=COLUMN; the "
+            f"columns are {', '.join(parsed.columns)}."
+        )
+    return add_feedback(
+        actor,
+        [{**r, "_line": line} for line, r in rows],
+        default_source=default_source,
+        origin=filename,
+        today=today,
+    )
 
 
-def list_feedback(actor: User | None, *, theme_id: int | None = None, source: str | None = None,
-                  account_id: int | None = None, inbox: bool = False) -> QuerySet[FeedbackItem]:
+def list_feedback(
+    actor: User | None,
+    *,
+    theme_id: int | None = None,
+    source: str | None = None,
+    account_id: int | None = None,
+    inbox: bool = False,
+) -> QuerySet[FeedbackItem]:
     """Feedback, newest first; ``inbox`` keeps the items nobody has reviewed yet."""
     _check(actor, Perm.VIEW_WORKSPACE)
     qs = FeedbackItem.objects.select_related("account", "contact", "theme").defer("vector")
@@ -563,7 +715,9 @@ def list_feedback(actor: User | None, *, theme_id: int | None = None, source: st
         theme = get_theme(actor, theme_id)
         qs = qs.filter(Q(theme=theme) | Q(theme__parent=theme)) if theme.is_parent else qs.filter(theme=theme)
     if source:
-        qs = qs.filter(source=_source(source, source))
+        if source not in Source.values:
+            raise ValidationError(f"Unknown source {source!r}: use one of {', '.join(Source.values)}.")
+        qs = qs.filter(source=source)
     if account_id is not None:
         qs = qs.filter(account_id=account_id)
     if inbox:
@@ -599,8 +753,14 @@ def get_run(actor: User | None, run_id: int) -> ThemeRun:
     return run
 
 
-def start_theme_run(actor: User | None, *, method: str = "auto", background: bool = True,
-                    progress: ProgressFn | None = None, seed: int = 0) -> ThemeRun:
+def start_theme_run(
+    actor: User | None,
+    *,
+    method: str = "auto",
+    background: bool = True,
+    progress: ProgressFn | None = None,
+    seed: int = 0,
+) -> ThemeRun:
     """Compute themes over all feedback: in a background thread (the run row holds the progress), or here.
 
     Only one run at a time: a Conflict names the run in progress. ``method``: auto, minilm or lexical.
@@ -611,16 +771,22 @@ def start_theme_run(actor: User | None, *, method: str = "auto", background: boo
     with transaction.atomic():
         busy = ThemeRun.objects.filter(status__in=[ThemeRun.Status.QUEUED, ThemeRun.Status.RUNNING]).first()
         if busy is not None and timezone.now() - busy.created_at < STALE_RUN:
-            raise Conflict(f"Themes are already being computed (run {busy.pk}, {busy.percent}%): wait for it to "
-                           "finish, then start another.")
+            raise Conflict(
+                f"Themes are already being computed (run {busy.pk}, {busy.percent}%): wait for it to "
+                "finish, then start another."
+            )
         if busy is not None:
             ThemeRun.objects.filter(pk=busy.pk).update(status=ThemeRun.Status.FAILED, message="abandoned")
         if not FeedbackItem.objects.exists():
-            raise ValidationError("There is no feedback yet: import some with `headway feedback import FILE`.")
+            raise ValidationError(
+                "There is no feedback yet: import some with `headway feedback import FILE`."
+            )
         run = ThemeRun.objects.create(requested=method, started_by=_who(actor), message="queued")
         audit.record(actor, AuditEvent.Action.CREATE, run, summary=f"theme computation {run.pk} started")
     if background:
-        threading.Thread(target=_run_in_thread, args=(run.pk, seed), name=f"theme-run-{run.pk}", daemon=True).start()
+        threading.Thread(
+            target=_run_in_thread, args=(run.pk, seed), name=f"theme-run-{run.pk}", daemon=True
+        ).start()
         return run
     execute_run(run.pk, progress=progress, seed=seed)
     return ThemeRun.objects.get(pk=run.pk)
@@ -634,7 +800,9 @@ def _run_in_thread(run_id: int, seed: int) -> None:
 
 
 def _report(run_id: int, label: str, fraction: float, progress: ProgressFn | None) -> None:
-    ThemeRun.objects.filter(pk=run_id).update(status=ThemeRun.Status.RUNNING, progress=fraction, message=label[:300])
+    ThemeRun.objects.filter(pk=run_id).update(
+        status=ThemeRun.Status.RUNNING, progress=fraction, message=label[:300]
+    )
     if progress is not None:
         progress(label, fraction)
 
@@ -648,8 +816,9 @@ def execute_run(run_id: int, *, progress: ProgressFn | None = None, seed: int = 
         message = exc.message if isinstance(exc, HeadwayError) else f"unexpected {type(exc).__name__}: {exc}"
         if not isinstance(exc, HeadwayError):
             log.exception("theme run %s failed", run_id)
-        ThemeRun.objects.filter(pk=run_id).update(status=ThemeRun.Status.FAILED, message=message[:300],
-                                                  finished_at=timezone.now())
+        ThemeRun.objects.filter(pk=run_id).update(
+            status=ThemeRun.Status.FAILED, message=message[:300], finished_at=timezone.now()
+        )
         if progress is not None:
             raise
 
@@ -687,8 +856,7 @@ def _compute(run: ThemeRun, progress: ProgressFn | None, seed: int) -> None:
             item.duplicate_of_id = items[duplicate.original].pk if duplicate else None
             item.duplicate_similarity = duplicate.similarity if duplicate else None
         _report(run.pk, "saving themes", 0.9, progress)
-        FeedbackItem.objects.bulk_update(items, ["theme", "theme_similarity", "vector", "truncated", "duplicate_of",
-                                                 "duplicate_similarity"], batch_size=500)
+        _write_columns(items, ["theme", "theme_similarity", "vector", "truncated", "duplicate_of", "duplicate_similarity"])
         _drop_orphans()
         _recount_sizes()
         run.model = zlib.compress(json.dumps(result.model.to_dict()).encode())
@@ -710,8 +878,7 @@ def _store_themes(run: ThemeRun, items: list[FeedbackItem], result: Any) -> dict
     old_parent_of = {i.pk: (i.theme.parent_id if i.theme else None) for i in items}
     clusters: dict[int, list[int]] = defaultdict(list)
     for item, cluster in zip(items, result.assignments, strict=True):
-        if not item.pinned:
-            clusters[cluster].append(item.pk)
+        clusters[cluster].append(item.pk)
     matched = _majority(clusters, old_of)
     by_id = {t.id: t for t in result.themes}
     parents_by_id = {p.id: p for p in result.parents}
@@ -736,8 +903,6 @@ def _store_themes(run: ThemeRun, items: list[FeedbackItem], result: Any) -> dict
         row.save(update_fields=["parent"])
         theme_map[cluster] = row.pk
         largest[cluster] = row.pk
-    for cluster in by_id:  # clusters made only of pinned items still get an id for incremental assignment
-        theme_map.setdefault(cluster, next(iter(theme_map.values()), 0))
     return theme_map
 
 
@@ -760,7 +925,9 @@ def _drop_orphans() -> None:
 
 
 def _recount_sizes() -> None:
-    counts = dict(FeedbackItem.objects.filter(theme__isnull=False).values_list("theme").annotate(n=Count("id")))
+    counts = dict(
+        FeedbackItem.objects.filter(theme__isnull=False).values_list("theme").annotate(n=Count("id"))
+    )
     themes = list(Theme.objects.all())
     for theme in themes:
         theme.size = counts.get(theme.pk, 0)
@@ -800,8 +967,13 @@ def rename_theme(actor: User | None, theme_id: int, label: str) -> Theme:
     theme = get_theme(actor, theme_id)
     old, theme.label, theme.label_edited = theme.label, _clean_label(label), True
     theme.save(update_fields=["label", "label_edited"])
-    audit.record(actor, AuditEvent.Action.UPDATE, theme, summary=f"theme renamed {old!r} → {theme.label!r}",
-                 changes={"label": [old, theme.label]})
+    audit.record(
+        actor,
+        AuditEvent.Action.UPDATE,
+        theme,
+        summary=f"theme renamed {old!r} → {theme.label!r}",
+        changes={"label": [old, theme.label]},
+    )
     return theme
 
 
@@ -828,8 +1000,12 @@ def merge_themes(actor: User | None, target_id: int, other_ids: Sequence[int]) -
     target.keywords = keywords
     target.save(update_fields=["keywords"])
     _recount_sizes()
-    audit.record(actor, AuditEvent.Action.UPDATE, target, summary=f"themes {', '.join(labels)} merged into "
-                 f"{target.label}"[:300])
+    audit.record(
+        actor,
+        AuditEvent.Action.UPDATE,
+        target,
+        summary=f"themes {', '.join(labels)} merged into {target.label}"[:300],
+    )
     return get_theme(actor, target.pk)
 
 
@@ -839,15 +1015,22 @@ def move_items(actor: User | None, item_ids: Sequence[int], theme_id: int) -> Th
     _check(actor, Perm.EDIT_FEEDBACK)
     theme = get_theme(actor, theme_id)
     if theme.is_parent:
-        raise ValidationError(f"{theme.label!r} is a parent theme: move items into one of the themes under it.")
+        raise ValidationError(
+            f"{theme.label!r} is a parent theme: move items into one of the themes under it."
+        )
     found = set(FeedbackItem.objects.filter(pk__in=item_ids).values_list("pk", flat=True))
     missing = sorted(set(item_ids) - found)
     if missing:
         raise NotFound(f"There is no feedback item {', '.join(map(str, missing))}: check the ids.")
     FeedbackItem.objects.filter(pk__in=found).update(theme=theme, pinned=True)
     _recount_sizes()
-    audit.record(actor, AuditEvent.Action.UPDATE, theme, summary=f"{len(found)} item(s) moved into {theme.label}",
-                 changes={"items": sorted(found)})
+    audit.record(
+        actor,
+        AuditEvent.Action.UPDATE,
+        theme,
+        summary=f"{len(found)} item(s) moved into {theme.label}",
+        changes={"items": sorted(found)},
+    )
     return get_theme(actor, theme.pk)
 
 
@@ -860,10 +1043,14 @@ def split_theme(actor: User | None, theme_id: int, item_ids: Sequence[int], labe
     inside = set(FeedbackItem.objects.filter(pk__in=item_ids, theme=source).values_list("pk", flat=True))
     outside = sorted(set(item_ids) - inside)
     if outside or not inside:
-        raise ValidationError(f"Split takes items of theme {source.pk}: item(s) {', '.join(map(str, outside))} "
-                              "are not in it." if outside else "Name the items to split off into the new theme.")
-    theme = Theme.objects.create(label=label, label_edited=True, created_by_user=True, parent=source.parent,
-                                 keywords=[])
+        raise ValidationError(
+            f"Split takes items of theme {source.pk}: item(s) {', '.join(map(str, outside))} are not in it."
+            if outside
+            else "Name the items to split off into the new theme."
+        )
+    theme = Theme.objects.create(
+        label=label, label_edited=True, created_by_user=True, parent=source.parent, keywords=[]
+    )
     FeedbackItem.objects.filter(pk__in=inside).update(theme=theme, pinned=True)
     _recount_sizes()
     audit.record(actor, AuditEvent.Action.CREATE, theme, summary=f"theme {label} split from {source.label}")
@@ -924,8 +1111,9 @@ def _window_counts(days: list[date], as_of: date) -> tuple[int, int, float, list
     return recent, previous, baseline, weekly
 
 
-def _metrics_for(theme: Theme, rows: list[_Row], accounts: Mapping[int, Account], as_of: date,
-                 parent_label: str = "") -> ThemeMetrics:
+def _metrics_for(
+    theme: Theme, rows: list[_Row], accounts: Mapping[int, Account], as_of: date, parent_label: str = ""
+) -> ThemeMetrics:
     days = [r.day for r in rows]
     recent, previous, baseline, weekly = _window_counts(days, as_of)
     growth = round((recent - previous) / previous, 4) if previous else None
@@ -934,24 +1122,40 @@ def _metrics_for(theme: Theme, rows: list[_Row], accounts: Mapping[int, Account]
     account_ids = {r.account_id for r in rows if r.account_id is not None}
     segments = Counter(accounts[a].segment or "unknown" for a in account_ids if a in accounts)
     return ThemeMetrics(
-        id=theme.pk, label=theme.label, keywords=list(theme.keywords), parent_id=theme.parent_id,
-        parent_label=parent_label, is_parent=theme.is_parent, size=len(rows), recent=recent, previous=previous,
-        growth=growth, emerging=emerging, weekly=weekly, sentiment=round(mood.score, 3), sentiment_label=mood.label,
+        id=theme.pk,
+        label=theme.label,
+        keywords=list(theme.keywords),
+        parent_id=theme.parent_id,
+        parent_label=parent_label,
+        is_parent=theme.is_parent,
+        size=len(rows),
+        recent=recent,
+        previous=previous,
+        growth=growth,
+        emerging=emerging,
+        weekly=weekly,
+        sentiment=round(mood.score, 3),
+        sentiment_label=mood.label,
         negative_share=round(sum(1 for r in rows if r.sentiment <= -0.05) / len(rows), 3) if rows else 0.0,
-        accounts=len(account_ids), arr=round(sum(accounts[a].arr for a in account_ids if a in accounts), 2),
-        segments=dict(sorted(segments.items(), key=lambda kv: (-kv[1], kv[0]))), label_edited=theme.label_edited,
+        accounts=len(account_ids),
+        arr=round(sum(accounts[a].arr for a in account_ids if a in accounts), 2),
+        segments=dict(sorted(segments.items(), key=lambda kv: (-kv[1], kv[0]))),
+        label_edited=theme.label_edited,
     )
 
 
 def _rows_by_theme() -> tuple[dict[int | None, list[_Row]], dict[int, Account]]:
     rows: dict[int | None, list[_Row]] = defaultdict(list)
-    for theme_id, day, score, account_id in FeedbackItem.objects.values_list("theme_id", "received_on",
-                                                                              "sentiment", "account_id"):
+    for theme_id, day, score, account_id in FeedbackItem.objects.values_list(
+        "theme_id", "received_on", "sentiment", "account_id"
+    ):
         rows[theme_id].append(_Row(theme_id, day, score, account_id))
     return rows, {a.pk: a for a in Account.objects.all()}
 
 
-def theme_metrics(actor: User | None, *, as_of: date | None = None, parents: bool = False) -> list[ThemeMetrics]:
+def theme_metrics(
+    actor: User | None, *, as_of: date | None = None, parents: bool = False
+) -> list[ThemeMetrics]:
     """Every theme with its metrics, largest first (with ``parents``, the parent themes instead)."""
     _check(actor, Perm.VIEW_WORKSPACE)
     as_of = as_of or timezone.localdate()
@@ -961,8 +1165,16 @@ def theme_metrics(actor: User | None, *, as_of: date | None = None, parents: boo
     if parents:
         for child in Theme.objects.filter(is_parent=False, parent__isnull=False):
             children[child.parent_id].extend(rows.get(child.pk, []))  # type: ignore[index]
-    out = [_metrics_for(t, children[t.pk] if parents else rows.get(t.pk, []), accounts, as_of,
-                        t.parent.label if t.parent else "") for t in themes]
+    out = [
+        _metrics_for(
+            t,
+            children[t.pk] if parents else rows.get(t.pk, []),
+            accounts,
+            as_of,
+            t.parent.label if t.parent else "",
+        )
+        for t in themes
+    ]
     out.sort(key=lambda m: (-m.size, m.id))
     return out
 
@@ -981,10 +1193,12 @@ class ThemeDetail:
     quotes: list[FeedbackItem]
     accounts: list[dict[str, Any]]
     children: list[ThemeMetrics]
-    daily: list[dict[str, Any]]
+    weekly_series: list[dict[str, Any]]
 
 
-def theme_detail(actor: User | None, theme_id: int, *, as_of: date | None = None, quotes: int = 20) -> ThemeDetail:
+def theme_detail(
+    actor: User | None, theme_id: int, *, as_of: date | None = None, quotes: int = 20
+) -> ThemeDetail:
     """One theme with its numbers, quotes and the accounts asking (with their ARR and segment)."""
     theme = get_theme(actor, theme_id)
     as_of = as_of or timezone.localdate()
@@ -994,21 +1208,35 @@ def theme_detail(actor: User | None, theme_id: int, *, as_of: date | None = None
         member_ids = list(Theme.objects.filter(parent=theme).values_list("pk", flat=True))
     mine = [r for tid in member_ids for r in rows.get(tid, [])]
     metrics = _metrics_for(theme, mine, accounts, as_of, theme.parent.label if theme.parent else "")
-    items = FeedbackItem.objects.filter(theme_id__in=member_ids).select_related("account", "contact").defer("vector")
+    items = (
+        FeedbackItem.objects.filter(theme_id__in=member_ids)
+        .select_related("account", "contact")
+        .defer("vector")
+    )
     quote_list = list(items.order_by("-theme_similarity", "-received_on", "id")[:quotes])
     asking: Counter[int] = Counter(r.account_id for r in mine if r.account_id is not None)
     account_rows = sorted(
-        ({"id": a, "name": accounts[a].name, "segment": accounts[a].segment, "plan": accounts[a].plan,
-          "arr": accounts[a].arr, "items": n} for a, n in asking.items()),
-        key=lambda r: (-r["arr"], r["name"]))
+        (
+            {
+                "id": a,
+                "name": accounts[a].name,
+                "segment": accounts[a].segment,
+                "plan": accounts[a].plan,
+                "arr": accounts[a].arr,
+                "items": n,
+            }
+            for a, n in asking.items()
+        ),
+        key=lambda r: (-r["arr"], r["name"]),
+    )
     children = []
     if theme.is_parent:
         for child in Theme.objects.filter(parent=theme):
             children.append(_metrics_for(child, rows.get(child.pk, []), accounts, as_of, theme.label))
         children.sort(key=lambda m: (-m.size, m.id))
     per_week = Counter(as_of - timedelta(days=((as_of - r.day).days // 7) * 7) for r in mine)
-    daily = [{"week": d.isoformat(), "items": per_week[d]} for d in sorted(per_week)]
-    return ThemeDetail(metrics, quote_list, account_rows, children, daily)
+    series = [{"week": d.isoformat(), "items": per_week[d]} for d in sorted(per_week)]
+    return ThemeDetail(metrics, quote_list, account_rows, children, series)
 
 
 # --- search --------------------------------------------------------------------------------------------
@@ -1037,8 +1265,10 @@ def search(actor: User | None, query: str, *, mode: str = "keyword", limit: int 
     else:
         model = _theme_model(latest_run(done=True))
         if model is None:
-            raise ValidationError("Semantic search needs computed themes: run `headway feedback themes --compute` "
-                                  "(or use keyword search).")
+            raise ValidationError(
+                "Semantic search needs computed themes: run `headway feedback themes --compute` "
+                "(or use keyword search)."
+            )
         query_vector = model.embedder().embed([query]).vectors[0]
         hits = semantic_search(query_vector, _vectors(items, len(query_vector)), limit)
     return [SearchHit(items[h.index], h.score) for h in hits]
@@ -1072,7 +1302,9 @@ def _idea(idea_ref: Any) -> tuple[str, int | None]:
         return f"initiative:{idea_ref.pk}", int(idea_ref.pk)
     text = str(idea_ref).strip()
     if not text:
-        raise ValidationError("Name the idea: an initiative id such as 12 (or initiative:12), or a short reference.")
+        raise ValidationError(
+            "Name the idea: an initiative id such as 12 (or initiative:12), or a short reference."
+        )
     number = text.split(":", 1)[1] if text.lower().startswith("initiative:") else text
     if number.isdigit():
         from headway.planning.models import Initiative
@@ -1084,8 +1316,14 @@ def _idea(idea_ref: Any) -> tuple[str, int | None]:
 
 
 @transaction.atomic
-def link_demand(actor: User | None, idea_ref: Any, *, importance: str = Importance.IMPORTANT,
-                item_id: int | None = None, theme_id: int | None = None) -> DemandLink:
+def link_demand(
+    actor: User | None,
+    idea_ref: Any,
+    *,
+    importance: str = Importance.IMPORTANT,
+    item_id: int | None = None,
+    theme_id: int | None = None,
+) -> DemandLink:
     """Link one feedback item or a whole theme to an idea with an importance; updates the idea's demand score."""
     _check(actor, Perm.EDIT_FEEDBACK)
     ref, initiative_id = _idea(idea_ref)
@@ -1096,9 +1334,17 @@ def link_demand(actor: User | None, idea_ref: Any, *, importance: str = Importan
     item = get_feedback(actor, item_id) if item_id is not None else None
     theme = get_theme(actor, theme_id) if theme_id is not None else None
     link, _ = DemandLink.objects.update_or_create(
-        idea_ref=ref, item=item, theme=theme,
-        defaults={"importance": importance, "initiative_id": initiative_id, "created_by": _who(actor)})
-    audit.record(actor, AuditEvent.Action.CREATE, link, summary=f"{theme or item} linked to {ref} as {importance}"[:300])
+        idea_ref=ref,
+        item=item,
+        theme=theme,
+        defaults={"importance": importance, "initiative_id": initiative_id, "created_by": _who(actor)},
+    )
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        link,
+        summary=f"{theme or item} linked to {ref} as {importance}"[:300],
+    )
     refresh_demand_scores([ref])
     return link
 
@@ -1112,8 +1358,13 @@ def unlink_demand(actor: User | None, link_id: int) -> None:
         raise NotFound(f"There is no demand link {link_id}.")
     ref = link.idea_ref
     link.delete()
-    audit.record(actor, AuditEvent.Action.DELETE, object_type="demandlink", object_id=link_id,
-                 summary=f"demand link {link_id} removed from {ref}")
+    audit.record(
+        actor,
+        AuditEvent.Action.DELETE,
+        object_type="demandlink",
+        object_id=link_id,
+        summary=f"demand link {link_id} removed from {ref}",
+    )
     refresh_demand_scores([ref])
 
 
@@ -1131,7 +1382,9 @@ def demand_for(idea_ref: Any) -> Demand:
         if link.item_id is not None:
             members = FeedbackItem.objects.filter(pk=link.item_id)
         else:
-            members = FeedbackItem.objects.filter(Q(theme_id=link.theme_id) | Q(theme__parent_id=link.theme_id))
+            members = FeedbackItem.objects.filter(
+                Q(theme_id=link.theme_id) | Q(theme__parent_id=link.theme_id)
+            )
         for item_pk, account_id, arr in members.values_list("pk", "account_id", "account__arr"):
             seen_items.add(item_pk)
             key = ("account", account_id) if account_id is not None else ("item", item_pk)
@@ -1144,9 +1397,16 @@ def demand_for(idea_ref: Any) -> Demand:
     for (kind, key), weight in voices.items():
         share = arr_of.get(key, 0.0) / mean_arr if kind == "account" and mean_arr else 0.0
         score += weight * (1 + share)
-    return Demand(idea_ref=ref, initiative_id=initiative_id, score=round(score, 2), accounts=len(arr_of),
-                  arr=round(sum(arr_of.values()), 2), items=len(seen_items), links=len(links),
-                  by_importance={i.value: counts.get(i.value, 0) for i in Importance})
+    return Demand(
+        idea_ref=ref,
+        initiative_id=initiative_id,
+        score=round(score, 2),
+        accounts=len(arr_of),
+        arr=round(sum(arr_of.values()), 2),
+        items=len(seen_items),
+        links=len(links),
+        by_importance={i.value: counts.get(i.value, 0) for i in Importance},
+    )
 
 
 def list_demand(actor: User | None) -> list[Demand]:

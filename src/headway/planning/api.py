@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Body, Router, Schema
+from ninja import Body, Router, Schema, Status
 
 from headway.planning import services
 
@@ -223,12 +223,12 @@ def backlog(request: HttpRequest, model: str | None = None, sort: str = "score",
 
 
 @router.post("/initiatives", response={201: dict[str, Any]})
-def create_initiative(request: HttpRequest, payload: InitiativeIn) -> tuple[int, dict[str, Any]]:
+def create_initiative(request: HttpRequest, payload: InitiativeIn) -> Status:
     """Propose an idea (needs ideas.edit); ``effort`` maps team name to person-weeks."""
     fields = payload.dict()
     effort = fields.pop("effort")
     created = services.create_initiative(_actor(request), effort=effort, **fields)
-    return 201, services.initiative_detail(_actor(request), created.pk)
+    return Status(201, services.initiative_detail(_actor(request), created.pk))
 
 
 @router.get("/initiatives/{initiative_id}", response=dict[str, Any])
@@ -247,38 +247,38 @@ def update_initiative(request: HttpRequest, initiative_id: int, payload: Initiat
 
 
 @router.delete("/initiatives/{initiative_id}", response={204: None})
-def delete_initiative(request: HttpRequest, initiative_id: int) -> tuple[int, None]:
+def delete_initiative(request: HttpRequest, initiative_id: int) -> Status:
     """Delete an initiative (needs plans.edit)."""
     services.delete_initiative(_actor(request), initiative_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/initiatives/{initiative_id}/dependencies", response={201: dict[str, Any]})
-def add_dependency(request: HttpRequest, initiative_id: int, payload: DependencyIn) -> tuple[int, dict[str, Any]]:
+def add_dependency(request: HttpRequest, initiative_id: int, payload: DependencyIn) -> Status:
     """``requires`` (a cycle is refused and named) or ``conflicts`` with another initiative."""
     dep = services.add_dependency(_actor(request), initiative_id, payload.target, payload.type)
-    return 201, {"source": dep.source_id, "target": dep.target_id, "type": dep.type}
+    return Status(201, {"source": dep.source_id, "target": dep.target_id, "type": dep.type})
 
 
 @router.delete("/initiatives/{initiative_id}/dependencies/{target_id}", response={204: None})
-def remove_dependency(request: HttpRequest, initiative_id: int, target_id: int) -> tuple[int, None]:
+def remove_dependency(request: HttpRequest, initiative_id: int, target_id: int) -> Status:
     """Remove the links from one initiative to another."""
     services.remove_dependency(_actor(request), initiative_id, target_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/initiatives/{initiative_id}/comments", response={201: dict[str, Any]})
-def add_comment(request: HttpRequest, initiative_id: int, payload: CommentIn) -> tuple[int, dict[str, Any]]:
+def add_comment(request: HttpRequest, initiative_id: int, payload: CommentIn) -> Status:
     """Comment on an initiative (needs comments.create)."""
     comment = services.add_comment(_actor(request), initiative_id, payload.body)
-    return 201, {"author": comment.author_label, "body": comment.body, "at": comment.at}
+    return Status(201, {"author": comment.author_label, "body": comment.body, "at": comment.at})
 
 
 @router.post("/initiatives/{initiative_id}/attachments", response={201: dict[str, Any]})
-def add_attachment(request: HttpRequest, initiative_id: int, payload: AttachmentIn) -> tuple[int, dict[str, Any]]:
+def add_attachment(request: HttpRequest, initiative_id: int, payload: AttachmentIn) -> Status:
     """Attach a link (document, design, ticket)."""
     link = services.add_attachment(_actor(request), initiative_id, payload.title, payload.url)
-    return 201, {"title": link.title, "url": link.url}
+    return Status(201, {"title": link.title, "url": link.url})
 
 
 @router.put("/initiatives/{initiative_id}/inputs", response=dict[str, Any])
@@ -304,9 +304,9 @@ def list_scoring(request: HttpRequest) -> object:
 
 
 @router.post("/scoring", response={201: ScoringOut})
-def save_scoring(request: HttpRequest, payload: ScoringIn) -> tuple[int, object]:
+def save_scoring(request: HttpRequest, payload: ScoringIn) -> Status:
     """Create or change a scoring setup (needs plans.edit); a formula error names the wrong token and column."""
-    return 201, services.save_scoring_model(_actor(request), **payload.dict())
+    return Status(201, services.save_scoring_model(_actor(request), **payload.dict()))
 
 
 @router.post("/scoring/run", response=ScoreRunOut)
@@ -366,10 +366,10 @@ def apply_scenario(request: HttpRequest, name: str, commitment: str = "likely") 
 
 
 @router.delete("/scenarios/{name}", response={204: None})
-def delete_scenario(request: HttpRequest, name: str) -> tuple[int, None]:
+def delete_scenario(request: HttpRequest, name: str) -> Status:
     """Delete a saved scenario."""
     services.delete_scenario(_actor(request), name)
-    return 204, None
+    return Status(204, None)
 
 
 # --- roadmap -------------------------------------------------------------------------------------------
@@ -405,10 +405,10 @@ def place(request: HttpRequest, initiative_id: int, payload: PlaceIn) -> dict[st
 
 
 @router.delete("/roadmap/{initiative_id}", response={204: None})
-def unplace(request: HttpRequest, initiative_id: int) -> tuple[int, None]:
+def unplace(request: HttpRequest, initiative_id: int) -> Status:
     """Take an initiative off the roadmap."""
     services.unplace(_actor(request), initiative_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/capacity", response=list[CapacityOut])

@@ -243,12 +243,16 @@ def list_initiatives(actor: User | None, *, stage: str | None = None, kind: str 
 
 
 def get_initiative(actor: User | None, initiative_id: int) -> Initiative:
-    """One initiative, or a NotFound that says how to find ids."""
+    """One initiative with its team, owner, effort and dependencies, or a NotFound that says how to find ids."""
     _check(actor, Perm.VIEW_WORKSPACE)
+    return _one(_with_relations(Initiative.objects.all()), initiative_id)
+
+
+def _one(qs: QuerySet[Initiative], initiative_id: int) -> Initiative:
     try:
         if not 0 < int(initiative_id) <= MAX_ID:
             raise Initiative.DoesNotExist
-        return _with_relations(Initiative.objects.all()).get(pk=initiative_id)
+        return qs.get(pk=initiative_id)
     except Initiative.DoesNotExist:
         raise NotFound(f"There is no initiative {initiative_id}: `headway idea list` shows them.") from None
 
@@ -355,7 +359,7 @@ def create_initiative(actor: User | None, *, effort: Mapping[str, Any] | None = 
     StageChange.objects.create(initiative=initiative, from_stage="", to_stage=initiative.stage,
                                actor_label=_label(actor))
     audit.record(actor, AuditEvent.Action.CREATE, initiative, summary=f"initiative {initiative.title} proposed")
-    return get_initiative(None, initiative.pk)
+    return initiative
 
 
 @transaction.atomic
@@ -462,7 +466,7 @@ def remove_dependency(actor: User | None, initiative_id: int, target_id: int) ->
 def add_comment(actor: User | None, initiative_id: int, body: str) -> Comment:
     """Comment on an initiative."""
     _check(actor, Perm.COMMENT)
-    initiative = get_initiative(None, initiative_id)
+    initiative = _one(Initiative.objects.all(), initiative_id)
     text = str(body or "").strip()
     if not text:
         raise ValidationError("A comment needs some text.", details={"body": "empty"})
@@ -476,7 +480,7 @@ def add_comment(actor: User | None, initiative_id: int, body: str) -> Comment:
 def add_attachment(actor: User | None, initiative_id: int, title: str, url: str) -> Attachment:
     """Attach a document, design or ticket by link (http or https)."""
     _check(actor, Perm.EDIT_IDEAS)
-    initiative = get_initiative(None, initiative_id)
+    initiative = _one(Initiative.objects.all(), initiative_id)
     url = str(url or "").strip()
     if not re.fullmatch(r"https?://\S{3,490}", url):
         raise ValidationError(f"{url!r} is not a web link: give an http(s) URL.", details={"url": url})
@@ -493,7 +497,7 @@ def set_inputs(actor: User | None, initiative_id: int, values: Mapping[str, Any]
                at: datetime | None = None, detail: str = "") -> Initiative:
     """Record scoring inputs (name → number); each keeps its source and when it was set, to flag stale ones."""
     _check(actor, Perm.EDIT_IDEAS)
-    initiative = get_initiative(None, initiative_id)
+    initiative = _one(Initiative.objects.all(), initiative_id)
     problems: dict[str, str] = {}
     when = (at or timezone.now()).isoformat()
     inputs = dict(initiative.inputs)

@@ -174,3 +174,92 @@ def build_team(ctx: DemoContext) -> None:
         ids[p.key] = person.pk
         ctx.progress("product organisation", (i + 1) / len(plan))
     ctx.made["people"] = ids
+
+
+# --- the ladder, check-ins, one released review cycle and two job descriptions -----------------------------
+
+CHECKIN_WEEKS = 12
+PULSE_COMMENTS = {1: "Stretched thin", 2: "A heavy week", 3: "Steady", 4: "Good momentum", 5: "Great week"}
+AGENDA_TOPICS = ["Roadmap trade-offs for next quarter", "Hiring plan for the team", "Feedback from the last launch",
+                 "Career growth: next level", "Stakeholder alignment with sales", "Experiment results review"]
+# Priya's review: peers and engineering reach the threshold; one designer, one marketer and one seller are
+# pooled into "Cross-functional partners". Her GPM colleague's review: one peer and one engineer stay hidden.
+REVIEWS = {
+    "pm-checkout": ["pm-cart-pricing", "pm-payments", "pm-fraud-risk", "em-checkout", "em-payments-risk",
+                    "vp-engineering", "design-product-designer-checkout", "pmm-checkout-payments",
+                    "sales-business-accounts"],
+    "gpm-search-discovery": ["pm-search", "pm-catalogue", "pm-recommendations", "gpm-store-mobile",
+                             "em-search-discovery"],
+}
+REVIEW_COMMENTS = [
+    "Frames problems crisply and keeps the team focused on outcomes.",
+    "Could share the why behind priorities earlier with partner teams.",
+    "Great at cutting scope without cutting quality.",
+    "Metrics reviews are thorough; I would like more customer stories in them.",
+    "Always prepared for planning; sometimes commits before checking capacity.",
+    "Helps the team learn from experiments, good and bad.",
+    "A reliable partner for engineering: clear specs and fast answers.",
+]
+
+
+def _around(rng: np.random.Generator, expected: int) -> int:
+    return int(min(5, max(1, expected + rng.choice([-1, 0, 0, 1]))))
+
+
+@demo_step("team reviews and check-ins", order=25, weight=0.5)
+def build_team_practices(ctx: DemoContext) -> None:
+    """The default ladder, weekly check-ins of the PMs, a released review cycle and two job descriptions."""
+    from headway.team import checkins, jobs, ladders, reviews
+    from headway.team.engine.ladder import ladder_from_dict
+    from headway.team.models import Nomination, Person
+
+    rng = ctx.rng("team practices")
+    ids: dict[str, int] = ctx.made.get("people", {})
+    if not ids:
+        return
+    ladder = ladder_from_dict(ladders.ensure_ladder(None).data)
+
+    start = ctx.as_of - timedelta(weeks=CHECKIN_WEEKS)
+    pms = Person.objects.filter(pk__in=ids.values(), level__in=["apm", "pm", "senior_pm"]).select_related("manager")
+    for n, person in enumerate(pms):
+        pair = checkins.create_pair(None, person.manager_id, person.pk, "weekly", start)
+        skip_last = 2 if n % 4 == 0 else 0  # every fourth pair has missed two weeks: overdue
+        for week in range(CHECKIN_WEEKS - skip_last):
+            if week % 3 == 0:
+                topic = AGENDA_TOPICS[int(rng.integers(len(AGENDA_TOPICS)))]
+                checkins.add_agenda_item(None, pair.pk, topic, author=person.pk)
+            if week % 5 == 1:
+                checkins.add_action_item(None, pair.pk, "Share the draft plan with the group",
+                                         person.pk, start + timedelta(weeks=week + 1))
+            pulse = int(rng.choice([2, 3, 3, 4, 4, 4, 5]))
+            done = [i.pk for i in pair.agenda.filter(done=False)[:1]] if week % 2 else []
+            checkins.record_checkin(None, pair.pk, on=start + timedelta(weeks=week), pulse=pulse,
+                                    pulse_comment=PULSE_COMMENTS[pulse], done=done,
+                                    notes=f"Week {week + 1}: reviewed progress on {person.team or 'the team'}.")
+        ctx.progress("team reviews and check-ins", 0.6 * (n + 1) / len(pms))
+
+    cycle = reviews.create_cycle(None, "H1 review", [ids[key] for key in REVIEWS])
+    reviews.advance(None, cycle.pk)
+    for key, reviewers in REVIEWS.items():
+        reviews.nominate(None, cycle.pk, ids[key], [ids[r] for r in reviewers])
+    for nom in Nomination.objects.filter(review__cycle=cycle, status="proposed"):
+        reviews.decide(None, nom.pk, approve=True)
+    reviews.advance(None, cycle.pk)
+    slugs = [c.slug for c in ladder.competencies]
+    for i, nom in enumerate(Nomination.objects.filter(review__cycle=cycle).select_related("review__reviewee")):
+        level = ladder.level(nom.review.reviewee.level)
+        ratings = {slug: _around(rng, level.expectations[slug]) for slug in slugs}
+        reviews.respond(None, nom.pk, ratings, REVIEW_COMMENTS[i % len(REVIEW_COMMENTS)])
+    for key, (performance, potential) in zip(REVIEWS, [(4, 4), (3, 4)], strict=True):
+        reviews.calibrate(None, cycle.pk, ids[key], performance=performance, potential=potential,
+                          notes="Discussed in calibration; strong quarter.")
+    reviews.advance(None, cycle.pk)
+    reviews.advance(None, cycle.pk)
+    ctx.progress("team reviews and check-ins", 0.9)
+
+    jobs.generate(None, level="senior_pm", specialisation="growth", team="Growth", location="New York",
+                  mission="helping shoppers find and return to Northwind",
+                  pay={"minimum": 165000, "maximum": 205000, "currency": "USD"})
+    jobs.generate(None, level="pm", specialisation="platform", team="Payments", location="Lisbon, Portugal",
+                  pay={"minimum": 62000, "maximum": 80000, "currency": "EUR"})
+    ctx.made["review_cycle"] = cycle.pk

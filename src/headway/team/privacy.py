@@ -10,7 +10,6 @@ threshold remain. The person is kept as an anonymous, inactive placeholder so th
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -59,8 +58,8 @@ def export_person_data(actor: User | None, person_id: int | None = None) -> dict
                 if r.cycle.state in reviews.RELEASED_STATES]
     report_data = []
     for review in released:
-        report = reviews.aggregate(review)
-        report_data.append({"cycle": review.cycle.name, **asdict(report)})
+        names = {c.slug: c.name for c in reviews.cycle_ladder(review.cycle).competencies}
+        report_data.append(reviews.results_data(reviews.Results(review, reviews.aggregate(review), names, None)))
     asked = [{"cycle": n.review.cycle.name, "reviewee": n.review.reviewee.name, "group": n.group}
              for n in Nomination.objects.filter(reviewer=person).exclude(review__reviewee=person)
              .select_related("review__cycle", "review__reviewee")]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from headway.core.permissions import Perm, has_perm
 from headway.team import services
 from headway.team.engine.layout import ChartLayout, wrap_text
 from headway.team.engine.org import OrgNode
@@ -55,3 +56,266 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "departments": Department.choices,
         "spans": spans,
     })
+
+
+# --- ladder, people, check-ins, reviews, readiness, job descriptions ------------------------------------
+# Each view calls the services (which check access) and renders; POST handlers redirect after success and
+# show a HeadwayError's message on the same page.
+
+import json  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+from django.contrib import messages  # noqa: E402
+from django.http import HttpResponseRedirect  # noqa: E402
+from django.shortcuts import redirect  # noqa: E402
+
+from headway.core.errors import HeadwayError, NotFound  # noqa: E402
+from headway.team import checkins, jobs, ladders, privacy, readiness, reviews  # noqa: E402
+from headway.team.access import person_of  # noqa: E402
+from headway.team.engine.jd import MAX_MUST_HAVES  # noqa: E402
+from headway.team.engine.ladder import SCOPES  # noqa: E402
+
+
+def _post(request: HttpRequest, action: Callable[[], object], ok: str) -> HttpResponseRedirect:
+    """Run a POST action; report success or the error's message, then go back to the same page."""
+    try:
+        action()
+        messages.success(request, ok)
+    except HeadwayError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.path)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@login_required
+def ladder_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        args = {k: v for k, v in request.POST.items() if k not in {"op", "csrfmiddlewaretoken", "note"} and v}
+        for key in ("anchors", "expectations"):
+            if key in args:
+                args[key] = _lines(args[key]) if key == "anchors" else json.loads(args[key] or "{}")
+        return _post(request, lambda: ladders.edit_ladder(actor, op, note=request.POST.get("note", ""), **args),  # type: ignore[arg-type]
+                     "The ladder was saved as a new version.")
+    ladder = ladders.current_ladder(actor)  # type: ignore[arg-type]
+    rows = [{"competency": c, "expected": [lv.expectations[c.slug] for lv in ladder.levels]}
+            for c in ladder.competencies]
+    return render(request, "team/ladder.html", {
+        "title": "Career ladder", "ladder": ladder, "rows": rows, "scopes": SCOPES,
+        "versions": ladders.list_versions(actor),  # type: ignore[arg-type]
+        "can_edit": has_perm(actor, Perm.MANAGE_TEAM),
+    })
+
+
+@login_required
+def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = request.user
+    person = services.get_person(actor, person_id)  # type: ignore[arg-type]
+    return render(request, "team/person.html", {
+        "title": person.name, "person": person, "chain": services.reporting_chain(person),
+        "reports": person.reports.filter(active=True).order_by("name"),
+        "pairs": checkins.pairs_of_person(actor, person.pk),  # type: ignore[arg-type]
+        "reviews": reviews.visible_reviews(actor, person.pk),  # type: ignore[arg-type]
+        "is_me": person_of(actor) == person,  # type: ignore[arg-type]
+    })
+
+
+@login_required
+def checkins_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    pairs = [checkins.pair_view(actor, p.pk) for p in checkins.list_pairs(actor)]  # type: ignore[arg-type]
+    return render(request, "team/checkins.html", {
+        "title": "Check-ins", "pairs": pairs,
+        "overdue": checkins.overdue_data(checkins.overdue(actor)),  # type: ignore[arg-type]
+    })
+
+
+@login_required
+def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        form = request.POST
+        if form.get("form") == "agenda":
+            return _post(request, lambda: checkins.add_agenda_item(
+                actor, pair_id, form.get("text", ""), private=bool(form.get("private"))), "Agenda item added.")  # type: ignore[arg-type]
+        if form.get("form") == "action":
+            return _post(request, lambda: checkins.add_action_item(
+                actor, pair_id, form.get("text", ""), int(form.get("owner") or 0), form.get("due") or None),  # type: ignore[arg-type]
+                "Action item added.")
+        pulse = form.get("pulse")
+        return _post(request, lambda: checkins.record_checkin(
+            actor, pair_id, on=form.get("date") or None, pulse=int(pulse) if pulse else None,  # type: ignore[arg-type]
+            pulse_comment=form.get("pulse_comment", ""), notes=form.get("notes", ""),
+            done=[int(i) for i in form.getlist("done")], actions_done=[int(i) for i in form.getlist("actions_done")]),
+            "Check-in recorded.")
+    view = checkins.pair_view(actor, pair_id)  # type: ignore[arg-type]
+    return render(request, "team/pair.html", {"title": "Check-ins", "view": view, "pulses": range(1, 6)})
+
+
+@login_required
+def reviews_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("reviewee")]
+        return _post(request, lambda: reviews.create_cycle(actor, request.POST.get("name", ""), ids),  # type: ignore[arg-type]
+                     "Review cycle created.")
+    return render(request, "team/reviews.html", {
+        "title": "Reviews", "cycles": reviews.list_cycles(actor),  # type: ignore[arg-type]
+        "todo": reviews.my_assignments(actor),  # type: ignore[arg-type]
+        "can_manage": has_perm(actor, Perm.MANAGE_TEAM), "people": services.list_people(actor),  # type: ignore[arg-type]
+    })
+
+
+@login_required
+def cycle_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        form = request.POST
+        what = form.get("form")
+        if what == "advance":
+            return _post(request, lambda: reviews.advance(actor, cycle_id, form.get("to") or None), "Cycle moved on.")  # type: ignore[arg-type]
+        if what == "nominate":
+            me = person_of(actor)  # type: ignore[arg-type]
+            return _post(request, lambda: reviews.nominate(
+                actor, cycle_id, me.pk if me else 0, [int(i) for i in form.getlist("reviewer")]),  # type: ignore[arg-type]
+                "Reviewers nominated.")
+        if what == "decide":
+            return _post(request, lambda: reviews.decide(
+                actor, int(form.get("nomination") or 0), form.get("approve") == "1"), "Nomination decided.")  # type: ignore[arg-type]
+        if what == "calibrate":
+            return _post(request, lambda: reviews.calibrate(
+                actor, cycle_id, int(form.get("reviewee") or 0), performance=form.get("performance") or None,  # type: ignore[arg-type]
+                potential=form.get("potential") or None, notes=form.get("notes")), "Calibration saved.")
+    cycle = reviews.get_cycle(actor, cycle_id)  # type: ignore[arg-type]
+    me = person_of(actor)  # type: ignore[arg-type]
+    mine = cycle.reviews.filter(reviewee=me).first() if me else None
+    managed = [r for r in cycle.reviews.select_related("reviewee") if me and reviews.may_manage(actor, r)]  # type: ignore[arg-type]
+    return render(request, "team/cycle.html", {
+        "title": cycle.name, "cycle": cycle, "next_state": reviews.NEXT_STATE.get(cycle.state),
+        "progress": reviews.progress(actor, cycle_id),  # type: ignore[arg-type]
+        "mine": mine, "my_nominations": reviews.list_nominations(actor, cycle_id, me.pk) if mine else [],  # type: ignore[arg-type,union-attr]
+        "managed": [(r, reviews.list_nominations(actor, cycle_id, r.reviewee_id)) for r in managed],  # type: ignore[arg-type]
+        "people": services.list_people(actor), "can_manage": has_perm(actor, Perm.MANAGE_TEAM),  # type: ignore[arg-type]
+        "results": [r for r in cycle.reviews.select_related("reviewee") if reviews.may_see_results(actor, r)],  # type: ignore[arg-type]
+        "ratings": range(1, 6),
+    })
+
+
+@login_required
+def respond_page(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    actor = request.user
+    assignment = next((a for a in reviews.my_assignments(actor) if a.nomination.pk == nomination_id), None)  # type: ignore[arg-type]
+    if assignment is None:
+        raise NotFound("There is no open review for you with this id: see Reviews for yours.")
+    if request.method == "POST":
+        ratings = {q.slug: request.POST.get(f"rating-{q.slug}") for q in reviews.questions(assignment.review.cycle)}
+        try:
+            reviews.respond(actor, nomination_id, ratings, request.POST.get("comment", ""))  # type: ignore[arg-type]
+        except HeadwayError as exc:
+            messages.error(request, exc.message)
+            return redirect(request.path)
+        messages.success(request, "Review submitted. Thank you.")
+        return redirect("team-reviews")
+    return render(request, "team/respond.html", {
+        "title": "Write a review", "assignment": assignment,
+        "questions": reviews.questions(assignment.review.cycle), "ratings": range(1, 6),
+    })
+
+
+def _results_chart(data: dict[str, Any]) -> dict[str, Any]:
+    rows = [{"competency": s["name"], "group": u["label"], "mean": s["mean"]}
+            for u in [*data["units"], data["overall"]] for s in u["scores"] if s["mean"] is not None]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": "Average rating per competency and group", "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "competency", "type": "nominal", "title": "Competency"},
+            "yOffset": {"field": "group"},
+            "x": {"field": "mean", "type": "quantitative", "title": "Average rating",
+                  "scale": {"domain": [0, 5]}},
+            "color": {"field": "group", "type": "nominal", "title": "Group"},
+        },
+    }
+
+
+@login_required
+def results_page(request: HttpRequest, cycle_id: int, person_id: int) -> HttpResponse:
+    data = reviews.results_data(reviews.results(request.user, cycle_id, person_id))  # type: ignore[arg-type]
+    units = [*data["units"], data["overall"]]
+    table = [{"name": s["name"], "means": [u["scores"][i]["mean"] for u in units]}
+             for i, s in enumerate(data["overall"]["scores"])]
+    return render(request, "team/results.html", {"title": f"Review of {data['reviewee']}", "data": data,
+                                                 "units": units, "table": table, "chart": _results_chart(data)})
+
+
+@login_required
+def ninebox_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = reviews.get_cycle(request.user, cycle_id)  # type: ignore[arg-type]
+    data = reviews.nine_box_data(reviews.nine_box(request.user, cycle_id))  # type: ignore[arg-type]
+    selected = request.GET.get("cell", "")
+    cell = next((c for c in data["cells"] if c["name"] == selected), None)
+    return render(request, "team/ninebox.html", {"title": "Nine-box", "cycle": cycle, "data": data, "cell": cell})
+
+
+@login_required
+def readiness_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = services.get_person(request.user, person_id)  # type: ignore[arg-type]
+    data = readiness.readiness_data(readiness.promotion_readiness(request.user, person_id))  # type: ignore[arg-type]
+    return render(request, "team/readiness.html", {"title": "Promotion readiness", "person": person, "data": data})
+
+
+@login_required
+def jobs_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        form = request.POST
+        pay = ({"minimum": form["pay_min"], "maximum": form.get("pay_max"), "currency": form.get("currency")}
+               if form.get("pay_min") else None)
+        return _post(request, lambda: jobs.generate(
+            actor, level=form.get("level", ""), specialisation=form.get("specialisation", "core"),  # type: ignore[arg-type]
+            team=form.get("team", ""), location=form.get("location", ""), mission=form.get("mission", ""),
+            pay=pay), "Job description generated.")
+    ladder = ladders.current_ladder(actor)  # type: ignore[arg-type]
+    return render(request, "team/jobs.html", {
+        "title": "Job descriptions", "jobs": jobs.list_jobs(actor), "ladder": ladder,  # type: ignore[arg-type]
+        "can_edit": has_perm(actor, Perm.MANAGE_TEAM),
+    })
+
+
+@login_required
+def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        form = request.POST
+        changes: dict[str, Any] = {k: form.get(k, "") for k in ("title", "location", "summary", "about_company")}
+        for key in ("responsibilities", "must_haves", "nice_to_haves"):
+            changes[key] = _lines(form.get(key, ""))
+        return _post(request, lambda: jobs.edit(actor, job_id, note=form.get("note", ""), **changes),  # type: ignore[arg-type]
+                     "Saved as a new version.")
+    return render(request, "team/job.html", {
+        "title": "Job description", "job": (job := jobs.job_data(actor, job_id)),  # type: ignore[arg-type]
+        "lines": {k: "\n".join(job[k]) for k in ("responsibilities", "must_haves", "nice_to_haves")},
+        "versions": jobs.versions(actor, job_id), "max_must_haves": MAX_MUST_HAVES,  # type: ignore[arg-type]
+        "preview": jobs.export(actor, job_id, "html").text, "can_edit": has_perm(actor, Perm.MANAGE_TEAM),  # type: ignore[arg-type]
+    })
+
+
+@login_required
+def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
+    out = jobs.export(request.user, job_id, fmt)  # type: ignore[arg-type]
+    response = HttpResponse(out.text, content_type=f"{out.media_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{out.filename}"'
+    return response
+
+
+@login_required
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    data = privacy.export_person_data(request.user)  # type: ignore[arg-type]
+    response = HttpResponse(json.dumps(data, indent=2, default=str), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-headway-data.json"'
+    return response

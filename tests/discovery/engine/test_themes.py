@@ -77,13 +77,15 @@ def test_new_text_joins_the_theme_of_its_topic(method):
 
 
 def test_parent_themes_group_themes_and_sizes_add_up():
-    texts = TEXTS + [f"{t} (copy {n})" for n in range(2) for t in TEXTS]
+    texts = [f"{word} {n}" for word in ("alpha", "beta", "gamma", "delta", "omega", "sigma") for n in range(6)]
     result = find_themes(texts, seed=0, method="lexical")
+    assert len(result.themes) == 6
+    assert [len(set(result.assignments[i : i + 6])) for i in range(0, 36, 6)] == [1] * 6
+    assert len(result.parents) == 2  # round(sqrt(6))
     for parent in result.parents:
         children = [t for t in result.themes if t.parent == parent.id]
-        assert parent.size == sum(c.size for c in children)
-    if result.parents:
-        assert {t.parent for t in result.themes} <= {p.id for p in result.parents}
+        assert children and parent.size == sum(c.size for c in children)
+        assert parent.parent is None
 
 
 def test_empty_and_whitespace_texts_are_rejected_with_their_index():

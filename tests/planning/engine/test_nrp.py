@@ -94,6 +94,6 @@ def test_missing_file_and_bad_ratio() -> None:
 @pytest.mark.parametrize(("instance", "ratio"), sorted(OPTIMA))
 def test_every_classic_case_reaches_the_proven_optimum(instance: str, ratio: float) -> None:
     problem = nrp.load(DATA / f"{instance}.txt", budget_ratio=ratio)
-    solution = nrp.solve(problem, time_limit=120)
+    solution = nrp.solve(problem, time_limit=300)
     assert solution.optimal and solution.value == OPTIMA[(instance, ratio)]
     assert check_release(problem, solution.selected) == solution.value

@@ -19,7 +19,7 @@ from headway.planning.engine.portfolio import (
     optimise,
 )
 
-I = Initiative
+I = Initiative  # noqa: E741
 
 
 def test_knapsack_by_hand() -> None:

@@ -69,7 +69,7 @@ def connect(url: str | None) -> BaseBackend:
             url = "postgres://" + url.removeprefix("postgresql://")
         backend: BaseBackend = ibis.connect(url)
         for statement in SESSION_SETTINGS.get(backend.name, ()):
-            backend.raw_sql(statement)  # type: ignore[attr-defined]
+            backend.raw_sql(statement)
         return backend
     except ImportError as exc:
         raise ConfigurationError(

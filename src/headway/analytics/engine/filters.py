@@ -27,8 +27,9 @@ def prop(events: ir.Table, key: str) -> ir.JSONValue:
 def prop_text(events: ir.Table, key: str) -> ir.StringValue:
     """Property ``key`` as text: strings as they are, numbers and booleans written out; else NULL."""
     value = prop(events, key)
+    scalar = value.float.notnull() | value.bool.notnull()  # a number or boolean: its JSON literal
     text: ir.StringValue = ibis.coalesce(
-        value.str, value.int.cast("string"), value.float.cast("string"), value.bool.cast("string")
+        value.str, ibis.cases((scalar, value.cast("string")), else_=ibis.null("string"))
     )
     return text
 

@@ -29,6 +29,7 @@ GRAPH_NEIGHBOURS = 10
 RESOLUTIONS = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
 SILHOUETTE_SAMPLE = 3000
 _BLOCK = 2048
+DENSE_LIMIT = 12_000
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ def nearest_neighbours(
 ) -> tuple[IntArray, FloatArray]:
     """The ``count`` most similar other rows of each row and their similarities, computed block by block.
 
-    Similarity is the dot product of the rows plus ``weight`` times the dot product of the ``lexical``
-    (sparse TF-IDF) rows when given.
+    Similarity is the dot product of the rows plus ``weight`` times the lexical similarity: ``lexical`` is
+    either sparse unit TF-IDF rows or an already computed dense (weighted) similarity matrix.
     """
     n = vectors.shape[0]
     count = max(1, min(count, n - 1))
@@ -63,13 +64,25 @@ def nearest_neighbours(
     for start in range(0, n, _BLOCK):
         stop = min(n, start + _BLOCK)
         block = vectors[start:stop] @ vectors.T
-        if lexical is not None:
+        if isinstance(lexical, np.ndarray):
+            block += lexical[start:stop]
+        elif lexical is not None:
             block += weight * (lexical[start:stop] @ lexical.T).toarray().astype(np.float32)
         block[np.arange(stop - start), np.arange(start, stop)] = -np.inf
         top = np.argpartition(-block, count - 1, axis=1)[:, :count]
         index[start:stop] = top
         sims[start:stop] = np.take_along_axis(block, top, axis=1)
     return index, sims
+
+
+def lexical_similarity(lexical: Any, weight: float = LEXICAL_WEIGHT) -> Any:
+    """The weighted lexical similarity as one dense matrix when it fits (up to ``DENSE_LIMIT`` texts),
+    so the repeated neighbour searches compute it once; otherwise the sparse rows themselves."""
+    if lexical is None or lexical.shape[0] > DENSE_LIMIT:
+        return lexical
+    dense: FloatArray = (lexical @ lexical.T).toarray().astype(np.float32)
+    dense *= np.float32(weight)
+    return dense
 
 
 def smooth(vectors: FloatArray, lexical: Any = None) -> FloatArray:
@@ -95,13 +108,24 @@ def _leiden(graph: Any, resolution: float, seed: int) -> IntArray:
     return np.asarray(partition.membership, dtype=np.int64)
 
 
+def centres(vectors: FloatArray, labels: IntArray) -> tuple[IntArray, FloatArray]:
+    """The theme ids present in ``labels`` and the unit mean vector of each."""
+    import scipy.sparse as sp
+
+    ids, inverse = np.unique(labels, return_inverse=True)
+    members = sp.csr_matrix(
+        (np.ones(len(labels), dtype=np.float32), (inverse, np.arange(len(labels)))),
+        shape=(len(ids), len(labels)),
+    )
+    return ids, unit_rows(np.asarray(members @ vectors))
+
+
 def refine(vectors: FloatArray, labels: IntArray, rounds: int = 10) -> IntArray:
     """Move each text to the theme whose centre is nearest (k-means steps on the sphere from ``labels``)."""
     current = labels
     for _ in range(rounds):
-        ids = np.unique(current)
-        centres = unit_rows(np.vstack([vectors[current == i].mean(axis=0) for i in ids]))
-        moved = ids[np.argmax(vectors @ centres.T, axis=1)]
+        ids, middle = centres(vectors, current)
+        moved = ids[np.argmax(vectors @ middle.T, axis=1)]
         if np.array_equal(moved, current):
             break
         current = moved
@@ -125,6 +149,7 @@ def cluster(vectors: FloatArray, lexical: Any = None, seed: int = 0) -> Clusteri
     if n < 3:
         return Clustering([0] * n, 0.0, 0.0, {})
     centred = unit_rows(vectors - vectors.mean(axis=0))
+    lexical = lexical_similarity(lexical)
     smoothed = smooth(centred, lexical)
     index, sims = nearest_neighbours(smoothed, GRAPH_NEIGHBOURS, lexical)
     rows = np.repeat(np.arange(n), index.shape[1])
@@ -133,14 +158,14 @@ def cluster(vectors: FloatArray, lexical: Any = None, seed: int = 0) -> Clusteri
     graph.simplify(combine_edges="max")
     best: tuple[float, float, IntArray] | None = None
     candidates: dict[float, tuple[int, float]] = {}
-    sample = min(n, SILHOUETTE_SAMPLE)
+    sample = np.sort(np.random.default_rng(seed).permutation(n)[:SILHOUETTE_SAMPLE])
+    distances = np.clip(1.0 - centred[sample] @ centred[sample].T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
     for resolution in RESOLUTIONS:
         labels = refine(smoothed, _leiden(graph, resolution, seed))
         k = len(np.unique(labels))
-        if 2 <= k <= n - 1:
-            score = float(
-                silhouette_score(centred, labels, metric="cosine", sample_size=sample, random_state=seed)
-            )
+        if 2 <= k <= n - 1 and 2 <= len(np.unique(labels[sample])) < len(sample):
+            score = float(silhouette_score(distances, labels[sample], metric="precomputed"))
         else:
             score = -1.0
         candidates[resolution] = (k, score)

@@ -103,7 +103,9 @@ def _tfidf_vectorizer(vocabulary: dict[str, int] | None = None, analyzer: str = 
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if analyzer == "char_wb":
-        return TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 4), vocabulary=vocabulary)
+        return TfidfVectorizer(
+            sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 4), vocabulary=vocabulary
+        )
     return TfidfVectorizer(
         sublinear_tf=True, ngram_range=(1, 2), min_df=1, stop_words="english", vocabulary=vocabulary
     )

@@ -614,7 +614,8 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
         bound, optimal = value, True
     else:
         optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        bound = value if optimal else max(float(h.getInfo().mip_dual_bound), value)
+        trivial = float(np.clip(model.objective, 0, None).sum())  # every positive term at once
+        bound = value if optimal else max(min(float(h.getInfo().mip_dual_bound), trivial), value)
         if not optimal and all(float(v).is_integer() for v in model.objective):
             bound = max(math.floor(bound + _EPS), value)
     gap = (bound - value) / abs(value) if abs(value) > _EPS else (0.0 if bound - value <= _EPS else math.inf)

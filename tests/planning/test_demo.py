@@ -1,0 +1,57 @@
+"""Northwind's backlog: about 120 ideas over 6 teams, scored, with dependencies and a budget that forces choices."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import numpy as np
+import pytest
+
+from headway.demo.builder import DemoContext
+from headway.demo.company import build_company
+from headway.planning import services
+from headway.planning.demo import build_planning, plan_backlog
+from headway.planning.models import Dependency, Initiative, RoadmapItem, Scenario, Score
+from headway.team.demo import build_team
+
+AS_OF = date(2026, 6, 30)
+
+
+def test_same_seed_same_backlog():
+    first = plan_backlog(np.random.default_rng(3))
+    again = plan_backlog(np.random.default_rng(3))
+    other = plan_backlog(np.random.default_rng(4))
+    assert [i.title for i in first] == [i.title for i in again] and [i.title for i in first] != [i.title for i in other]
+    assert len(first) == 120 and len({i.team for i in first}) == 6
+    assert all(j < n for n, i in enumerate(first) for j in i.requires)  # prerequisites come first: no cycle
+
+
+@pytest.mark.django_db
+def test_demo_step_builds_a_plan_that_forces_trade_offs():
+    ctx = DemoContext(seed=7, as_of=AS_OF)
+    build_company(ctx)
+    build_team(ctx)
+    started = time.perf_counter()
+    build_planning(ctx)
+    seconds = time.perf_counter() - started
+    assert seconds < 3.0, f"the planning demo step took {seconds:.1f} s"
+    assert Initiative.objects.count() == 120
+    assert Dependency.objects.filter(type="requires").count() >= 15
+    assert Score.objects.filter(model__name="RICE").count() >= 90
+    base = Scenario.objects.get(name="Base plan")
+    assert base.optimal and base.result["binding"][0] == "budget"
+    open_cost = sum(services.cost(i) for i in services.list_initiatives(None, open_only=True))
+    assert base.result["cost"] <= ctx.made["planning"]["budget"] < 0.5 * open_cost
+    assert 20 <= len(base.result["items"]) < Initiative.objects.filter(stage__in=services.OPEN_STAGES).count()
+    assert base.result["budget_plus_10"]["delta"] > 0
+    lean = Scenario.objects.get(name="Lean year")
+    assert lean.value < base.value
+    assert RoadmapItem.objects.count() == len(base.result["items"])
+    assert set(RoadmapItem.objects.values_list("quarter", flat=True)) <= {"2026-Q2", "2026-Q3", "2026-Q4",
+                                                                         "2027-Q1"}
+    assert RoadmapItem.objects.filter(quarter="2026-Q2", commitment="committed").exists()
+    assert Initiative.objects.exclude(owner=None).count() == 120
+    started = time.perf_counter()
+    again = services.optimise(None, base.constraints, explain=False, today=AS_OF)
+    assert time.perf_counter() - started < 2.0 and again["value"] == base.value

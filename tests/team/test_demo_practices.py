@@ -1,0 +1,51 @@
+"""The demo's ladder, check-ins, released review cycle (one pooled, one hidden group) and job descriptions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from headway.demo.builder import DemoContext
+from headway.demo.company import build_company
+from headway.team import checkins, jobs, ladders, reviews
+from headway.team.demo import CHECKIN_WEEKS, build_team, build_team_practices
+from headway.team.models import Checkin, CheckinPair, JobDescription, Person
+
+AS_OF = date(2026, 6, 30)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_practices():
+    ctx = DemoContext(seed=7, as_of=AS_OF)
+    build_company(ctx)
+    build_team(ctx)
+    build_team_practices(ctx)
+    ids = ctx.made["people"]
+    assert ladders.current_ladder(None).version == 1
+    pairs = CheckinPair.objects.count()
+    pms = Person.objects.filter(level__in=["apm", "pm", "senior_pm"]).count()
+    assert pairs == pms
+    skipped = len(range(0, pms, 4))  # every fourth pair missed its last two weeks
+    assert Checkin.objects.count() == pms * CHECKIN_WEEKS - 2 * skipped
+    late = checkins.overdue(None, today=AS_OF)
+    # Regular pairs last met in week 11 (AS_OF - 7 days): due on AS_OF, not overdue. Skipped pairs last met in
+    # week 9 (AS_OF - 21 days): due AS_OF - 14 days, so 14 days overdue.
+    assert [o.days_overdue for o in late] == [14] * skipped
+
+    cycle = reviews.get_cycle(None, ctx.made["review_cycle"])
+    assert cycle.state == "released"
+    priya = reviews.results(None, cycle.pk, ids["pm-checkout"]).report
+    assert [u.key for u in priya.units] == ["self", "manager", "peer", "engineering", "cross_functional"]
+    assert priya.unit("cross_functional").groups == ("design", "marketing", "sales")
+    assert priya.hidden_groups == ()
+    gpm = reviews.results(None, cycle.pk, ids["gpm-search-discovery"]).report
+    assert [u.key for u in gpm.units] == ["self", "manager", "direct_report"]
+    assert set(gpm.hidden_groups) == {"peer", "engineering"}
+    assert gpm.overall.count == 4  # manager + three direct reports
+
+    titles = sorted(JobDescription.objects.values_list("title", flat=True))
+    assert titles == ["Product Manager, Platform", "Senior Product Manager, Growth"]
+    growth = JobDescription.objects.get(title="Senior Product Manager, Growth")
+    assert jobs.content(None, growth.pk).pay.text() == "USD 165,000–205,000 per year"
