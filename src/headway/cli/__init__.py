@@ -12,6 +12,7 @@ import typer
 from headway import __version__
 from headway.cli import events, idea, insight, jd, metrics, plan, review, roadmap, team, tokens, users
 from headway.cli import setup as setup_commands
+from headway.cli import goal, kpi
 from headway.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -48,6 +49,8 @@ app.add_typer(metrics.app, name="metrics")
 app.add_typer(idea.app, name="idea")
 app.add_typer(plan.app, name="plan")
 app.add_typer(roadmap.app, name="roadmap")
+app.add_typer(goal.app, name="goal")
+app.add_typer(kpi.app, name="kpi")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1368,8 +1368,9 @@ def unlink_demand(actor: User | None, link_id: int) -> None:
     refresh_demand_scores([ref])
 
 
-def demand_for(idea_ref: Any) -> Demand:
+def demand_for(idea_ref: Any, *, actor: User | None = None) -> Demand:
     """The demand evidence for an idea (an Initiative, its id, ``"initiative:12"`` or a free reference)."""
+    _check(actor, Perm.VIEW_WORKSPACE)
     ref, initiative_id = _idea(idea_ref)
     links = list(DemandLink.objects.filter(idea_ref=ref).select_related("item", "theme"))
     voices: dict[tuple[str, int], int] = {}

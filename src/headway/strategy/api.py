@@ -41,6 +41,9 @@ class GoalOut(Schema):
     children: list[GoalOut] = []
 
 
+GoalOut.model_rebuild()
+
+
 class GoalIn(Schema):
     title: str
     period: str = "current"

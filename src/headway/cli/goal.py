@@ -1,0 +1,108 @@
+"""``headway goal list|show|add|update``: company objectives and product goals, key results and check-ins."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import typer
+
+from headway.cli.console import console, print_json, print_table
+from headway.conf.bootstrap import setup_django
+
+app = typer.Typer(help="Goals: company objectives, product goals, key results and check-ins.", no_args_is_help=True)
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def _rows(goals: list[Any], depth: int = 0) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for g in goals:
+        krs = ", ".join(f"{k.kpi} {k.period_to_date}/{k.target}" for k in g.key_results)
+        rows.append([g.id, "  " * depth + g.title, g.level, g.period, g.owner, g.status.replace("_", " "),
+                     f"{g.confidence}%", _percent(g.progress), krs])
+        rows.extend(_rows(g.children, depth + 1))
+    return rows
+
+
+@app.command("list")
+def list_goals(
+    period: str = typer.Option(None, "--period", help="current, next, FY2027 Q2 or START..END (default: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Goals as an alignment tree, with status, confidence and key-result progress."""
+    setup_django()
+    from headway.strategy import services
+
+    views = services.goal_views(None, services.list_goals(None, period))
+    if as_json:
+        print_json([asdict(v) for v in views])
+        return
+    print_table("Goals", ["id", "goal", "level", "period", "owner", "status", "confidence", "progress",
+                          "key results (so far/target)"], _rows(views))
+
+
+@app.command("show")
+def show(goal_id: int = typer.Argument(..., help="Goal id (see `headway goal list`)."),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """One goal: key results with progress, and its check-in history."""
+    setup_django()
+    from headway.strategy import services
+
+    view = services.goal_views(None, [services.get_goal(None, goal_id)])[0]
+    updates = list(services.goal_updates(None, goal_id))
+    if as_json:
+        print_json({**asdict(view), "updates": [
+            {"status": u.status, "confidence": u.confidence, "comment": u.comment, "at": u.created_at,
+             "author": u.author.username if u.author else "system"} for u in updates]})
+        return
+    console.print(f"[bold]{view.title}[/] ({view.level}, {view.period}) owner {view.owner or '–'}: "
+                  f"{view.status.replace('_', ' ')}, confidence {view.confidence}%, progress {_percent(view.progress)}",
+                  soft_wrap=True)
+    print_table("Key results", ["KPI", "key result", "status", "so far", "target", "progress"],
+                [[k.kpi, k.label, k.status.replace("_", " "), k.period_to_date, k.target, _percent(k.progress)]
+                 for k in view.key_results])
+    print_table("Check-ins", ["when", "who", "status", "confidence", "comment"],
+                [[f"{u.created_at:%Y-%m-%d %H:%M}", u.author.username if u.author else "system",
+                  u.status.replace("_", " "), f"{u.confidence}%", u.comment] for u in updates])
+
+
+@app.command("add")
+def add(
+    title: str = typer.Argument(..., help="What the goal is."),
+    period: str = typer.Option("current", "--period", help="current, next, FY2027 Q2 or START..END."),
+    level: str = typer.Option("product", "--level", help="company (objective) or product (goal)."),
+    owner: str = typer.Option(None, "--owner", help="Username of the owner."),
+    parent: int = typer.Option(None, "--supports", help="Id of the goal this one supports."),
+    area: str = typer.Option(None, "--area", help="Product area (line, product or area name)."),
+    kpi: list[str] = typer.Option(None, "--kpi", help="A KPI as key result (repeat)."),
+    description: str = typer.Option("", "--description", help="Longer text."),
+) -> None:
+    """Add a company objective or a product goal."""
+    setup_django()
+    from headway.strategy import services
+
+    goal = services.create_goal(None, title, period=period, level=level, owner=owner, parent=parent, area=area,
+                                description=description, key_results=kpi or [])
+    console.print(f"Goal {goal.pk} added: {goal.title} ({goal.period.name}).", soft_wrap=True)
+
+
+@app.command("update")
+def update(
+    goal_id: int = typer.Argument(..., help="Goal id."),
+    status: str = typer.Option(None, "--status", help="not_started, on_track, at_risk, off_track, done, dropped."),
+    confidence: str = typer.Option(None, "--confidence", help="0 to 100 (percent)."),
+    comment: str = typer.Option("", "--comment", help="Why: kept in the check-in history."),
+    title: str = typer.Option(None, "--title", help="New title."),
+    owner: str = typer.Option(None, "--owner", help="New owner's username."),
+    kpi: list[str] = typer.Option(None, "--kpi", help="Replace the key results with these KPIs (repeat)."),
+) -> None:
+    """Check in on a goal (status, confidence and a comment) or change it."""
+    setup_django()
+    from headway.strategy import services
+
+    goal = services.update_goal(None, goal_id, status=status, confidence=confidence, comment=comment, title=title,
+                                owner=owner, key_results=kpi or None)
+    console.print(f"Goal {goal.pk}: {goal.status.replace('_', ' ')}, confidence {goal.confidence}%.", soft_wrap=True)
