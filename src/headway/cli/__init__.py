@@ -11,8 +11,10 @@ import typer
 
 from headway import __version__
 from headway.cli import events, idea, insight, jd, metrics, plan, review, roadmap, team, tokens, users
+from headway.cli import feedback as feedback_commands
+from headway.cli import goal as goal_commands
+from headway.cli import kpi as kpi_commands
 from headway.cli import setup as setup_commands
-from headway.cli import goal, kpi
 from headway.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -49,8 +51,10 @@ app.add_typer(metrics.app, name="metrics")
 app.add_typer(idea.app, name="idea")
 app.add_typer(plan.app, name="plan")
 app.add_typer(roadmap.app, name="roadmap")
-app.add_typer(goal.app, name="goal")
-app.add_typer(kpi.app, name="kpi")
+app.add_typer(goal_commands.app, name="goal")
+app.add_typer(kpi_commands.app, name="kpi")
+app.add_typer(feedback_commands.app, name="feedback")
+app.add_typer(feedback_commands.customers, name="customer")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("team/", include("headway.team.urls")),
     path("insights/", include("headway.analytics.urls")),
     path("roadmap/", include("headway.planning.urls")),
+    path("feedback/", include("headway.discovery.urls")),
     path("", include("headway.web.urls")),
 ]
 

@@ -132,17 +132,10 @@ def build_planning(ctx: DemoContext) -> None:
     budget = round(open_cost * BUDGET_SHARE, -5)
     start = services.quarter_of(ctx.as_of)
     base = {"budget": budget, "quarters": QUARTERS, "start": start, "objective": "value", "time_limit": 5}
-    services.optimise(None, base, scenario="Base plan", today=ctx.as_of)
+    services.optimise(None, base, scenario="Base plan", explain=False, today=ctx.as_of)
     services.optimise(None, {**base, "budget": round(budget * 0.8, -5)}, scenario="Lean year", explain=False,
                       today=ctx.as_of)
-    services.optimise(None, {**base, "mix_min": {"innovate": 0.5}}, scenario="Innovation push", explain=False,
-                      today=ctx.as_of)
     ctx.progress("decisions and roadmap", 0.95)
-    services.apply_scenario(None, "Base plan")
-    for item in services.roadmap(None, today=ctx.as_of).rows:
-        if item["quarter"] == start:
-            services.place(None, item["id"], start, "committed")
-        elif services.horizon(item["quarter"], today=ctx.as_of) == "later":
-            services.place(None, item["id"], item["quarter"], "exploring")
+    services.apply_scenario(None, "Base plan", today=ctx.as_of)
     ctx.made["planning"] = {"initiatives": ids, "budget": budget}
     ctx.progress("decisions and roadmap", 1.0)

@@ -1406,22 +1406,27 @@ def compare_scenarios(actor: User | None, names: Iterable[str]) -> dict[str, Any
 
 
 @transaction.atomic
-def apply_scenario(actor: User | None, name: str, commitment: str = "likely") -> int:
+def apply_scenario(actor: User | None, name: str, commitment: str = "auto", *, today: date | None = None) -> int:
     """Put a scenario's plan on the roadmap: its initiatives in their quarters; items it leaves out come off
-    unless committed. Returns how many initiatives it placed."""
+    unless committed. ``auto`` commits what starts now, marks next quarter likely and later ones exploring.
+    Returns how many initiatives it placed."""
     _check(actor, Perm.EDIT_PLANS)
     scenario = get_scenario(None, name)
     problems: dict[str, str] = {}
-    level = _choice(commitment, Commitment, "commitment", problems)
-    _raise(problems, "Cannot apply the scenario")
+    auto = str(commitment).strip().lower() == "auto"
+    level = "" if auto else _choice(commitment, Commitment, "commitment", problems)
+    _raise(problems, "Cannot apply the scenario (commitment is auto, committed, likely or exploring)")
+    by_horizon = {"now": Commitment.COMMITTED, "next": Commitment.LIKELY, "later": Commitment.EXPLORING}
     items = {i["id"]: i["quarter"] for i in scenario.result.get("items", [])}
     existing = set(Initiative.objects.filter(pk__in=items).values_list("pk", flat=True))
     RoadmapItem.objects.exclude(initiative_id__in=items).exclude(commitment=Commitment.COMMITTED).delete()
-    for pk, quarter in items.items():
-        if pk in existing:
-            item = RoadmapItem.objects.filter(initiative_id=pk).first()
-            keep = item.commitment if item is not None and item.commitment == Commitment.COMMITTED else level
-            RoadmapItem.objects.update_or_create(initiative_id=pk, defaults={
-                "quarter": quarter, "commitment": keep, "scenario": scenario.name})
+    committed = set(RoadmapItem.objects.filter(commitment=Commitment.COMMITTED).values_list("initiative_id",
+                                                                                           flat=True))
+    RoadmapItem.objects.filter(initiative_id__in=existing).delete()
+    RoadmapItem.objects.bulk_create([RoadmapItem(
+        initiative_id=pk, quarter=quarter, scenario=scenario.name,
+        commitment=Commitment.COMMITTED if pk in committed else
+        by_horizon[horizon(quarter, today=today)] if auto else level) for pk, quarter in items.items()
+        if pk in existing])
     audit.record(actor, AuditEvent.Action.UPDATE, scenario, summary=f"scenario {scenario.name} put on the roadmap")
     return len(existing)

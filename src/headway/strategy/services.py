@@ -401,6 +401,10 @@ class KeyResultView:
     period_to_date: str
     target: str
 
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
 
 @dataclass
 class GoalView:
@@ -417,6 +421,10 @@ class GoalView:
     progress: float | None
     key_results: list[KeyResultView]
     children: list[GoalView] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return dict(Goal.Status.choices).get(self.status, self.status)
 
 
 def key_result_progress(kpi: Kpi, progress: KpiProgress | None) -> float | None:

@@ -6,7 +6,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout, name="logout"),
-    path("feedback/", views.area, {"name": "feedback"}, name="feedback"),
     path("goals/", views.area, {"name": "goals"}, name="goals"),
     path("settings/", views.workspace_settings, name="settings"),
     path("settings/users/", views.users, name="settings-users"),

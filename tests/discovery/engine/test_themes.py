@@ -77,7 +77,9 @@ def test_new_text_joins_the_theme_of_its_topic(method):
 
 
 def test_parent_themes_group_themes_and_sizes_add_up():
-    texts = [f"{word} {n}" for word in ("alpha", "beta", "gamma", "delta", "omega", "sigma") for n in range(6)]
+    texts = [
+        f"{word} {n}" for word in ("alpha", "beta", "gamma", "delta", "omega", "sigma") for n in range(6)
+    ]
     result = find_themes(texts, seed=0, method="lexical")
     assert len(result.themes) == 6
     assert [len(set(result.assignments[i : i + 6])) for i in range(0, 36, 6)] == [1] * 6

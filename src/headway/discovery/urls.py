@@ -1,0 +1,13 @@
+from django.urls import path
+
+from headway.discovery import views
+
+urlpatterns = [
+    path("", views.feedback_page, name="feedback"),
+    path("inbox/", views.inbox_page, name="feedback-inbox"),
+    path("inbox/reviewed/", views.mark_reviewed, name="feedback-reviewed"),
+    path("themes/<int:theme_id>/", views.theme_page, name="feedback-theme"),
+    path("themes/<int:theme_id>/rename/", views.rename_theme, name="feedback-rename"),
+    path("runs/", views.start_run, name="feedback-run-start"),
+    path("runs/<int:run_id>/", views.run_progress, name="feedback-run"),
+]

@@ -1,0 +1,126 @@
+"""Feedback pages: the theme list with the progress bar, a theme's page, the inbox of new items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from headway.core.errors import HeadwayError
+from headway.core.permissions import Perm, has_perm
+from headway.discovery import services
+from headway.web.charts import to_spec
+
+SPARK_WIDTH, SPARK_HEIGHT = 96, 24
+
+
+def sparkline(weekly: list[int]) -> str:
+    """SVG polyline points for a weekly series, scaled to the sparkline box."""
+    top = max(weekly) if weekly and max(weekly) > 0 else 1
+    step = SPARK_WIDTH / max(len(weekly) - 1, 1)
+    return " ".join(f"{i * step:.1f},{SPARK_HEIGHT - 2 - (SPARK_HEIGHT - 4) * w / top:.1f}"
+                    for i, w in enumerate(weekly))
+
+
+def _row(metrics: services.ThemeMetrics) -> dict[str, Any]:
+    return {"m": metrics, "spark": sparkline(metrics.weekly),
+            "growth": "new" if metrics.growth is None else f"{metrics.growth:+.0%}"}
+
+
+@login_required
+def feedback_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    themes = services.theme_metrics(actor)  # type: ignore[arg-type]
+    parents = services.theme_metrics(actor, parents=True)  # type: ignore[arg-type]
+    query, mode = request.GET.get("q", "").strip(), request.GET.get("mode", "keyword")
+    hits: list[services.SearchHit] = []
+    search_error = ""
+    if query:
+        try:
+            hits = services.search(actor, query, mode=mode, limit=30)  # type: ignore[arg-type]
+        except HeadwayError as exc:
+            search_error = exc.message
+    run = services.latest_run()
+    return render(request, "discovery/feedback.html", {
+        "title": "Feedback",
+        "rows": [_row(m) for m in themes],
+        "parents": [_row(m) for m in parents],
+        "unthemed": services.unthemed_count(actor),  # type: ignore[arg-type]
+        "inbox": services.list_feedback(actor, inbox=True).count(),  # type: ignore[arg-type]
+        "total": services.list_feedback(actor).count(),  # type: ignore[arg-type]
+        "run": run, "can_edit": has_perm(actor, Perm.EDIT_FEEDBACK),
+        "query": query, "mode": mode, "hits": hits, "search_error": search_error,
+        "contacts": services.can_see_contacts(actor),  # type: ignore[arg-type]
+        "spark_width": SPARK_WIDTH, "spark_height": SPARK_HEIGHT,
+    })
+
+
+@login_required
+@require_POST
+def start_run(request: HttpRequest) -> HttpResponse:
+    run = services.start_theme_run(request.user, method=request.POST.get("method", "auto"))  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "discovery/_progress.html", {"run": run})
+    messages.success(request, "Themes are being computed; the page shows the progress.")
+    return redirect("feedback")
+
+
+@login_required
+def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = services.get_run(request.user, run_id)  # type: ignore[arg-type]
+    response = render(request, "discovery/_progress.html", {"run": run})
+    if not run.active and request.htmx:  # type: ignore[attr-defined]
+        response["HX-Refresh"] = "true"  # reload the theme list once the run has finished
+    return response
+
+
+@login_required
+def theme_page(request: HttpRequest, theme_id: int) -> HttpResponse:
+    actor = request.user
+    detail = services.theme_detail(actor, theme_id)  # type: ignore[arg-type]
+    chart = to_spec({
+        "title": "Feedback items per week",
+        "data": {"values": detail.weekly_series},
+        "mark": {"type": "bar"},
+        "encoding": {"x": {"field": "week", "type": "temporal", "title": "Week ending"},
+                     "y": {"field": "items", "type": "quantitative", "title": "Items"}},
+    })
+    quotes = [{"item": q, "person": services.person_view(actor, q.contact)} for q in detail.quotes]  # type: ignore[arg-type]
+    return render(request, "discovery/theme.html", {
+        "title": detail.metrics.label, "d": detail, "m": detail.metrics, "chart": chart, "quotes": quotes,
+        "children": [_row(c) for c in detail.children],
+        "can_edit": has_perm(actor, Perm.EDIT_FEEDBACK), "contacts": services.can_see_contacts(actor),  # type: ignore[arg-type]
+        "growth": _row(detail.metrics)["growth"],
+    })
+
+
+@login_required
+@require_POST
+def rename_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
+    services.rename_theme(request.user, theme_id, request.POST.get("label", ""))  # type: ignore[arg-type]
+    messages.success(request, "Theme renamed; later runs keep the new name.")
+    return redirect("feedback-theme", theme_id=theme_id)
+
+
+@login_required
+def inbox_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    items = services.list_feedback(actor, inbox=True)  # type: ignore[arg-type]
+    shown = list(items[:100])
+    return render(request, "discovery/inbox.html", {
+        "title": "Feedback inbox", "count": items.count(), "items": shown,
+        "can_edit": has_perm(actor, Perm.EDIT_FEEDBACK), "contacts": services.can_see_contacts(actor),  # type: ignore[arg-type]
+    })
+
+
+@login_required
+@require_POST
+def mark_reviewed(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
+    count = services.mark_reviewed(request.user, ids)  # type: ignore[arg-type]
+    messages.success(request, f"{count} item(s) marked as reviewed.")
+    return redirect("feedback-inbox")

@@ -1,0 +1,212 @@
+"""Strategy pages: the dashboard, goals, a goal, a KPI, the vision and strategy document, the alerts inbox."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_http_methods
+
+from headway.core import services as core
+from headway.core.errors import HeadwayError
+from headway.core.permissions import Perm, Role, has_perm
+from headway.strategy import services
+from headway.strategy.picture import kpi_tree_svg, sparkline_svg
+from headway.web.charts import bar_chart, to_spec
+from headway.web.views import AREAS, MONTHS, PERM_LABELS
+
+STATUS_COLOURS = {"on_track": "#1a7f37", "at_risk": "#9a6700", "off_track": "#cf222e"}
+
+
+def _can_edit(request: HttpRequest) -> bool:
+    return has_perm(request.user, Perm.EDIT_STRATEGY)
+
+
+def _kpi_link(name: str) -> str:
+    return reverse("goals-kpi", args=[name])
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The first page a leader opens: North Star, KPI tree, goals, alerts, pinned insights, the workspace."""
+    board = services.dashboard(request.user)  # type: ignore[arg-type]
+    workspace = core.get_workspace()
+    counts = Counter(user.role for user in core.list_users(request.user))  # type: ignore[arg-type]
+    people = bar_chart(
+        [{"role": role.label, "people": counts.get(role.value, 0)} for role in Role],
+        category="role", value="people", title="People by role", value_title="People",
+    )
+    north = board.north_star
+    return render(request, "strategy/dashboard.html", {
+        "title": "Dashboard", "board": board, "north": north,
+        "north_spark": sparkline_svg(north.spark, f"{north.label}, last {len(north.spark)} days", 320, 60)
+        if north else "",
+        "tree": kpi_tree_svg(board.kpis, _kpi_link),
+        "kpi_rows": [(k, sparkline_svg(k.spark, f"{k.label}, last {len(k.spark)} days")) for k in board.kpis],
+        "people_chart": people, "people_total": sum(counts.values()),
+        "can_do": [label for perm, label in PERM_LABELS.items() if has_perm(request.user, perm)],
+        "fiscal_month": MONTHS[workspace.fiscal_year_start_month - 1],
+        "areas": [{"name": name, "label": label, "blurb": blurb} for name, (label, blurb) in AREAS.items()],
+    })
+
+
+@login_required
+def goals_page(request: HttpRequest) -> HttpResponse:
+    period = request.GET.get("period") or None
+    user = request.user
+    chosen = services.resolve_period(user, period) if period else services.current_period()  # type: ignore[arg-type]
+    goals = services.goal_views(user, services.list_goals(user).filter(period=chosen))  # type: ignore[arg-type]
+    return render(request, "strategy/goals.html", {
+        "title": "Goals", "period": chosen, "goals": goals,
+        "periods": services.list_periods(user),  # type: ignore[arg-type]
+        "kpis": services.kpi_summaries(user, chosen.name),  # type: ignore[arg-type]
+        "open_alerts": services.list_alerts(user, include_acknowledged=False).count(),  # type: ignore[arg-type]
+        "can_edit": _can_edit(request),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_page(request: HttpRequest, goal_id: int) -> HttpResponse:
+    user = request.user
+    goal = services.get_goal(user, goal_id)  # type: ignore[arg-type]
+    errors: dict[str, str] = {}
+    values = {"status": goal.status, "confidence": str(goal.confidence), "comment": ""}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in values}
+        try:
+            services.update_goal(user, goal_id, status=values["status"],  # type: ignore[arg-type]
+                                 confidence=values["confidence"], comment=values["comment"])
+        except HeadwayError as exc:
+            if exc.status == 403:
+                raise
+            details = exc.details if isinstance(exc.details, dict) else {}
+            errors = {k: exc.message for k in details if k in values} or {"__all__": exc.message}
+        else:
+            messages.success(request, "Check-in saved.")
+            return redirect("goals-detail", goal_id=goal_id)
+    view = services.goal_views(user, [goal])[0]  # type: ignore[arg-type]
+    return render(request, "strategy/goal.html", {
+        "title": goal.title, "goal": goal, "view": view, "updates": services.goal_updates(user, goal_id),  # type: ignore[arg-type]
+        "statuses": [(s.value, s.label) for s in goal.Status], "errors": errors, "values": values,
+        "can_edit": _can_edit(request),
+    }, status=422 if errors else 200)
+
+
+def kpi_chart(data: dict[str, Any]) -> dict[str, Any]:
+    """The KPI detail chart: actuals, the forecast with its 80% interval, and the target as a rule."""
+    summary = data["summary"]
+    title = f"{summary.label}: {'running total' if data['cumulative'] else 'daily value'}, {summary.period}"
+    rows = data["actual"] + data["forecast"]
+    fmt = ".1%" if summary.unit == "percent" else ",.0f" if summary.unit in ("count", "currency") else ",.2f"
+    x = {"field": "date", "type": "temporal", "title": "Day"}
+    y_title = summary.label + (" (running total)" if data["cumulative"] else "")
+    layers: list[dict[str, Any]] = [
+        {"transform": [{"filter": "datum.series === 'forecast'"}],
+         "mark": {"type": "area", "opacity": 0.25, "color": "#6e7781"},
+         "encoding": {"x": x, "y": {"field": "lower", "type": "quantitative", "title": y_title},
+                      "y2": {"field": "upper"}}},
+        {"mark": {"type": "line", "point": False},
+         "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": y_title,
+                                    "axis": {"format": fmt}},
+                      "color": {"field": "series", "type": "nominal", "title": "Series",
+                                "scale": {"domain": ["actual", "forecast"], "range": ["#0969da", "#6e7781"]}},
+                      "strokeDash": {"field": "series", "type": "nominal", "legend": None,
+                                     "scale": {"domain": ["actual", "forecast"], "range": [[1, 0], [4, 3]]}},
+                      "tooltip": [{"field": "date", "type": "temporal", "title": "Day"},
+                                  {"field": "series", "type": "nominal", "title": "Series"},
+                                  {"field": "value", "type": "quantitative", "title": "Value", "format": fmt},
+                                  {"field": "lower", "type": "quantitative", "title": "Lower (80%)", "format": fmt},
+                                  {"field": "upper", "type": "quantitative", "title": "Upper (80%)", "format": fmt}]}},
+    ]
+    if data["target"] is not None:
+        layers.append({"data": {"values": [{"target": data["target"]}]},
+                       "mark": {"type": "rule", "color": "#cf222e", "strokeWidth": 2},
+                       "encoding": {"y": {"field": "target", "type": "quantitative", "title": "Target"}}})
+    return to_spec({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": title, "height": 280,
+                    "data": {"values": rows}, "layer": layers})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_page(request: HttpRequest, name: str) -> HttpResponse:
+    user = request.user
+    period = request.GET.get("period") or None
+    errors: dict[str, str] = {}
+    values = {"period": period or "", "target": ""}
+    if request.method == "POST":
+        values = {"period": request.POST.get("period", ""), "target": request.POST.get("target", "")}
+        try:
+            target = services.set_target(user, name, values["period"], values["target"])  # type: ignore[arg-type]
+        except HeadwayError as exc:
+            if exc.status == 403:
+                raise
+            errors = {"target" if "target" in str(exc.details) else "period": exc.message}
+        else:
+            messages.success(request, f"Target for {target.period.name} saved.")
+            return redirect(f"{reverse('goals-kpi', args=[name])}?period={target.period.name}")
+    data = services.kpi_chart_data(user, name, period)  # type: ignore[arg-type]
+    summary = data["summary"]
+    if not values["period"]:
+        values["period"] = summary.period
+    return render(request, "strategy/kpi.html", {
+        "title": summary.label, "k": summary, "chart": kpi_chart(data),
+        "targets": services.list_targets(user, name),  # type: ignore[arg-type]
+        "alerts": services.list_alerts(user, kpi=name)[:10],  # type: ignore[arg-type]
+        "inputs": [k for k in services.kpi_summaries(user, summary.period) if k.parent == name],  # type: ignore[arg-type]
+        "errors": errors, "values": values, "can_edit": _can_edit(request),
+    }, status=422 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def strategy_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    area = request.GET.get("area") or None
+    errors: dict[str, str] = {}
+    current = services.current_strategy(user, area)  # type: ignore[arg-type]
+    values = {"vision": current.vision if current else "", "body": current.body if current else "", "note": ""}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in values}
+        try:
+            services.save_strategy(user, vision=values["vision"], body=values["body"], area=area,  # type: ignore[arg-type]
+                                   note=values["note"])
+        except HeadwayError as exc:
+            if exc.status == 403:
+                raise
+            errors = {"__all__": exc.message}
+        else:
+            messages.success(request, "Strategy saved as a new version.")
+            return redirect(f"{reverse('goals-strategy')}{'?area=' + area if area else ''}")
+    history = list(services.strategy_history(user, area))  # type: ignore[arg-type]
+    changes = [{"version": v, "diff": services.strategy_diff(history[i + 1] if i + 1 < len(history) else None, v)}
+               for i, v in enumerate(history)]
+    return render(request, "strategy/strategy.html", {
+        "title": "Vision and strategy", "area": area, "current": current,
+        "html": SafeString(services.render_markdown(current.body)) if current else "",  # escaped by markdown-it
+        "changes": changes, "areas": services.list_areas(user), "errors": errors, "values": values,  # type: ignore[arg-type]
+        "can_edit": _can_edit(request),
+    }, status=422 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alerts_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        try:
+            alert_id = int(request.POST.get("acknowledge", ""))
+        except ValueError:
+            alert_id = 0
+        alert = services.acknowledge_alert(user, alert_id)  # type: ignore[arg-type]
+        messages.success(request, f"Alert on {alert.kpi.label} acknowledged.")
+        return redirect("goals-alerts")
+    return render(request, "strategy/alerts.html", {
+        "title": "Alerts", "alerts": services.list_alerts(user),  # type: ignore[arg-type]
+    })
