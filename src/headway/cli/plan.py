@@ -111,7 +111,9 @@ def compare(names: list[str] = typer.Argument(..., help="Two or more scenario na
 @app.command("apply")
 def apply_command(
     name: str = typer.Argument(..., help="The scenario."),
-    commitment: str = typer.Option("likely", "--commitment", help="committed, likely or exploring."),
+    commitment: str = typer.Option("auto", "--commitment",
+                                   help="auto (now committed, next likely, later exploring), committed, likely or "
+                                   "exploring."),
 ) -> None:
     """Put a saved scenario's plan on the roadmap."""
     setup_django()

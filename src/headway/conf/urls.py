@@ -8,6 +8,7 @@ urlpatterns = [
     path("insights/", include("headway.analytics.urls")),
     path("roadmap/", include("headway.planning.urls")),
     path("feedback/", include("headway.discovery.urls")),
+    path("goals/", include("headway.strategy.urls")),
     path("", include("headway.web.urls")),
 ]
 

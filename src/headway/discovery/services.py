@@ -112,7 +112,10 @@ def _number(value: Any, *, low: float | None = None, high: float | None = None, 
         if text[-1:].lower() in {"k", "m"}:
             factor = 1_000.0 if text[-1].lower() == "k" else 1_000_000.0
             text = text[:-1]
-        number = float(text) * factor
+        try:
+            number = float(text) * factor
+        except ValueError:
+            raise ValueError("a number") from None
     elif isinstance(value, bool):
         raise ValueError("a number, not true/false")
     else:

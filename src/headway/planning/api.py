@@ -360,7 +360,7 @@ def get_scenario(request: HttpRequest, name: str) -> object:
 
 
 @router.post("/scenarios/{name}/apply", response=dict[str, int])
-def apply_scenario(request: HttpRequest, name: str, commitment: str = "likely") -> dict[str, int]:
+def apply_scenario(request: HttpRequest, name: str, commitment: str = "auto") -> dict[str, int]:
     """Put a scenario's plan on the roadmap (needs plans.edit)."""
     return {"placed": services.apply_scenario(_actor(request), name, commitment)}
 

@@ -1,12 +1,12 @@
 from django.urls import path
 
+from headway.strategy import views as strategy_views
 from headway.web import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", strategy_views.dashboard, name="dashboard"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout, name="logout"),
-    path("goals/", views.area, {"name": "goals"}, name="goals"),
     path("settings/", views.workspace_settings, name="settings"),
     path("settings/users/", views.users, name="settings-users"),
     path("settings/tokens/", views.tokens, name="settings-tokens"),
