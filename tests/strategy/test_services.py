@@ -23,7 +23,7 @@ def test_a_hand_entered_kpi_projects_its_period_and_shows_the_rule(signups):
     assert k.status == "off_track" and k.target == 250.0
     assert k.upper == pytest.approx(233.9067, abs=1e-3)
     assert k.rule == "off track: target 250 is above the 80% interval's upper bound 234 (projected 200)"
-    assert (k.display["projection"], k.display["period_to_date"], k.days_total) == ("200", "60.0", 10)
+    assert (k.display["projection"], k.display["period_to_date"], k.days_total) == ("200", "60", 10)
 
 
 @pytest.mark.parametrize(("target", "status"), [("190", "on_track"), ("200", "on_track"), ("210", "at_risk"),
@@ -114,7 +114,7 @@ def test_goals_align_and_keep_their_check_in_history(signups, leader):
     assert root.title == "Grow the business" and [c.title for c in root.children] == ["Onboard faster"]
     kr = root.children[0].key_results[0]
     # progress: 60 so far of a 250 target
-    assert (kr.kpi, kr.status, kr.progress, kr.period_to_date, kr.target) == ("signups", "off_track", 0.24, "60.0",
+    assert (kr.kpi, kr.status, kr.progress, kr.period_to_date, kr.target) == ("signups", "off_track", 0.24, "60",
                                                                                "250")
     assert root.children[0].progress == 0.24 and root.progress is None
     with pytest.raises(ValidationError, match="cannot support itself"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -79,7 +79,7 @@ class FeedbackIn(Schema):
     account_external_id: str | None = None
     person_name: str | None = None
     person_email: str | None = None
-    date: date | None = None
+    date: datetime.date | None = None
     rating: int | None = None
     nps: int | None = None
     link: str | None = None
@@ -102,7 +102,7 @@ class FeedbackOut(Schema):
     id: int
     text: str
     source: str
-    received_on: date
+    received_on: datetime.date
     account_id: int | None
     account: str | None
     person: PersonOut | None
@@ -287,13 +287,13 @@ def mark_reviewed(request: HttpRequest, payload: ItemsIn) -> Any:
 
 
 @router.get("/feedback/themes", response=list[ThemeOut])
-def list_themes(request: HttpRequest, parents: bool = False, as_of: date | None = None) -> Any:
+def list_themes(request: HttpRequest, parents: bool = False, as_of: datetime.date | None = None) -> Any:
     """Themes with their metrics, largest first (``parents=true``: the parent themes)."""
     return [m.as_dict() for m in services.theme_metrics(_actor(request), as_of=as_of, parents=parents)]
 
 
 @router.get("/feedback/themes/{theme_id}", response=ThemeDetailOut)
-def get_theme(request: HttpRequest, theme_id: int, as_of: date | None = None) -> Any:
+def get_theme(request: HttpRequest, theme_id: int, as_of: datetime.date | None = None) -> Any:
     """One theme: metrics, the most typical quotes, the accounts asking and its sub-themes."""
     actor = _actor(request)
     detail = services.theme_detail(actor, theme_id, as_of=as_of)

@@ -518,8 +518,9 @@ def set_inputs(actor: User | None, initiative_id: int, values: Mapping[str, Any]
     return initiative
 
 
-def reach_from_analytics(actor: User | None, initiative_id: int, event: str, days: int = 30) -> Initiative:
-    """Set RICE reach from evidence: the persons who did ``event`` in the last 7 or 30 days (analytics)."""
+def reach_from_analytics(actor: User | None, initiative_id: int, event: str, days: int = 30, *,
+                         today: date | None = None) -> Initiative:
+    """Set RICE reach from evidence: the persons who did ``event`` in the 7 or 30 days up to today (analytics)."""
     from headway.analytics import services as analytics
 
     _check(actor, Perm.EDIT_IDEAS)
@@ -527,11 +528,12 @@ def reach_from_analytics(actor: User | None, initiative_id: int, event: str, day
     if math is None:
         raise ValidationError(f"Reach from analytics counts persons over the last 7 or 30 days, not {days}: "
                               "pass days=7 or days=30.", details={"days": days})
-    result = analytics.trends(actor, {"event": event, "math": math, "interval": "day",
-                                      "date_from": timezone.localdate() - timedelta(days=1)})
+    day = today or timezone.localdate()
+    result = analytics.trends(actor, {"event": event, "math": math, "interval": "day", "date_from": day,
+                                      "date_to": day})
     reach = float(sum(s.data[-1] for s in result.series if s.data))
     return set_inputs(actor, initiative_id, {"reach": reach}, source="analytics",
-                      detail=f"persons who did {event} in the last {days} days")
+                      detail=f"persons who did {event} in the {days} days to {day}")
 
 
 # --- scoring -------------------------------------------------------------------------------------------
