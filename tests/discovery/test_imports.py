@@ -10,11 +10,11 @@ from headway.discovery import importers, services
 from headway.discovery.models import Account, Contact, FeedbackItem
 
 ZENDESK = (
-    "Ticket ID,Subject,Description,Organization,Requester email,Created at,Satisfaction Score,Tags\n"
-    "101,Late order,My order arrived a week late,Acme,ann@acme.example,2025-06-01,2,\"delivery,late\"\n"
-    "102,Card declined,Payment fails at checkout,Bolt,bob@bolt.example,2025-06-02,,payment\n"
-    "103,,The app crashes on start,Newco,,2025-06-03,5,\n"
-).encode()
+    b"Ticket ID,Subject,Description,Organization,Requester email,Created at,Satisfaction Score,Tags\n"
+    b"101,Late order,My order arrived a week late,Acme,ann@acme.example,2025-06-01,2,\"delivery,late\"\n"
+    b"102,Card declined,Payment fails at checkout,Bolt,bob@bolt.example,2025-06-02,,payment\n"
+    b"103,,The app crashes on start,Newco,,2025-06-03,5,\n"
+)
 
 
 def test_accounts_upsert_by_external_id_and_mrr(accounts):

@@ -72,9 +72,9 @@ def test_bad_requests(portfolio):
         services.optimise(None, {"budget": -5})
     with pytest.raises(ValidationError, match="'profit' is not an objective"):
         services.optimise(None, {"objective": "profit"})
-    with pytest.raises(ValidationError, match="no open initiative 999"):
+    with pytest.raises(ValidationError, match=r"no open initiative 999"):
         services.optimise(None, {"must": [999]})
-    with pytest.raises(ValidationError, match="mix_min.growth"):
+    with pytest.raises(ValidationError, match=r"mix_min\.growth"):
         services.optimise(None, {"mix_min": {"growth": 0.2}})
 
 

@@ -64,7 +64,7 @@ def test_dependency_cycle_is_named(portfolio):
     with pytest.raises(ValidationError) as caught:
         services.add_dependency(None, c.pk, a.pk)
     assert caught.value.details == {"cycle": [c.pk, a.pk, b.pk, c.pk]}
-    assert "Payments SDK upgrade (#%d) → Saved carts (#%d) → One-tap reorder" % (c.pk, a.pk) in caught.value.message
+    assert f"Payments SDK upgrade (#{c.pk}) → Saved carts (#{a.pk}) → One-tap reorder" in caught.value.message
     with pytest.raises(ValidationError, match="cannot requires itself"):
         services.add_dependency(None, a.pk, a.pk)
     with pytest.raises(Conflict):
@@ -151,7 +151,7 @@ def test_roadmap_views_and_exports(portfolio):
     today = date(2026, 5, 10)  # 2026-Q2
     a, b, c = portfolio["A"], portfolio["B"], portfolio["C"]
     services.add_dependency(None, b.pk, a.pk)
-    with pytest.raises(ValidationError, match="requires Saved carts .* not on the roadmap"):
+    with pytest.raises(ValidationError, match=r"requires Saved carts .* not on the roadmap"):
         services.place(None, b.pk, "2026-Q2")
     services.place(None, a.pk, "2026-Q2", "committed")
     services.place(None, b.pk, "2026-Q3", "likely")

@@ -88,7 +88,7 @@ def test_only_leaders_and_admins_edit_and_everyone_reads(signups, viewer, pm, le
     for reader in (viewer, pm):
         assert services.kpi_summary(reader, "signups", PERIOD).target == 250.0
         assert services.goal_views(reader, services.list_goals(reader)) == []
-        with pytest.raises(PermissionDenied, match="strategy.edit"):
+        with pytest.raises(PermissionDenied, match=r"strategy\.edit"):
             services.set_target(reader, "signups", PERIOD, 1)
         with pytest.raises(PermissionDenied):
             services.create_goal(reader, "Grow")

@@ -60,6 +60,8 @@ class SeriesOut(Schema):
     label: str
     breakdown_value: str | None
     is_other: bool
+    compare: str | None = Field(None, description="current or previous when the trend compares periods.")
+    labels: list[str] = Field(default_factory=list, description="This series' own interval starts.")
     data: list[float]
 
 
@@ -69,6 +71,7 @@ class TrendsOut(Schema):
     labels: list[str]
     series: list[SeriesOut]
     big_number: float
+    previous_big_number: float | None = Field(None, description="The previous period's, with compare.")
 
 
 class InsightIn(Schema):
@@ -126,7 +129,10 @@ def _trends_out(query: TrendsQuery, result: Any) -> dict[str, Any]:
     body = result.as_dict()
     return {"interval": body["interval"], "timezone": body["timezone"],
             "labels": [services.trends_label(label, result.interval) for label in result.labels],
-            "series": body["series"], "big_number": services.big_number(query, result)}
+            "series": [{**s, "labels": [services.trends_label(label, result.interval) for label in series.labels]}
+                       for s, series in zip(body["series"], result.series, strict=True)],
+            "big_number": services.big_number(query, result),
+            "previous_big_number": services.previous_big_number(query, result)}
 
 
 @router.post("/events", response={200: IngestOut})

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone as dj_timezone
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from headway.analytics.models import MetricDefinition, SavedInsight
 from headway.core import audit
@@ -154,6 +154,28 @@ def ingest_demo_events(table: Any, *, progress: ProgressFn | None = None) -> Any
 # --- trends --------------------------------------------------------------------------------------------
 
 
+class SeriesSpec(BaseModel):
+    """A further series of a trend (B, C, ...): an event with its own measure; the query's filters apply too."""
+
+    event: str = Field(min_length=1, description="Event name, e.g. visit.")
+    math: Literal["total", "unique_users", "weekly_active", "monthly_active",
+                  "sum", "avg", "min", "max", "median"] | None = Field(None, description="Default: the query's.")
+    math_property: str | None = None
+
+    def as_text(self) -> str:
+        """The series as ``event[:math[:property]]`` (the CLI's --series and the page's URL)."""
+        return ":".join((self.event, self.math or "", self.math_property or "")).rstrip(":")
+
+
+def parse_series(value: Any) -> Any:
+    """``event[:math[:property]]`` text as a SeriesSpec's data (other values pass through)."""
+    if not isinstance(value, str):
+        return value
+    event, _, rest = value.strip().partition(":")
+    math, _, prop = rest.partition(":")
+    return {"event": event.strip(), "math": math.strip() or None, "math_property": prop.strip() or None}
+
+
 class TrendsQuery(BaseModel):
     """A trends question, as every face asks it; validated here once."""
 
@@ -168,6 +190,38 @@ class TrendsQuery(BaseModel):
     breakdown: str | None = Field(None, description="Property to split by.")
     breakdown_limit: int = Field(25, ge=1, le=500)
     cumulative: bool = False
+    series: list[SeriesSpec] = Field(default_factory=list, max_length=10,
+                                     description="Further series B, C, ... as objects or event[:math[:property]].")
+    formula: str | None = Field(None, max_length=200, description="Combine the series, e.g. A / B * 100.")
+    compare: bool = Field(False, description="Add the previous period of the same length.")
+
+    @field_validator("series", mode="before")
+    @classmethod
+    def _series_text(cls, value: Any) -> Any:
+        return [parse_series(v) for v in value] if isinstance(value, list) else value
+
+    @field_validator("formula")
+    @classmethod
+    def _formula_parses(cls, value: str | None) -> str | None:
+        from headway.analytics.engine import formula
+
+        value = value.strip() if value else None
+        if value:
+            formula.parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _formula_names_series(self) -> TrendsQuery:
+        from headway.analytics.engine import formula
+
+        known = series_letters(self)
+        unknown = [n for n in formula.names(self.formula) if n not in known] if self.formula else []
+        if unknown:
+            raise ValidationError(
+                f"The formula {self.formula!r} names {', '.join(unknown)}, but the series are {', '.join(known)}: "
+                "add a series per letter (series B is the first of `series`) or use only those letters.",
+                details={"formula": self.formula})
+        return self
 
     @field_validator("where")
     @classmethod
@@ -180,6 +234,11 @@ class TrendsQuery(BaseModel):
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+
+def series_letters(query: TrendsQuery) -> list[str]:
+    """The formula names of a query's series: A for ``event``, then B, C, ... for ``series``."""
+    return [chr(ord("A") + i) for i in range(1 + len(query.series))]
 
 
 def parse_filter(text: str) -> Any:
@@ -264,11 +323,27 @@ def trends(actor: User | None, query: TrendsQuery | dict[str, Any]) -> Any:
     _, week_start = workspace_timezone()
     with open_store() as store:
         return store.trends(
-            query.event, math=query.math, math_property=query.math_property, interval=query.interval,
+            trend_series(query), math=query.math, math_property=query.math_property, interval=query.interval,
             date_from=date_from, date_to=date_to, where=[parse_filter(w) for w in query.where],
             breakdown=query.breakdown, breakdown_limit=query.breakdown_limit, cumulative=query.cumulative,
-            week_start=week_start,
+            week_start=week_start, formula=query.formula, compare=query.compare,
         )
+
+
+def trend_series(query: TrendsQuery) -> Any:
+    """The engine's series of a query: its event alone, or A, B, ... as EventSeries with the query's filters."""
+    from headway.analytics import EventSeries
+
+    if not query.series:
+        return query.event
+    where = tuple(parse_filter(w) for w in query.where)
+    specs = [SeriesSpec(event=query.event, math=query.math, math_property=query.math_property), *query.series]
+    for spec in specs:
+        if (spec.math or query.math) in PROPERTY_MATHS and not (spec.math_property or query.math_property):
+            raise ValidationError(f"Series {spec.event} uses math={spec.math}: give its numeric property as "
+                                  f"{spec.event}:{spec.math}:PROPERTY.", details={"series": spec.event})
+    return [EventSeries(s.event, s.math or query.math, s.math_property or query.math_property, where)
+            for s in specs]
 
 
 def trends_query(data: dict[str, Any]) -> TrendsQuery:
@@ -297,9 +372,10 @@ def trends_rows(result: Any) -> list[dict[str, Any]]:
 
 
 def series_name(series: Any) -> str:
-    """The name a face shows for a series: its breakdown value, or its label."""
+    """The name a face shows for a series: its breakdown value, or its label; "(previous period)" when compared."""
     value = getattr(series, "breakdown_value", None)
-    return str(value) if value is not None else str(series.label)
+    name = str(series.label) if value is None or " · " in str(series.label) else str(value)
+    return f"{name} (previous period)" if getattr(series, "compare", None) == "previous" else name
 
 
 def trends_label(label: Any, interval: str = "day") -> str:
@@ -309,11 +385,22 @@ def trends_label(label: Any, interval: str = "day") -> str:
     return label.isoformat() if isinstance(label, date) else str(label)
 
 
-def big_number(query: TrendsQuery, result: Any) -> float:
-    """The one number of a "big number" chart: the sum over the range for counts and sums, else the latest value."""
-    values = [sum(s.data) for s in result.series] if query.math in {"total", "sum"} and not query.cumulative \
-        else [s.data[-1] if s.data else 0.0 for s in result.series]
+def big_number(query: TrendsQuery, result: Any, period: str = "current") -> float:
+    """The one number of a "big number" chart: the sum over the range for counts and sums, else the latest value.
+
+    Only the series of ``period`` count when the trend compares periods ("current" or "previous"). A formula's
+    big number is its value for the latest interval (a ratio of sums is not a sum of ratios).
+    """
+    series = [s for s in result.series if (getattr(s, "compare", None) or "current") == period]
+    additive = query.math in {"total", "sum"} and not query.cumulative and not query.formula \
+        and all((s.math or query.math) in {"total", "sum"} for s in query.series)
+    values = [sum(s.data) for s in series] if additive else [s.data[-1] if s.data else 0.0 for s in series]
     return float(sum(values))
+
+
+def previous_big_number(query: TrendsQuery, result: Any) -> float | None:
+    """The big number of the previous period when the trend compares, else None."""
+    return big_number(query, result, "previous") if query.compare else None
 
 
 # --- saved insights ------------------------------------------------------------------------------------

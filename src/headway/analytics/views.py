@@ -23,6 +23,8 @@ MATH_LABELS = {
     "min": "Minimum of property", "max": "Maximum of property", "median": "Median of property",
 }
 FILTER_ROWS = 3
+SERIES_ROWS = 2
+SERIES_LETTERS = ("B", "C")
 
 
 def query_from_params(params: QueryDict, default_event: str = "") -> dict[str, Any]:
@@ -31,6 +33,10 @@ def query_from_params(params: QueryDict, default_event: str = "") -> dict[str, A
         params.getlist("where_property"), params.getlist("where_op"), params.getlist("where_value"), strict=False,
     ) if p.strip()]
     where += [w for w in params.getlist("where") if w.strip()]
+    series = [":".join((e.strip(), m, p.strip())).rstrip(":") for e, m, p in zip(
+        params.getlist("series_event"), params.getlist("series_math"), params.getlist("series_property"),
+        strict=False) if e.strip()]
+    series += [s for s in params.getlist("series") if s.strip()]
     return {
         "event": params.get("event") or default_event,
         "math": params.get("math") or "total",
@@ -41,14 +47,19 @@ def query_from_params(params: QueryDict, default_event: str = "") -> dict[str, A
         "where": where,
         "breakdown": params.get("breakdown") or None,
         "cumulative": params.get("cumulative") in {"1", "on", "true"},
+        "series": series,
+        "formula": params.get("formula") or None,
+        "compare": params.get("compare") in {"1", "on", "true"},
     }
 
 
 def query_params(query: services.TrendsQuery, display: str = "line") -> str:
     """The URL query string that reopens the builder on ``query``."""
     data = query.model_dump(mode="json", exclude_defaults=True)
-    pairs: list[tuple[str, str]] = [(k, str(v)) for k, v in data.items() if k != "where" and v is not None]
+    pairs: list[tuple[str, str]] = [(k, str(v)) for k, v in data.items()
+                                    if k not in {"where", "series"} and v is not None]
     pairs += [("where", w) for w in data.get("where", [])]
+    pairs += [("series", s.as_text()) for s in query.series]
     pairs.append(("display", display))
     return urlencode(pairs)
 
@@ -58,7 +69,7 @@ def trends_chart(query: services.TrendsQuery, result: Any, display: str) -> dict
     rows = services.trends_rows(result)
     if query.interval == "hour":  # ISO with Z: the browser reads it as UTC, the axis shows it as UTC
         rows = [{**row, "interval": row["interval"].replace(" ", "T") + "Z"} for row in rows]
-    title = f"{query.event} · {MATH_LABELS[query.math].lower()} per {query.interval}"
+    title = f"{query.formula or query.event} · {MATH_LABELS[query.math].lower()} per {query.interval}"
     if display == "number":
         value = services.big_number(query, result)
         return alt.Chart(alt.Data(values=[{"metric": title, "value": value}]), title=title).mark_text(
@@ -76,6 +87,12 @@ def trends_chart(query: services.TrendsQuery, result: Any, display: str) -> dict
         encoding["color"] = color
         if display == "bar":
             encoding["xOffset"] = alt.XOffset("series:N")
+    if query.compare and display == "line":
+        rows = [{**row, "period": "previous" if row["series"].endswith("(previous period)") else "current"}
+                for row in rows]
+        base = alt.Chart(alt.Data(values=rows), title=title)
+        mark = base.mark_line(point=len(result.labels) <= 60)
+        encoding["strokeDash"] = alt.StrokeDash("period:N", title="period", sort=["current", "previous"])
     return mark.encode(**encoding).properties(height=320).to_dict()
 
 
@@ -102,10 +119,12 @@ def _result_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
         "query": query, "result": result, "date_from": date_from, "date_to": date_to,
         "spec": trends_chart(query, result, display),
         "big_number": services.big_number(query, result), "math_label": MATH_LABELS[query.math],
+        "previous_big_number": services.previous_big_number(query, result),
         "columns": [services.series_name(s) for s in result.series],
         "table": [(services.trends_label(label, result.interval), [s.data[i] for s in result.series])
                   for i, label in enumerate(result.labels)],
         "share_params": query_params(query, display),
+        "chart_label": f"Trend of {query.formula or query.event}" + (" and the previous period" if query.compare else ""),
     })
     return context
 
@@ -126,10 +145,12 @@ def insights(request: HttpRequest) -> HttpResponse:
     raw = context["raw"]
     filters = [w.split(":", 2) + [""] * (3 - len(w.split(":", 2))) for w in raw["where"]]
     filters += [["", "eq", ""]] * max(0, FILTER_ROWS - len(filters))
+    series = [(services.parse_series(text)) for text in raw["series"]][:SERIES_ROWS]
+    series += [{"event": "", "math": None, "math_property": None}] * (SERIES_ROWS - len(series))
     context.update({
         "title": "Insights",
         "maths": MATH_LABELS, "intervals": services.INTERVALS, "ops": services.OPS, "displays": DISPLAYS,
-        "filters": filters,
+        "filters": filters, "series_rows": list(zip(SERIES_LETTERS, series, strict=True)),
         "property_names": services.property_names(request.user) if context["event_names"] else [],  # type: ignore[arg-type]
         "saved": services.list_insights(request.user),  # type: ignore[arg-type]
     })

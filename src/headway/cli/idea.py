@@ -106,17 +106,22 @@ def score(
     initiative: int = typer.Argument(None, help="One initiative's id; leave out to score every open one."),
     model: str = typer.Option(None, "--model", "-m", help="Scoring setup (default: the primary one)."),
     set_inputs: list[str] = typer.Option(None, "--set", help="NAME=VALUE scoring input, e.g. reach=1200; repeat."),
+    reach_event: str = typer.Option(None, "--reach-event", help="Set reach to the persons who did this event."),
+    days: int = typer.Option(30, "--days", help="With --reach-event: the last 7 or 30 days."),
 ) -> None:
     """Score one initiative (after setting inputs with --set) or every open one, and print the result."""
     setup_django()
     from headway.planning import services
 
     inputs = parse_pairs(set_inputs, "Input")
-    if inputs and initiative is None:
-        raise ValidationError("--set needs an initiative id: `headway idea score ID --set reach=1200`.")
+    if (inputs or reach_event) and initiative is None:
+        raise ValidationError("--set and --reach-event need an initiative id: "
+                              "`headway idea score ID --set reach=1200`.")
     if initiative is not None:
         if inputs:
             services.set_inputs(None, initiative, inputs)
+        if reach_event:
+            services.reach_from_analytics(None, initiative, reach_event, days)
         value = services.score_one(None, initiative, model)
         console.print(f"#{initiative}: {value:g} ({services.get_scoring_model(None, model).name})", markup=False)
         return

@@ -26,6 +26,10 @@ def trends(
     breakdown: str = typer.Option(None, "--breakdown", help="Split by this property."),
     breakdown_limit: int = typer.Option(25, "--breakdown-limit", help="Series kept before 'Other'."),
     cumulative: bool = typer.Option(False, "--cumulative", help="Running total over the range."),
+    series: list[str] = typer.Option(None, "--series", help="A further series B, C, ... as "
+                                                            "EVENT[:MATH[:PROPERTY]] (repeatable)."),
+    formula: str = typer.Option(None, "--formula", help="Combine the series, e.g. 'A / B * 100'."),
+    compare: bool = typer.Option(False, "--compare", help="Add the previous period of the same length."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the rows as CSV."),
 ) -> None:
@@ -37,6 +41,7 @@ def trends(
         "event": event, "math": math, "math_property": math_property, "interval": interval,
         "date_from": date_from.date() if date_from else None, "date_to": date_to.date() if date_to else None,
         "where": where or [], "breakdown": breakdown, "breakdown_limit": breakdown_limit, "cumulative": cumulative,
+        "series": series or [], "formula": formula, "compare": compare,
     })
     result = services.trends(None, query)
     rows = services.trends_rows(result)
@@ -48,8 +53,12 @@ def trends(
         names = [services.series_name(s) for s in result.series]
         table_rows = [[services.trends_label(label, result.interval), *(_fmt(s.data[i]) for s in result.series)]
                       for i, label in enumerate(result.labels)]
-        print_table(f"{event} · {math} per {interval} ({result.timezone})", ["interval", *names], table_rows)
+        print_table(f"{formula or event} · {math} per {interval} ({result.timezone})", ["interval", *names],
+                    table_rows)
         console.print(f"big number: {_fmt(services.big_number(query, result))}")
+        previous = services.previous_big_number(query, result)
+        if previous is not None:
+            console.print(f"previous period: {_fmt(previous)}")
 
 
 def _fmt(value: float) -> str:

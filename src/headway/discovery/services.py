@@ -1323,7 +1323,7 @@ def link_demand(
     actor: User | None,
     idea_ref: Any,
     *,
-    importance: str = Importance.IMPORTANT,
+    importance: str = "important",
     item_id: int | None = None,
     theme_id: int | None = None,
 ) -> DemandLink:
@@ -1398,8 +1398,8 @@ def demand_for(idea_ref: Any, *, actor: User | None = None) -> Demand:
     revenue = list(Account.objects.filter(arr__gt=0).values_list("arr", flat=True))
     mean_arr = sum(revenue) / len(revenue) if revenue else 0.0
     score = 0.0
-    for (kind, key), weight in voices.items():
-        share = arr_of.get(key, 0.0) / mean_arr if kind == "account" and mean_arr else 0.0
+    for (kind, voice), weight in voices.items():
+        share = arr_of.get(voice, 0.0) / mean_arr if kind == "account" and mean_arr else 0.0
         score += weight * (1 + share)
     return Demand(
         idea_ref=ref,

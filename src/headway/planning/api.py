@@ -287,6 +287,12 @@ def set_inputs(request: HttpRequest, initiative_id: int, payload: dict[str, floa
     return services.set_inputs(_actor(request), initiative_id, payload).inputs
 
 
+@router.post("/initiatives/{initiative_id}/reach", response=dict[str, Any])
+def reach_from_analytics(request: HttpRequest, initiative_id: int, event: str, days: int = 30) -> dict[str, Any]:
+    """Set reach to the persons who did ``event`` in the last 7 or 30 days (from the events store)."""
+    return services.reach_from_analytics(_actor(request), initiative_id, event, days).inputs
+
+
 @router.post("/initiatives/import", response=ImportOut)
 def import_csv(request: HttpRequest, source: str, team: str | None = None) -> object:
     """Import a Jira or Linear CSV export sent as the request body (``source=jira|linear``): all rows or none."""

@@ -112,9 +112,10 @@ def gantt(quarters: Sequence[str], rows: Sequence[dict[str, Any]]) -> Gantt:
         for prerequisite in r.get("requires", []):
             if prerequisite in where and r["id"] in where:
                 a, b = where[prerequisite], where[r["id"]]
-                x1, y1 = a.x + min(a.width, 24.0), a.y + a.height
-                x2, y2 = b.x, b.y + b.height / 2
-                arrows.append(f"M{x1:.0f},{y1:.0f} V{y2:.0f} H{x2:.0f}" if x2 > x1
-                              else f"M{x1:.0f},{y1:.0f} V{y2:.0f} H{x2 - 2:.0f}")
+                y1, y2 = a.y + a.height / 2, b.y + b.height / 2
+                if b.x > a.x:  # a later quarter: down from the prerequisite, then right into the item
+                    arrows.append(f"M{a.x + 12:.0f},{a.y + a.height:.0f} V{y2:.0f} H{b.x:.0f}")
+                else:  # the same quarter: round the left edge
+                    arrows.append(f"M{a.x:.0f},{y1:.0f} H{a.x - 4:.0f} V{y2:.0f} H{b.x:.0f}")
     return Gantt(width=LABEL_WIDTH + COLUMN * len(quarters), height=y + 4,
                  quarters=[(q, column[q]) for q in quarters], lanes=lanes, bars=bars, arrows=arrows)

@@ -117,3 +117,15 @@ def test_one_or_two_texts_make_one_theme():
     result = find_themes(["a parcel", "a refund"], method="lexical")
     assert result.assignments == [0, 0]
     assert result.themes[0].size == 2
+
+
+def test_texts_of_stop_words_only_still_get_themes_and_parents():
+    texts = [
+        *[f"{w} {n}" for w in ("alpha", "beta", "gamma", "delta") for n in range(5)],
+        "the",
+        "and it",
+        "of",
+    ]
+    result = find_themes(texts, seed=0, method="lexical")
+    assert len(result.assignments) == len(texts)
+    assert sum(t.size for t in result.themes) == len(texts)

@@ -146,8 +146,10 @@ def _parents(centroids: FloatArray) -> list[int] | None:
     from sklearn.cluster import AgglomerativeClustering
 
     count = max(2, round(math.sqrt(k)))
-    grouping = AgglomerativeClustering(n_clusters=count, metric="cosine", linkage="average")
-    return [int(x) for x in grouping.fit_predict(centroids)]
+    distances = np.clip(1.0 - centroids @ centroids.T, 0.0, 2.0)  # a zero centre is 1 from every other
+    np.fill_diagonal(distances, 0.0)
+    grouping = AgglomerativeClustering(n_clusters=count, metric="precomputed", linkage="average")
+    return [int(x) for x in grouping.fit_predict(distances)]
 
 
 def find_themes(texts: Sequence[str], *, seed: int = 0, method: Method = "auto") -> ThemeResult:

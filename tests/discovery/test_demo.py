@@ -1,0 +1,28 @@
+"""The demo's customers and feedback generator: sizes, dates, and the theme that starts with the launch."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+import numpy as np
+
+from headway.discovery.demo import make_accounts, make_feedback
+
+AS_OF, LAUNCH = date(2025, 6, 30), date(2025, 4, 1)
+
+
+def test_accounts_and_feedback_sizes_and_dates():
+    accounts = make_accounts(np.random.default_rng(1))
+    assert len(accounts) == 400 and len({a["name"] for a in accounts}) == 400
+    assert {a["segment"] for a in accounts} == {"Enterprise", "Mid-market", "Small business"}
+    records = make_feedback(np.random.default_rng(1), as_of=AS_OF, days=180, launch_day=LAUNCH)
+    assert len(records) == 3200
+    assert min(r["date"] for r in records) >= AS_OF - timedelta(days=179) and max(r["date"] for r in records) <= AS_OF
+    oneclick = [r["date"] for r in records if r["theme_key"] == "oneclick"]
+    assert min(oneclick) >= LAUNCH and len(oneclick) > 150
+    recent = Counter(r["theme_key"] for r in records if r["date"] > AS_OF - timedelta(days=28))
+    before = Counter(r["theme_key"] for r in records if AS_OF - timedelta(days=56) < r["date"] <= AS_OF - timedelta(days=28))
+    assert recent["oneclick"] > before["oneclick"]
+    same = make_feedback(np.random.default_rng(1), as_of=AS_OF, days=180, launch_day=LAUNCH)
+    assert [r["text"] for r in same] == [r["text"] for r in records]
