@@ -6,6 +6,7 @@ Backend differences live here, with their reason, never as ``if backend ==`` bra
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +84,8 @@ def connect(url: str | None) -> BaseBackend:
 def _local_spark() -> BaseBackend:
     from pyspark.sql import SparkSession
 
+    # Spark's Python workers must be this interpreter: Ibis's JSON and UDF paths need its pyarrow
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     warehouse = os.environ.get("HEADWAY_SPARK_WAREHOUSE") or tempfile.mkdtemp(prefix="headway-spark-")
     builder: Any = SparkSession.builder
     session = (
@@ -90,8 +93,11 @@ def _local_spark() -> BaseBackend:
         .appName("headway")
         .config("spark.sql.warehouse.dir", warehouse)
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.python.worker.reuse", "true")
         .getOrCreate()
     )
     backend: BaseBackend = ibis.pyspark.connect(session)
