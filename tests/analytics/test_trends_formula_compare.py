@@ -38,7 +38,7 @@ def test_compare_adds_the_previous_period(events):
     query = services.trends_query(COMPARE)
     result = services.trends(None, query)
     assert named(result) == {"purchase": [1.0, 1.0], "purchase (previous period)": [0.0, 2.0]}
-    previous = [s for s in result.series if s.compare == "previous"][0]
+    previous = next(s for s in result.series if s.compare == "previous")
     assert [services.trends_label(x) for x in previous.labels] == ["2026-01-04", "2026-01-05"]
     assert services.big_number(query, result) == 2.0
     assert services.previous_big_number(query, result) == 2.0

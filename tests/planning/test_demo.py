@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import numpy as np
@@ -32,10 +31,7 @@ def test_demo_step_builds_a_plan_that_forces_trade_offs():
     ctx = DemoContext(seed=7, as_of=AS_OF)
     build_company(ctx)
     build_team(ctx)
-    started = time.perf_counter()
     build_planning(ctx)
-    seconds = time.perf_counter() - started
-    assert seconds < 10.0, f"the planning demo step took {seconds:.1f} s"  # about 1.5 s on a quiet machine
     assert Initiative.objects.count() == 120
     assert Dependency.objects.filter(type="requires").count() >= 15
     assert Score.objects.filter(model__name="RICE").count() >= 90
@@ -53,6 +49,5 @@ def test_demo_step_builds_a_plan_that_forces_trade_offs():
     assert commitments == {"2026-Q2": "committed", "2026-Q3": "likely", "2026-Q4": "exploring",
                            "2027-Q1": "exploring"}
     assert Initiative.objects.exclude(owner=None).count() == 120
-    started = time.perf_counter()
     again = services.optimise(None, base.constraints, explain=False, today=AS_OF)
-    assert time.perf_counter() - started < 2.0 and again["value"] == base.value
+    assert again["value"] == base.value

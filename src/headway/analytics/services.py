@@ -437,13 +437,24 @@ def _clean_name(name: str) -> str:
     return name
 
 
+def clean_query(kind: str, query: BaseModel | dict[str, Any]) -> BaseModel:
+    """The validated query of an insight of ``kind`` (trends, funnel, retention, stickiness, lifecycle, paths)."""
+    if kind == SavedInsight.Kind.TRENDS:
+        return query if isinstance(query, TrendsQuery) else trends_query(
+            query if isinstance(query, dict) else query.model_dump())
+    from headway.analytics import behaviour
+
+    clean: BaseModel = behaviour.make_query(kind, query)
+    return clean
+
+
 @transaction.atomic
-def create_insight(actor: User | None, name: str, query: TrendsQuery | dict[str, Any], *,
-                   pinned: bool = False) -> SavedInsight:
-    """Save a trends query under a name (any user may save insights; they own them)."""
+def create_insight(actor: User | None, name: str, query: BaseModel | dict[str, Any], *,
+                   pinned: bool = False, kind: str = "trends") -> SavedInsight:
+    """Save an insight's query under a name (any user may save insights; they own them)."""
     _check(actor, Perm.VIEW_WORKSPACE)
-    clean = query if isinstance(query, TrendsQuery) else trends_query(query)
-    insight = SavedInsight.objects.create(name=_clean_name(name), kind=SavedInsight.Kind.TRENDS,
+    clean = clean_query(kind, query)
+    insight = SavedInsight.objects.create(name=_clean_name(name), kind=kind,
                                           query=clean.model_dump(mode="json", exclude_defaults=True),
                                           owner=actor, pinned=pinned)
     audit.record(actor, AuditEvent.Action.CREATE, insight, summary=f"insight {insight.name} saved")
@@ -452,7 +463,7 @@ def create_insight(actor: User | None, name: str, query: TrendsQuery | dict[str,
 
 @transaction.atomic
 def update_insight(actor: User | None, insight_id: int, *, name: str | None = None,
-                   query: TrendsQuery | dict[str, Any] | None = None, pinned: bool | None = None) -> SavedInsight:
+                   query: BaseModel | dict[str, Any] | None = None, pinned: bool | None = None) -> SavedInsight:
     """Rename, re-query or (un)pin a saved insight (its owner or an admin)."""
     insight = get_insight(actor, insight_id)
     _check_owner(actor, insight)
@@ -460,8 +471,7 @@ def update_insight(actor: User | None, insight_id: int, *, name: str | None = No
     if name is not None:
         insight.name = _clean_name(name)
     if query is not None:
-        clean = query if isinstance(query, TrendsQuery) else trends_query(query)
-        insight.query = clean.model_dump(mode="json", exclude_defaults=True)
+        insight.query = clean_query(insight.kind, query).model_dump(mode="json", exclude_defaults=True)
     if pinned is not None:
         insight.pinned = pinned
     insight.save()
@@ -480,9 +490,9 @@ def delete_insight(actor: User | None, insight_id: int) -> None:
     insight.delete()
 
 
-def insight_query(insight: SavedInsight) -> TrendsQuery:
-    """The saved query of an insight, validated again (it may predate a change of rules)."""
-    return trends_query(insight.query)
+def insight_query(insight: SavedInsight) -> Any:
+    """The saved query of an insight (a TrendsQuery, FunnelQuery, ...), validated again (rules may have changed)."""
+    return clean_query(insight.kind, insight.query)
 
 
 def rows_as_csv(rows: Sequence[dict[str, Any]]) -> str:

@@ -63,3 +63,176 @@ def trends(
 
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+# --- behavioural insights: one command per insight, the same runner as the page and the API -----------
+
+JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
+CSV_OPTION = typer.Option(False, "--csv", help="Print the rows as CSV.")
+WHERE_OPTION = typer.Option(None, "--where", help="Filter property:op:value on every event (repeatable).")
+COHORT_OPTION = typer.Option(None, "--cohort", help="Only the persons of this saved cohort (its id).")
+
+
+def _day(value: datetime | None) -> str | None:
+    return value.date().isoformat() if value else None
+
+
+def _show(kind: str, query: dict[str, object], title: str, as_json: bool, as_csv: bool) -> None:
+    """Run an insight and print it as a Rich table, JSON or CSV."""
+    setup_django()
+    from headway.analytics import behaviour, services
+
+    answer = behaviour.run(None, kind, query)
+    if as_json:
+        print_json(behaviour.as_json(answer))
+        return
+    if as_csv:
+        typer.echo(services.rows_as_csv(answer.rows), nl=False)
+        return
+    if kind == "retention":
+        _retention_table(answer, title)
+        return
+    columns = list(answer.rows[0]) if answer.rows else ["(no rows)"]
+    print_table(f"{title} ({answer.timezone})", columns,
+                [[_cell(row[c]) for c in columns] for row in answer.rows])
+    if not answer.rows:
+        console.print("No persons match: widen the dates or remove a filter.")
+
+
+def _retention_table(answer: object, title: str) -> None:
+    from headway.analytics import behaviour, services
+
+    result = answer.result  # type: ignore[attr-defined]
+    width = max((len(c.values) for c in result.cohorts), default=1)
+    rows = [[services.trends_label(c.start, result.period), c.values[0] if c.values else 0,
+             *(f"{v} ({behaviour._pct(v, c.values[0])}%)" for v in c.values[1:])] for c in result.cohorts]
+    curve = behaviour.retention_curve(result)
+    rows.append(["all cohorts", curve[0]["persons"] if curve else 0, *(f"{p['rate']}%" for p in curve[1:])])
+    print_table(f"{title} ({answer.timezone})", ["cohort", "size", *(str(j) for j in range(1, width))],  # type: ignore[attr-defined]
+                rows)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return _fmt(value) if isinstance(value, float) else str(value)
+
+
+@app.command("funnel")
+def funnel(
+    steps: list[str] = typer.Argument(..., help="Two or more events in order, e.g. visit view_item purchase."),
+    date_from: datetime = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="First day people may enter."),
+    date_to: datetime = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day people may enter."),
+    window: int = typer.Option(14, "--window", help="Conversion window, in --window-unit."),
+    window_unit: str = typer.Option("day", "--window-unit", help="minute, hour, day or week."),
+    order: str = typer.Option("ordered", "--order", help="ordered, strict or unordered."),
+    step_where: list[str] = typer.Option(None, "--step-where", help="A step's own filter N:property:op:value "
+                                                                    "(N counts steps from 1; repeatable)."),
+    exclude: list[str] = typer.Option(None, "--exclude", help="EVENT:FROM:TO drops an attempt with EVENT between "
+                                                              "steps FROM and TO (counted from 0)."),
+    where: list[str] = WHERE_OPTION,
+    breakdown: str = typer.Option(None, "--breakdown", help="Split by this property (at the first step)."),
+    cohort: int = COHORT_OPTION,
+    as_json: bool = JSON_OPTION,
+    as_csv: bool = CSV_OPTION,
+) -> None:
+    """Where people drop out: persons per step, conversion rates, drop-off and time to convert."""
+    step_items: list[dict[str, object]] = [{"event": s, "where": []} for s in steps]
+    for text in step_where or []:
+        number, _, condition = text.partition(":")
+        if not number.isdigit() or not 1 <= int(number) <= len(steps):
+            raise typer.BadParameter(f"{text!r}: start with the step number 1 to {len(steps)}, e.g. 2:device:eq:mobile",
+                                     param_hint="--step-where")
+        step_items[int(number) - 1]["where"].append(condition)  # type: ignore[union-attr]
+    exclusions = []
+    for text in exclude or []:
+        parts = text.rsplit(":", 2)
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+            raise typer.BadParameter(f"{text!r}: write EVENT:FROM:TO, e.g. refund:0:2", param_hint="--exclude")
+        exclusions.append({"event": parts[0], "from_step": int(parts[1]), "to_step": int(parts[2])})
+    query = {"steps": step_items, "date_from": _day(date_from), "date_to": _day(date_to), "window": window,
+             "window_unit": window_unit, "order": order, "exclusions": exclusions, "where": where or [],
+             "breakdown": breakdown, "cohort": cohort}
+    _show("funnel", query, f"Funnel {' → '.join(steps)} ({order}, {window} {window_unit})", as_json, as_csv)
+
+
+@app.command("retention")
+def retention(
+    target_event: str = typer.Argument(..., help="The event that puts a person in a cohort, e.g. sign_up."),
+    returning_event: str = typer.Option(None, "--returning", help="The event that counts as coming back "
+                                                                  "(default: the same)."),
+    period: str = typer.Option("day", "--period", help="hour, day, week or month."),
+    intervals: int = typer.Option(11, "--intervals", help="How many cohorts and periods (1 to 100)."),
+    date_to: datetime = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="The last period holds this day."),
+    kind: str = typer.Option("recurring", "--kind", help="recurring or first_time."),
+    mode: str = typer.Option("on", "--mode", help="on (that period) or on_or_after (that period or later)."),
+    target_where: list[str] = typer.Option(None, "--target-where", help="Filter on the target event."),
+    returning_where: list[str] = typer.Option(None, "--returning-where", help="Filter on the returning event."),
+    where: list[str] = WHERE_OPTION,
+    cohort: int = COHORT_OPTION,
+    as_json: bool = JSON_OPTION,
+    as_csv: bool = CSV_OPTION,
+) -> None:
+    """Whether people come back: a cohort per period, persons retained (and %) in each later period."""
+    query = {"target_event": target_event, "returning_event": returning_event, "period": period,
+             "intervals": intervals, "date_to": _day(date_to), "kind": kind, "mode": mode,
+             "target_where": target_where or [], "returning_where": returning_where or [], "where": where or [],
+             "cohort": cohort}
+    _show("retention", query, f"Retention of {target_event} per {period} ({kind}, {mode})", as_json, as_csv)
+
+
+def _activity(kind: str, event: str, interval: str, date_from: datetime | None, date_to: datetime | None,
+              where: list[str] | None, cohort: int | None, as_json: bool, as_csv: bool) -> None:
+    query = {"event": event, "interval": interval, "date_from": _day(date_from), "date_to": _day(date_to),
+             "where": where or [], "cohort": cohort}
+    _show(kind, query, f"{kind.capitalize()} of {event} per {interval}", as_json, as_csv)
+
+
+@app.command("stickiness")
+def stickiness(
+    event: str = typer.Argument(..., help="Event name, e.g. login."),
+    interval: str = typer.Option("day", "--interval", help="day, week or month."),
+    date_from: datetime = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="First day (inclusive)."),
+    date_to: datetime = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day (inclusive)."),
+    where: list[str] = WHERE_OPTION,
+    cohort: int = COHORT_OPTION,
+    as_json: bool = JSON_OPTION,
+    as_csv: bool = CSV_OPTION,
+) -> None:
+    """How habits form: persons by the number of intervals of the range they did the event in."""
+    _activity("stickiness", event, interval, date_from, date_to, where, cohort, as_json, as_csv)
+
+
+@app.command("lifecycle")
+def lifecycle(
+    event: str = typer.Argument(..., help="Event name, e.g. login."),
+    interval: str = typer.Option("day", "--interval", help="day, week or month."),
+    date_from: datetime = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="First day (inclusive)."),
+    date_to: datetime = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day (inclusive)."),
+    where: list[str] = WHERE_OPTION,
+    cohort: int = COHORT_OPTION,
+    as_json: bool = JSON_OPTION,
+    as_csv: bool = CSV_OPTION,
+) -> None:
+    """New, returning, resurrecting and dormant (negative) persons per interval."""
+    _activity("lifecycle", event, interval, date_from, date_to, where, cohort, as_json, as_csv)
+
+
+@app.command("paths")
+def paths(
+    date_from: datetime = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="First day (inclusive)."),
+    date_to: datetime = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day (inclusive)."),
+    custom: bool = typer.Option(False, "--custom", help="Paths between custom events instead of page views."),
+    path_property: str = typer.Option("$current_url", "--property", help="The page views' property that names "
+                                                                          "the page."),
+    include: list[str] = typer.Option(None, "--include", help="With --custom: only these events (repeatable)."),
+    max_steps: int = typer.Option(5, "--max-steps", help="Steps per person (2 to 10)."),
+    as_json: bool = JSON_OPTION,
+    as_csv: bool = CSV_OPTION,
+) -> None:
+    """The most frequent transitions between consecutive page views (or custom events)."""
+    query = {"date_from": _day(date_from), "date_to": _day(date_to),
+             "event_type": "custom" if custom else "$pageview", "path_property": path_property,
+             "include_events": include or None, "max_steps": max_steps}
+    _show("paths", query, "Paths" + (" between custom events" if custom else f" by {path_property}"),
+          as_json, as_csv)

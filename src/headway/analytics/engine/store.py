@@ -46,6 +46,7 @@ import pyarrow.compute as pc
 from ibis.backends import BaseBackend
 
 from headway.analytics.engine import trends as trends_runner
+from headway.analytics.engine import behaviour_api  # funnels, retention, stickiness, lifecycle, paths
 from headway.analytics.engine.backends import Capabilities, capabilities, connect
 from headway.analytics.engine.ingest import (
     DEFAULT_BATCH_SIZE,
@@ -281,6 +282,14 @@ class EventStore:
             compare=compare,
         )
         return trends_runner.run(self, query)
+
+    # -- behavioural insights (thin: see engine/behaviour_api.py and the runners it calls) --------------
+    funnel = behaviour_api.funnel
+    retention = behaviour_api.retention
+    stickiness = behaviour_api.stickiness
+    lifecycle = behaviour_api.lifecycle
+    paths = behaviour_api.paths
+    cohort_persons = behaviour_api.cohort_persons
 
     # -- inspection and housekeeping --------------------------------------------------------------------
     def stats(self) -> StoreStats:

@@ -1,0 +1,354 @@
+"""The funnel runner: build one Ibis query per funnel, execute it, shape the rows into a FunnelResult.
+
+The events of the steps (and exclusions) inside the date range are first reduced to one row per person and
+timestamp (``s0..`` flags say which steps happen at that instant), so "strictly later" is simply "a later
+row". Then, for ``ordered`` funnels, each attempt (a step-1 row) follows the greedy chain: step k+1 is the
+first step-(k+1) row after step k. Computed right to left with one window per step: the time at which the
+chain starting at a step-k row reaches step m is the minimum, over the step-(k+1) rows after it, of the same
+value one step further (the chain's end time never decreases with its start, so the first row is the minimum).
+The earliest chain reaches every step as early as possible, so it decides how far an attempt gets.
+``strict`` reads the next rows directly (``lead``); ``unordered`` takes, per step, its first row at or after
+the attempt's start. One row per person (its furthest attempt, the earliest one on a tie) then gives the
+counts, conversion times and persons; only one row per step (and breakdown value) leaves the backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from headway.analytics.engine.filters import predicate, prop_text, where_all
+from headway.analytics.engine.insight_support import QuerySource, check_filters, persons_of
+from headway.analytics.engine.insights_types import (
+    FUNNEL_ORDERS,
+    Exclusion,
+    FunnelBreakdown,
+    FunnelResult,
+    FunnelStep,
+    HistogramBin,
+    Step,
+)
+from headway.analytics.engine.timebuckets import resolve_range, zone
+from headway.analytics.engine.types import DateLike, EventSeries, Filter
+from headway.core.errors import ValidationError
+
+NONE_KEY = "$$_headway_none_$$"
+EPOCH = datetime(1970, 1, 1)
+#: the attempt key is ``steps * STEP_WEIGHT - microseconds since 1970 of its start``: max picks the furthest
+#: attempt, then the earliest one
+STEP_WEIGHT = 10**17
+
+
+@dataclass(frozen=True)
+class FunnelQuery:
+    """Everything one funnel needs (see :meth:`EventStore.funnel`)."""
+
+    steps: tuple[Step, ...]
+    date_from: DateLike
+    date_to: DateLike
+    window: timedelta = timedelta(days=14)
+    order: str = "ordered"
+    exclusions: tuple[Exclusion, ...] = ()
+    where: tuple[Filter, ...] = ()
+    breakdown: str | None = None
+
+
+def as_step(item: str | Step | EventSeries) -> Step:
+    """A funnel step from an event name, a :class:`Step` or an :class:`EventSeries` (its event and filters)."""
+    if isinstance(item, Step):
+        step = item
+    elif isinstance(item, EventSeries) and item.event:
+        step = Step(item.event, tuple(item.where))
+    elif isinstance(item, str):
+        step = Step(item)
+    else:
+        raise ValidationError(f"funnel step {item!r} must be an event name or Step(event, where=...)")
+    if not isinstance(step.event, str) or not step.event:
+        raise ValidationError("a funnel step needs a non-empty event name")
+    return Step(step.event, check_filters(step.where), step.name)
+
+
+def make_query(
+    steps: Sequence[str | Step | EventSeries],
+    *,
+    date_from: DateLike,
+    date_to: DateLike,
+    window: timedelta,
+    order: str,
+    exclusions: Iterable[Exclusion],
+    where: Iterable[Filter],
+    breakdown: str | None,
+) -> FunnelQuery:
+    """A checked FunnelQuery (ValidationError saying how to fix a bad argument)."""
+    if isinstance(steps, str):
+        raise ValidationError("steps must be a list of events, e.g. ['signup', 'purchase']")
+    parsed = tuple(as_step(s) for s in steps)
+    if not parsed:
+        raise ValidationError("a funnel needs at least one step")
+    if order not in FUNNEL_ORDERS:
+        raise ValidationError(f"unknown funnel order {order!r}: use one of {', '.join(FUNNEL_ORDERS)}")
+    if not isinstance(window, timedelta) or window <= timedelta(0):
+        raise ValidationError("window must be a positive timedelta, e.g. timedelta(days=14)")
+    excluded = tuple(exclusions)
+    for ex in excluded:
+        if not isinstance(ex, Exclusion):
+            raise ValidationError(f"{ex!r} is not an Exclusion(event, from_step, to_step)")
+        if not 0 <= ex.from_step < ex.to_step < len(parsed):
+            raise ValidationError(
+                f"exclusion {ex.event!r} from step {ex.from_step} to {ex.to_step}: steps are 0-based and "
+                f"need 0 <= from_step < to_step <= {len(parsed) - 1}"
+            )
+        check_filters(ex.where)
+    if excluded and order != "ordered":
+        raise ValidationError(
+            f"exclusions apply to ordered funnels only ({order} funnels have no 'between two steps')"
+        )
+    if breakdown is not None and (not isinstance(breakdown, str) or not breakdown):
+        raise ValidationError("breakdown must be a property name")
+    return FunnelQuery(
+        parsed, date_from, date_to, window, order, excluded, check_filters(where), breakdown
+    )
+
+
+def run(source: QuerySource, query: FunnelQuery) -> FunnelResult:
+    """Compute the funnel of ``query``."""
+    people = person_table(source, query)
+    n = len(query.steps)
+    keys = ["bd"] if query.breakdown else []
+    metrics: dict[str, ir.Scalar] = {}
+    for k in range(n):
+        reached = people.reached >= k + 1
+        metrics[f"c{k}"] = reached.sum()
+        if k:
+            seconds = people[f"dt{k}"] / 1e6
+            metrics[f"avg{k}"] = seconds.mean(where=reached)
+            metrics[f"med{k}"] = seconds.median(where=reached)
+    expr = people.group_by(*keys).aggregate(**metrics) if keys else people.aggregate(**metrics)
+    rows = source.rows(expr)
+    names = [s.label for s in query.steps]
+
+    def steps_of(row: dict[str, Any] | None) -> list[FunnelStep]:
+        out = []
+        for k, name in enumerate(names):
+            count = int((row or {}).get(f"c{k}") or 0)
+            avg = (row or {}).get(f"avg{k}") if k else None
+            med = (row or {}).get(f"med{k}") if k else None
+            out.append(FunnelStep(name, count, _float(avg), _float(med)))
+        return out
+
+    breakdowns: list[FunnelBreakdown] = []
+    if query.breakdown:
+        ordered = sorted(rows, key=lambda r: (-int(r["c0"] or 0), str(r["bd"])))
+        breakdowns = [FunnelBreakdown(None if r["bd"] == NONE_KEY else str(r["bd"]), steps_of(r)) for r in ordered]
+        totals = [FunnelStep(name, sum(b.steps[k].count for b in breakdowns), None, None) for k, name in enumerate(names)]
+        overall = _overall_times(source, people, n)
+        steps = [FunnelStep(t.name, t.count, *overall[k]) for k, t in enumerate(totals)]
+    else:
+        steps = steps_of(rows[0] if rows else None)
+
+    def persons(*, step: int, dropped: bool, breakdown: Any, limit: int | None) -> list[str]:
+        if step < 0:
+            step, dropped = -step, True
+        if not 1 <= step <= n:
+            raise ValidationError(f"step must be between 1 and {n} (1-based; negative for drop-offs)")
+        if dropped and step == 1:
+            raise ValidationError("nobody drops off before step 1: use step 2 or later with dropped=True")
+        chosen = people.filter(people.reached == step - 1) if dropped else people.filter(people.reached >= step)
+        if breakdown is not ... and query.breakdown:
+            chosen = chosen.filter(chosen.bd == (NONE_KEY if breakdown is None else str(breakdown)))
+        return persons_of(source, chosen, limit)
+
+    def histogram(*, from_step: int, to_step: int | None, bins: int) -> list[HistogramBin]:
+        return _histogram(source, people, n, from_step, n - 1 if to_step is None else to_step, bins)
+
+    return FunnelResult(steps, breakdowns, query.order, persons, histogram)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _overall_times(source: QuerySource, people: ir.Table, n: int) -> list[tuple[float | None, float | None]]:
+    if n == 1:
+        return [(None, None)]
+    metrics: dict[str, ir.Scalar] = {}
+    for k in range(1, n):
+        reached = people.reached >= k + 1
+        metrics[f"avg{k}"] = (people[f"dt{k}"] / 1e6).mean(where=reached)
+        metrics[f"med{k}"] = (people[f"dt{k}"] / 1e6).median(where=reached)
+    row = source.rows(people.aggregate(**metrics))[0]
+    return [(None, None)] + [(_float(row[f"avg{k}"]), _float(row[f"med{k}"])) for k in range(1, n)]
+
+
+def _histogram(
+    source: QuerySource, people: ir.Table, n: int, from_step: int, to_step: int, bins: int
+) -> list[HistogramBin]:
+    if not 0 <= from_step < to_step < n:
+        raise ValidationError(f"histogram steps are 0-based: need 0 <= from_step < to_step <= {n - 1}")
+    if bins < 1:
+        raise ValidationError("bins must be at least 1")
+    converted = people.filter(people.reached >= to_step + 1)
+    total: ir.IntegerValue = converted[f"dt{from_step + 1}"]
+    for k in range(from_step + 2, to_step + 1):
+        total = total + converted[f"dt{k}"]
+    seconds = converted.select(x=total / 1e6)
+    bounds = source.rows(seconds.aggregate(lo=seconds.x.min(), hi=seconds.x.max()))[0]
+    if bounds["lo"] is None:
+        return []
+    lo, hi = float(bounds["lo"]), float(bounds["hi"])
+    width = (hi - lo) / bins if hi > lo else 1.0
+    index = ((seconds.x - lo) / width).floor().cast("int64")
+    clipped = ibis.cases((index >= bins, bins - 1), else_=index)
+    counts = {int(r["b"]): int(r["n"]) for r in source.rows(seconds.group_by(b=clipped).aggregate(n=ibis._.count()))}
+    return [HistogramBin(lo + i * width, lo + (i + 1) * width, counts.get(i, 0)) for i in range(bins)]
+
+
+# -- the query ------------------------------------------------------------------------------------------
+def person_table(source: QuerySource, query: FunnelQuery) -> ir.Table:
+    """One row per person who entered: ``person``, ``reached`` (1..n), ``dt1..`` (microseconds from the
+    previous step, for the steps reached), ``bd`` (breakdown value of the entry, with a breakdown)."""
+    attempts = _attempts(source, query)
+    n = len(query.steps)
+    key = attempts.reached.cast("int64") * STEP_WEIGHT - attempts.t0.delta(ibis.literal(EPOCH), unit="microsecond")
+    attempts = attempts.mutate(key=key)
+    columns: dict[str, ir.Value] = {"reached": attempts.reached.max()}
+    for k in range(1, n):
+        columns[f"dt{k}"] = attempts[f"dt{k}"].argmax(attempts.key)
+    if query.breakdown:
+        columns["bd"] = attempts.bd.argmax(attempts.key)
+    return attempts.group_by("person").aggregate(**columns)
+
+
+def _flags(source: QuerySource, query: FunnelQuery) -> tuple[ir.Table, datetime]:
+    """One row per person and timestamp in the range, with a flag per step (and exclusion)."""
+    span = resolve_range(query.date_from, query.date_to, zone(source.timezone))
+    events = source.events(with_person=True)
+    events = events.filter(events.timestamp >= span.utc_start, events.timestamp < span.utc_end)
+    events = where_all(events, query.where)
+    if query.order != "strict":  # strict funnels need every event: any other event breaks the chain
+        names = sorted({s.event for s in query.steps} | {e.event for e in query.exclusions})
+        events = events.filter(events.event.isin(names))
+    conditions = [_matches(events, s.event, s.where) for s in query.steps]
+    excluded = [_matches(events, e.event, e.where) for e in query.exclusions]
+    flags: dict[str, ir.Scalar] = {f"s{k}": c.any() for k, c in enumerate(conditions)}
+    flags.update({f"x{i}": c.any() for i, c in enumerate(excluded)})
+    if query.breakdown:
+        flags["bd"] = prop_text(events, query.breakdown).fill_null(NONE_KEY).min(where=conditions[0])
+    grouped = events.group_by(person=events.person, ts=events.timestamp).aggregate(**flags)
+    return grouped, span.utc_start
+
+
+def _matches(events: ir.Table, event: str, where: tuple[Filter, ...]) -> ir.BooleanValue:
+    condition: ir.BooleanValue = events.event == event
+    for item in where:
+        condition = condition & predicate(events, item)
+    return condition
+
+
+def _attempts(source: QuerySource, query: FunnelQuery) -> ir.Table:
+    """One row per attempt: ``person``, ``t0``, ``reached``, ``dt1..`` and ``bd``."""
+    rows, _ = _flags(source, query)
+    n = len(query.steps)
+    limit = ibis.interval(microseconds=int(query.window / timedelta(microseconds=1)))
+    if query.order == "unordered":
+        return _unordered(rows, n, limit, query)
+    if query.order == "strict":
+        after = ibis.window(group_by=rows.person, order_by=rows.ts)
+        times = {f"t{k}": rows.ts.lead(k).over(after) for k in range(1, n)}
+        hits = {f"h{k}": rows[f"s{k}"].lead(k).over(after) for k in range(1, n)}
+        rows = rows.mutate(**times, **hits)
+        entries = rows.filter(rows.s0)
+        reached: ir.IntegerValue = ibis.literal(1)
+        ok: ir.BooleanValue = ibis.literal(True)
+        for k in range(1, n):
+            ok = ok & entries[f"h{k}"].fill_null(False) & (entries[f"t{k}"] <= entries.ts + limit).fill_null(False)
+            reached = reached + ok.cast("int64")
+        return _attempt_columns(entries, n, reached, query)
+    return _ordered(rows, n, limit, query)
+
+
+def _ordered(rows: ir.Table, n: int, limit: ir.IntervalValue, query: FunnelQuery) -> ir.Table:
+    later = ibis.window(group_by=rows.person, order_by=rows.ts, rows=(1, None))
+    values: list[str] = []  # the columns defined on rows of the current step
+    if n > 1:
+        values.append(f"t{n - 1}")
+        rows = rows.mutate(**{f"t{n - 1}": rows.ts})
+    for j in range(n - 1, 0, -1):
+        on_step = rows[f"s{j}"]
+        new = {
+            name: ibis.cases((on_step, rows[name]), else_=ibis.null(rows[name].type())).min().over(later)
+            for name in values
+        }
+        for i, ex in enumerate(query.exclusions):
+            if ex.from_step == j - 1:
+                flagged = ibis.cases((rows[f"x{i}"], rows.ts), else_=ibis.null("timestamp"))
+                new[f"e{i}"] = flagged.min().over(later)
+                values.append(f"e{i}")
+        rows = rows.mutate(**new)
+        if j - 1 > 0:
+            rows = rows.mutate(**{f"t{j - 1}": rows.ts})
+            values.append(f"t{j - 1}")
+    entries = rows.filter(rows.s0)
+    deadline = entries.ts + limit
+    reached: ir.IntegerValue = ibis.literal(1)
+    for k in range(1, n):
+        reached = reached + (entries[f"t{k}"] <= deadline).fill_null(False).cast("int64")
+    valid: ir.BooleanValue = ibis.literal(True)
+    for i, ex in enumerate(query.exclusions):
+        hit = entries[f"e{i}"]
+        end = entries[f"t{ex.to_step}"]
+        to_reached = (end <= deadline).fill_null(False)
+        inside = ibis.cases((to_reached, hit < end), else_=hit <= deadline)
+        valid = valid & ~inside.fill_null(False)
+    return _attempt_columns(entries.filter(valid), n, reached, query)
+
+
+def _attempt_columns(entries: ir.Table, n: int, reached: ir.IntegerValue, query: FunnelQuery) -> ir.Table:
+    entries = entries.mutate(reached=reached, t0=entries.ts)
+    columns: dict[str, ir.Value] = {"person": entries.person, "t0": entries.t0, "reached": entries.reached}
+    for k in range(1, n):
+        previous = entries.t0 if k == 1 else entries[f"t{k - 1}"]
+        gap = entries[f"t{k}"].delta(previous, unit="microsecond")
+        columns[f"dt{k}"] = ibis.cases((entries.reached >= k + 1, gap), else_=ibis.null("int64"))
+    if query.breakdown:
+        columns["bd"] = entries.bd
+    return entries.select(**columns)
+
+
+def _unordered(rows: ir.Table, n: int, limit: ir.IntervalValue, query: FunnelQuery) -> ir.Table:
+    onwards = ibis.window(group_by=rows.person, order_by=rows.ts, rows=(0, None))
+    firsts = {
+        f"n{k}": ibis.cases((rows[f"s{k}"], rows.ts), else_=ibis.null("timestamp")).min().over(onwards)
+        for k in range(n)
+    }
+    any_step: ir.BooleanValue = rows.s0
+    for k in range(1, n):
+        any_step = any_step | rows[f"s{k}"]
+    entries = rows.mutate(**firsts).filter(any_step)
+    deadline = entries.ts + limit
+    inside = {
+        f"v{k}": ibis.cases((entries[f"n{k}"] <= deadline, entries[f"n{k}"]), else_=ibis.null("timestamp"))
+        for k in range(n)
+    }
+    entries = entries.mutate(**inside)
+    vs = [entries[f"v{k}"] for k in range(n)]
+    reached: ir.IntegerValue = ibis.literal(0)
+    for v in vs:
+        reached = reached + v.notnull().cast("int64")
+    # the k-th earliest step time: the smallest v with at least k values at or before it
+    ordered: dict[str, ir.Value] = {}
+    for k in range(1, n):
+        candidates = []
+        for v in vs:
+            at_or_before: ir.IntegerValue = ibis.literal(0)
+            for w in vs:
+                at_or_before = at_or_before + (w <= v).fill_null(False).cast("int64")
+            candidates.append(ibis.cases((at_or_before >= k + 1, v), else_=ibis.null("timestamp")))
+        ordered[f"t{k}"] = ibis.least(*candidates) if len(candidates) > 1 else candidates[0]
+    entries = entries.mutate(**ordered)
+    return _attempt_columns(entries, n, reached, query)

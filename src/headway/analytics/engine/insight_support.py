@@ -1,0 +1,95 @@
+"""Small helpers shared by the behavioural insight runners (funnels, retention, stickiness, lifecycle, paths)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from headway.analytics.engine.filters import check_filter, where_all
+from headway.analytics.engine.timebuckets import LocalRange, next_bucket, offset_segments, to_utc, zone
+from headway.analytics.engine.trends import QuerySource, bucket_of, local_time
+from headway.analytics.engine.types import Filter
+from headway.core.errors import ValidationError
+
+__all__ = ["QuerySource", "check_filters", "event_rows", "local_range", "period_index", "persons_of"]
+
+
+def check_filters(where: Iterable[Filter]) -> tuple[Filter, ...]:
+    """The filters as a tuple, each checked (ValidationError otherwise)."""
+    items = tuple(where)
+    for item in items:
+        if not isinstance(item, Filter):
+            raise ValidationError(f"{item!r} is not a Filter: use Filter(property, op, value)")
+        check_filter(item)
+    return items
+
+
+def check_week_start(week_start: str) -> None:
+    """Raise ValidationError unless ``week_start`` is monday or sunday."""
+    if week_start not in ("monday", "sunday"):
+        raise ValidationError(f"week_start must be monday or sunday, not {week_start!r}")
+
+
+def event_rows(events: ir.Table, event: str | None, where: Iterable[Filter]) -> ir.Table:
+    """``events`` of name ``event`` (all when None) that match every filter."""
+    rows = events if event is None else events.filter(events.event == event)
+    return where_all(rows, where)
+
+
+def local_range(start: datetime, end: datetime, timezone: str) -> LocalRange:
+    """The half-open local range ``[start, end)`` with its UTC bounds."""
+    tz = zone(timezone)
+    return LocalRange(start, end, to_utc(start, tz), to_utc(end, tz))
+
+
+def local_timestamp(events: ir.Table, utc_from: datetime, utc_to: datetime, timezone: str) -> ir.TimestampValue:
+    """Each event's time in ``timezone`` (offsets valid over ``[utc_from, utc_to)``)."""
+    return local_time(events.timestamp, offset_segments(utc_from, utc_to, zone(timezone)))
+
+
+def period_index(local: ir.TimestampValue, period: str, first: datetime, week_start: str) -> ir.IntegerValue:
+    """The 0-based index of the ``period`` containing each local time, counted from the one starting at
+    ``first`` (negative before it). Whole periods are subtracted, so every backend agrees exactly."""
+    if period == "month":
+        months: ir.IntegerValue = (local.year() - first.year) * 12 + (local.month() - first.month)
+        return months
+    start = bucket_of(local, period, week_start)
+    if period == "hour":
+        hours: ir.IntegerValue = start.delta(ibis.literal(first), unit="hour")
+        return hours
+    days: ir.IntegerValue = start.delta(ibis.literal(first), unit="day")
+    return days // 7 if period == "week" else days
+
+
+def period_starts(first: datetime, count: int, period: str) -> list[datetime]:
+    """``count`` consecutive period starts from ``first``."""
+    starts = [first]
+    while len(starts) < count:
+        starts.append(next_bucket(starts[-1], period))
+    return starts
+
+
+def persons_of(source: QuerySource, people: ir.Table, limit: int | None) -> list[str]:
+    """The distinct ``person`` values of ``people``, sorted (at most ``limit``)."""
+    if limit is not None and limit < 0:
+        raise ValidationError("limit must be a positive number of persons (or None for all)")
+    expr = people.select("person").distinct().order_by("person")
+    if limit is not None:
+        expr = expr.limit(limit)
+    return [str(row["person"]) for row in source.rows(expr)]
+
+
+def power_of_two(index: ir.IntegerValue) -> ir.IntegerValue:
+    """``2 ** index`` as a 64-bit integer (a bit of a period mask)."""
+    one = ibis.literal(1).cast("int64")
+    bit: ir.IntegerValue = one << index.cast("int64")
+    return bit
+
+
+def as_int(value: Any) -> int:
+    """A row value as int (None counts as 0)."""
+    return int(value or 0)

@@ -1,0 +1,179 @@
+"""The retention runner: build one Ibis query, execute it, shape the rows into a RetentionResult.
+
+Periods are calendar periods in the store's timezone; the last one contains ``date_to``. Each person gets two
+bit masks (bit i = active in period i): the periods of the target event (``recurring``; for ``first_time``, the
+period of the first-ever target event) and those of the returning event. The backend counts persons per pair
+of masks (a few thousand rows at most); the cells are then read from the masks: persons with bit i in the
+target mask and bit i + j (``on``) or any bit from i + j (``on_or_after``) in the returning mask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+
+from headway.analytics.engine.insight_support import (
+    QuerySource,
+    as_int,
+    check_filters,
+    check_week_start,
+    event_rows,
+    local_range,
+    local_timestamp,
+    period_index,
+    period_starts,
+    persons_of,
+    power_of_two,
+)
+from headway.analytics.engine.insights_types import (
+    RETENTION_KINDS,
+    RETENTION_MODES,
+    RETENTION_PERIODS,
+    Cohort,
+    RetentionResult,
+)
+from headway.analytics.engine.timebuckets import ONE_MICROSECOND, bucket_start, next_bucket, resolve_range, zone
+from headway.analytics.engine.types import DateLike, Filter
+from headway.core.errors import ValidationError
+
+MAX_INTERVALS = 62  # the masks are 64-bit integers
+
+
+@dataclass(frozen=True)
+class RetentionQuery:
+    """Everything one retention table needs (see :meth:`EventStore.retention`)."""
+
+    target_event: str
+    returning_event: str | None
+    period: str
+    intervals: int
+    date_to: DateLike
+    kind: str = "recurring"
+    mode: str = "on"
+    target_where: tuple[Filter, ...] = ()
+    returning_where: tuple[Filter, ...] = ()
+    week_start: str = "monday"
+
+
+def make_query(
+    target_event: str,
+    *,
+    returning_event: str | None,
+    period: str,
+    intervals: int,
+    date_to: DateLike,
+    kind: str,
+    mode: str,
+    target_where: Iterable[Filter],
+    returning_where: Iterable[Filter],
+    week_start: str,
+) -> RetentionQuery:
+    """A checked RetentionQuery (ValidationError saying how to fix a bad argument)."""
+    for name, value in (("target_event", target_event), ("returning_event", returning_event)):
+        if value is not None and (not isinstance(value, str) or not value):
+            raise ValidationError(f"{name} must be a non-empty event name")
+    if not target_event:
+        raise ValidationError("retention needs a target event")
+    if period not in RETENTION_PERIODS:
+        raise ValidationError(f"unknown period {period!r}: use one of {', '.join(RETENTION_PERIODS)}")
+    if not isinstance(intervals, int) or not 1 <= intervals <= MAX_INTERVALS:
+        raise ValidationError(f"intervals must be a whole number from 1 to {MAX_INTERVALS}, not {intervals!r}")
+    if kind not in RETENTION_KINDS:
+        raise ValidationError(f"unknown retention kind {kind!r}: use one of {', '.join(RETENTION_KINDS)}")
+    if mode not in RETENTION_MODES:
+        raise ValidationError(f"unknown retention mode {mode!r}: use one of {', '.join(RETENTION_MODES)}")
+    check_week_start(week_start)
+    return RetentionQuery(
+        target_event, returning_event, period, intervals, date_to, kind, mode,
+        check_filters(target_where), check_filters(returning_where), week_start,
+    )
+
+
+def starts_of(query: RetentionQuery, timezone: str) -> list[datetime]:
+    """The period starts, oldest first; the last period contains ``date_to`` (a date: its last instant)."""
+    span = resolve_range(query.date_to, query.date_to, zone(timezone))
+    first = bucket_start(span.end - ONE_MICROSECOND, query.period, query.week_start)
+    for _ in range(query.intervals - 1):
+        first = bucket_start(first - ONE_MICROSECOND, query.period, query.week_start)
+    return period_starts(first, query.intervals, query.period)
+
+
+def person_masks(source: QuerySource, query: RetentionQuery) -> ir.Table:
+    """One row per cohort member: ``person``, ``tmask`` (cohort periods) and ``rmask`` (returning periods)."""
+    starts = starts_of(query, source.timezone)
+    span = local_range(starts[0], next_bucket(starts[-1], query.period), source.timezone)
+    events = source.events(with_person=True)
+    before_end = events.filter(events.timestamp < span.utc_end)
+    in_range = before_end.filter(before_end.timestamp >= span.utc_start)
+
+    def indexed(rows: ir.Table, utc_from: datetime) -> ir.Table:
+        local = local_timestamp(rows, utc_from, span.utc_end, source.timezone)
+        return rows.select(person=rows.person, idx=period_index(local, query.period, starts[0], query.week_start))
+
+    if query.kind == "recurring":
+        target = indexed(event_rows(in_range, query.target_event, query.target_where), span.utc_start)
+        cohorts = _masks(target.distinct(), "tmask")
+    else:
+        every = event_rows(before_end, query.target_event, query.target_where)
+        first = every.group_by(person=every.person).aggregate(timestamp=every.timestamp.min())
+        first = first.filter(first.timestamp >= span.utc_start)
+        cohorts = indexed(first, span.utc_start)
+        cohorts = cohorts.select(person=cohorts.person, tmask=power_of_two(cohorts.idx))
+    returning_event = query.returning_event or query.target_event
+    if returning_event == query.target_event and query.returning_where == query.target_where:
+        back = indexed(event_rows(in_range, query.target_event, query.target_where), span.utc_start)
+    else:
+        back = indexed(event_rows(in_range, returning_event, query.returning_where), span.utc_start)
+    returns = _masks(back.distinct(), "rmask")
+    joined = cohorts.left_join(returns, cohorts.person == returns.person)
+    return joined.select(cohorts.person, cohorts.tmask, rmask=returns.rmask.fill_null(0))
+
+
+def _masks(periods: ir.Table, name: str) -> ir.Table:
+    return periods.group_by("person").aggregate(**{name: power_of_two(periods.idx).sum()})
+
+
+def run(source: QuerySource, query: RetentionQuery) -> RetentionResult:
+    """Compute the retention table of ``query``."""
+    starts = starts_of(query, source.timezone)
+    n = len(starts)
+    people = person_masks(source, query)
+    pairs = source.rows(people.group_by("tmask", "rmask").aggregate(count=ibis._.count()))
+    tmask = np.array([as_int(r["tmask"]) for r in pairs], dtype=np.int64)
+    rmask = np.array([as_int(r["rmask"]) for r in pairs], dtype=np.int64)
+    count = np.array([as_int(r["count"]) for r in pairs], dtype=np.int64)
+    cohorts = []
+    for i in range(n):
+        member = ((tmask >> i) & 1).astype(bool)
+        values = [int(count[member].sum())]
+        for j in range(1, n - i):
+            if query.mode == "on":
+                back = ((rmask >> (i + j)) & 1).astype(bool)
+            else:
+                back = (rmask >> (i + j)) != 0
+            values.append(int(count[member & back].sum()))
+        cohorts.append(Cohort(starts[i], values))
+
+    def persons(*, cohort: int, interval: int, limit: int | None) -> list[str]:
+        if not 0 <= cohort < n:
+            raise ValidationError(f"cohort must be between 0 and {n - 1} (0 is the oldest)")
+        if not 0 <= interval < n - cohort:
+            raise ValidationError(f"cohort {cohort} has intervals 0 to {n - cohort - 1}")
+        chosen = people.filter(_bit(people.tmask, cohort))
+        if interval:
+            at = cohort + interval
+            later = _bit(chosen.rmask, at) if query.mode == "on" else chosen.rmask >= 2**at
+            chosen = chosen.filter(later)
+        return persons_of(source, chosen, limit)
+
+    return RetentionResult(cohorts, query.period, persons)
+
+
+def _bit(mask: ir.IntegerValue, index: int) -> ir.BooleanValue:
+    result: ir.BooleanValue = (mask // 2**index) % 2 == 1
+    return result
