@@ -45,3 +45,13 @@ def events(empty_store):
 @pytest.fixture
 def pm(make_user):
     return make_user("pat", Role.PRODUCT_MANAGER)
+
+
+@pytest.fixture
+def behaviour_events(empty_store):
+    """The hand-computed behavioural event set of tests/analytics/behaviour_data.py in a fresh store."""
+    from headway.analytics import services
+    from tests.analytics.behaviour_data import EVENTS as BEHAVIOUR_EVENTS
+
+    assert services.ingest(None, BEHAVIOUR_EVENTS).ingested == len(BEHAVIOUR_EVENTS)
+    return BEHAVIOUR_EVENTS

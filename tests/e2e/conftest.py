@@ -84,3 +84,56 @@ def phone_page(browser, live_server) -> Iterator:
     context, page = open_page(browser, live_server, width=375, height=740)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker) -> Iterator:
+    """One demo build and one live server shared by every test of a module (the build takes most of a minute).
+
+    pytest-django's ``live_server`` would flush the database after each test, so the module runs its own
+    server; the tests share the demo and must leave it as they found it (or only add to it). The database is
+    flushed when the module ends.
+    """
+    from django.core.management import call_command
+    from pytest_django.live_server_helper import LiveServer
+
+    from headway.demo.builder import build_demo
+
+    with django_db_blocker.unblock():
+        result = build_demo(seed=7, users=500, days=30)
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        server.demo = result
+        try:
+            yield server
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+def log_in(page, username: str) -> None:
+    """Log in through the login form as a demo user."""
+    from headway.demo.company import demo_password
+
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(demo_password(username))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+
+@pytest.fixture
+def site_page(browser, demo_site) -> Iterator:
+    """A 1280 px browser page on the module's shared demo site."""
+    context, page = open_page(browser, demo_site)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def site_phone_page(browser, demo_site) -> Iterator:
+    """A 375 px browser page on the module's shared demo site."""
+    context, page = open_page(browser, demo_site, width=375, height=740)
+    yield page
+    context.close()

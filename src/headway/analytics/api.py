@@ -180,13 +180,13 @@ def create_insight(request: HttpRequest, payload: InsightIn) -> Status:
     return Status(201, insight)
 
 
-@router.get("/insights/{insight_id}", response=InsightOut)
+@router.get("/insights/{int:insight_id}", response=InsightOut)
 def get_insight(request: HttpRequest, insight_id: int) -> Any:
     """One saved insight."""
     return services.get_insight(request.user, insight_id)  # type: ignore[arg-type]
 
 
-@router.get("/insights/{insight_id}/result", response=dict[str, Any])
+@router.get("/insights/{int:insight_id}/result", response=dict[str, Any])
 def insight_result(request: HttpRequest, insight_id: int) -> Any:
     """Run a saved insight's query now: the body its kind's endpoint answers."""
     insight = services.get_insight(request.user, insight_id)  # type: ignore[arg-type]
@@ -196,14 +196,14 @@ def insight_result(request: HttpRequest, insight_id: int) -> Any:
     return behaviour.as_json(behaviour.run(request.user, insight.kind, query))  # type: ignore[arg-type]
 
 
-@router.patch("/insights/{insight_id}", response=InsightOut)
+@router.patch("/insights/{int:insight_id}", response=InsightOut)
 def update_insight(request: HttpRequest, insight_id: int, payload: InsightPatch) -> Any:
     """Rename, change the query of, or (un)pin a saved insight (its owner or an admin)."""
     return services.update_insight(request.user, insight_id, name=payload.name,  # type: ignore[arg-type]
                                    query=payload.query, pinned=payload.pinned)
 
 
-@router.delete("/insights/{insight_id}", response={204: None})
+@router.delete("/insights/{int:insight_id}", response={204: None})
 def delete_insight(request: HttpRequest, insight_id: int) -> Status:
     """Delete a saved insight (its owner or an admin)."""
     services.delete_insight(request.user, insight_id)  # type: ignore[arg-type]
@@ -350,27 +350,27 @@ def create_cohort(request: HttpRequest, payload: CohortIn) -> Status:
     return Status(201, cohort)
 
 
-@router.get("/cohorts/{cohort_id}", response=CohortOut)
+@router.get("/cohorts/{int:cohort_id}", response=CohortOut)
 def get_cohort(request: HttpRequest, cohort_id: int) -> Any:
     """One cohort."""
     return cohorts.get_cohort(request.user, cohort_id)  # type: ignore[arg-type]
 
 
-@router.get("/cohorts/{cohort_id}/persons", response=PersonsOut)
+@router.get("/cohorts/{int:cohort_id}/persons", response=PersonsOut)
 def cohort_persons(request: HttpRequest, cohort_id: int) -> Any:
     """The persons in a cohort now (at most 200)."""
     found = cohorts.members(request.user, cohort_id)  # type: ignore[arg-type]
     return {"persons": found[:behaviour.PERSONS_LIMIT], "limit": behaviour.PERSONS_LIMIT}
 
 
-@router.patch("/cohorts/{cohort_id}", response=CohortOut)
+@router.patch("/cohorts/{int:cohort_id}", response=CohortOut)
 def update_cohort(request: HttpRequest, cohort_id: int, payload: CohortPatch) -> Any:
     """Rename, describe or redefine a cohort (its owner or an admin)."""
     return cohorts.update_cohort(request.user, cohort_id, name=payload.name,  # type: ignore[arg-type]
                                  data=payload.definition, description=payload.description)
 
 
-@router.delete("/cohorts/{cohort_id}", response={204: None})
+@router.delete("/cohorts/{int:cohort_id}", response={204: None})
 def delete_cohort(request: HttpRequest, cohort_id: int) -> Status:
     """Delete a cohort (its owner or an admin)."""
     cohorts.delete_cohort(request.user, cohort_id)  # type: ignore[arg-type]

@@ -238,7 +238,7 @@ def _where(query: Any, store: Any) -> list[Any]:
     """The query's filters, plus the cohort's membership filter when it names one."""
     where = [parse_filter(w) for w in query.where]
     if query.cohort is not None:
-        where.append(cohorts.as_filter(store, query.cohort))
+        where.append(cohorts.as_filter(query.cohort))
     return where
 
 
@@ -262,7 +262,8 @@ def _run_retention(store: Any, query: RetentionQuery, week_start: str) -> Any:
         query.target_event, returning_event=query.returning_event, period=query.period,
         intervals=query.intervals, date_to=query.date_to or _today(), kind=query.kind, mode=query.mode,
         target_where=[*(parse_filter(w) for w in query.target_where), *_where(query, store)],
-        returning_where=[parse_filter(w) for w in query.returning_where], week_start=week_start,
+        returning_where=[*(parse_filter(w) for w in query.returning_where), *_where(query, store)],
+        week_start=week_start,
     )
 
 

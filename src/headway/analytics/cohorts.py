@@ -1,21 +1,19 @@
 """Use cases of cohorts: saved sets of persons defined by behaviour or by event property.
 
-A cohort is "the persons who did ``event`` (any event when left out) at least ``min_count`` times in the
-last ``days`` days, on events matching ``where``": "did purchase at least 2 times in the last 30 days" is
-``{"event": "purchase", "min_count": 2, "days": 30}``; "used the plus plan" is ``{"where": ["plan:eq:plus"]}``.
-Membership is computed when an insight uses the cohort (the last ``days`` end today in the workspace's time
-zone), so a cohort follows the data.
+A cohort is a list of rules, all of which (``match: all``) or any of which (``match: any``) a person meets:
+a behaviour rule ``{"event": "purchase", "min_count": 2, "days": 30}`` is "did purchase at least 2 times in the
+last 30 days" (``max_count`` bounds it above, ``where`` filters the events); a property rule
+``{"property": "plan:eq:plus"}`` is "their latest event carrying plan says plus". Membership is computed by
+the engine (``headway.analytics.engine.cohorts``) when an insight uses the cohort, so a cohort follows the data.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone as dj_timezone
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from headway.analytics.models import Cohort
 from headway.core import audit
@@ -24,27 +22,58 @@ from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, has_perm
 
 
-class CohortDefinition(BaseModel):
-    """Who belongs: persons with at least ``min_count`` matching events in the last ``days`` days."""
+def _parse_filter(text: str) -> Any:
+    from headway.analytics.services import parse_filter
 
-    event: str | None = Field(None, description="Event name; leave out for any event.")
-    where: list[str] = Field(default_factory=list, description="Filters as property:op:value.")
-    min_count: int = Field(1, description="At least this many matching events.")
-    days: int = Field(30, description="In the last this many days (today included).")
+    return parse_filter(text)
+
+
+class CohortRule(BaseModel):
+    """One rule: behaviour (``event`` with counts and days) or property (``property`` as property:op:value)."""
+
+    event: str | None = Field(None, description="Behaviour: the event name.")
+    min_count: int = Field(1, description="Behaviour: at least this many times.")
+    max_count: int | None = Field(None, description="Behaviour: at most this many times.")
+    days: int = Field(30, description="Behaviour: in the last this many days.")
+    where: list[str] = Field(default_factory=list, description="Behaviour: filters on the events.")
+    property: str | None = Field(None, description="Property: property:op:value on the latest event carrying it.")
 
     @field_validator("where")
     @classmethod
     def _filters_parse(cls, value: list[str]) -> list[str]:
-        from headway.analytics.services import parse_filter
-
         for text in value:
-            parse_filter(text)
+            _parse_filter(text)
         return value
 
-    @field_validator("event")
-    @classmethod
-    def _blank(cls, value: str | None) -> str | None:
-        return (value.strip() or None) if value is not None else None
+    @model_validator(mode="after")
+    def _one_kind(self) -> CohortRule:
+        if (self.event is None) == (self.property is None):
+            raise ValidationError("A cohort rule has either an event (did purchase at least 2 times in the last 30 "
+                                  "days) or a property (plan:eq:plus), not both or neither.", details={})
+        if self.property is not None:
+            _parse_filter(self.property)
+        if self.min_count < 0 or (self.max_count is not None and self.max_count < self.min_count):
+            raise ValidationError(f"min_count ({self.min_count}) must be 0 or more and at most max_count "
+                                  f"({self.max_count}).", details={"min_count": self.min_count})
+        if not 1 <= self.days <= 3650:
+            raise ValidationError(f"days must be from 1 to 3650, not {self.days}: e.g. 30 for the last 30 days.",
+                                  details={"days": self.days})
+        return self
+
+
+class CohortDefinition(BaseModel):
+    """Who belongs: persons who meet all (or any) of the rules."""
+
+    rules: list[CohortRule] = Field(default_factory=list, description="One or more rules.")
+    match: Literal["all", "any"] = "all"
+
+    @model_validator(mode="after")
+    def _has_rules(self) -> CohortDefinition:
+        if not self.rules:
+            raise ValidationError("A cohort needs at least one rule, e.g. {\"event\": \"purchase\", "
+                                  "\"min_count\": 2, \"days\": 30} or {\"property\": \"plan:eq:plus\"}.",
+                                  details={"rules": []})
+        return self
 
 
 def definition(data: CohortDefinition | dict[str, Any]) -> CohortDefinition:
@@ -52,33 +81,41 @@ def definition(data: CohortDefinition | dict[str, Any]) -> CohortDefinition:
     from pydantic import ValidationError as PydanticError
 
     if isinstance(data, CohortDefinition):
-        clean = data
-    else:
-        try:
-            clean = CohortDefinition.model_validate(data)
-        except PydanticError as exc:
-            problems = {".".join(str(p) for p in e["loc"]) or "definition": e["msg"] for e in exc.errors()}
-            raise ValidationError("The cohort definition is not valid: "
-                                  + "; ".join(f"{k}: {v}" for k, v in problems.items()) + ".",
-                                  details=problems) from None
-    if clean.min_count < 1:
-        raise ValidationError(f"min_count must be at least 1, not {clean.min_count}.",
-                              details={"min_count": clean.min_count})
-    if not 1 <= clean.days <= 3650:
-        raise ValidationError(f"days must be from 1 to 3650, not {clean.days}: e.g. 30 for the last 30 days.",
-                              details={"days": clean.days})
-    if clean.event is None and not clean.where:
-        raise ValidationError("A cohort needs an event, a filter or both: e.g. event purchase with min_count 2, "
-                              "or where plan:eq:plus.", details={})
-    return clean
+        return data
+    try:
+        return CohortDefinition.model_validate(data)
+    except PydanticError as exc:
+        problems = {".".join(str(p) for p in e["loc"]) or "definition": e["msg"] for e in exc.errors()}
+        raise ValidationError("The cohort definition is not valid: "
+                              + "; ".join(f"{k}: {v}" for k, v in problems.items()) + ".",
+                              details=problems) from None
 
 
 def describe(clean: CohortDefinition) -> str:
-    """The definition in words: "did purchase at least 2 times in the last 30 days (device:eq:mobile)"."""
-    what = f"did {clean.event}" if clean.event else "did any event"
-    times = f" at least {clean.min_count} times" if clean.min_count > 1 else ""
-    where = f" ({', '.join(clean.where)})" if clean.where else ""
-    return f"{what}{times} in the last {clean.days} days{where}"
+    """The definition in words: "did purchase at least 2 times in the last 30 days and plan:eq:plus"."""
+    parts = []
+    for rule in clean.rules:
+        if rule.property:
+            parts.append(rule.property)
+            continue
+        if rule.max_count is not None:
+            times = f" {rule.min_count} to {rule.max_count} times"
+        else:
+            times = f" at least {rule.min_count} times" if rule.min_count != 1 else ""
+        where = f" ({', '.join(rule.where)})" if rule.where else ""
+        parts.append(f"did {rule.event}{times} in the last {rule.days} days{where}")
+    return f" {'and' if clean.match == 'all' else 'or'} ".join(parts)
+
+
+def engine_cohort(cohort: Cohort) -> Any:
+    """The engine's PersonCohort of a saved cohort."""
+    from headway.analytics.engine.cohorts import BehaviourRule, PersonCohort, PropertyRule
+
+    clean = definition(cohort.definition)
+    rules = [PropertyRule(_parse_filter(r.property)) if r.property else
+             BehaviourRule(str(r.event), r.min_count, r.max_count, r.days, tuple(_parse_filter(w) for w in r.where))
+             for r in clean.rules]
+    return PersonCohort(tuple(rules), clean.match, cohort.name)
 
 
 # --- CRUD ----------------------------------------------------------------------------------------------
@@ -169,35 +206,17 @@ def delete_cohort(actor: User | None, cohort_id: int) -> None:
 # --- membership ----------------------------------------------------------------------------------------
 
 
-def _window(clean: CohortDefinition) -> tuple[Any, Any]:
-    from headway.analytics.services import _zone, workspace_timezone
-
-    tz, _ = workspace_timezone()
-    today = dj_timezone.now().astimezone(_zone(tz)).date()
-    return today - timedelta(days=clean.days - 1), today
-
-
 def members(actor: User | None, cohort_id: int) -> list[str]:
     """The persons in a cohort now, sorted."""
     from headway.analytics.services import open_store
 
     cohort = get_cohort(actor, cohort_id)
     with open_store() as store:
-        return _members(store, definition(cohort.definition))
+        return list(store.cohort_persons(engine_cohort(cohort)))
 
 
-def _members(store: Any, clean: CohortDefinition) -> list[str]:
-    from headway.analytics.services import parse_filter
+def as_filter(cohort_id: int) -> Any:
+    """The ``where`` item that keeps only the events of a cohort's persons (every behavioural insight)."""
+    from headway.analytics.engine.cohorts import InCohort
 
-    date_from, date_to = _window(clean)
-    return list(store.cohort_persons(
-        event=clean.event, where=[parse_filter(w) for w in clean.where], min_count=clean.min_count,
-        date_from=date_from, date_to=date_to,
-    ))
-
-
-def as_filter(store: Any, cohort_id: int) -> Any:
-    """The engine filter that keeps only the events of a cohort's persons (for every insight's ``where``)."""
-    cohort = get_cohort(None, cohort_id)
-    persons = _members(store, definition(cohort.definition))
-    return store.in_persons(persons)
+    return InCohort(engine_cohort(get_cohort(None, cohort_id)))

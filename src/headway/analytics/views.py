@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from headway.analytics import services
+from headway.analytics import behaviour_views, services
 from headway.core.errors import HeadwayError
 
 DISPLAYS = {"line": "Line", "bar": "Bar", "number": "Big number"}
@@ -140,7 +141,13 @@ def insights(request: HttpRequest) -> HttpResponse:
         except (ValueError, HeadwayError):
             messages.error(request, "That saved insight does not exist any more; pick one from the list.")
             return redirect("insights")
-        params = QueryDict(query_params(services.insight_query(saved), params.get("display", "line")))
+        if saved.kind != "trends":
+            params = QueryDict(urlencode({"tab": saved.kind, "q": json.dumps(saved.query)}))
+        else:
+            params = QueryDict(query_params(services.insight_query(saved), params.get("display", "line")))
+    if params.get("tab") in behaviour_views.TABS and params.get("tab") != "trends":
+        return render(request, "analytics/behaviour.html",
+                      behaviour_views.page_context(request, params["tab"], params))
     context = _result_context(request, params)
     raw = context["raw"]
     filters = [w.split(":", 2) + [""] * (3 - len(w.split(":", 2))) for w in raw["where"]]
@@ -153,6 +160,7 @@ def insights(request: HttpRequest) -> HttpResponse:
         "filters": filters, "series_rows": list(zip(SERIES_LETTERS, series, strict=True)),
         "property_names": services.property_names(request.user) if context["event_names"] else [],  # type: ignore[arg-type]
         "saved": services.list_insights(request.user),  # type: ignore[arg-type]
+        "tabs": behaviour_views.TABS, "tab": "trends",
     })
     return render(request, "analytics/insights.html", context)
 
@@ -167,11 +175,16 @@ def insights_result(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def save_insight(request: HttpRequest) -> HttpResponse:
-    """Save the builder's query under a name."""
+    """Save the builder's query (trends, or a tab's query in ``q``) under a name."""
+    kind = request.POST.get("kind") or "trends"
     try:
-        query = services.trends_query(query_from_params(request.POST))
+        if kind == "trends":
+            query: Any = services.trends_query(query_from_params(request.POST))
+        else:
+            query = behaviour_views.query_from_params(kind, request.POST) if kind in behaviour_views.SCALARS \
+                else {}
         insight = services.create_insight(request.user, request.POST.get("name", ""), query,  # type: ignore[arg-type]
-                                          pinned=request.POST.get("pinned") == "on")
+                                          pinned=request.POST.get("pinned") == "on", kind=kind)
     except HeadwayError as exc:
         if exc.status == 403:
             raise

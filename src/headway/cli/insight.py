@@ -236,3 +236,71 @@ def paths(
              "include_events": include or None, "max_steps": max_steps}
     _show("paths", query, "Paths" + (" between custom events" if custom else f" by {path_property}"),
           as_json, as_csv)
+
+
+# --- cohorts -------------------------------------------------------------------------------------------
+
+cohort_app = typer.Typer(help="Saved sets of persons defined by behaviour or property.", no_args_is_help=True)
+app.add_typer(cohort_app, name="cohort")
+
+
+@cohort_app.command("list")
+def cohort_list(as_json: bool = JSON_OPTION) -> None:
+    """The saved cohorts: id, name and definition in words."""
+    setup_django()
+    from headway.analytics import cohorts
+
+    rows = [{"id": c.pk, "name": c.name, "definition": cohorts.describe(cohorts.definition(c.definition))}
+            for c in cohorts.list_cohorts(None)]
+    if as_json:
+        print_json(rows)
+    else:
+        print_table("Cohorts", ["id", "name", "definition"], [list(r.values()) for r in rows])
+
+
+@cohort_app.command("create")
+def cohort_create(
+    name: str = typer.Argument(..., help="A unique name, e.g. 'Repeat buyers'."),
+    event: str = typer.Option(None, "--event", help="Behaviour: persons who did this event ..."),
+    min_count: int = typer.Option(1, "--min-count", help="... at least this many times ..."),
+    max_count: int = typer.Option(None, "--max-count", help="... and at most this many times ..."),
+    days: int = typer.Option(30, "--days", help="... in the last this many days."),
+    where: list[str] = typer.Option(None, "--where", help="Behaviour: filter on the events (repeatable)."),
+    prop: list[str] = typer.Option(None, "--property", help="Property rule property:op:value (repeatable)."),
+    match: str = typer.Option("all", "--match", help="all (every rule) or any (at least one)."),
+    description: str = typer.Option("", "--description", help="What the cohort is for."),
+) -> None:
+    """Save a cohort, e.g. --event purchase --min-count 2 --days 30, or --property plan:eq:plus."""
+    setup_django()
+    from headway.analytics import cohorts
+
+    rules: list[dict[str, object]] = [{"property": p} for p in prop or []]
+    if event:
+        rules.insert(0, {"event": event, "min_count": min_count, "max_count": max_count, "days": days,
+                         "where": where or []})
+    cohort = cohorts.create_cohort(None, name, {"rules": rules, "match": match}, description=description)
+    console.print(f"cohort {cohort.pk} saved: {cohorts.describe(cohorts.definition(cohort.definition))}")
+
+
+@cohort_app.command("persons")
+def cohort_persons(cohort_id: int = typer.Argument(..., help="The cohort's id."),
+                   as_json: bool = JSON_OPTION) -> None:
+    """The persons in a cohort now."""
+    setup_django()
+    from headway.analytics import cohorts
+
+    found = cohorts.members(None, cohort_id)
+    if as_json:
+        print_json(found)
+    else:
+        print_table(f"{len(found)} persons", ["person"], [[p] for p in found])
+
+
+@cohort_app.command("delete")
+def cohort_delete(cohort_id: int = typer.Argument(..., help="The cohort's id.")) -> None:
+    """Delete a cohort."""
+    setup_django()
+    from headway.analytics import cohorts
+
+    cohorts.delete_cohort(None, cohort_id)
+    console.print(f"cohort {cohort_id} deleted")

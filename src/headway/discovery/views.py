@@ -86,7 +86,8 @@ def theme_page(request: HttpRequest, theme_id: int) -> HttpResponse:
         "title": "Feedback items per week",
         "data": {"values": detail.weekly_series},
         "mark": {"type": "bar"},
-        "encoding": {"x": {"field": "week", "type": "temporal", "title": "Week ending"},
+        "encoding": {"x": {"field": "week", "type": "ordinal", "timeUnit": "yearmonthdate", "title": "Week ending",
+                           "axis": {"format": "%b %d", "labelAngle": 0}},
                      "y": {"field": "items", "type": "quantitative", "title": "Items"}},
     })
     quotes = [{"item": q, "person": services.person_view(actor, q.contact)} for q in detail.quotes]  # type: ignore[arg-type]

@@ -1,5 +1,20 @@
 """The pure event-analytics engine: EventStore over Ibis, ingestion, trends and metrics as code."""
 
+from headway.analytics.engine.cohorts import BehaviourRule, InCohort, PersonCohort, PropertyRule
+from headway.analytics.engine.insights_types import (
+    Cohort,
+    Exclusion,
+    FunnelBreakdown,
+    FunnelResult,
+    FunnelStep,
+    HistogramBin,
+    LifecycleResult,
+    PathEdge,
+    PathsResult,
+    RetentionResult,
+    Step,
+    StickinessResult,
+)
 from headway.analytics.engine.store import EventStore
 from headway.analytics.engine.types import (
     EventSeries,
@@ -12,12 +27,28 @@ from headway.analytics.engine.types import (
 )
 
 __all__ = [
+    "BehaviourRule",
+    "Cohort",
     "EventSeries",
     "EventStore",
+    "Exclusion",
     "Filter",
+    "FunnelBreakdown",
+    "FunnelResult",
+    "FunnelStep",
+    "HistogramBin",
+    "InCohort",
     "IngestReport",
+    "LifecycleResult",
+    "PathEdge",
+    "PathsResult",
+    "PersonCohort",
+    "PropertyRule",
     "Rejected",
+    "RetentionResult",
     "Series",
+    "Step",
+    "StickinessResult",
     "StoreStats",
     "TrendsResult",
 ]

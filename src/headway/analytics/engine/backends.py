@@ -15,6 +15,7 @@ import ibis
 from ibis.backends import BaseBackend
 
 from headway.analytics.engine import duckdb_compat  # noqa: F401 - makes Ibis 12 work on DuckDB 2
+from headway.analytics.engine import spark_compat  # noqa: F401 - JSON properties on Ibis 12's PySpark
 from headway.core.errors import ConfigurationError
 
 

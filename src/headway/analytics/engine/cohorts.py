@@ -44,11 +44,12 @@ class PropertyRule:
 
 @dataclass(frozen=True)
 class PersonCohort:
-    """A set of persons: every rule (``match="all"``) or at least one (``"any"``)."""
+    """A set of persons: every rule (``match="all"``) or at least one (``"any"``), evaluated at ``as_of``."""
 
     rules: tuple[BehaviourRule | PropertyRule, ...]
     match: Literal["all", "any"] = "all"
     name: str = ""
+    as_of: datetime | None = None  # when the look-back windows end (naive UTC); None: now
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def check(cohort: PersonCohort) -> None:
 def members(events: ir.Table, cohort: PersonCohort, as_of: datetime | None = None) -> ir.Table:
     """The cohort's persons as a table with one column ``person`` (``events`` has a ``person`` column)."""
     check(cohort)
-    moment = as_of or datetime.now().replace(microsecond=0)  # noqa: DTZ005 - naive UTC, like the store
+    moment = as_of or cohort.as_of or datetime.now().replace(microsecond=0)
     everyone = events.select("person").distinct()
     parts = [_rule(events, everyone, rule, moment) for rule in cohort.rules]
     result = parts[0]

@@ -22,8 +22,16 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from headway.analytics.engine.filters import predicate, prop_text, where_all
-from headway.analytics.engine.insight_support import QuerySource, check_filters, persons_of
+from headway.analytics.engine import cohorts
+from headway.analytics.engine.cohorts import PersonCohort
+from headway.analytics.engine.filters import predicate, prop_text
+from headway.analytics.engine.insight_support import (
+    QuerySource,
+    WhereItem,
+    apply_where,
+    check_filters,
+    persons_of,
+)
 from headway.analytics.engine.insights_types import (
     FUNNEL_ORDERS,
     Exclusion,
@@ -54,8 +62,8 @@ class FunnelQuery:
     window: timedelta = timedelta(days=14)
     order: str = "ordered"
     exclusions: tuple[Exclusion, ...] = ()
-    where: tuple[Filter, ...] = ()
-    breakdown: str | None = None
+    where: tuple[WhereItem, ...] = ()
+    breakdown: str | tuple[PersonCohort, ...] | None = None
 
 
 def as_step(item: str | Step | EventSeries) -> Step:
@@ -70,7 +78,7 @@ def as_step(item: str | Step | EventSeries) -> Step:
         raise ValidationError(f"funnel step {item!r} must be an event name or Step(event, where=...)")
     if not isinstance(step.event, str) or not step.event:
         raise ValidationError("a funnel step needs a non-empty event name")
-    return Step(step.event, check_filters(step.where), step.name)
+    return Step(step.event, check_filters(step.where, cohorts_allowed=False), step.name)  # type: ignore[arg-type]
 
 
 def make_query(
@@ -81,8 +89,8 @@ def make_query(
     window: timedelta,
     order: str,
     exclusions: Iterable[Exclusion],
-    where: Iterable[Filter],
-    breakdown: str | None,
+    where: Iterable[WhereItem],
+    breakdown: str | Sequence[PersonCohort] | None,
 ) -> FunnelQuery:
     """A checked FunnelQuery (ValidationError saying how to fix a bad argument)."""
     if isinstance(steps, str):
@@ -103,16 +111,20 @@ def make_query(
                 f"exclusion {ex.event!r} from step {ex.from_step} to {ex.to_step}: steps are 0-based and "
                 f"need 0 <= from_step < to_step <= {len(parsed) - 1}"
             )
-        check_filters(ex.where)
+        check_filters(ex.where, cohorts_allowed=False)
     if excluded and order != "ordered":
         raise ValidationError(
             f"exclusions apply to ordered funnels only ({order} funnels have no 'between two steps')"
         )
-    if breakdown is not None and (not isinstance(breakdown, str) or not breakdown):
-        raise ValidationError("breakdown must be a property name")
-    return FunnelQuery(
-        parsed, date_from, date_to, window, order, excluded, check_filters(where), breakdown
-    )
+    by: str | tuple[PersonCohort, ...] | None = breakdown if isinstance(breakdown, str | None) else tuple(breakdown)
+    if isinstance(by, tuple):
+        for cohort in by:
+            cohorts.check(cohort)
+        if not by:
+            raise ValidationError("a cohort breakdown needs at least one cohort")
+    elif by is not None and not by:
+        raise ValidationError("breakdown must be a property name or a list of cohorts")
+    return FunnelQuery(parsed, date_from, date_to, window, order, excluded, check_filters(where), by)
 
 
 def run(source: QuerySource, query: FunnelQuery) -> FunnelResult:
@@ -125,9 +137,9 @@ def run(source: QuerySource, query: FunnelQuery) -> FunnelResult:
         reached = people.reached >= k + 1
         metrics[f"c{k}"] = reached.sum()
         if k:
-            seconds = people[f"dt{k}"] / 1e6
-            metrics[f"avg{k}"] = seconds.mean(where=reached)
-            metrics[f"med{k}"] = seconds.median(where=reached)
+            seconds = _seconds_if(people, k, reached)
+            metrics[f"avg{k}"] = seconds.mean()
+            metrics[f"med{k}"] = seconds.median()
     expr = people.group_by(*keys).aggregate(**metrics) if keys else people.aggregate(**metrics)
     rows = source.rows(expr)
     names = [s.label for s in query.steps]
@@ -169,6 +181,19 @@ def run(source: QuerySource, query: FunnelQuery) -> FunnelResult:
     return FunnelResult(steps, breakdowns, query.order, persons, histogram)
 
 
+def _seconds_if(people: ir.Table, k: int, reached: ir.BooleanValue) -> ir.FloatingColumn:
+    """Step k's conversion time in seconds for the persons who reached it, else NULL (a plain column: Spark's
+    percentile takes no FILTER)."""
+    seconds: ir.FloatingColumn = ibis.cases((reached, people[f"dt{k}"] / 1e6), else_=ibis.null("float64"))
+    return seconds
+
+
+def _one_if(condition: ir.BooleanValue) -> ir.IntegerValue:
+    """1 where ``condition`` holds, else 0 (PostgreSQL cannot cast a boolean to bigint)."""
+    one: ir.IntegerValue = ibis.cases((condition, 1), else_=0)
+    return one
+
+
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
@@ -178,9 +203,9 @@ def _overall_times(source: QuerySource, people: ir.Table, n: int) -> list[tuple[
         return [(None, None)]
     metrics: dict[str, ir.Scalar] = {}
     for k in range(1, n):
-        reached = people.reached >= k + 1
-        metrics[f"avg{k}"] = (people[f"dt{k}"] / 1e6).mean(where=reached)
-        metrics[f"med{k}"] = (people[f"dt{k}"] / 1e6).median(where=reached)
+        seconds = _seconds_if(people, k, people.reached >= k + 1)
+        metrics[f"avg{k}"] = seconds.mean()
+        metrics[f"med{k}"] = seconds.median()
     row = source.rows(people.aggregate(**metrics))[0]
     return [(None, None)] + [(_float(row[f"avg{k}"]), _float(row[f"med{k}"])) for k in range(1, n)]
 
@@ -227,9 +252,9 @@ def person_table(source: QuerySource, query: FunnelQuery) -> ir.Table:
 def _flags(source: QuerySource, query: FunnelQuery) -> tuple[ir.Table, datetime]:
     """One row per person and timestamp in the range, with a flag per step (and exclusion)."""
     span = resolve_range(query.date_from, query.date_to, zone(source.timezone))
-    events = source.events(with_person=True)
-    events = events.filter(events.timestamp >= span.utc_start, events.timestamp < span.utc_end)
-    events = where_all(events, query.where)
+    everything = source.events(with_person=True)
+    events = everything.filter(everything.timestamp >= span.utc_start, everything.timestamp < span.utc_end)
+    events = apply_where(events, query.where, everything)
     if query.order != "strict":  # strict funnels need every event: any other event breaks the chain
         names = sorted({s.event for s in query.steps} | {e.event for e in query.exclusions})
         events = events.filter(events.event.isin(names))
@@ -237,7 +262,16 @@ def _flags(source: QuerySource, query: FunnelQuery) -> tuple[ir.Table, datetime]
     excluded = [_matches(events, e.event, e.where) for e in query.exclusions]
     flags: dict[str, ir.Scalar] = {f"s{k}": c.any() for k, c in enumerate(conditions)}
     flags.update({f"x{i}": c.any() for i, c in enumerate(excluded)})
-    if query.breakdown:
+    if isinstance(query.breakdown, tuple):  # cohorts: each person's first cohort
+        groups = cohorts.cohort_breakdown(everything, list(query.breakdown))
+        joined = events.left_join(groups, events.person == groups.person)
+        events = joined.select(*[events[c] for c in events.columns], cohort=groups.cohort)
+        conditions = [_matches(events, s.event, s.where) for s in query.steps]
+        excluded = [_matches(events, e.event, e.where) for e in query.exclusions]
+        flags = {f"s{k}": c.any() for k, c in enumerate(conditions)}
+        flags.update({f"x{i}": c.any() for i, c in enumerate(excluded)})
+        flags["bd"] = events.cohort.fill_null(NONE_KEY).min(where=conditions[0])
+    elif query.breakdown:
         flags["bd"] = prop_text(events, query.breakdown).fill_null(NONE_KEY).min(where=conditions[0])
     grouped = events.group_by(person=events.person, ts=events.timestamp).aggregate(**flags)
     return grouped, span.utc_start
@@ -267,7 +301,7 @@ def _attempts(source: QuerySource, query: FunnelQuery) -> ir.Table:
         ok: ir.BooleanValue = ibis.literal(True)
         for k in range(1, n):
             ok = ok & entries[f"h{k}"].fill_null(False) & (entries[f"t{k}"] <= entries.ts + limit).fill_null(False)
-            reached = reached + ok.cast("int64")
+            reached = reached + _one_if(ok)
         return _attempt_columns(entries, n, reached, query)
     return _ordered(rows, n, limit, query)
 
@@ -297,7 +331,7 @@ def _ordered(rows: ir.Table, n: int, limit: ir.IntervalValue, query: FunnelQuery
     deadline = entries.ts + limit
     reached: ir.IntegerValue = ibis.literal(1)
     for k in range(1, n):
-        reached = reached + (entries[f"t{k}"] <= deadline).fill_null(False).cast("int64")
+        reached = reached + _one_if((entries[f"t{k}"] <= deadline).fill_null(False))
     valid: ir.BooleanValue = ibis.literal(True)
     for i, ex in enumerate(query.exclusions):
         hit = entries[f"e{i}"]
@@ -339,7 +373,7 @@ def _unordered(rows: ir.Table, n: int, limit: ir.IntervalValue, query: FunnelQue
     vs = [entries[f"v{k}"] for k in range(n)]
     reached: ir.IntegerValue = ibis.literal(0)
     for v in vs:
-        reached = reached + v.notnull().cast("int64")
+        reached = reached + _one_if(v.notnull())
     # the k-th earliest step time: the smallest v with at least k values at or before it
     ordered: dict[str, ir.Value] = {}
     for k in range(1, n):
@@ -347,7 +381,7 @@ def _unordered(rows: ir.Table, n: int, limit: ir.IntervalValue, query: FunnelQue
         for v in vs:
             at_or_before: ir.IntegerValue = ibis.literal(0)
             for w in vs:
-                at_or_before = at_or_before + (w <= v).fill_null(False).cast("int64")
+                at_or_before = at_or_before + _one_if((w <= v).fill_null(False))
             candidates.append(ibis.cases((at_or_before >= k + 1, v), else_=ibis.null("timestamp")))
         ordered[f"t{k}"] = ibis.least(*candidates) if len(candidates) > 1 else candidates[0]
     entries = entries.mutate(**ordered)

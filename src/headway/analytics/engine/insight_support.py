@@ -9,22 +9,29 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from headway.analytics.engine import cohorts
+from headway.analytics.engine.cohorts import InCohort
 from headway.analytics.engine.filters import check_filter, where_all
 from headway.analytics.engine.timebuckets import LocalRange, next_bucket, offset_segments, to_utc, zone
 from headway.analytics.engine.trends import QuerySource, bucket_of, local_time
 from headway.analytics.engine.types import Filter
 from headway.core.errors import ValidationError
 
+WhereItem = Filter | InCohort
 __all__ = ["QuerySource", "check_filters", "event_rows", "local_range", "period_index", "persons_of"]
 
 
-def check_filters(where: Iterable[Filter]) -> tuple[Filter, ...]:
-    """The filters as a tuple, each checked (ValidationError otherwise)."""
+def check_filters(where: Iterable[WhereItem], *, cohorts_allowed: bool = True) -> tuple[WhereItem, ...]:
+    """The filters (and cohort restrictions) as a tuple, each checked (ValidationError otherwise)."""
     items = tuple(where)
     for item in items:
-        if not isinstance(item, Filter):
-            raise ValidationError(f"{item!r} is not a Filter: use Filter(property, op, value)")
-        check_filter(item)
+        if isinstance(item, InCohort) and cohorts_allowed:
+            cohorts.check(item.cohort)
+        elif isinstance(item, Filter):
+            check_filter(item)
+        else:
+            allowed = "Filter(property, op, value)" + (" or InCohort(cohort)" if cohorts_allowed else "")
+            raise ValidationError(f"{item!r} is not a filter: use {allowed}")
     return items
 
 
@@ -34,10 +41,21 @@ def check_week_start(week_start: str) -> None:
         raise ValidationError(f"week_start must be monday or sunday, not {week_start!r}")
 
 
-def event_rows(events: ir.Table, event: str | None, where: Iterable[Filter]) -> ir.Table:
-    """``events`` of name ``event`` (all when None) that match every filter."""
+def event_rows(events: ir.Table, event: str | None, where: Iterable[WhereItem], everything: ir.Table) -> ir.Table:
+    """``events`` of name ``event`` (all when None) that match every filter and cohort; ``everything`` is the
+    whole events table (with ``person``) that cohorts are computed on."""
     rows = events if event is None else events.filter(events.event == event)
-    return where_all(rows, where)
+    return apply_where(rows, where, everything)
+
+
+def apply_where(events: ir.Table, where: Iterable[WhereItem], everything: ir.Table) -> ir.Table:
+    """``events`` restricted by property filters and cohort restrictions."""
+    items = tuple(where)
+    rows = where_all(events, [i for i in items if isinstance(i, Filter)])
+    for item in items:
+        if isinstance(item, InCohort):
+            rows = cohorts.restrict(rows, item, everything)
+    return rows
 
 
 def local_range(start: datetime, end: datetime, timezone: str) -> LocalRange:

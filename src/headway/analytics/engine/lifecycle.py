@@ -25,7 +25,13 @@ from headway.analytics.engine.insight_support import (
 )
 from headway.analytics.engine.insights_types import LIFECYCLE_STATUSES, LifecycleResult
 from headway.analytics.engine.stickiness import IntervalQuery
-from headway.analytics.engine.timebuckets import ONE_MICROSECOND, bucket_start, bucket_starts, resolve_range, zone
+from headway.analytics.engine.timebuckets import (
+    ONE_MICROSECOND,
+    bucket_start,
+    bucket_starts,
+    resolve_range,
+    zone,
+)
 from headway.core.errors import ValidationError
 
 EARLIER = -2  # the interval index of any activity before the interval preceding the range
@@ -43,8 +49,8 @@ def person_states(source: QuerySource, query: IntervalQuery) -> tuple[ir.Table, 
                               "a longer interval")
     before = bucket_start(labels[0] - ONE_MICROSECOND, query.interval, query.week_start)
     window = local_range(before, span.end, source.timezone)
-    events = source.events(with_person=True)
-    events = event_rows(events.filter(events.timestamp < span.utc_end), query.event, query.where)
+    everything = source.events(with_person=True)
+    events = event_rows(everything.filter(everything.timestamp < span.utc_end), query.event, query.where, everything)
     recent = events.timestamp >= window.utc_start
     local = local_timestamp(events, window.utc_start, span.utc_end, source.timezone)
     index = period_index(local, query.interval, labels[0], query.week_start)

@@ -19,6 +19,7 @@ import numpy as np
 
 from headway.analytics.engine.insight_support import (
     QuerySource,
+    WhereItem,
     as_int,
     check_filters,
     check_week_start,
@@ -37,8 +38,14 @@ from headway.analytics.engine.insights_types import (
     Cohort,
     RetentionResult,
 )
-from headway.analytics.engine.timebuckets import ONE_MICROSECOND, bucket_start, next_bucket, resolve_range, zone
-from headway.analytics.engine.types import DateLike, Filter
+from headway.analytics.engine.timebuckets import (
+    ONE_MICROSECOND,
+    bucket_start,
+    next_bucket,
+    resolve_range,
+    zone,
+)
+from headway.analytics.engine.types import DateLike
 from headway.core.errors import ValidationError
 
 MAX_INTERVALS = 62  # the masks are 64-bit integers
@@ -55,8 +62,8 @@ class RetentionQuery:
     date_to: DateLike
     kind: str = "recurring"
     mode: str = "on"
-    target_where: tuple[Filter, ...] = ()
-    returning_where: tuple[Filter, ...] = ()
+    target_where: tuple[WhereItem, ...] = ()
+    returning_where: tuple[WhereItem, ...] = ()
     week_start: str = "monday"
 
 
@@ -69,8 +76,8 @@ def make_query(
     date_to: DateLike,
     kind: str,
     mode: str,
-    target_where: Iterable[Filter],
-    returning_where: Iterable[Filter],
+    target_where: Iterable[WhereItem],
+    returning_where: Iterable[WhereItem],
     week_start: str,
 ) -> RetentionQuery:
     """A checked RetentionQuery (ValidationError saying how to fix a bad argument)."""
@@ -116,19 +123,19 @@ def person_masks(source: QuerySource, query: RetentionQuery) -> ir.Table:
         return rows.select(person=rows.person, idx=period_index(local, query.period, starts[0], query.week_start))
 
     if query.kind == "recurring":
-        target = indexed(event_rows(in_range, query.target_event, query.target_where), span.utc_start)
+        target = indexed(event_rows(in_range, query.target_event, query.target_where, events), span.utc_start)
         cohorts = _masks(target.distinct(), "tmask")
     else:
-        every = event_rows(before_end, query.target_event, query.target_where)
+        every = event_rows(before_end, query.target_event, query.target_where, events)
         first = every.group_by(person=every.person).aggregate(timestamp=every.timestamp.min())
         first = first.filter(first.timestamp >= span.utc_start)
         cohorts = indexed(first, span.utc_start)
         cohorts = cohorts.select(person=cohorts.person, tmask=power_of_two(cohorts.idx))
     returning_event = query.returning_event or query.target_event
     if returning_event == query.target_event and query.returning_where == query.target_where:
-        back = indexed(event_rows(in_range, query.target_event, query.target_where), span.utc_start)
+        back = indexed(event_rows(in_range, query.target_event, query.target_where, events), span.utc_start)
     else:
-        back = indexed(event_rows(in_range, returning_event, query.returning_where), span.utc_start)
+        back = indexed(event_rows(in_range, returning_event, query.returning_where, events), span.utc_start)
     returns = _masks(back.distinct(), "rmask")
     joined = cohorts.left_join(returns, cohorts.person == returns.person)
     return joined.select(cohorts.person, cohorts.tmask, rmask=returns.rmask.fill_null(0))
@@ -152,10 +159,8 @@ def run(source: QuerySource, query: RetentionQuery) -> RetentionResult:
         member = ((tmask >> i) & 1).astype(bool)
         values = [int(count[member].sum())]
         for j in range(1, n - i):
-            if query.mode == "on":
-                back = ((rmask >> (i + j)) & 1).astype(bool)
-            else:
-                back = (rmask >> (i + j)) != 0
+            shifted = rmask >> (i + j)
+            back = (shifted & 1).astype(bool) if query.mode == "on" else shifted != 0
             values.append(int(count[member & back].sum()))
         cohorts.append(Cohort(starts[i], values))
 

@@ -13,6 +13,7 @@ import ibis.expr.types as ir
 
 from headway.analytics.engine.insight_support import (
     QuerySource,
+    WhereItem,
     as_int,
     check_filters,
     check_week_start,
@@ -23,7 +24,7 @@ from headway.analytics.engine.insight_support import (
 )
 from headway.analytics.engine.insights_types import StickinessResult
 from headway.analytics.engine.timebuckets import bucket_starts, resolve_range, zone
-from headway.analytics.engine.types import INTERVALS, DateLike, Filter
+from headway.analytics.engine.types import INTERVALS, DateLike
 from headway.core.errors import ValidationError
 
 
@@ -35,12 +36,12 @@ class IntervalQuery:
     interval: str
     date_from: DateLike
     date_to: DateLike
-    where: tuple[Filter, ...] = ()
+    where: tuple[WhereItem, ...] = ()
     week_start: str = "monday"
 
 
 def make_query(
-    event: str, *, interval: str, date_from: DateLike, date_to: DateLike, where: Iterable[Filter], week_start: str
+    event: str, *, interval: str, date_from: DateLike, date_to: DateLike, where: Iterable[WhereItem], week_start: str
 ) -> IntervalQuery:
     """A checked IntervalQuery (ValidationError saying how to fix a bad argument)."""
     if not isinstance(event, str) or not event:
@@ -60,9 +61,9 @@ def active_counts(source: QuerySource, query: IntervalQuery) -> tuple[ir.Table, 
     """One row per active person: ``person`` and ``n``, the intervals active; and the number of intervals."""
     span = resolve_range(query.date_from, query.date_to, zone(source.timezone))
     starts = bucket_starts(span, query.interval, query.week_start)
-    events = source.events(with_person=True)
-    events = events.filter(events.timestamp >= span.utc_start, events.timestamp < span.utc_end)
-    events = event_rows(events, query.event, query.where)
+    everything = source.events(with_person=True)
+    events = everything.filter(everything.timestamp >= span.utc_start, everything.timestamp < span.utc_end)
+    events = event_rows(events, query.event, query.where, everything)
     local = local_timestamp(events, span.utc_start, span.utc_end, source.timezone)
     periods = events.select(person=events.person, idx=period_index(local, query.interval, starts[0], query.week_start))
     counts = periods.distinct().group_by("person").aggregate(n=ibis._.count())

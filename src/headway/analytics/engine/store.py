@@ -45,8 +45,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from ibis.backends import BaseBackend
 
-from headway.analytics.engine import trends as trends_runner
 from headway.analytics.engine import behaviour_api  # funnels, retention, stickiness, lifecycle, paths
+from headway.analytics.engine import trends as trends_runner
 from headway.analytics.engine.backends import Capabilities, capabilities, connect
 from headway.analytics.engine.ingest import (
     DEFAULT_BATCH_SIZE,

@@ -1,0 +1,237 @@
+"""The Insights page's tabs for funnels, retention, stickiness, lifecycle and paths, and the persons drill-down.
+
+Each tab is a GET form; its result (chart, table, links to the persons behind each number) refreshes with HTMX.
+A query travels as form fields or, once validated, as JSON in ``q`` (share links, saving, drill-down).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import altair as alt
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from headway.analytics import behaviour, cohorts, sankey, services
+from headway.core.errors import HeadwayError
+
+TABS = {"trends": "Trends", "funnel": "Funnels", "retention": "Retention", "stickiness": "Stickiness",
+        "lifecycle": "Lifecycle", "paths": "Paths"}
+LISTS = {"step": "steps", "where": "where", "include": "include_events"}
+SCALARS = {
+    "funnel": ("date_from", "date_to", "window", "window_unit", "order", "breakdown", "cohort"),
+    "retention": ("target_event", "returning_event", "period", "intervals", "date_to", "kind", "mode", "cohort"),
+    "stickiness": ("event", "interval", "date_from", "date_to", "cohort"),
+    "lifecycle": ("event", "interval", "date_from", "date_to", "cohort"),
+    "paths": ("date_from", "date_to", "event_type", "path_property", "max_steps"),
+}
+LIFECYCLE_COLORS = {"new": "#2f7d32", "returning": "#1f5fa8", "resurrecting": "#b26a00", "dormant": "#b3261e"}
+STEP_ROWS = 5
+
+
+def query_from_params(kind: str, params: QueryDict) -> dict[str, Any]:
+    """The query a tab's form (or a link with ``q``) describes, as plain data for the service."""
+    if params.get("q"):
+        try:
+            data = json.loads(params["q"])
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            return data
+    query: dict[str, Any] = {name: params[name] for name in SCALARS[kind] if params.get(name, "").strip()}
+    for field, name in LISTS.items():
+        values = [v.strip() for v in params.getlist(field) if v.strip()]
+        if values:
+            query[name] = values
+    return query
+
+
+def query_json(answer: behaviour.Answer) -> str:
+    """The validated query as compact JSON (for ``q``)."""
+    return json.dumps(answer.query.model_dump(mode="json", exclude_defaults=True), separators=(",", ":"))
+
+
+def persons_url(kind: str, q: str, **at: Any) -> str:
+    """The drill-down URL of one number."""
+    return reverse("insights-persons") + "?" + urlencode({"tab": kind, "q": q, **{k: v for k, v in at.items() if v is not None}})
+
+
+# --- charts --------------------------------------------------------------------------------------------
+
+
+def funnel_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Bars of persons per step, with the drop-off stacked on top and the conversion rate in the tooltip."""
+    data = []
+    for r in rows:
+        if r.get("breakdown", "(all)") != "(all)":
+            continue
+        label = f"{r['step']}. {r['name']}"
+        data.append({"step": label, "status": "converted", "persons": r["persons"], "conversion": r["conversion"]})
+        data.append({"step": label, "status": "dropped off", "persons": r["dropped"], "conversion": r["conversion"]})
+    return alt.Chart(alt.Data(values=data), title="Persons per step").mark_bar().encode(
+        x=alt.X("step:N", sort=None, title=None),
+        y=alt.Y("persons:Q", title="Persons", stack="zero"),
+        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=["converted", "dropped off"],
+                                                                range=["#1f5fa8", "#d9d9d9"])),
+        order=alt.Order("status:N", sort="ascending"),
+        tooltip=["step:N", "status:N", "persons:Q", alt.Tooltip("conversion:Q", title="conversion from step 1 %")],
+    ).properties(height=300).to_dict()
+
+
+def retention_heatmap(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Cohort × interval cells coloured by the retained share, with the percentage written in."""
+    base = alt.Chart(alt.Data(values=rows), title="Retention by cohort").encode(
+        x=alt.X("interval:O", title="periods later"), y=alt.Y("cohort:O", title="cohort", sort=None))
+    cells = base.mark_rect().encode(
+        color=alt.Color("rate:Q", title="retained %", scale=alt.Scale(domain=[0, 100], scheme="blues")),
+        tooltip=["cohort:N", "interval:O", "persons:Q", "size:Q", alt.Tooltip("rate:Q", title="retained %")])
+    text = base.mark_text(baseline="middle").encode(
+        text=alt.Text("rate:Q", format=".0f"),
+        color=alt.condition(alt.datum.rate > 50, alt.value("white"), alt.value("black")))
+    return (cells + text).properties(height=max(120, 26 * len({r["cohort"] for r in rows}))).to_dict()
+
+
+def retention_curve_chart(curve: list[dict[str, Any]]) -> dict[str, Any]:
+    """The share retained per interval over every cohort that reached it."""
+    return alt.Chart(alt.Data(values=curve), title="Retention curve").mark_line(point=True).encode(
+        x=alt.X("interval:O", title="periods later"), y=alt.Y("rate:Q", title="retained %",
+                                                             scale=alt.Scale(domain=[0, 100])),
+        tooltip=["interval:O", "persons:Q", "of:Q", alt.Tooltip("rate:Q", title="retained %")],
+    ).properties(height=240).to_dict()
+
+
+def stickiness_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Bars of persons by the number of intervals they were active in."""
+    return alt.Chart(alt.Data(values=rows), title="Persons by intervals active").mark_bar().encode(
+        x=alt.X("label:N", sort=None, title=None), y=alt.Y("persons:Q", title="Persons"),
+        tooltip=["label:N", "persons:Q"]).properties(height=280).to_dict()
+
+
+def lifecycle_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Stacked bars per interval: new, returning and resurrecting above the axis, dormant below."""
+    return alt.Chart(alt.Data(values=rows), title="Lifecycle").mark_bar().encode(
+        x=alt.X("interval:N", title=None), y=alt.Y("persons:Q", title="Persons", stack="zero"),
+        color=alt.Color("status:N", title=None, sort=list(LIFECYCLE_COLORS),
+                        scale=alt.Scale(domain=list(LIFECYCLE_COLORS), range=list(LIFECYCLE_COLORS.values()))),
+        tooltip=["interval:N", "status:N", "persons:Q"]).properties(height=300).to_dict()
+
+
+# --- views ---------------------------------------------------------------------------------------------
+
+
+def _kind(params: QueryDict) -> str:
+    kind = params.get("tab", "")
+    if kind not in behaviour.KINDS:
+        raise Http404("Unknown insight tab: use funnel, retention, stickiness, lifecycle or paths.")
+    return kind
+
+
+def result_context(request: HttpRequest, kind: str, params: QueryDict) -> dict[str, Any]:
+    """Run the tab's query; errors become a message on the page, not a crash."""
+    context: dict[str, Any] = {"kind": kind, "error": None, "answer": None, "raw": query_from_params(kind, params)}
+    try:
+        answer = behaviour.run(request.user, kind, context["raw"])  # type: ignore[arg-type]
+    except HeadwayError as exc:
+        if exc.status == 403:
+            raise
+        context["error"] = exc.message
+        return context
+    q = query_json(answer)
+    rows = answer.rows
+    context.update({"answer": answer, "q": q, "rows": rows, "share": urlencode({"tab": kind, "q": q})})
+    if kind == "funnel":
+        context["spec"] = funnel_chart(rows)
+        context["cells"] = [{**r, "url": persons_url(kind, q, step=r["step"], breakdown=_breakdown(r)),
+                             "dropped_url": persons_url(kind, q, step=r["step"], dropped="true",
+                                                        breakdown=_breakdown(r)) if r["step"] > 1 else ""}
+                            for r in rows]
+    elif kind == "retention":
+        context["spec"] = retention_heatmap(rows)
+        curve = behaviour.retention_curve(answer.result)
+        context.update({"curve": curve, "curve_spec": retention_curve_chart(curve)})
+        context["table"] = [
+            (services.trends_label(c.start, answer.result.period),
+             [{"persons": v, "rate": behaviour._pct(v, c.values[0]),
+               "url": persons_url(kind, q, cohort=i, interval=j)} for j, v in enumerate(c.values)])
+            for i, c in enumerate(answer.result.cohorts)]
+        context["width"] = range(max((len(c.values) for c in answer.result.cohorts), default=0))
+    elif kind == "stickiness":
+        context["spec"] = stickiness_chart(rows)
+        context["cells"] = [{**r, "url": persons_url(kind, q, intervals=r["intervals"])} for r in rows]
+    elif kind == "lifecycle":
+        context["spec"] = lifecycle_chart(rows)
+        labels = [services.trends_label(label) for label in answer.result.labels]
+        context["table"] = [(status, [{"persons": getattr(answer.result, status)[i],
+                                       "url": persons_url(kind, q, interval=i, status=status)}
+                                      for i in range(len(labels))]) for status in behaviour.LIFECYCLE_STATUSES]
+        context["labels"] = labels
+    else:
+        layout = sankey.layout(answer.result.edges)
+        context["sankey"] = layout
+        context["links"] = [(link, persons_url(kind, q, step=link.step, source=link.source, target=link.target))
+                            for link in layout.links]
+    return context
+
+
+def _breakdown(row: dict[str, Any]) -> str | None:
+    value = row.get("breakdown")
+    return None if value in (None, "(all)") else value
+
+
+def page_context(request: HttpRequest, kind: str, params: QueryDict) -> dict[str, Any]:
+    """The whole tab: builder choices, the result and the saved insights."""
+    context = result_context(request, kind, params)
+    names = services.event_names(request.user)  # type: ignore[arg-type]
+    raw = context["raw"]
+    steps = [s if isinstance(s, str) else s.get("event", "") for s in raw.get("steps", [])]
+    if kind == "funnel" and not steps:
+        steps = names[:3]
+    context.update({
+        "title": f"Insights · {TABS[kind]}", "tabs": TABS, "tab": kind, "tab_label": TABS[kind],
+        "event_names": names, "window_units": list(behaviour.WINDOW_UNITS), "orders": ("ordered", "strict", "unordered"),
+        "periods": ("hour", "day", "week", "month"), "activity_intervals": ("day", "week", "month"),
+        "steps": (steps + [""] * STEP_ROWS)[:max(STEP_ROWS, len(steps))],
+        "where_text": raw.get("where", []) + [""] * max(0, 2 - len(raw.get("where", []))),
+        "cohorts": cohorts.list_cohorts(request.user),  # type: ignore[arg-type]
+        "saved": [s for s in services.list_insights(request.user) if s.kind == kind],  # type: ignore[arg-type]
+    })
+    return context
+
+
+@login_required
+@require_GET
+def behaviour_result(request: HttpRequest) -> HttpResponse:
+    """The chart and table of a tab's current query (HTMX swaps it in)."""
+    kind = _kind(request.GET)
+    return render(request, "analytics/_behaviour_result.html", result_context(request, kind, request.GET))
+
+
+@login_required
+@require_GET
+def behaviour_persons(request: HttpRequest) -> HttpResponse:
+    """The persons behind one number (HTMX swaps the list in beside the table)."""
+    kind = _kind(request.GET)
+    at: dict[str, Any] = {}
+    for key in ("step", "cohort", "interval", "intervals"):
+        if request.GET.get(key, "").lstrip("-").isdigit():
+            at[key] = int(request.GET[key])
+    for key in ("status", "source", "target", "breakdown"):
+        if key in request.GET:
+            at[key] = request.GET[key]
+    if request.GET.get("dropped") == "true":
+        at["dropped"] = True
+    context: dict[str, Any] = {"kind": kind, "at": at, "error": None, "persons": []}
+    try:
+        context["persons"] = behaviour.persons(request.user, kind,  # type: ignore[arg-type]
+                                               query_from_params(kind, request.GET), **at)
+    except HeadwayError as exc:
+        if exc.status == 403:
+            raise
+        context["error"] = exc.message
+    context["limit"] = behaviour.PERSONS_LIMIT
+    return render(request, "analytics/_persons.html", context)
