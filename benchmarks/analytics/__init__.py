@@ -29,6 +29,10 @@ ENGINES = ("headway", "chdb", "pandas")
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["behaviour"]:  # funnels and retention: benchmarks/analytics/behaviour.py
+        from benchmarks.analytics import behaviour
+
+        return behaviour.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks analytics")
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=None, help="default: events / 10")

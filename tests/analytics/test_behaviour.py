@@ -132,7 +132,7 @@ def test_saved_insights_of_every_kind_run_again(behaviour_events, viewer):
              for kind, query in [("funnel", FUNNEL), ("retention", RETENTION), ("stickiness", ACTIVITY),
                                  ("lifecycle", ACTIVITY), ("paths", {**RANGE, "path_property": "page"})]}
     assert SavedInsight.objects.get(pk=saved["funnel"].pk).query["steps"][0] == {"event": "visit"}
-    assert [i.name for i in services.list_insights(viewer)][0] == "My funnel"
+    assert services.list_insights(viewer)[0].name == "My funnel"
     again = behaviour.run(viewer, "funnel", services.insight_query(saved["funnel"]))
     assert [s.count for s in again.result.steps] == FUNNEL_COUNTS
     with pytest.raises(ValidationError, match="at least 2 steps"):

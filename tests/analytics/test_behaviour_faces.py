@@ -205,3 +205,13 @@ def test_save_and_reopen_a_funnel_from_the_page(browser, behaviour_events, viewe
     reopened = browser.get(f"/insights/?insight={saved.pk}").content.decode()
     assert re.findall(r'data-persons="(\d+)"', reopened) == ["3", "2", "1"]
     assert services.list_insights(viewer)[0].name == "Checkout"
+
+
+@pytest.mark.django_db
+def test_a_first_visit_to_each_tab_starts_from_the_most_frequent_events(browser, behaviour_events):
+    for tab in ("funnel", "retention", "stickiness", "lifecycle", "paths"):
+        html = browser.get("/insights/", {"tab": tab}).content.decode()
+        assert 'role="alert"' not in html, tab
+    funnel = browser.get("/insights/", {"tab": "funnel"}).content.decode()
+    # the three most frequent events (5 page views, then 4 visits, then 3 item views) are the default steps
+    assert re.findall(r'name="step" value="([^"]*)"', funnel)[:3] == ["$pageview", "visit", "view_item"]

@@ -41,12 +41,20 @@ ROWS = [
 DAYS = [datetime(2024, 1, d) for d in range(1, 11)]
 
 
+RECORDS = [{"event": e, "timestamp": t, "distinct_id": who, "properties": p} for who, e, t, p in ROWS]
+
+
 @pytest.fixture
-def store(make_store) -> EventStore:
+def store(seeded_store) -> EventStore:
+    """The ten events, shared by the read-only tests of the module."""
+    return seeded_store(RECORDS)
+
+
+@pytest.fixture
+def own_store(make_store) -> EventStore:
+    """The ten events in a store of the test's own (for tests that change it)."""
     store = make_store()
-    report = store.ingest(
-        [{"event": e, "timestamp": t, "distinct_id": who, "properties": p} for who, e, t, p in ROWS]
-    )
+    report = store.ingest(RECORDS)
     assert (report.ingested, report.duplicates, report.rejected) == (10, 0, [])
     return store
 
@@ -194,7 +202,8 @@ def test_compare_to_previous_period(store):
     assert result.series[1].labels[0] == datetime(2024, 1, 1)
 
 
-def test_identify_merges_past_events_into_the_person(store):
+def test_identify_merges_past_events_into_the_person(own_store):
+    store = own_store
     store.identify("anon-1", "alice")
     assert data(store, math="weekly_active") == [2, 2, 3, 3, 3, 3, 3, 3, 3, 2]
     assert data(store, math="unique_users") == [2, 0, 2, 0, 1, 0, 1, 0, 1, 0]

@@ -131,9 +131,11 @@ def _kind(params: QueryDict) -> str:
     return kind
 
 
-def result_context(request: HttpRequest, kind: str, params: QueryDict) -> dict[str, Any]:
-    """Run the tab's query; errors become a message on the page, not a crash."""
-    context: dict[str, Any] = {"kind": kind, "error": None, "answer": None, "raw": query_from_params(kind, params)}
+def result_context(request: HttpRequest, kind: str, params: QueryDict,
+                   raw: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the tab's query (``raw``, else the one ``params`` describe); errors become a message, not a crash."""
+    raw = raw if raw is not None else query_from_params(kind, params)
+    context: dict[str, Any] = {"kind": kind, "error": None, "answer": None, "raw": raw}
     try:
         answer = behaviour.run(request.user, kind, context["raw"])  # type: ignore[arg-type]
     except HeadwayError as exc:
@@ -185,12 +187,17 @@ def _breakdown(row: dict[str, Any]) -> str | None:
 
 def page_context(request: HttpRequest, kind: str, params: QueryDict) -> dict[str, Any]:
     """The whole tab: builder choices, the result and the saved insights."""
-    context = result_context(request, kind, params)
     names = services.event_names(request.user)  # type: ignore[arg-type]
-    raw = context["raw"]
+    raw = query_from_params(kind, params)
+    if names and not params.get("q"):  # a first visit: start from the most frequent events
+        if kind == "funnel" and not raw.get("steps"):
+            raw["steps"] = names[:3]
+        elif kind == "retention":
+            raw.setdefault("target_event", names[0])
+        elif kind in ("stickiness", "lifecycle"):
+            raw.setdefault("event", names[0])
+    context = result_context(request, kind, params, raw)
     steps = [s if isinstance(s, str) else s.get("event", "") for s in raw.get("steps", [])]
-    if kind == "funnel" and not steps:
-        steps = names[:3]
     context.update({
         "title": f"Insights · {TABS[kind]}", "tabs": TABS, "tab": kind, "tab_label": TABS[kind],
         "event_names": names, "window_units": list(behaviour.WINDOW_UNITS), "orders": ("ordered", "strict", "unordered"),

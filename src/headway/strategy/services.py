@@ -806,32 +806,45 @@ def _simple_metric(name: str) -> Any:
     return metric if metric is not None and metric.type == "simple" else None
 
 
-def metric_segments(metric_name: str, dates: Sequence[date]) -> dict[str, dict[str, list[float]]]:
+def metric_segments(metric_name: str, dates: Sequence[date],
+                    cache: dict[Any, Any] | None = None) -> dict[str, dict[str, list[float]]]:
     """The metric (or a ratio's numerator) split by each event property, aligned with ``dates``.
 
-    Properties starting with ``$`` and those with more than BREAKDOWN_LIMIT values are left out.
+    Properties starting with ``$`` and those with more than BREAKDOWN_LIMIT values are left out. ``cache``
+    (one dict per refresh) shares the splits between KPIs with the same numerator, and which properties
+    have too many values, which depends on the event, filters and dates, not on the math.
     """
     from headway.analytics import services as analytics
 
     metric = _simple_metric(metric_name)
     if metric is None or not dates:
         return {}
+    cache = {} if cache is None else cache
+    too_varied: set[tuple[Any, ...]] = cache.setdefault("too_varied", set())
+    where = [_filter_text(f) for f in metric.where]
     segments: dict[str, dict[str, list[float]]] = {}
     for prop in analytics.property_names(None, metric.event):
         if prop.startswith("$"):
             continue
-        query = {"event": metric.event, "math": metric.math, "math_property": metric.math_property,
-                 "interval": "day", "date_from": dates[0], "date_to": dates[-1],
-                 "where": [_filter_text(f) for f in metric.where], "breakdown": prop,
-                 "breakdown_limit": BREAKDOWN_LIMIT}
-        result = analytics.trends(None, query)
-        if any(s.is_other for s in result.series) or len(result.series) < 2:
+        values_key = (metric.event, tuple(where), dates[0], dates[-1], prop)
+        if values_key in too_varied:
             continue
-        index = {label.date(): i for i, label in enumerate(result.labels)}
-        segments[prop] = {
-            str(s.breakdown_value): [float(s.data[index[d]]) if d in index else 0.0 for d in dates]
-            for s in result.series
-        }
+        query_key = (*values_key, metric.math, metric.math_property)
+        if query_key not in cache:
+            query = {"event": metric.event, "math": metric.math, "math_property": metric.math_property,
+                     "interval": "day", "date_from": dates[0], "date_to": dates[-1], "where": where,
+                     "breakdown": prop, "breakdown_limit": BREAKDOWN_LIMIT}
+            result = analytics.trends(None, query)
+            if any(s.is_other for s in result.series):
+                too_varied.add(values_key)
+                continue
+            index = {label.date(): i for i, label in enumerate(result.labels)}
+            cache[query_key] = None if len(result.series) < 2 else {
+                str(s.breakdown_value): [float(s.data[index[d]]) if d in index else 0.0 for d in dates]
+                for s in result.series
+            }
+        if cache[query_key] is not None:
+            segments[prop] = cache[query_key]
     return segments
 
 
@@ -841,10 +854,11 @@ def _weekly(dates: Sequence[date], values: Sequence[float], how: str) -> Any:
     return aggregate(regular(values, dates, "day"), "week", how)  # type: ignore[arg-type]
 
 
-def detect_alerts(kpi: Kpi, as_of: date, alerts: list[str] | None = None) -> int:
+def detect_alerts(kpi: Kpi, as_of: date, alerts: list[str] | None = None,
+                  segments_cache: dict[Any, Any] | None = None) -> int:
     """Store an alert for each run of ALERT_MIN_WEEKS or more whole weeks outside the KPI's expected band
     (weeks add up the days by the KPI's aggregation), with the property that explains most of the change
-    for metric KPIs; returns how many are new."""
+    for metric KPIs; returns how many are new. ``segments_cache``: see :func:`metric_segments`."""
     dates, values = _history(kpi, as_of)
     if len(dates) < 7 * ALERT_MIN_HISTORY_WEEKS:
         return 0
@@ -860,7 +874,7 @@ def detect_alerts(kpi: Kpi, as_of: date, alerts: list[str] | None = None) -> int
     if kpi.source == Kpi.Source.METRIC:
         grid = [dates[0] + timedelta(days=i) for i in range((dates[-1] - dates[0]).days + 1)]
         try:
-            daily = metric_segments(kpi.metric, grid)
+            daily = metric_segments(kpi.metric, grid, segments_cache)
             base = _simple_metric(kpi.metric)
             how = kpi.aggregation if base is not None and base.name == kpi.metric else "sum"  # a ratio: its numerator
             segments = {prop: {value: _weekly(grid, series, how).values for value, series in split.items()}
@@ -895,13 +909,14 @@ def refresh_kpis(actor: User | None = None, *, as_of: date | None = None, names:
     as_of = as_of or default_as_of()
     report = RefreshReport(as_of=as_of)
     kpis = list(Kpi.objects.filter(name__in=names)) if names else list(Kpi.objects.all())
+    segments_cache: dict[Any, Any] = {}
     for kpi in kpis:
         report.values[kpi.name] = compute_values(kpi, as_of)
         kpi.refresh_from_db(fields=["last_error"])
         if kpi.last_error:
             report.errors[kpi.name] = kpi.last_error
         refresh_progress(kpi, as_of=as_of, alerts=report.alerts)
-        detect_alerts(kpi, as_of, report.alerts)
+        detect_alerts(kpi, as_of, report.alerts, segments_cache)
     return report
 
 

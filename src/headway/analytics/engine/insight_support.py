@@ -9,7 +9,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from headway.analytics.engine import cohorts
+from headway.analytics.engine import cohorts, json_keys  # noqa: F401 - json_keys: '$' property keys
 from headway.analytics.engine.cohorts import InCohort
 from headway.analytics.engine.filters import check_filter, where_all
 from headway.analytics.engine.timebuckets import LocalRange, next_bucket, offset_segments, to_utc, zone
@@ -104,7 +104,7 @@ def persons_of(source: QuerySource, people: ir.Table, limit: int | None) -> list
 def power_of_two(index: ir.IntegerValue) -> ir.IntegerValue:
     """``2 ** index`` as a 64-bit integer (a bit of a period mask)."""
     one = ibis.literal(1).cast("int64")
-    bit: ir.IntegerValue = one << index.cast("int64")
+    bit: ir.IntegerValue = one << index.cast("int32")  # PostgreSQL shifts a bigint by an int only
     return bit
 
 

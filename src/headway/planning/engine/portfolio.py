@@ -621,7 +621,7 @@ def _race(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> 
     thread = h.startSolve()
     result = solve_set_union([model.by_id[i].cost for i in items], bundles, float(p.budget or 0.0),
                              time_limit=time_limit, start=warm, stop=lambda: not thread.is_alive())
-    h.cancelSolve()
+    h.cancelSolve()  # type: ignore[no-untyped-call]
     thread.join()
     plan = {items[i]: 0 for i in result.items}
     value, bound, optimal = result.value, result.bound, result.optimal

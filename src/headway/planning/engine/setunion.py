@@ -63,8 +63,8 @@ def _aggregate(costs: Sequence[float], bundles: Sequence[tuple[frozenset[int], f
         for item in items:
             members[item].append(b)
     grouped: dict[tuple[int, ...], float] = defaultdict(float)
-    for item, owners in members.items():
-        grouped[tuple(owners)] += costs[item]
+    for item, owner_list in members.items():
+        grouped[tuple(owner_list)] += costs[item]
     own = [0.0] * len(bundles)
     group_cost: list[float] = []
     group_members: list[tuple[int, ...]] = []
