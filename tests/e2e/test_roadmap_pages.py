@@ -25,8 +25,10 @@ def test_backlog_sorts_by_a_column_header(demo_site, site_page):
     log_in(page, "leader")
     page.goto("/roadmap/backlog/")
     table = page.locator("table.backlog")
-    open_ideas = Initiative.objects.exclude(stage__in=[Stage.SHIPPED, Stage.MEASURED, Stage.ARCHIVED]).count()
+    open_ideas = Initiative.objects.filter(
+        stage__in=[Stage.IDEA, Stage.DISCOVERY, Stage.PLANNED, Stage.IN_PROGRESS]).count()
     assert table.locator("tbody tr").count() == open_ideas
+    assert table.locator("caption").inner_text() == f"{open_ideas} open initiatives, sorted by score"
     score = table.get_by_role("columnheader", name="Score")
     assert score.get_attribute("aria-sort") == "descending"
     scores = numbers(table.locator("td.score").all_inner_texts())
@@ -87,6 +89,7 @@ def test_optimiser_finds_and_explains_a_plan(demo_site, site_page):
     assert plan.get_by_role("heading", name="Why this plan").is_visible()
     plan.get_by_text("Every constraint").click()
     assert "budget" in plan.locator("details").last.inner_text().lower()
+    plan.get_by_text("Why each left-out initiative is out").click()
     left_out = plan.locator("ul.left-out li")
     assert left_out.count() > 0
     assert ": " in left_out.first.inner_text()  # each left-out initiative says why

@@ -73,6 +73,11 @@ def _edit(actor: User | None) -> None:
     _check(actor, Perm.EDIT_STRATEGY)
 
 
+def require_edit(actor: User | None) -> None:
+    """Refuse (PermissionDenied) unless the actor may change goals, KPIs and areas (edit forms check it)."""
+    _edit(actor)
+
+
 def today() -> date:
     """Today in the workspace's time zone."""
     ws = get_workspace()
@@ -355,13 +360,22 @@ def create_goal(actor: User | None, title: str, *, period: str = "current", leve
 def update_goal(actor: User | None, goal_id: int, *, status: str | None = None, confidence: Any = None,
                 comment: str = "", title: str | None = None, owner: str | None = None,
                 parent: int | str | None = "keep", period: str | None = None,
-                key_results: Sequence[str] | None = None) -> Goal:
-    """Change a goal; a status or confidence change is a check-in kept in its history with the comment."""
+                key_results: Sequence[str] | None = None, level: str | None = None,
+                description: str | None = None, area: str | None = None) -> Goal:
+    """Change a goal; a status or confidence change is a check-in kept in its history with the comment.
+
+    None keeps a field; ``area=""`` takes the goal out of its product area."""
     _edit(actor)
     goal = get_goal(actor, goal_id)
     before = {"title": goal.title, "owner": goal.owner_id, "parent": goal.parent_id, "period": goal.period_id}
     if title is not None:
         goal.title = _text(title, "title", 200)
+    if level is not None:
+        goal.level = _choice(level, Goal.Level.values, "level")
+    if description is not None:
+        goal.description = _text(description, "description", 5000, required=False)
+    if area is not None:
+        goal.area = get_area(actor, area) if area else None
     if owner is not None:
         goal.owner = _user(owner)
     if parent != "keep":
@@ -544,15 +558,91 @@ def set_parent_kpi(actor: User | None, name: str, parent: str | None) -> Kpi:
     """Put a KPI under another in the KPI tree (as its input), or at the top with None."""
     _edit(actor)
     kpi = get_kpi(actor, name)
-    node = get_kpi(actor, parent) if parent else None
-    while node is not None:
-        if node.pk == kpi.pk:
-            raise ValidationError(f"{parent} is an input of {name}: the KPI tree cannot loop.",
-                                  details={"parent": parent})
-        node = node.parent
-    kpi.parent = get_kpi(actor, parent) if parent else None
+    kpi.parent = _kpi_parent(actor, kpi, parent)
     kpi.save(update_fields=["parent"])
     return kpi
+
+
+def _kpi_parent(actor: User | None, kpi: Kpi, parent: str | None) -> Kpi | None:
+    """The KPI ``parent`` names, refused when it would make the KPI tree loop."""
+    chosen = get_kpi(actor, parent) if parent else None
+    node = chosen
+    while node is not None:
+        if node.pk == kpi.pk:
+            raise ValidationError(f"{parent} is an input of {kpi.name}: the KPI tree cannot loop. Choose a KPI "
+                                  f"that is not under {kpi.name}.", details={"parent": parent})
+        node = node.parent
+    return chosen
+
+
+KPI_FIELDS = ("label", "description", "metric", "unit", "direction", "aggregation", "owner_id", "parent_id",
+              "is_north_star")
+
+
+@transaction.atomic
+def update_kpi(actor: User | None, name: str, *, label: str | None = None, description: str | None = None,
+               metric: str | None = None, unit: str | None = None, direction: str | None = None,
+               aggregation: str | None = None, owner: str | None = None, parent: str | None = "keep",
+               north_star: bool | None = None) -> Kpi:
+    """Change a KPI's definition (None keeps a field; ``owner=""`` clears it, ``parent=None`` puts the KPI at
+    the top of the tree) and recompute its progress.
+
+    A new metric replaces the values computed from the old one; ``metric=""`` turns the KPI into one that takes
+    imported values. A KPI holding imported or hand-entered values cannot be bound to a metric.
+    """
+    _edit(actor)
+    kpi = get_kpi(actor, name)
+    before = {f: getattr(kpi, f) for f in KPI_FIELDS}
+    if label is not None:
+        kpi.label = _text(label, "label", 200)
+    if description is not None:
+        kpi.description = _text(description, "description", 5000, required=False)
+    if unit is not None:
+        kpi.unit = _choice(unit, Kpi.Unit.values, "unit")
+    if direction is not None:
+        kpi.direction = _choice(direction, Kpi.Direction.values, "direction")
+    if aggregation is not None:
+        kpi.aggregation = _choice(aggregation, Kpi.Aggregation.values, "aggregation")
+    if owner is not None:
+        kpi.owner = _user(owner)
+    if parent != "keep":
+        kpi.parent = _kpi_parent(actor, kpi, parent)
+    rebound = metric is not None and metric.strip() != kpi.metric
+    if rebound:
+        metric = (metric or "").strip()
+        if metric:
+            _check_metric(metric)
+            kept = kpi.values.exclude(origin=KpiValue.Origin.COMPUTED).count()
+            if kept:
+                raise Conflict(f"KPI {name} holds {kept} imported or hand-entered values, which a KPI computed "
+                               f"from the metric {metric} cannot keep: define a new KPI bound to {metric} instead.",
+                               details={"metric": metric})
+        kpi.values.filter(origin=KpiValue.Origin.COMPUTED).delete()
+        KpiProgress.objects.filter(kpi=kpi).delete()
+        kpi.metric, kpi.source = metric, Kpi.Source.METRIC if metric else Kpi.Source.MANUAL
+        kpi.last_error, kpi.last_error_at = "", None
+    if north_star is not None:
+        if north_star and not kpi.is_north_star:
+            Kpi.objects.filter(is_north_star=True).update(is_north_star=False)
+        kpi.is_north_star = north_star
+    if kpi.is_north_star:
+        kpi.parent = None
+    kpi.save()
+    changes = audit.diff(before, {f: getattr(kpi, f) for f in KPI_FIELDS})
+    if changes:
+        audit.record(actor, AuditEvent.Action.UPDATE, kpi, summary=f"KPI {kpi.name} changed", changes=changes)
+    if rebound and kpi.metric:
+        compute_values(kpi, default_as_of())
+    refresh_progress(kpi)
+    return kpi
+
+
+def metric_choices(actor: User | None) -> list[tuple[str, str]]:
+    """The catalogue's metrics a KPI can be bound to, as (name, description) pairs."""
+    _read(actor)
+    from headway.analytics import services as analytics
+
+    return [(m.name, m.description) for m in analytics.list_metrics(None)]
 
 
 def kpi_values(actor: User | None, name: str, date_from: date | None = None,
@@ -806,45 +896,53 @@ def _simple_metric(name: str) -> Any:
     return metric if metric is not None and metric.type == "simple" else None
 
 
+@dataclass
+class SegmentCache:
+    """The splits of one refresh, shared by KPIs with the same numerator (see :func:`metric_segments`)."""
+
+    splits: dict[tuple[Any, ...], dict[str, list[float]] | None] = field(default_factory=dict)
+    #: (event, filters, first day, last day, property) with too many values: this depends on what is
+    #: counted, never on the math, so a property found too varied for one metric is skipped for the others.
+    too_varied: set[tuple[Any, ...]] = field(default_factory=set)
+
+
 def metric_segments(metric_name: str, dates: Sequence[date],
-                    cache: dict[Any, Any] | None = None) -> dict[str, dict[str, list[float]]]:
+                    cache: SegmentCache | None = None) -> dict[str, dict[str, list[float]]]:
     """The metric (or a ratio's numerator) split by each event property, aligned with ``dates``.
 
-    Properties starting with ``$`` and those with more than BREAKDOWN_LIMIT values are left out. ``cache``
-    (one dict per refresh) shares the splits between KPIs with the same numerator, and which properties
-    have too many values, which depends on the event, filters and dates, not on the math.
+    Properties starting with ``$`` and those with more than BREAKDOWN_LIMIT values are left out.
     """
     from headway.analytics import services as analytics
 
     metric = _simple_metric(metric_name)
     if metric is None or not dates:
         return {}
-    cache = {} if cache is None else cache
-    too_varied: set[tuple[Any, ...]] = cache.setdefault("too_varied", set())
+    cache = SegmentCache() if cache is None else cache
     where = [_filter_text(f) for f in metric.where]
     segments: dict[str, dict[str, list[float]]] = {}
     for prop in analytics.property_names(None, metric.event):
         if prop.startswith("$"):
             continue
         values_key = (metric.event, tuple(where), dates[0], dates[-1], prop)
-        if values_key in too_varied:
+        if values_key in cache.too_varied:
             continue
         query_key = (*values_key, metric.math, metric.math_property)
-        if query_key not in cache:
+        if query_key not in cache.splits:
             query = {"event": metric.event, "math": metric.math, "math_property": metric.math_property,
                      "interval": "day", "date_from": dates[0], "date_to": dates[-1], "where": where,
                      "breakdown": prop, "breakdown_limit": BREAKDOWN_LIMIT}
             result = analytics.trends(None, query)
             if any(s.is_other for s in result.series):
-                too_varied.add(values_key)
+                cache.too_varied.add(values_key)
                 continue
             index = {label.date(): i for i, label in enumerate(result.labels)}
-            cache[query_key] = None if len(result.series) < 2 else {
+            cache.splits[query_key] = None if len(result.series) < 2 else {
                 str(s.breakdown_value): [float(s.data[index[d]]) if d in index else 0.0 for d in dates]
                 for s in result.series
             }
-        if cache[query_key] is not None:
-            segments[prop] = cache[query_key]
+        split = cache.splits[query_key]
+        if split is not None:
+            segments[prop] = split
     return segments
 
 
@@ -855,7 +953,7 @@ def _weekly(dates: Sequence[date], values: Sequence[float], how: str) -> Any:
 
 
 def detect_alerts(kpi: Kpi, as_of: date, alerts: list[str] | None = None,
-                  segments_cache: dict[Any, Any] | None = None) -> int:
+                  segments_cache: SegmentCache | None = None) -> int:
     """Store an alert for each run of ALERT_MIN_WEEKS or more whole weeks outside the KPI's expected band
     (weeks add up the days by the KPI's aggregation), with the property that explains most of the change
     for metric KPIs; returns how many are new. ``segments_cache``: see :func:`metric_segments`."""
@@ -909,7 +1007,7 @@ def refresh_kpis(actor: User | None = None, *, as_of: date | None = None, names:
     as_of = as_of or default_as_of()
     report = RefreshReport(as_of=as_of)
     kpis = list(Kpi.objects.filter(name__in=names)) if names else list(Kpi.objects.all())
-    segments_cache: dict[Any, Any] = {}
+    segments_cache = SegmentCache()
     for kpi in kpis:
         report.values[kpi.name] = compute_values(kpi, as_of)
         kpi.refresh_from_db(fields=["last_error"])

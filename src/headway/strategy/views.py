@@ -53,6 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "can_do": [label for perm, label in PERM_LABELS.items() if has_perm(request.user, perm)],
         "fiscal_month": MONTHS[workspace.fiscal_year_start_month - 1],
         "areas": [{"name": name, "label": label, "blurb": blurb} for name, (label, blurb) in AREAS.items()],
+        "can_edit": _can_edit(request),
     })
 
 

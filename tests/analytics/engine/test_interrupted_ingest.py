@@ -20,8 +20,8 @@ import pytest
 from headway.analytics import EventStore
 
 CHILD = Path(__file__).with_name("ingest_child.py")
-BATCH = 20_000
-BATCHES = 8
+BATCH = 5_000
+BATCHES = 6
 
 
 def write_source(path: Path) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,8 @@ class Capabilities:
     name: str
     atomic_batches: bool = True
     persistent_in_memory: bool = True
+    #: a per-day person rollup kept with the events (needs each batch written in one transaction)
+    person_day_rollup: bool = True
     reasons: tuple[tuple[str, str], ...] = ()
 
     def reason(self, flag: str) -> str:
@@ -33,21 +37,31 @@ class Capabilities:
         return dict(self.reasons).get(flag, "")
 
 
+NO_ROLLUP = (
+    "person_day_rollup",
+    "Headway writes a batch here with several statements and no shared transaction, so a derived table "
+    "could drift from the events; trends read the raw events instead (same numbers, slower)",
+)
 CAPABILITIES: dict[str, Capabilities] = {
     "duckdb": Capabilities("duckdb"),
-    "postgres": Capabilities("postgres"),
+    "postgres": Capabilities("postgres", person_day_rollup=False, reasons=(NO_ROLLUP,)),
     "pyspark": Capabilities(
         "pyspark",
         atomic_batches=False,
+        person_day_rollup=False,
         reasons=(
             (
                 "atomic_batches",
                 "Spark writes a batch as files without a transaction: a killed ingest can leave part of "
                 "the unfinished batch; re-running the ingest completes it without duplicates (uuid check)",
             ),
+            NO_ROLLUP,
         ),
     ),
 }
+
+#: how to open, commit and roll back one transaction (backends with a person-day rollup need it)
+TRANSACTION_SQL: dict[str, tuple[str, str, str]] = {"duckdb": ("BEGIN TRANSACTION", "COMMIT", "ROLLBACK")}
 
 
 #: statements run on each new connection: no progress bars on stderr from an embedded engine
@@ -55,8 +69,34 @@ SESSION_SETTINGS: dict[str, tuple[str, ...]] = {"duckdb": ("SET enable_progress_
 
 
 def capabilities(backend: BaseBackend) -> Capabilities:
-    """The capability flags of ``backend`` (permissive defaults for backends not tested here)."""
-    return CAPABILITIES.get(backend.name, Capabilities(backend.name))
+    """The capability flags of ``backend`` (permissive defaults for backends not tested here, without the
+    rollup, which needs a known transaction syntax)."""
+    return CAPABILITIES.get(backend.name, Capabilities(backend.name, person_day_rollup=False,
+                                                       reasons=(NO_ROLLUP,)))
+
+
+@contextmanager
+def transaction(backend: BaseBackend) -> Iterator[None]:
+    """One transaction around the statements of the block where the backend has one (else none): rolled
+    back on any exception, Ctrl-C included."""
+    statements = TRANSACTION_SQL.get(backend.name)
+    if statements is None:
+        yield
+        return
+    begin, commit, rollback = statements
+    _run(backend, begin)
+    try:
+        yield
+    except BaseException:
+        _run(backend, rollback)
+        raise
+    _run(backend, commit)
+
+
+def _run(backend: BaseBackend, statement: str) -> None:
+    result = backend.raw_sql(statement)
+    if hasattr(result, "close") and result is not getattr(backend, "con", None):
+        result.close()
 
 
 def connect(url: str | None) -> BaseBackend:

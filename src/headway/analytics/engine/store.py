@@ -24,7 +24,10 @@ Extra helpers (for the Django services, CLI and notebooks):
 Layout: ``events(uuid, event, timestamp, distinct_id, properties)`` with naive UTC timestamps and properties
 as JSON text, and ``person_distinct_ids(distinct_id, person_id, version)``, append-only: the row with the
 highest version wins, and an event's person is ``COALESCE(person_id, distinct_id)``. The join is skipped
-while nobody has been identified.
+while nobody has been identified. Where the backend has transactions (capability ``person_day_rollup``),
+``person_days(timestamp, event, distinct_id)`` holds each UTC day's active distinct ids per event and for any
+event (``event = ''``), written in the same transaction as the batch's events; ``unique_users`` and
+``weekly_active``/``monthly_active`` trends without filters or breakdown read it instead of the events.
 
 Idempotency: the key is ``uuid``. A record without one (nor a Segment ``messageId``) gets a uuid derived
 from md5(event, timestamp, distinct_id, properties), so re-ingesting a source adds nothing. As in PostHog,
@@ -47,7 +50,7 @@ from ibis.backends import BaseBackend
 
 from headway.analytics.engine import behaviour_api  # funnels, retention, stickiness, lifecycle, paths
 from headway.analytics.engine import trends as trends_runner
-from headway.analytics.engine.backends import Capabilities, capabilities, connect
+from headway.analytics.engine.backends import Capabilities, capabilities, connect, transaction
 from headway.analytics.engine.ingest import (
     DEFAULT_BATCH_SIZE,
     BatchValidator,
@@ -79,6 +82,10 @@ EVENTS_SCHEMA = ibis.schema(
     }
 )
 PERSONS_SCHEMA = ibis.schema({"distinct_id": "string", "person_id": "string", "version": "int64"})
+#: one row per (UTC day, event, distinct id) with at least one event, and per (day, ANY_EVENT, distinct id)
+PERSON_DAYS = "person_days"
+PERSON_DAYS_SCHEMA = ibis.schema({"timestamp": "timestamp(6)", "event": "string", "distinct_id": "string"})
+ANY_EVENT = ""  # event names are never empty
 ProgressFn = Callable[[int, int | None], None]
 
 
@@ -105,6 +112,10 @@ class EventStore:
             self.backend.create_table(EVENTS, schema=EVENTS_SCHEMA)
         if PERSONS not in existing:
             self.backend.create_table(PERSONS, schema=PERSONS_SCHEMA)
+        if self.capabilities.person_day_rollup and PERSON_DAYS not in existing:
+            with transaction(self.backend):  # built from the events already stored (a store made before)
+                self.backend.create_table(PERSON_DAYS, schema=PERSON_DAYS_SCHEMA)
+                self.backend.insert(PERSON_DAYS, _person_days(self.backend.table(EVENTS)))
 
     def _current_persons(self) -> ir.Table:
         mapping = self.backend.table(PERSONS)
@@ -126,6 +137,21 @@ class EventStore:
         return joined.select(
             *[events[c] for c in events.columns], person=ibis.coalesce(persons.person_id, events.distinct_id)
         )
+
+    def person_days(self, event: str | None) -> ir.Table | None:
+        """One row per UTC day and person active that day in ``event`` (None: any event), with the columns
+        ``timestamp`` (the day's midnight) and ``person``; None where the backend keeps no rollup.
+
+        A day's persons are distinct unless several identified distinct ids share a person."""
+        if not self.capabilities.person_day_rollup:
+            return None
+        days = self.backend.table(PERSON_DAYS)
+        days = days.filter(days.event == (ANY_EVENT if event is None else event))
+        if self._scalar(self.backend.table(PERSONS).count()) == 0:
+            return days.select("timestamp", person=days.distinct_id)
+        persons = self._current_persons()
+        joined = days.left_join(persons, days.distinct_id == persons.distinct_id)
+        return joined.select(days.timestamp, person=ibis.coalesce(persons.person_id, days.distinct_id))
 
     # -- the QuerySource protocol of the runners --------------------------------------------------------
     def events(self, *, with_person: bool) -> ir.Table:
@@ -179,7 +205,8 @@ class EventStore:
         return report
 
     def _insert_new(self, clean: pa.Table) -> int:
-        """Insert the rows of ``clean`` whose uuid is not stored yet (one statement); return how many."""
+        """Insert the rows of ``clean`` whose uuid is not stored yet, with their new person-days, in one
+        transaction where the backend has them; return how many events were added."""
         if clean.num_rows == 0:
             return 0
         bounds = pc.min_max(clean.column("timestamp"))
@@ -188,8 +215,19 @@ class EventStore:
         stored = events.filter(events.timestamp >= lo, events.timestamp <= hi).select("uuid")
         incoming = ibis.memtable(clean)
         fresh = self.backend.to_pyarrow(incoming.anti_join(stored, "uuid"))
-        if fresh.num_rows:
+        if not fresh.num_rows:
+            return 0
+        new_days = None
+        if self.capabilities.person_day_rollup:  # computed before the transaction: memtables stay outside
+            days = self.backend.table(PERSON_DAYS)
+            known = days.filter(days.timestamp >= lo.replace(hour=0, minute=0, second=0, microsecond=0),
+                                days.timestamp <= hi)
+            candidates = _person_days(ibis.memtable(fresh))
+            new_days = self.backend.to_pyarrow(candidates.anti_join(known, list(PERSON_DAYS_SCHEMA.names)))
+        with transaction(self.backend):
             self.backend.insert(EVENTS, fresh.cast(clean.schema))
+            if new_days is not None and new_days.num_rows:
+                self.backend.insert(PERSON_DAYS, new_days)
         return int(fresh.num_rows)
 
     # -- persons ----------------------------------------------------------------------------------------
@@ -341,7 +379,7 @@ class EventStore:
 
     def reset(self) -> None:
         """Drop every event and person mapping (the tables are recreated empty)."""
-        for name in (EVENTS, PERSONS):
+        for name in (EVENTS, PERSONS, PERSON_DAYS):
             # plain SQL: Ibis 12's drop_table renders without the table name under sqlglot 30
             result = self.backend.raw_sql(f"DROP TABLE IF EXISTS {name}")
             if hasattr(result, "close") and result is not getattr(self.backend, "con", None):
@@ -357,6 +395,14 @@ class EventStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _person_days(events: ir.Table) -> ir.Table:
+    """The distinct (UTC day, event, distinct id) of ``events``, and (day, ANY_EVENT, distinct id)."""
+    day = events.timestamp.truncate("D").cast("timestamp(6)")
+    per_event = events.select(timestamp=day, event=events.event, distinct_id=events.distinct_id)
+    any_event = events.select(timestamp=day, event=ibis.literal(ANY_EVENT), distinct_id=events.distinct_id)
+    return per_event.union(any_event, distinct=True)
 
 
 def _as_datetime(value: Any) -> datetime | None:

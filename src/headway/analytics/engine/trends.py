@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Protocol
 
 import ibis
@@ -60,6 +60,9 @@ class QuerySource(Protocol):
 
     def rows(self, expr: ir.Table) -> list[dict[str, Any]]:
         """Execute ``expr`` and return its rows."""
+
+    def person_days(self, event: str | None) -> ir.Table | None:
+        """(``timestamp`` = UTC midnight, ``person``) per day a person did ``event``; None without a rollup."""
 
 
 @dataclass(frozen=True)
@@ -209,12 +212,17 @@ def _series_values(
     window = ACTIVE_WINDOWS.get(s.math)
     first_day = bucket_start(span.start, "day")
     query_start = to_utc(first_day - timedelta(days=window - 1), tz) if window else span.utc_start
-    events = source.events(with_person=s.math in ("unique_users", *ACTIVE_WINDOWS))
-    filtered = events.filter(events.timestamp >= query_start, events.timestamp < span.utc_end)
-    if s.event is not None:
-        filtered = filtered.filter(filtered.event == s.event)
-    filtered = where_all(filtered, s.where)
-    local = local_time(filtered.timestamp, offset_segments(query_start, span.utc_end, tz))
+    segments = offset_segments(query_start, span.utc_end, tz)
+    rollup = _person_days(source, query, s, segments, query_start, span)
+    if rollup is not None:  # the same persons per UTC day, read from the rollup kept at ingest
+        filtered = rollup.filter(rollup.timestamp >= query_start, rollup.timestamp < span.utc_end)
+    else:
+        events = source.events(with_person=s.math in ("unique_users", *ACTIVE_WINDOWS))
+        filtered = events.filter(events.timestamp >= query_start, events.timestamp < span.utc_end)
+        if s.event is not None:
+            filtered = filtered.filter(filtered.event == s.event)
+        filtered = where_all(filtered, s.where)
+    local = local_time(filtered.timestamp, segments)
     in_range = filtered.timestamp >= span.utc_start
     key, order = _breakdown_key(source, filtered, in_range, query.breakdown, query.breakdown_limit)
     if window:
@@ -228,6 +236,25 @@ def _series_values(
         order = sorted(by_key) if query.breakdown else [NO_BREAKDOWN]
     full = {k: by_key.get(k, [0.0] * len(labels)) for k in order}
     return _Values(full, order)
+
+
+def _person_days(
+    source: QuerySource,
+    query: TrendsQuery,
+    s: EventSeries,
+    segments: list[tuple[datetime, int]],
+    query_start: datetime,
+    span: LocalRange,
+) -> ir.Table | None:
+    """The store's person-day rollup when it answers this series exactly: a person count without filters
+    or breakdown, by whole UTC days (no hours, no offset, a range from midnight to midnight)."""
+    counts_persons = s.math in ("unique_users", *ACTIVE_WINDOWS)
+    whole_days = all(t.time() == time(0) for t in (query_start, span.utc_start, span.utc_end))
+    if not counts_persons or s.where or query.breakdown is not None or query.interval == "hour":
+        return None
+    if not whole_days or any(offset for _, offset in segments):
+        return None
+    return source.person_days(s.event)
 
 
 def _breakdown_key(

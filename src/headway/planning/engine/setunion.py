@@ -196,6 +196,6 @@ def solve_set_union(costs: Sequence[float], bundles: Sequence[tuple[frozenset[in
     bound = max([incumbent.value, *(-negative for negative, _, _ in heap)])
     optimal = bound < incumbent.value + step
     if integral:  # a bound below the next integer proves the incumbent
-        bound = incumbent.value if optimal else float(math.floor(bound + _TOL))
+        bound = incumbent.value if optimal else (bound if math.isinf(bound) else float(math.floor(bound + _TOL)))
     items = frozenset(i for b in incumbent.bundles for i in bundles[b][0])
     return SetUnionResult(incumbent.bundles, items, incumbent.value, bound, optimal, nodes)

@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from headway.core.errors import ValidationError
 from headway.strategy.engine.ets import FittedModel, Spec, constant, fit
@@ -66,8 +67,17 @@ def choose_model(y: Sequence[float], period: int) -> FittedModel:
 
 
 def model_for(series: Series) -> FittedModel:
-    """The model :func:`choose_model` fits to a regular series, with the series' seasonal period."""
-    return choose_model(series.values, series.period)
+    """The model :func:`choose_model` fits to a regular series, with the series' seasonal period.
+
+    The fit is deterministic, so a series fitted before (a KPI's progress after a new target, its chart,
+    an alert checked with and without segments) reuses that fit; the model is shared: do not change it.
+    """
+    return _chosen(tuple(series.values), series.period)
+
+
+@lru_cache(maxsize=256)
+def _chosen(values: tuple[float, ...], period: int) -> FittedModel:
+    return choose_model(values, period)
 
 
 def project(model: FittedModel, series: Series, horizon: int, level: float = 0.8) -> Forecast:
