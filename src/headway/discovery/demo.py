@@ -372,12 +372,14 @@ def build_feedback(ctx: DemoContext) -> None:
             record["account_id"] = ids[account["external_id"]]
             person = by_account[account["external_id"]]
             record["person_name"], record["person_email"] = person["name"], person["email"]
-    services.add_feedback(None, records, origin="demo", today=ctx.as_of)
-    ctx.progress("finding feedback themes", 0.5)
+    import scipy.linalg  # noqa: F401  (loads SciPy's own OpenBLAS, so that the limit below reaches it too)
+
     # One BLAS thread: on matrices this small (3,200 × 128) a second thread costs more CPU than it saves,
-    # most of all on a busy machine where OpenBLAS threads spin waiting for a core (measured: the LSA fit
-    # takes 1.8 s of CPU with 2 threads, 0.3 s with one; the themes are the same).
+    # most of all on a busy machine, where OpenBLAS threads spin waiting for a core (measured under load:
+    # the themes took 6.3 s of CPU with 2 threads and 1.8 s with one; the themes are the same).
     with threadpool_limits(limits=1, user_api="blas"):
+        services.add_feedback(None, records, origin="demo", today=ctx.as_of)
+        ctx.progress("finding feedback themes", 0.5)
         services.start_theme_run(
             None, method="lexical", background=False, progress=lambda label, f: ctx.progress(label, 0.5 + 0.5 * f)
         )

@@ -100,20 +100,20 @@ def kpi_tree_svg(kpis: Sequence[Any], link: Any = None) -> SafeString:
     for p in placed:
         k = p.kpi
         status = STATUS_CLASS.get(k.status, "no-data")
-        points = sparkline_points(k.spark, BOX_W - 2 * PAD, 22)
-        label = k.label if len(k.label) <= 26 else k.label[:25] + "…"
+        points = sparkline_points(k.spark, BOX_W - 2 * PAD - 6, 22)
+        label = k.label if len(k.label) <= 25 else k.label[:24] + "…"
         href = link(k.name) if link else ""
         box = format_html(
             '<g class="kpi-node {}" transform="translate({},{})">'
             '<rect class="box" width="{}" height="{}" rx="8"/><rect class="stripe" width="6" height="{}" rx="3"/>'
+            '<title>{}</title>'
             '<text class="name" x="{}" y="20">{}{}</text>'
-            '<text class="value" x="{}" y="42">{}</text>'
-            '<text class="meta" x="{}" y="42" text-anchor="end">{}</text>'
-            '<polyline class="spark" transform="translate({},{})" points="{}"/></g>',
-            status, p.x, p.y, BOX_W, BOX_H, BOX_H, PAD + 6, "★ " if k.north_star else "", label,
-            PAD + 6, k.display["current"], BOX_W - PAD,
+            '<text class="value" x="{}" y="41">{}</text>'
+            '<polyline class="spark" transform="translate({},{})" points="{}"/>'
+            '<text class="meta" x="{}" y="{}">{}</text></g>',
+            status, p.x, p.y, BOX_W, BOX_H, BOX_H, k.label, PAD + 6, "★ " if k.north_star else "", label,
+            PAD + 6, k.display["current"], PAD + 6, 48, points, PAD + 6, BOX_H - 9,
             f"{k.status_label} · target {k.display['target']}" if k.target is not None else k.status_label,
-            PAD, 56, points,
         )
         parts.append(format_html('<a href="{}">{}</a>', href, box) if href else box)
     parts.append(mark_safe("</svg>"))

@@ -106,7 +106,7 @@ def kpi_chart(data: dict[str, Any]) -> dict[str, Any]:
     title = f"{summary.label}: {'running total' if data['cumulative'] else 'daily value'}, {summary.period}"
     rows = data["actual"] + data["forecast"]
     fmt = ".1%" if summary.unit == "percent" else ",.0f" if summary.unit in ("count", "currency") else ",.2f"
-    x = {"field": "date", "type": "temporal", "title": "Day"}
+    x = {"field": "date", "type": "temporal", "title": None, "axis": {"grid": False, "format": "%b %-d"}}
     y_title = summary.label + (" (running total)" if data["cumulative"] else "")
     layers: list[dict[str, Any]] = [
         {"transform": [{"filter": "datum.series === 'forecast'"}],
@@ -129,8 +129,9 @@ def kpi_chart(data: dict[str, Any]) -> dict[str, Any]:
     if data["target"] is not None:
         layers.append({"data": {"values": [{"target": data["target"]}]},
                        "mark": {"type": "rule", "color": "#cf222e", "strokeWidth": 2},
-                       "encoding": {"y": {"field": "target", "type": "quantitative", "title": "Target"}}})
+                       "encoding": {"y": {"field": "target", "type": "quantitative", "title": y_title}}})
     return to_spec({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": title, "height": 280,
+                    "width": "container", "autosize": {"type": "fit", "contains": "padding"},
                     "data": {"values": rows}, "layer": layers})
 
 

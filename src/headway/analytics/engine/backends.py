@@ -16,8 +16,10 @@ from typing import Any
 import ibis
 from ibis.backends import BaseBackend
 
-from headway.analytics.engine import duckdb_compat  # noqa: F401 - makes Ibis 12 work on DuckDB 2
-from headway.analytics.engine import spark_compat  # noqa: F401 - JSON properties on Ibis 12's PySpark
+from headway.analytics.engine import (
+    duckdb_compat,  # noqa: F401 - makes Ibis 12 work on DuckDB 2
+    spark_compat,  # noqa: F401 - JSON properties on Ibis 12's PySpark
+)
 from headway.core.errors import ConfigurationError
 
 

@@ -357,6 +357,7 @@ class BatchValidator:
     def __init__(self) -> None:
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET TimeZone = 'UTC'")
+        self._con.execute("SET enable_progress_bar = false")
 
     def validate(self, batch: RawBatch) -> ValidBatch:
         """Split ``batch`` into clean rows (deduplicated on uuid) and rejected rows."""

@@ -140,9 +140,7 @@ class EventStore:
 
     def person_days(self, event: str | None) -> ir.Table | None:
         """One row per UTC day and person active that day in ``event`` (None: any event), with the columns
-        ``timestamp`` (the day's midnight) and ``person``; None where the backend keeps no rollup.
-
-        A day's persons are distinct unless several identified distinct ids share a person."""
+        ``timestamp`` (the day's midnight) and ``person``; None where the backend keeps no rollup."""
         if not self.capabilities.person_day_rollup:
             return None
         days = self.backend.table(PERSON_DAYS)
@@ -151,7 +149,8 @@ class EventStore:
             return days.select("timestamp", person=days.distinct_id)
         persons = self._current_persons()
         joined = days.left_join(persons, days.distinct_id == persons.distinct_id)
-        return joined.select(days.timestamp, person=ibis.coalesce(persons.person_id, days.distinct_id))
+        person = ibis.coalesce(persons.person_id, days.distinct_id)
+        return joined.select(days.timestamp, person=person).distinct()
 
     # -- the QuerySource protocol of the runners --------------------------------------------------------
     def events(self, *, with_person: bool) -> ir.Table:
@@ -264,7 +263,8 @@ class EventStore:
                 changed[did] = target
             members.setdefault(target, set()).update(moving)
         mapping = self.backend.table(PERSONS)
-        version = int(self._scalar(mapping.version.max()) or 0) + 1
+        # through Arrow: an empty max is None there (Spark's pandas path makes it NaN)
+        version = int(self.rows(mapping.aggregate(top=mapping.version.max()))[0]["top"] or 0) + 1
         rows = pa.table(
             {
                 "distinct_id": pa.array(list(changed), pa.string()),

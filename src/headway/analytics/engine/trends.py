@@ -229,7 +229,9 @@ def _series_values(
         by_key = _active(source, filtered, key, local, window, labels, span, query.interval, bool(query.breakdown))
     else:
         bucket = bucket_of(local, query.interval, query.week_start)
-        by_key = _aggregate(source, filtered, key, bucket, s, labels, query.cumulative, bool(query.breakdown))
+        one_row_per_person = rollup is not None and query.interval == "day"
+        by_key = _aggregate(source, filtered, key, bucket, s, labels, query.cumulative, bool(query.breakdown),
+                            one_row_per_person)
     if query.cumulative:
         by_key = {k: _running_sum(v) for k, v in by_key.items()}
     if not order:
@@ -287,10 +289,13 @@ def _aggregate(
     labels: list[datetime],
     cumulative: bool,
     grouped: bool,
+    one_row_per_person: bool = False,
 ) -> dict[str, list[float]]:
+    """Rows of ``filtered`` aggregated by bucket (and breakdown key); ``one_row_per_person``: the rows are
+    already distinct persons per bucket (the rollup by day), so ``unique_users`` is a plain count."""
     keyed = filtered.mutate(k=key, bucket=bucket)
     keys = ["k"] if grouped else []  # no constant grouping column without a breakdown (measured slower)
-    if s.math == "total":
+    if s.math == "total" or (s.math == "unique_users" and one_row_per_person and not cumulative):
         expr = keyed.group_by(*keys, "bucket").aggregate(value=ibis._.count())
     elif s.math == "unique_users" and cumulative:
         first = keyed.group_by(*keys, "person").aggregate(bucket=ibis._.bucket.min())

@@ -1,0 +1,56 @@
+"""Ingestion streams: a file's peak memory depends on the batch size, not on the file size.
+
+The same child process ingests a small JSONL file (2 batches) and one of about 200 MB (50 batches) with the
+same batch size; its peak resident memory may grow by at most BOUND_MB between the two (loading the large
+file at once would take several GB as Python objects).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHILD = Path(__file__).with_name("ingest_child.py")
+BATCH = 20_000
+BOUND_MB = 150
+LINE = (
+    '{{"uuid": "ev-{i}", "event": "pageview", "timestamp": "2024-04-{d:02d}T{h:02d}:{m:02d}:{s:02d}Z", '
+    '"distinct_id": "user-{u}", "properties": {{"plan": "pro", "path": "/pricing/{i}", "amount": {a}, '
+    '"referrer": "https://www.example.com/campaign/{u}"}}}}\n'
+)
+
+
+def write_jsonl(path: Path, rows: int) -> None:
+    with path.open("w") as out:
+        for start in range(0, rows, 10_000):
+            out.write("".join(
+                LINE.format(i=i, d=1 + i % 28, h=i % 24, m=i % 60, s=(i * 7) % 60, u=i % 50_000, a=i % 100)
+                for i in range(start, min(start + 10_000, rows))
+            ))
+
+
+def ingest_in_child(tmp_path: Path, source: Path) -> dict:
+    url = f"duckdb:///{tmp_path / (source.stem + '.duckdb')}"
+    done = subprocess.run([sys.executable, str(CHILD), url, str(source), str(BATCH)],
+                          capture_output=True, text=True, check=True)
+    report: dict = json.loads(done.stdout)
+    return report
+
+
+@pytest.mark.slow
+def test_peak_memory_does_not_grow_with_the_file(tmp_path):
+    small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
+    write_jsonl(small, 2 * BATCH)
+    write_jsonl(large, 50 * BATCH)
+    assert large.stat().st_size > 180 * 1024 * 1024
+    small_run = ingest_in_child(tmp_path, small)
+    large_run = ingest_in_child(tmp_path, large)
+    assert (small_run["ingested"], large_run["ingested"]) == (2 * BATCH, 50 * BATCH)
+    growth = large_run["peak_rss_mb"] - small_run["peak_rss_mb"]
+    print(f"peak RSS: {small_run['peak_rss_mb']:.0f} MB (2 batches), {large_run['peak_rss_mb']:.0f} MB "
+          f"(50 batches, {large.stat().st_size / 2**20:.0f} MB file)")
+    assert growth < BOUND_MB, f"peak RSS grew by {growth:.0f} MB with the file size"
