@@ -216,3 +216,17 @@ def test_bad_arguments_say_how_to_fix(store):
         store.funnel(STEPS, window=timedelta(0), **RANGE)
     with pytest.raises(ValidationError, match="ordered funnels only"):
         store.funnel(STEPS, order="unordered", exclusions=[Exclusion("logout", 0, 1)], **RANGE)
+
+
+def test_a_newer_entry_restarts_the_attempt(make_store):
+    store = load(make_store(), [
+        ("ivy", "signup", "2024-01-02T10:00:00", {"plan": "free"}),
+        ("ivy", "signup", "2024-01-02T10:30:00", {"plan": "pro"}),
+        ("ivy", "view", "2024-01-02T11:00:00", {}),
+        ("ivy", "view", "2024-01-02T11:10:00", {}),
+    ])
+    fast = store.funnel(["signup", "view"], **RANGE)
+    assert fast.steps[1].average_conversion_time == pytest.approx(1800)  # from the latest signup
+    general = store.funnel(["signup", "view"], breakdown="plan", **RANGE)  # the general runner agrees
+    assert general.steps[1].average_conversion_time == pytest.approx(1800)
+    assert [(b.value, [s.count for s in b.steps]) for b in general.breakdowns] == [("pro", [1, 1])]

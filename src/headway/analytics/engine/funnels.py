@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import ibis
@@ -46,10 +46,6 @@ from headway.analytics.engine.types import DateLike, EventSeries, Filter
 from headway.core.errors import ValidationError
 
 NONE_KEY = "$$_headway_none_$$"
-EPOCH = datetime(1970, 1, 1)
-#: the attempt key is ``steps * STEP_WEIGHT - microseconds since 1970 of its start``: max picks the furthest
-#: attempt, then the earliest one
-STEP_WEIGHT = 10**17
 
 
 @dataclass(frozen=True)
@@ -236,21 +232,84 @@ def _histogram(
 # -- the query ------------------------------------------------------------------------------------------
 def person_table(source: QuerySource, query: FunnelQuery) -> ir.Table:
     """One row per person who entered: ``person``, ``reached`` (1..n), ``dt1..`` (microseconds from the
-    previous step, for the steps reached), ``bd`` (breakdown value of the entry, with a breakdown)."""
-    attempts = _attempts(source, query)
+    previous step, for the steps reached), ``bd`` (breakdown value of the entry, with a breakdown).
+
+    A person's attempt is the one that reaches the furthest step, first, from the latest entry (PostHog's
+    choice: a newer step-1 event restarts the attempt)."""
+    if _fast_path(query):
+        return _fast_ordered(source, query)
+    return _best(_attempts(source, query), query)
+
+
+def _best(attempts: ir.Table, query: FunnelQuery) -> ir.Table:
+    order = ibis.window(
+        group_by=attempts.person, order_by=[ibis.desc(attempts.reached), attempts.t_last, ibis.desc(attempts.t0)]
+    )
+    ranked = attempts.mutate(rank=ibis.row_number().over(order))
+    keep = ["person", "reached", *[f"dt{k}" for k in range(1, len(query.steps))]]
+    return ranked.filter(ranked["rank"] == 0).select(*keep, *(["bd"] if query.breakdown else []))
+
+
+def _fast_path(query: FunnelQuery) -> bool:
+    """Ordered, without exclusions or breakdown, and every event in at most one step: one window pass
+    finds each step-2 event's latest entry, with ties put in step order (no grouping per timestamp)."""
+    names = [s.event for s in query.steps]
+    return (query.order == "ordered" and not query.exclusions and not query.breakdown
+            and len(names) > 1 and len(set(names)) == len(names))
+
+
+def _fast_ordered(source: QuerySource, query: FunnelQuery) -> ir.Table:
+    events, _ = _events(source, query)
     n = len(query.steps)
-    key = attempts.reached.cast("int64") * STEP_WEIGHT - attempts.t0.delta(ibis.literal(EPOCH), unit="microsecond")
-    attempts = attempts.mutate(key=key)
-    columns: dict[str, ir.Value] = {"reached": attempts.reached.max()}
-    for k in range(1, n):
-        columns[f"dt{k}"] = attempts[f"dt{k}"].argmax(attempts.key)
-    if query.breakdown:
-        columns["bd"] = attempts.bd.argmax(attempts.key)
-    return attempts.group_by("person").aggregate(**columns)
+    conditions = [_matches(events, s.event, s.where) for s in query.steps]
+    step = ibis.cases(*[(c, k) for k, c in enumerate(conditions)], else_=-1)
+    rows = events.select(person=events.person, ts=events.timestamp, step=step).filter(ibis._.step >= 0)
+    # within a tie, later steps first: a step's "strictly later" and "strictly earlier" rows exclude its ties
+    by_time = {"group_by": rows.person, "order_by": [rows.ts, ibis.desc(rows.step)]}
+    later = ibis.window(**by_time, rows=(1, None))
+    earlier = ibis.window(**by_time, rows=(None, -1))
+    values: list[str] = []
+    for j in range(n - 1, 1, -1):  # right to left down to the step-2 rows, as in the general runner
+        rows = rows.mutate(**{f"t{j}": rows.ts})
+        values.append(f"t{j}")
+        on_step = rows.step == j
+        new = {name: ibis.cases((on_step, rows[name]), else_=ibis.null("timestamp")).min().over(later)
+               for name in values}
+        if j == 2:
+            new |= _entry_columns(rows, earlier)
+        rows = rows.mutate(**new)
+    if n == 2:
+        rows = rows.mutate(**_entry_columns(rows, earlier))
+    middle = rows.filter(rows.step == 1, rows.t0.notnull())
+    middle = middle.filter(middle.previous.isnull() | (middle.previous <= middle.t0))  # first step 2 after it
+    deadline = middle.t0 + _window(query)
+    middle = middle.mutate(t1=middle.ts).filter(middle.ts <= deadline)
+    reached: ir.IntegerValue = ibis.literal(2)
+    for k in range(2, n):
+        reached = reached + _one_if((middle[f"t{k}"] <= deadline).fill_null(False))
+    best = _best(_attempt_columns(middle, n, reached, query), query)
+    entrants = events.filter(conditions[0]).select("person").distinct()
+    joined = entrants.left_join(best, entrants.person == best.person)
+    columns: dict[str, ir.Value] = {"person": entrants.person, "reached": best.reached.fill_null(1)}
+    columns |= {f"dt{k}": best[f"dt{k}"] for k in range(1, n)}
+    return joined.select(**columns)
 
 
-def _flags(source: QuerySource, query: FunnelQuery) -> tuple[ir.Table, datetime]:
-    """One row per person and timestamp in the range, with a flag per step (and exclusion)."""
+def _entry_columns(rows: ir.Table, earlier: Any) -> dict[str, ir.Value]:
+    """The latest step-1 time strictly before each row (``t0``) and the latest step-2 time (``previous``)."""
+    return {
+        "t0": ibis.cases((rows.step == 0, rows.ts), else_=ibis.null("timestamp")).max().over(earlier),
+        "previous": ibis.cases((rows.step == 1, rows.ts), else_=ibis.null("timestamp")).max().over(earlier),
+    }
+
+
+def _window(query: FunnelQuery) -> ir.IntervalScalar:
+    window: ir.IntervalScalar = ibis.interval(microseconds=int(query.window / timedelta(microseconds=1)))
+    return window
+
+
+def _events(source: QuerySource, query: FunnelQuery) -> tuple[ir.Table, ir.Table]:
+    """The range's events that can matter (with ``person``), and the whole events table (for cohorts)."""
     span = resolve_range(query.date_from, query.date_to, zone(source.timezone))
     everything = source.events(with_person=True)
     events = everything.filter(everything.timestamp >= span.utc_start, everything.timestamp < span.utc_end)
@@ -258,23 +317,25 @@ def _flags(source: QuerySource, query: FunnelQuery) -> tuple[ir.Table, datetime]
     if query.order != "strict":  # strict funnels need every event: any other event breaks the chain
         names = sorted({s.event for s in query.steps} | {e.event for e in query.exclusions})
         events = events.filter(events.event.isin(names))
-    conditions = [_matches(events, s.event, s.where) for s in query.steps]
-    excluded = [_matches(events, e.event, e.where) for e in query.exclusions]
-    flags: dict[str, ir.Scalar] = {f"s{k}": c.any() for k, c in enumerate(conditions)}
-    flags.update({f"x{i}": c.any() for i, c in enumerate(excluded)})
+    return events, everything
+
+
+def _flags(source: QuerySource, query: FunnelQuery) -> ir.Table:
+    """One row per person and timestamp in the range, with a flag per step (and exclusion)."""
+    events, everything = _events(source, query)
     if isinstance(query.breakdown, tuple):  # cohorts: each person's first cohort
         groups = cohorts.cohort_breakdown(everything, list(query.breakdown))
         joined = events.left_join(groups, events.person == groups.person)
         events = joined.select(*[events[c] for c in events.columns], cohort=groups.cohort)
-        conditions = [_matches(events, s.event, s.where) for s in query.steps]
-        excluded = [_matches(events, e.event, e.where) for e in query.exclusions]
-        flags = {f"s{k}": c.any() for k, c in enumerate(conditions)}
-        flags.update({f"x{i}": c.any() for i, c in enumerate(excluded)})
+    conditions = [_matches(events, s.event, s.where) for s in query.steps]
+    excluded = [_matches(events, e.event, e.where) for e in query.exclusions]
+    flags: dict[str, ir.Scalar] = {f"s{k}": c.any() for k, c in enumerate(conditions)}
+    flags.update({f"x{i}": c.any() for i, c in enumerate(excluded)})
+    if isinstance(query.breakdown, tuple):
         flags["bd"] = events.cohort.fill_null(NONE_KEY).min(where=conditions[0])
     elif query.breakdown:
         flags["bd"] = prop_text(events, query.breakdown).fill_null(NONE_KEY).min(where=conditions[0])
-    grouped = events.group_by(person=events.person, ts=events.timestamp).aggregate(**flags)
-    return grouped, span.utc_start
+    return events.group_by(person=events.person, ts=events.timestamp).aggregate(**flags)
 
 
 def _matches(events: ir.Table, event: str, where: tuple[Filter, ...]) -> ir.BooleanValue:
@@ -286,9 +347,9 @@ def _matches(events: ir.Table, event: str, where: tuple[Filter, ...]) -> ir.Bool
 
 def _attempts(source: QuerySource, query: FunnelQuery) -> ir.Table:
     """One row per attempt: ``person``, ``t0``, ``reached``, ``dt1..`` and ``bd``."""
-    rows, _ = _flags(source, query)
+    rows = _flags(source, query)
     n = len(query.steps)
-    limit = ibis.interval(microseconds=int(query.window / timedelta(microseconds=1)))
+    limit = _window(query)
     if query.order == "unordered":
         return _unordered(rows, n, limit, query)
     if query.order == "strict":
@@ -343,8 +404,13 @@ def _ordered(rows: ir.Table, n: int, limit: ir.IntervalValue, query: FunnelQuery
 
 
 def _attempt_columns(entries: ir.Table, n: int, reached: ir.IntegerValue, query: FunnelQuery) -> ir.Table:
-    entries = entries.mutate(reached=reached, t0=entries.ts)
-    columns: dict[str, ir.Value] = {"person": entries.person, "t0": entries.t0, "reached": entries.reached}
+    if "t0" not in entries.columns:
+        entries = entries.mutate(t0=entries.ts)
+    entries = entries.mutate(reached=reached)
+    last = ibis.cases(*[(entries.reached == k + 1, entries[f"t{k}"]) for k in range(1, n)], else_=entries.t0)
+    columns: dict[str, ir.Value] = {
+        "person": entries.person, "t0": entries.t0, "reached": entries.reached, "t_last": last
+    }
     for k in range(1, n):
         previous = entries.t0 if k == 1 else entries[f"t{k - 1}"]
         gap = entries[f"t{k}"].delta(previous, unit="microsecond")

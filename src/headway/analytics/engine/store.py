@@ -7,6 +7,12 @@ Public API (``from headway.analytics import EventStore, Filter``)::
     store.identify(distinct_id, person_id)
     store.trends(event, *, math, math_property, interval, date_from, date_to, where, breakdown,
                  breakdown_limit, cumulative, week_start, formula=None, compare=False) -> TrendsResult
+    store.funnel(steps, *, date_from, date_to, window, order, exclusions, where, breakdown) -> FunnelResult
+    store.retention(target_event, *, returning_event, period, intervals, date_to, kind, mode, target_where,
+                    returning_where, week_start) -> RetentionResult
+    store.stickiness(event, ...) -> StickinessResult; store.lifecycle(event, ...) -> LifecycleResult
+    store.paths(*, date_from, date_to, event_type, path_property, include_events, max_steps) -> PathsResult
+    store.cohort_persons(cohort, *, as_of=None) -> list[str]     (see engine/behaviour_api.py)
 
 Extra helpers (for the Django services, CLI and notebooks):
 

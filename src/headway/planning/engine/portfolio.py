@@ -172,7 +172,10 @@ class ConstraintState:
 
 @dataclass(frozen=True)
 class WhatIf:
-    """The optimal plan after one change: its value, the difference, what comes in and what goes out."""
+    """The optimal plan after one change: its value, the difference, what comes in and what goes out.
+
+    What-ifs run under a short time limit: when ``optimal`` is false, ``value`` is the best plan found (never
+    below the current plan's) and ``bound``/``gap`` say how much better the change could still be."""
 
     change: str
     value: float
@@ -180,6 +183,8 @@ class WhatIf:
     added: tuple[str, ...]
     removed: tuple[str, ...]
     optimal: bool
+    bound: float = math.nan
+    gap: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -636,6 +641,36 @@ def _race(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> 
     return plan, min(bound, max(float(h.getInfo().mip_dual_bound), value)), optimal
 
 
+def _earliest_starts(model: _Model, chosen: Mapping[str, int], time_limit: float) -> dict[str, int]:
+    """The tie-break, a lexicographic second stage: with the chosen items fixed (so the selection and the
+    objective value cannot change), move starts as early as the constraints allow (minimum sum of start
+    quarters). Returns ``chosen`` itself when no item can move or no better schedule is found in time."""
+    movable = [c for c, (i, s) in enumerate(model.columns) if i in chosen and len(model.starts[i]) > 1]
+    if not movable or sum(chosen.values()) == 0:
+        return dict(chosen)
+    h = model.highs(time_limit, feasibility=True)
+    start = model.start_vector(chosen)
+    fixed = [c for c in range(model.n_columns) if c not in set(movable)]
+    h.changeColsBounds(len(fixed), np.array(fixed, dtype=np.int32), np.array([start[c] for c in fixed]),
+                       np.array([start[c] for c in fixed]))
+    for item in {model.columns[c][0] for c in movable}:
+        terms = model.x(item)
+        h.addRow(1.0, 1.0, len(terms), np.array(list(terms), dtype=np.int32), np.ones(len(terms)))
+    h.changeColsCost(len(movable), np.array(movable, dtype=np.int32),
+                     np.array([-float(model.columns[c][1]) for c in movable]))
+    h.setOptionValue("mip_abs_gap", 1.0 - 1e-6)  # sums of start indices are integers
+    solution = highspy.HighsSolution()
+    solution.col_value = start
+    solution.value_valid = True
+    h.setSolution(solution)
+    h.run()
+    if not h.getInfo().primal_solution_status:
+        return dict(chosen)
+    values = h.getSolution().col_value
+    earlier = {i: s for c, (i, s) in enumerate(model.columns) if values[c] > 0.5}
+    return earlier if set(earlier) == set(chosen) and sum(earlier.values()) < sum(chosen.values()) else dict(chosen)
+
+
 def _plan_value(portfolio: Portfolio, chosen: Iterable[str]) -> tuple[float, tuple[str, ...]]:
     chosen = set(chosen)
     value = sum(i.value for i in portfolio.initiatives if i.id in chosen)
@@ -669,6 +704,8 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
             bound = value if optimal else max(min(float(h.getInfo().mip_dual_bound), trivial), value)
     if not optimal and all(float(v).is_integer() for v in model.objective):
         bound = max(math.floor(bound + _EPS), value)
+    if len(portfolio.quarters) > 1:
+        chosen = _earliest_starts(model, chosen, max(time_limit - (time.perf_counter() - started), 0.0))
     gap = (bound - value) / abs(value) if abs(value) > _EPS else (0.0 if bound - value <= _EPS else math.inf)
     order = [i.id for i in portfolio.initiatives if i.id in chosen]
     return Plan(
@@ -711,21 +748,73 @@ def _load(portfolio: Portfolio, by_id: Mapping[str, Initiative], plan: Plan) -> 
     return load
 
 
-def _what_if(portfolio: Portfolio, plan: Plan, change: str, changed: Portfolio, time_limit: float) -> WhatIf:
-    other = optimise(changed, time_limit=time_limit)
-    if other.value < plan.value:  # a time-limited re-solve: the current plan is still feasible
-        other = plan
-    before, after = set(plan.selected), set(other.selected)
-    ids = [i.id for i in portfolio.initiatives]
-    return WhatIf(change, other.value, other.value - plan.value, tuple(i for i in ids if i in after - before),
-                  tuple(i for i in ids if i in before - after), other.optimal)
+class _WhatIfs:
+    """Every what-if on one HiGHS model, built once: each change only moves the upper bound of its rows
+    (the budget row, a team's capacity rows), re-solves warm-started from the current plan under a short time
+    limit, then puts the bounds back. The model is built with the largest budget asked about, so a bundle the
+    larger budget brings within reach is not presolved away."""
+
+    def __init__(self, portfolio: Portfolio, by_id: Mapping[str, Initiative], plan: Plan, budget_factor: float,
+                 ) -> None:
+        self.portfolio, self.plan = portfolio, plan
+        budget = portfolio.budget
+        self.model = _Model(portfolio if budget is None else replace(portfolio, budget=budget * budget_factor),
+                            by_id)
+        self.highs = self.model.highs(1.0)
+        self.rows: dict[str, list[int]] = defaultdict(list)
+        for r, group in enumerate(self.model.rows.group):
+            if group is not None:
+                self.rows[group].append(r)
+        if budget is not None:  # back to the real budget; a what-if raises it again
+            self._bounds(dict.fromkeys(self.rows["budget"], budget))
+            for r in self.rows["budget"]:
+                self.model.rows.upper[r] = budget
+        quarter = {q: k for k, q in enumerate(portfolio.quarters)}
+        self.start = self.model.start_vector({i: quarter[q] for i, q in plan.start.items()})
+        self.integral = all(float(v).is_integer() for v in self.model.objective)
+
+    def run(self, change: str, upper: Mapping[int, float], time_limit: float) -> WhatIf:
+        """The best plan with row ``r``'s upper bound set to ``upper[r]``, within ``time_limit`` seconds."""
+        plan, h, rows = self.plan, self.highs, self.model.rows
+        value, bound, selected = plan.value, plan.value, set(plan.selected)
+        if self.model.n_columns:
+            self._bounds(upper)
+            h.setOptionValue("time_limit", max(time_limit, 0.01))
+            solution = highspy.HighsSolution()
+            solution.col_value = self.start
+            solution.value_valid = True
+            h.setSolution(solution)
+            h.run()
+            info = h.getInfo()
+            if info.primal_solution_status and float(info.objective_function_value) > value + _EPS:
+                values = h.getSolution().col_value
+                selected = {i for c, (i, _) in enumerate(self.model.columns) if values[c] > 0.5}
+                value = _plan_value(self.portfolio, selected)[0]
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                bound = value
+            else:
+                bound = max(float(info.mip_dual_bound), value)
+                bound = max(math.floor(bound + _EPS), value) if self.integral else bound
+            self._bounds({r: rows.upper[r] for r in upper})
+        gap = (bound - value) / abs(value) if abs(value) > _EPS else (0.0 if bound - value <= _EPS else math.inf)
+        before, ids = set(plan.selected), [i.id for i in self.portfolio.initiatives]
+        return WhatIf(change, value, value - plan.value, tuple(i for i in ids if i in selected - before),
+                      tuple(i for i in ids if i in before - selected), bound - value <= _EPS, bound, gap)
+
+    def _bounds(self, upper: Mapping[int, float]) -> None:
+        lower = self.model.rows.lower
+        for r, limit in upper.items():
+            self.highs.changeRowBounds(r, lower[r], limit)
 
 
-def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0,
-            time_limit: float = 10.0) -> Explanation:
+def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0, time_limit: float = 10.0,
+            what_if_time_limit: float = 0.25) -> Explanation:
     """Explain ``plan`` (the result of :func:`optimise` on ``portfolio``): the use of each limit and whether it
-    binds, the optimal plan with 10 % more budget and with one more engineer (``engineer_weeks`` person-weeks
-    per quarter) in each capacity-limited team, and why each left-out initiative is out."""
+    binds, the best plan with 10 % more budget and with one more engineer (``engineer_weeks`` person-weeks
+    per quarter) in each capacity-limited team, and why each left-out initiative is out.
+
+    The what-ifs share one model and are warm-started from ``plan``; each gets at most ``what_if_time_limit``
+    seconds (all of them together at most ``time_limit``) and reports its gap when not proven optimal."""
     by_id = _check(portfolio)
     chosen = set(plan.selected)
     out = [i for i in portfolio.initiatives if i.id not in chosen]
@@ -752,15 +841,21 @@ def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0,
         states.append(ConstraintState(f"mix: {bound.kind} share of {portfolio.mix_basis} in [{bound.low:.0%}, "
                                       f"{bound.high:.0%}]", share, bound.high if share > bound.low else bound.low,
                                       abs(share - bound.low) <= _EPS or abs(share - bound.high) <= _EPS))
+    started = time.perf_counter()
+    what_ifs = _WhatIfs(portfolio, by_id, plan, budget_factor=1.1)
+
+    def limit() -> float:
+        return min(what_if_time_limit, time_limit - (time.perf_counter() - started))
+
     budget_plus = None
     if portfolio.budget is not None:
-        budget_plus = _what_if(portfolio, plan, "+10% budget",
-                               replace(portfolio, budget=portfolio.budget * 1.1), time_limit)
+        budget_plus = what_ifs.run("+10% budget", dict.fromkeys(what_ifs.rows["budget"], portfolio.budget * 1.1),
+                                   limit())
     extra = {}
-    for team, limit in portfolio.capacity.items():
-        more = [v + engineer_weeks for v in _per_quarter(limit, len(portfolio.quarters))]
-        extra[team] = _what_if(portfolio, plan, f"+1 engineer in {team}",
-                               replace(portfolio, capacity={**portfolio.capacity, team: more}), time_limit)
+    for team in portfolio.capacity:
+        rows = {r: what_ifs.model.rows.upper[r] + engineer_weeks for q in portfolio.quarters
+                for r in what_ifs.rows.get(f"capacity of team {team} in {q}", [])}
+        extra[team] = what_ifs.run(f"+1 engineer in {team}", rows, limit())
     return Explanation(tuple(states), budget_plus, extra, _left_out_reasons(portfolio, by_id, plan, out,
                                                                            budget_left, free))
 
