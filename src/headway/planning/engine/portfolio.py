@@ -793,7 +793,8 @@ class _WhatIfs:
             if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                 bound = value
             else:
-                bound = max(float(info.mip_dual_bound), value)
+                trivial = float(np.clip(self.model.objective, 0, None).sum())  # every positive term at once
+                bound = max(min(float(info.mip_dual_bound), trivial), value)
                 bound = max(math.floor(bound + _EPS), value) if self.integral else bound
             self._bounds({r: rows.upper[r] for r in upper})
         gap = (bound - value) / abs(value) if abs(value) > _EPS else (0.0 if bound - value <= _EPS else math.inf)
