@@ -1,15 +1,19 @@
 """The funnel runner: build one Ibis query per funnel, execute it, shape the rows into a FunnelResult.
 
-The events of the steps (and exclusions) inside the date range are first reduced to one row per person and
-timestamp (``s0..`` flags say which steps happen at that instant), so "strictly later" is simply "a later
-row". Then, for ``ordered`` funnels, each attempt (a step-1 row) follows the greedy chain: step k+1 is the
-first step-(k+1) row after step k. Computed right to left with one window per step: the time at which the
-chain starting at a step-k row reaches step m is the minimum, over the step-(k+1) rows after it, of the same
-value one step further (the chain's end time never decreases with its start, so the first row is the minimum).
-The earliest chain reaches every step as early as possible, so it decides how far an attempt gets.
-``strict`` reads the next rows directly (``lead``); ``unordered`` takes, per step, its first row at or after
-the attempt's start. One row per person (its furthest attempt, the earliest one on a tie) then gives the
-counts, conversion times and persons; only one row per step (and breakdown value) leaves the backend.
+Ordered funnels whose steps name distinct events (no exclusions, no breakdown) take one window pass over the
+step events ordered by time, ties in reverse step order (so "strictly before/after" are plain row frames):
+each step-2 event finds the latest step-1 event before it (the attempt's entry, as in PostHog a newer step-1
+event restarts the attempt) and the earliest later steps.
+
+The general runner first reduces the events to one row per person and timestamp (``s0..`` flags say which
+steps happen at that instant), so "strictly later" is "a later row". For ``ordered`` funnels each attempt (a
+step-1 row) follows the greedy chain, computed right to left with one window per step: the time at which the
+chain from a step-k row reaches step m is the minimum, over the step-(k+1) rows after it, of that value one
+step further (it never decreases with the start, so the first row is the minimum). ``strict`` reads the next
+rows (``lead``); ``unordered`` takes, per step, its first row at or after the attempt's start.
+
+Either way one row per person (the attempt that reaches the furthest step first, from its latest entry) gives
+the counts, conversion times and persons; one row per step (and breakdown value) leaves the backend.
 """
 
 from __future__ import annotations

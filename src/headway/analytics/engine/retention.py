@@ -122,20 +122,20 @@ def person_masks(source: QuerySource, query: RetentionQuery) -> ir.Table:
         local = local_timestamp(rows, utc_from, span.utc_end, source.timezone)
         return rows.select(person=rows.person, idx=period_index(local, query.period, starts[0], query.week_start))
 
+    returning_event = query.returning_event or query.target_event
+    same = returning_event == query.target_event and query.returning_where == query.target_where
     if query.kind == "recurring":
         target = indexed(event_rows(in_range, query.target_event, query.target_where, events), span.utc_start)
         cohorts = _masks(target.distinct(), "tmask")
+        if same:  # one pass: the returning periods are the cohort periods
+            return cohorts.select("person", "tmask", rmask=cohorts.tmask)
     else:
         every = event_rows(before_end, query.target_event, query.target_where, events)
         first = every.group_by(person=every.person).aggregate(timestamp=every.timestamp.min())
         first = first.filter(first.timestamp >= span.utc_start)
         cohorts = indexed(first, span.utc_start)
         cohorts = cohorts.select(person=cohorts.person, tmask=power_of_two(cohorts.idx))
-    returning_event = query.returning_event or query.target_event
-    if returning_event == query.target_event and query.returning_where == query.target_where:
-        back = indexed(event_rows(in_range, query.target_event, query.target_where, events), span.utc_start)
-    else:
-        back = indexed(event_rows(in_range, returning_event, query.returning_where, events), span.utc_start)
+    back = indexed(event_rows(in_range, returning_event, query.returning_where, events), span.utc_start)
     returns = _masks(back.distinct(), "rmask")
     joined = cohorts.left_join(returns, cohorts.person == returns.person)
     return joined.select(cohorts.person, cohorts.tmask, rmask=returns.rmask.fill_null(0))
