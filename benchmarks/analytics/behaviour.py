@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,6 +141,8 @@ def headway(path: str, days: int, repeat: int) -> dict[str, Any]:
 
     f, ft = best(funnel, repeat)
     r, rt = best(retention, repeat)
+    store.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return {"load_s": load, "funnel": f, "funnel_s": ft, "retention": r, "retention_s": rt}
 
 
@@ -195,6 +198,8 @@ def chdb_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
 
     f, ft = best(funnel, repeat)
     r, rt = best(retention, repeat)
+    db.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return {"load_s": load, "funnel": f, "funnel_s": ft, "retention": r, "retention_s": rt}
 
 
