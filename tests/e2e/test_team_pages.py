@@ -122,9 +122,9 @@ def test_released_review_shows_the_reviewee_aggregates_and_no_reviewer_names(dem
     overall = mean(r.ratings["problem-framing"] for r in responses if r.ratings.get("problem-framing"))
     assert float(first_row.locator("td").last.inner_text()) == pytest.approx(overall, abs=0.01)
     # The chart is drawn and labelled; no reviewer's name and no manager's notes reach the reviewee.
-    page.locator("#review-results svg").first.wait_for()
-    assert page.locator("#review-results .chart-canvas").get_attribute("aria-label") == (
-        "Average rating per competency and reviewer group")
+    page.locator("#competency-problem-framing svg").first.wait_for()
+    assert page.locator("#competency-problem-framing .chart-canvas").get_attribute("aria-label").startswith(
+        "Bar chart: average rating of Problem framing per reviewer group")
     text = page.locator("main").inner_text()
     reviewers = Nomination.objects.filter(review__reviewee__name="Priya Raman").exclude(group="self")
     names = {n.reviewer.name for n in reviewers}

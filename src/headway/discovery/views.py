@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from headway.core.errors import HeadwayError
-from headway.core.permissions import Perm, has_perm
+from headway.core.errors import HeadwayError, NotFound, ValidationError
+from headway.core.permissions import Perm, has_perm, require
 from headway.discovery import services
 from headway.web.charts import to_spec
 
@@ -91,19 +91,88 @@ def theme_page(request: HttpRequest, theme_id: int) -> HttpResponse:
                      "y": {"field": "items", "type": "quantitative", "title": "Items"}},
     })
     quotes = [{"item": q, "person": services.person_view(actor, q.contact)} for q in detail.quotes]  # type: ignore[arg-type]
+    can_edit = has_perm(actor, Perm.EDIT_FEEDBACK)
+    others = []
+    if can_edit and not detail.metrics.is_parent:
+        others = [(t.id, f"{t.label} ({t.size})") for t in services.theme_metrics(actor)  # type: ignore[arg-type]
+                  if t.id != theme_id]
     return render(request, "discovery/theme.html", {
         "title": detail.metrics.label, "d": detail, "m": detail.metrics, "chart": chart, "quotes": quotes,
         "children": [_row(c) for c in detail.children],
-        "can_edit": has_perm(actor, Perm.EDIT_FEEDBACK), "contacts": services.can_see_contacts(actor),  # type: ignore[arg-type]
-        "growth": _row(detail.metrics)["growth"],
+        "can_edit": can_edit, "contacts": services.can_see_contacts(actor),  # type: ignore[arg-type]
+        "growth": _row(detail.metrics)["growth"], "others": others,
     })
+
+
+def _back_with_error(request: HttpRequest, theme_id: int, exc: HeadwayError) -> HttpResponse:
+    """Back to the theme page with the error on top (a refused permission is not caught: it is a 403)."""
+    messages.error(request, exc.message)
+    return redirect("feedback-theme", theme_id=theme_id)
+
+
+def _selected_items(request: HttpRequest, action: str) -> list[int]:
+    ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
+    if not ids:
+        raise ValidationError(f"Tick at least one quote to {action}, then press the button again.")
+    return ids
 
 
 @login_required
 @require_POST
 def rename_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
-    services.rename_theme(request.user, theme_id, request.POST.get("label", ""))  # type: ignore[arg-type]
+    try:
+        services.rename_theme(request.user, theme_id, request.POST.get("label", ""))  # type: ignore[arg-type]
+    except (ValidationError, NotFound) as exc:
+        return _back_with_error(request, theme_id, exc)
     messages.success(request, "Theme renamed; later runs keep the new name.")
+    return redirect("feedback-theme", theme_id=theme_id)
+
+
+@login_required
+@require_POST
+def merge_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """Merge this theme into the theme chosen in the form; the page of that theme follows."""
+    require(request.user, Perm.EDIT_FEEDBACK)
+    target = request.POST.get("target", "")
+    try:
+        if not target.isdigit():
+            raise ValidationError("Choose the theme to merge this one into, then press Merge.")
+        merged = services.merge_themes(request.user, int(target), [theme_id])  # type: ignore[arg-type]
+    except (ValidationError, NotFound) as exc:
+        return _back_with_error(request, theme_id, exc)
+    messages.success(request, f"Theme merged into “{merged.label}”; later runs keep them together.")
+    return redirect("feedback-theme", theme_id=merged.pk)
+
+
+@login_required
+@require_POST
+def split_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """Take the ticked quotes out of this theme into a new theme named in the form."""
+    require(request.user, Perm.EDIT_FEEDBACK)
+    try:
+        ids = _selected_items(request, "split off")
+        theme = services.split_theme(request.user, theme_id, ids, request.POST.get("label", ""))  # type: ignore[arg-type]
+    except (ValidationError, NotFound) as exc:
+        return _back_with_error(request, theme_id, exc)
+    messages.success(request, f"{len(ids)} item(s) split off into the new theme “{theme.label}”; "
+                              "later runs leave them there.")
+    return redirect("feedback-theme", theme_id=theme.pk)
+
+
+@login_required
+@require_POST
+def move_items(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """Move the ticked quotes of this theme to the theme chosen in the form."""
+    require(request.user, Perm.EDIT_FEEDBACK)
+    target = request.POST.get("target", "")
+    try:
+        ids = _selected_items(request, "move")
+        if not target.isdigit():
+            raise ValidationError("Choose the theme to move the ticked quotes to, then press Move.")
+        theme = services.move_items(request.user, ids, int(target))  # type: ignore[arg-type]
+    except (ValidationError, NotFound) as exc:
+        return _back_with_error(request, theme_id, exc)
+    messages.success(request, f"{len(ids)} item(s) moved to “{theme.label}”; later runs leave them there.")
     return redirect("feedback-theme", theme_id=theme_id)
 
 

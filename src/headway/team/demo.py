@@ -202,6 +202,44 @@ REVIEW_COMMENTS = [
 ]
 
 
+# The second, released cycle: the small Growth team's pulse. Each reviewee has self and manager, plus too few
+# others to show on their own: one peer and one engineer stay hidden (2 < 3); two peers and one designer
+# are pooled into "Other reviewers" (3).
+PULSE_CYCLE = "Growth team pulse, Q2"
+PULSE_REVIEWS = {
+    "pm-acquisition": ["pm-loyalty", "em-growth"],
+    "pm-loyalty": ["pm-acquisition", "pm-lifecycle-messaging", "design-product-designer-growth"],
+}
+PULSE_REVIEW_COMMENTS = ["Keeps the growth experiments honest.", "Would like earlier notice of launches."]
+
+
+def build_pulse_cycle(ctx: DemoContext, ids: dict[str, int]) -> int:
+    """The released "Growth team pulse" cycle, with responses written in bulk; returns its id."""
+    from headway.team import reviews
+    from headway.team.models import Nomination, NominationStatus, Response
+
+    rng = ctx.rng("team pulse")
+    cycle = reviews.create_cycle(None, PULSE_CYCLE, [ids[key] for key in PULSE_REVIEWS])
+    reviews.advance(None, cycle.pk)
+    for key, reviewers in PULSE_REVIEWS.items():
+        reviews.nominate(None, cycle.pk, ids[key], [ids[r] for r in reviewers])
+    noms = Nomination.objects.filter(review__cycle=cycle)
+    noms.update(status=NominationStatus.APPROVED)
+    reviews.advance(None, cycle.pk)
+    ladder = reviews.cycle_ladder(cycle)
+    rows = []
+    for i, nom in enumerate(noms.select_related("review__reviewee").order_by("pk")):
+        expected = ladder.level(nom.review.reviewee.level).expectations
+        rows.append(Response(review=nom.review, nomination=nom, group=nom.group,
+                             ratings={c.slug: _around(rng, expected[c.slug]) for c in ladder.competencies},
+                             comment=PULSE_REVIEW_COMMENTS[i % len(PULSE_REVIEW_COMMENTS)]))
+    Response.objects.bulk_create(rows)
+    noms.update(submitted=True)
+    reviews.advance(None, cycle.pk)
+    reviews.advance(None, cycle.pk)
+    return int(cycle.pk)
+
+
 def _around(rng: np.random.Generator, expected: int) -> int:
     return int(min(5, max(1, expected + rng.choice([-1, 0, 0, 1]))))
 
@@ -255,6 +293,7 @@ def build_team_practices(ctx: DemoContext) -> None:
                           notes="Discussed in calibration; strong quarter.")
     reviews.advance(None, cycle.pk)
     reviews.advance(None, cycle.pk)
+    ctx.made["pulse_cycle"] = build_pulse_cycle(ctx, ids)
     ctx.progress("team reviews and check-ins", 0.9)
 
     jobs.generate(None, level="senior_pm", specialisation="growth", team="Growth", location="New York",

@@ -65,6 +65,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
 import json  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
+import altair as alt  # noqa: E402
 from django.contrib import messages  # noqa: E402
 from django.http import HttpResponseRedirect  # noqa: E402
 from django.shortcuts import redirect  # noqa: E402
@@ -226,31 +227,51 @@ def respond_page(request: HttpRequest, nomination_id: int) -> HttpResponse:
     })
 
 
-def _results_chart(data: dict[str, Any]) -> dict[str, Any]:
-    rows = [{"competency": s["name"], "group": u["label"], "mean": s["mean"]}
-            for u in [*data["units"], data["overall"]] for s in u["scores"] if s["mean"] is not None]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": "Average rating per competency and group", "data": {"values": rows},
-        "mark": "bar",
-        "encoding": {
-            "y": {"field": "competency", "type": "nominal", "title": "Competency"},
-            "yOffset": {"field": "group"},
-            "x": {"field": "mean", "type": "quantitative", "title": "Average rating",
-                  "scale": {"domain": [0, 5]}},
-            "color": {"field": "group", "type": "nominal", "title": "Group"},
-        },
-    }
+def _expected_levels(res: reviews.Results) -> dict[str, int]:
+    """What the ladder expects of the reviewee's level per competency; empty when the level is not on it."""
+    ladder = reviews.cycle_ladder(res.review.cycle)
+    level = next((lv for lv in ladder.levels if lv.slug == res.review.reviewee.level), None)
+    return dict(level.expectations) if level else {}
+
+
+def competency_charts(data: dict[str, Any], expected: dict[str, int]) -> list[dict[str, Any]]:
+    """One small bar chart per competency: a bar per displayed unit (hidden means left out), the expected
+    level as a rule line. Built only from ``results_data``, so a hidden group's numbers never reach a chart."""
+    units = [*data["units"], data["overall"]]
+    charts = []
+    for i, score in enumerate(data["overall"]["scores"]):
+        slug, name = score["competency"], score["name"]
+        rows: list[dict[str, Any]] = [{"group": u["label"], "mean": u["scores"][i]["mean"]}
+                                      for u in units if u["scores"][i]["mean"] is not None]
+        if slug in expected:
+            rows = [{**row, "expected": expected[slug]} for row in rows]
+        y = alt.Y("mean:Q", title="Average rating", scale=alt.Scale(domain=[0, 5]))
+        bars = alt.Chart().mark_bar().encode(
+            x=alt.X("group:N", title="Group", sort=None, axis=alt.Axis(labelAngle=-30)), y=y,
+            tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("mean:Q", title="Average rating")],
+        )
+        layers: list[Any] = [bars]
+        label = f"Bar chart: average rating of {name} per reviewer group"
+        if slug in expected:
+            layers.append(alt.Chart().mark_rule(color="#b45309", strokeDash=[4, 3], size=2).encode(
+                y=alt.Y("max(expected):Q", title="Expected at this level")))
+            label += f"; the level expects {expected[slug]}"
+        chart = alt.layer(*layers, data=alt.Data(values=rows), title=name, height=160)
+        charts.append({"id": f"competency-{slug}", "label": label, "spec": chart,
+                       "empty": f"No group has enough ratings of {name} to show an average."})
+    return charts
 
 
 @login_required
 def results_page(request: HttpRequest, cycle_id: int, person_id: int) -> HttpResponse:
-    data = reviews.results_data(reviews.results(request.user, cycle_id, person_id))  # type: ignore[arg-type]
+    res = reviews.results(request.user, cycle_id, person_id)  # type: ignore[arg-type]
+    data = reviews.results_data(res)
     units = [*data["units"], data["overall"]]
     table = [{"name": s["name"], "means": [u["scores"][i]["mean"] for u in units]}
              for i, s in enumerate(data["overall"]["scores"])]
     return render(request, "team/results.html", {"title": f"Review of {data['reviewee']}", "data": data,
-                                                 "units": units, "table": table, "chart": _results_chart(data)})
+                                                 "units": units, "table": table,
+                                                 "charts": competency_charts(data, _expected_levels(res))})
 
 
 @login_required
