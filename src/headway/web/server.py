@@ -25,7 +25,12 @@ def check_port_free(host: str, port: int) -> None:
 def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
     """Block serving the WSGI application until interrupted."""
     check_port_free(host, port)
+    from pathlib import Path
+
+    from django.conf import settings
     from waitress import serve as waitress_serve
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise serves the app folders' files
 
     from headway.conf.wsgi import application
 
