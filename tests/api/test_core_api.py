@@ -127,3 +127,10 @@ def test_openapi_and_docs_page(client):
     assert schema["info"]["title"] == "Headway API"
     assert "/api/v1/workspace" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_wrong_method_uses_the_error_body(client, viewer):
+    response = client.delete("/api/v1/workspace", headers=bearer(viewer))
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert "allowed:" in response.json()["error"]["message"]

@@ -84,7 +84,8 @@ def test_home_that_is_a_file_is_reported(tmp_path):
 
 
 def _run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_") and k != "DJANGO_SETTINGS_MODULE"}
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set the latter
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_") and k not in dropped}
     return subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
                           timeout=120, check=False)
 

@@ -60,7 +60,12 @@ def open_page(browser, live_server, width: int = 1280, height: int = 900):
     origin = urlsplit(live_server.url).netloc
     page.on("console", lambda msg: problems.console_errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.page_errors.append(str(exc)))
-    page.on("requestfailed", lambda req: problems.failed_requests.append(f"{req.url} {req.failure}"))
+    def note_failure(request) -> None:
+        # A request the browser aborts because the page navigated away (a form submit) is not a failure.
+        if "ERR_ABORTED" not in str(request.failure):
+            problems.failed_requests.append(f"{request.url} {request.failure}")
+
+    page.on("requestfailed", note_failure)
 
     def check_host(request) -> None:
         parts = urlsplit(request.url)

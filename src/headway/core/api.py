@@ -6,9 +6,10 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from headway.core import services
+from headway.core.pagination import Pages
 from headway.core.permissions import ROLE_PERMISSIONS, Role
 
 router = Router(tags=["core"])
@@ -110,7 +111,7 @@ def patch_workspace(request: HttpRequest, payload: WorkspacePatch) -> object:
 
 
 @router.get("/users", response=list[UserOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_users(request: HttpRequest) -> object:
     """Users, by username (paged)."""
     return services.list_users(request.user)  # type: ignore[arg-type]
@@ -150,7 +151,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> object:
 
 
 @router.get("/audit", response=list[AuditOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def audit_log(request: HttpRequest) -> object:
     """The audit log, newest first (admins)."""
     return services.list_audit_events(request.user)  # type: ignore[arg-type]

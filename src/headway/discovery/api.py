@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from headway.core.pagination import Pages
 from headway.discovery import services
 from headway.discovery.models import Account, FeedbackItem, ThemeRun
 
@@ -229,7 +230,7 @@ def _account_out(account: Account) -> dict[str, Any]:
 
 
 @router.get("/accounts", response=list[AccountOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_accounts(request: HttpRequest, segment: str | None = None) -> Any:
     """Customer accounts by name, with their number of feedback items (paged)."""
     return [_account_out(a) for a in services.list_accounts(_actor(request), segment=segment)]
@@ -256,7 +257,7 @@ def upsert_people(request: HttpRequest, payload: list[PersonIn]) -> Any:
 
 
 @router.get("/feedback", response=list[FeedbackOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_feedback(request: HttpRequest, theme: int | None = None, source: str | None = None,
                   account: int | None = None, inbox: bool = False) -> Any:
     """Feedback, newest first; filter by theme, source, account, or the inbox of unreviewed items (paged)."""

@@ -368,7 +368,7 @@ def person_view(actor: User | None, contact: Contact | None) -> dict[str, Any] |
 def list_accounts(actor: User | None, *, segment: str | None = None) -> QuerySet[Account]:
     """Accounts by name, each with ``feedback_count``."""
     _check(actor, Perm.VIEW_WORKSPACE)
-    qs = Account.objects.annotate(feedback_count=Count("feedback"))
+    qs = Account.objects.annotate(feedback_count=Count("feedback")).order_by("name", "pk")
     return qs.filter(segment__iexact=segment) if segment else qs
 
 

@@ -6,8 +6,9 @@ from datetime import date
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from headway.core.pagination import Pages
 from headway.team import services
 from headway.team.engine.org import OrgNode
 
@@ -112,7 +113,7 @@ def _in_fields(payload: PersonIn) -> dict[str, object]:
 
 
 @router.get("/people", response=list[PersonOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_people(request: HttpRequest, department: str | None = None) -> object:
     """Active people by name (paged), optionally of one department."""
     return services.list_people(request.user, department=department)  # type: ignore[arg-type]

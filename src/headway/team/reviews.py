@@ -57,11 +57,16 @@ def threshold() -> int:
     return row.anonymity_threshold if row else engine.DEFAULT_THRESHOLD
 
 
+MAX_THRESHOLD = 100
+
+
 @transaction.atomic
 def set_threshold(actor: User | None, value: int) -> int:
     """Change the anonymity threshold (admins only); the engine refuses values below 2."""
     check(actor, Perm.EDIT_WORKSPACE)
     value = engine.check_threshold(value)
+    if value > MAX_THRESHOLD:
+        raise ValidationError(f"An anonymity threshold of {value} would hide every group: use 2 to {MAX_THRESHOLD}.")
     row = TeamSettings.objects.order_by("pk").first() or TeamSettings()
     old = row.anonymity_threshold if row.pk else engine.DEFAULT_THRESHOLD
     row.anonymity_threshold = value

@@ -15,6 +15,14 @@ from pathlib import Path
 from headway.analytics import EventStore
 
 
+def own_peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over from the
+    parent across fork and exec, so a child of a large pytest process would report the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 def main(argv: list[str]) -> None:
     url, source, batch_size = argv[0], argv[1], int(argv[2])
     signal_file = Path(argv[3]) if len(argv) > 3 else None
@@ -30,7 +38,7 @@ def main(argv: list[str]) -> None:
     store = EventStore.connect(url)
     report = store.ingest(source, batch_size=batch_size, on_progress=progress)
     store.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = own_peak_rss_mb()
     print(json.dumps({"ingested": report.ingested, "duplicates": report.duplicates,
                       "rejected": len(report.rejected), "peak_rss_mb": peak}))
 
