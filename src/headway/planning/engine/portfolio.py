@@ -689,10 +689,11 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
     started = time.perf_counter()
     by_id = _check(portfolio)
     model = _Model(portfolio, by_id)
+    trivial = float(np.clip(model.objective, 0, None).sum())  # every positive term at once: a bound that always holds
     if _is_set_union_knapsack(model):
         chosen, bound, optimal = _race(model, time_limit - (time.perf_counter() - started), _greedy_start(model))
         value, complete = _plan_value(portfolio, chosen)
-        bound = value if optimal else max(bound, value)
+        bound = value if optimal else max(min(bound, trivial), value)
     else:
         h, chosen = _run(model, time_limit - (time.perf_counter() - started), _greedy_start(model))
         value, complete = _plan_value(portfolio, chosen)
@@ -700,7 +701,6 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
             bound, optimal = value, True
         else:
             optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-            trivial = float(np.clip(model.objective, 0, None).sum())  # every positive term at once
             bound = value if optimal else max(min(float(h.getInfo().mip_dual_bound), trivial), value)
     if not optimal and all(float(v).is_integer() for v in model.objective):
         bound = max(math.floor(bound + _EPS), value)
