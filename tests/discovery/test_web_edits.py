@@ -130,3 +130,57 @@ def test_edits_need_the_csrf_token(themed, make_user):
     accepted = strict.post(f"/feedback/themes/{theme.pk}/split/",
                            {"item": [crash.pk], "label": "Mine", "csrfmiddlewaretoken": str(token)})
     assert accepted.status_code == 302 and Theme.objects.get(label="Mine").size == 1
+
+
+@pytest.fixture
+def big_theme(themed):
+    """All 36 items in one theme: two pages of quotes (20 + 16)."""
+    target = item("Android app crashes constantly 2").theme
+    services.move_items(None, list(FeedbackItem.objects.exclude(theme=target).values_list("pk", flat=True)),
+                        target.pk)
+    return target
+
+
+def ticked(page: str) -> set[int]:
+    import re
+
+    return {int(pk) for pk in re.findall(r'name="item" value="(\d+)"', page)}
+
+
+def test_every_item_of_a_theme_is_on_a_page_with_split_and_move_controls(big_theme, editor):
+    url = f"/feedback/themes/{big_theme.pk}/"
+    first, second = (editor.get(url).content.decode(), editor.get(f"{url}?page=2").content.decode())
+    assert len(ticked(first)) == 20 and len(ticked(second)) == 16
+    assert ticked(first) | ticked(second) == set(FeedbackItem.objects.values_list("pk", flat=True))
+    assert "Quotes 1–20 of 36" in first and "Quotes 21–36 of 36" in second
+    assert f'<a href="{url}?page=2">2</a>' in first and f'<a href="{url}" aria-current="page">1</a>' in first
+    for page in (first, second):
+        assert f'formaction="/feedback/themes/{big_theme.pk}/split/"' in page and 'id="move-target"' in page
+    assert '<input type="hidden" name="page" value="2">' in second
+    assert editor.get(f"{url}?page=99").context["d"].page == 2  # past the end: the last page
+    assert editor.get(f"{url}?page=abc").context["d"].page == 1
+
+
+def test_move_and_split_from_the_second_page(big_theme, editor):
+    url = f"/feedback/themes/{big_theme.pk}/"
+    on_second = sorted(ticked(editor.get(f"{url}?page=2").content.decode()))
+    other = Theme.objects.filter(is_parent=False).exclude(pk=big_theme.pk).first()
+    moved = editor.post(f"{url}move/", {"item": on_second[:2], "target": other.pk, "page": 2}, follow=True)
+    assert moved.redirect_chain == [(f"{url}?page=2", 302)]
+    assert set(FeedbackItem.objects.filter(pk__in=on_second[:2]).values_list("theme_id", flat=True)) == {other.pk}
+    split = editor.post(f"{url}split/", {"item": on_second[2:5], "label": "Late pages", "page": 2}, follow=True)
+    new = Theme.objects.get(label="Late pages")
+    assert split.redirect_chain == [(f"/feedback/themes/{new.pk}/", 302)] and new.size == 3
+
+
+def test_search_within_a_theme_reaches_any_item_and_keeps_the_search_after_a_move(big_theme, editor):
+    url = f"/feedback/themes/{big_theme.pk}/"
+    wanted = item("Card payment error at checkout, code 5")
+    page = editor.get(url, {"q": "code  5"}).content.decode()
+    assert ticked(page) == {wanted.pk} and "Quotes 1–1 of 1 matching “code 5”" in page
+    assert '<input type="hidden" name="q" value="code 5">' in page
+    other = Theme.objects.filter(is_parent=False).exclude(pk=big_theme.pk).first()
+    response = editor.post(f"{url}move/", {"item": [wanted.pk], "target": other.pk, "q": "code 5"}, follow=True)
+    assert response.redirect_chain == [(f"{url}?q=code+5", 302)]
+    assert "No quote of this theme matches “code 5”." in response.content.decode()
+    assert item("Card payment error at checkout, code 5").theme_id == other.pk

@@ -116,3 +116,31 @@ def test_feedback_pages_fit_a_narrow_screen(demo_site, site_phone_page):
     assert page.locator(".table-wrap").first.evaluate("box => box.scrollWidth > box.clientWidth")
     page.screenshot(path="/tmp/headway-feedback-375.png")
     assert page.problems.all() == []
+
+
+def test_a_quote_on_a_later_page_can_be_moved_from_that_page(demo_site, site_page):
+    from headway.discovery import services
+    from headway.discovery.models import FeedbackItem, Theme
+
+    page = site_page
+    log_in(page, "leader")
+    theme = Theme.objects.filter(is_parent=False).order_by("-size", "id").first()
+    assert theme.size > 40  # three pages of 20 quotes at least
+    page.goto(f"/feedback/themes/{theme.pk}/")
+    pager = page.get_by_role("navigation", name="Pages of quotes")
+    assert pager.get_by_role("link").count() == -(-theme.size // 20)
+    pager.get_by_role("link", name="3", exact=True).click()
+    assert page.url.endswith(f"/feedback/themes/{theme.pk}/?page=3")
+    assert page.locator("[data-quotes-shown]").inner_text().startswith(f"Quotes 41–{min(60, theme.size)} of {theme.size}")
+    box = page.get_by_role("checkbox").first
+    item_id = int(box.get_attribute("value"))
+    target = Theme.objects.filter(is_parent=False).exclude(pk=theme.pk).order_by("id").first()
+    box.check()
+    page.get_by_label("Move to").select_option(str(target.pk))
+    page.get_by_role("button", name="Move", exact=True).click()
+    assert page.get_by_role("status").inner_text() == f"1 item(s) moved to “{target.label}”; later runs leave them there."
+    assert page.url.endswith(f"/feedback/themes/{theme.pk}/?page=3")
+    assert FeedbackItem.objects.get(pk=item_id).theme_id == target.pk
+    assert page.problems.all() == []
+    services.move_items(None, [item_id], theme.pk)  # leave the shared demo as it was
+    FeedbackItem.objects.filter(pk=item_id).update(pinned=False)

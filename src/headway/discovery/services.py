@@ -56,8 +56,11 @@ IMPORTANCE_WEIGHTS = {Importance.NICE_TO_HAVE: 1, Importance.IMPORTANT: 2, Impor
 RECENT_DAYS = 28
 BASELINE_WEEKS = 12
 SPARK_WEEKS = 12
+#: A theme is emerging when its last RECENT_DAYS hold at least EMERGING_MIN_ITEMS items, at least
+#: EMERGING_RATIO times what its own baseline rate predicts, and EMERGING_Z standard deviations above it.
 EMERGING_RATIO = 2.0
-EMERGING_MIN_ITEMS = 5
+EMERGING_MIN_ITEMS = 10
+EMERGING_Z = 3.0
 STALE_RUN = timedelta(hours=2)
 MAX_TEXT = 20_000
 TAG_LIMIT = 20
@@ -963,6 +966,20 @@ def _clean_label(label: str) -> str:
     return label
 
 
+def _distinct_ids(ids: Sequence[int], what: str, how: str) -> list[int]:
+    """``ids`` as a list, or a ValidationError when there is none or one is given twice."""
+    ids = list(ids)
+    if not ids:
+        raise ValidationError(f"Name at least one {what}: {how}.", details=[])
+    repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if repeated:
+        raise ValidationError(
+            f"{what.capitalize()} {', '.join(map(str, repeated))} is given more than once: name each once.",
+            details=[{"id": i, "reason": "given more than once"} for i in repeated],
+        )
+    return ids
+
+
 @transaction.atomic
 def rename_theme(actor: User | None, theme_id: int, label: str) -> Theme:
     """Give a theme a label of your own; later runs keep it."""
@@ -985,10 +1002,13 @@ def merge_themes(actor: User | None, target_id: int, other_ids: Sequence[int]) -
     """Move every item of ``other_ids`` into ``target_id`` and delete the others; later runs keep the merge
     (a cluster whose items are mostly in the merged theme maps back to it)."""
     _check(actor, Perm.EDIT_FEEDBACK)
+    ids = _distinct_ids(other_ids, "other theme", "give the ids of the themes to merge into this one")
+    if target_id in ids:
+        raise ValidationError(
+            f"Theme {target_id} cannot be merged into itself: name the other themes to merge into it."
+        )
     target = get_theme(actor, target_id)
-    others = [get_theme(actor, i) for i in other_ids if i != target_id]
-    if not others:
-        raise ValidationError("Name at least one other theme to merge into this one.")
+    others = [get_theme(actor, i) for i in ids]
     if target.is_parent or any(o.is_parent for o in others):
         raise ValidationError("Parent themes group themes and cannot be merged: merge the themes under them.")
     ids = [o.pk for o in others]
@@ -1016,6 +1036,7 @@ def merge_themes(actor: User | None, target_id: int, other_ids: Sequence[int]) -
 def move_items(actor: User | None, item_ids: Sequence[int], theme_id: int) -> Theme:
     """Put items into a theme by hand; they are pinned there and later runs leave them in it."""
     _check(actor, Perm.EDIT_FEEDBACK)
+    item_ids = _distinct_ids(item_ids, "feedback item", "give the ids of the items to move")
     theme = get_theme(actor, theme_id)
     if theme.is_parent:
         raise ValidationError(
@@ -1025,6 +1046,10 @@ def move_items(actor: User | None, item_ids: Sequence[int], theme_id: int) -> Th
     missing = sorted(set(item_ids) - found)
     if missing:
         raise NotFound(f"There is no feedback item {', '.join(map(str, missing))}: check the ids.")
+    if not FeedbackItem.objects.filter(pk__in=found).exclude(theme=theme).exists():
+        raise ValidationError(
+            f"The item(s) are already in theme {theme.pk} ({theme.label}): choose another theme to move them to."
+        )
     FeedbackItem.objects.filter(pk__in=found).update(theme=theme, pinned=True)
     _recount_sizes()
     audit.record(
@@ -1041,15 +1066,18 @@ def move_items(actor: User | None, item_ids: Sequence[int], theme_id: int) -> Th
 def split_theme(actor: User | None, theme_id: int, item_ids: Sequence[int], label: str) -> Theme:
     """Take some items out of a theme into a new theme with ``label`` (a sibling under the same parent)."""
     _check(actor, Perm.EDIT_FEEDBACK)
+    item_ids = _distinct_ids(item_ids, "feedback item", "give the ids of the items to split off into the new theme")
     source = get_theme(actor, theme_id)
+    if source.is_parent:
+        raise ValidationError(
+            f"{source.label!r} is a parent theme: split one of the themes under it."
+        )
     label = _clean_label(label)
     inside = set(FeedbackItem.objects.filter(pk__in=item_ids, theme=source).values_list("pk", flat=True))
     outside = sorted(set(item_ids) - inside)
-    if outside or not inside:
+    if outside:
         raise ValidationError(
             f"Split takes items of theme {source.pk}: item(s) {', '.join(map(str, outside))} are not in it."
-            if outside
-            else "Name the items to split off into the new theme."
         )
     theme = Theme.objects.create(
         label=label, label_edited=True, created_by_user=True, parent=source.parent, keywords=[]
@@ -1099,28 +1127,64 @@ class _Row:
     account_id: int | None
 
 
-def _window_counts(days: list[date], as_of: date) -> tuple[int, int, float, list[int]]:
+@dataclass(frozen=True)
+class _Windows:
+    recent: int
+    previous: int
+    baseline: int
+    baseline_days: int
+    weekly: list[int]
+
+
+def _window_counts(days: list[date], as_of: date, history_start: date | None) -> _Windows:
+    """Counts of ``days`` in the last RECENT_DAYS, the RECENT_DAYS before, and the baseline: up to
+    BASELINE_WEEKS before the recent window, but never before the workspace's first feedback."""
     recent_start = as_of - timedelta(days=RECENT_DAYS - 1)
     previous_start = recent_start - timedelta(days=RECENT_DAYS)
     baseline_start = recent_start - timedelta(weeks=BASELINE_WEEKS)
-    recent = sum(1 for d in days if recent_start <= d <= as_of)
-    previous = sum(1 for d in days if previous_start <= d < recent_start)
-    baseline = sum(1 for d in days if baseline_start <= d < recent_start) / BASELINE_WEEKS
+    if history_start is not None:
+        baseline_start = max(baseline_start, history_start)
     weekly = [0] * SPARK_WEEKS
     for d in days:
         back = (as_of - d).days // 7
         if 0 <= back < SPARK_WEEKS:
             weekly[SPARK_WEEKS - 1 - back] += 1
-    return recent, previous, baseline, weekly
+    return _Windows(
+        recent=sum(1 for d in days if recent_start <= d <= as_of),
+        previous=sum(1 for d in days if previous_start <= d < recent_start),
+        baseline=sum(1 for d in days if baseline_start <= d < recent_start),
+        baseline_days=max((recent_start - baseline_start).days, 0),
+        weekly=weekly,
+    )
+
+
+def is_emerging(recent: int, baseline: int, baseline_days: int) -> bool:
+    """Whether a theme with ``recent`` items in the last RECENT_DAYS clearly rises above its own baseline
+    (``baseline`` items over the ``baseline_days`` before them).
+
+    Expected = the baseline rate × RECENT_DAYS. Emerging needs all of: at least EMERGING_MIN_ITEMS recent items;
+    recent ≥ EMERGING_RATIO × expected; and recent − expected ≥ EMERGING_Z × √expected (a rise that Poisson
+    noise of a steady theme would reach less than once in 700 times; √1 when nothing was expected). With less
+    than RECENT_DAYS of baseline (a young workspace) nothing is emerging: there is no baseline to rise above.
+    """
+    if recent < EMERGING_MIN_ITEMS or baseline_days < RECENT_DAYS:
+        return False
+    expected = baseline * RECENT_DAYS / baseline_days
+    return recent >= EMERGING_RATIO * expected and recent - expected >= EMERGING_Z * max(expected, 1.0) ** 0.5
 
 
 def _metrics_for(
-    theme: Theme, rows: list[_Row], accounts: Mapping[int, Account], as_of: date, parent_label: str = ""
+    theme: Theme,
+    rows: list[_Row],
+    accounts: Mapping[int, Account],
+    as_of: date,
+    parent_label: str = "",
+    history_start: date | None = None,
 ) -> ThemeMetrics:
-    days = [r.day for r in rows]
-    recent, previous, baseline, weekly = _window_counts(days, as_of)
+    counts = _window_counts([r.day for r in rows], as_of, history_start)
+    recent, previous = counts.recent, counts.previous
     growth = round((recent - previous) / previous, 4) if previous else None
-    emerging = recent >= EMERGING_MIN_ITEMS and recent / (RECENT_DAYS / 7) >= EMERGING_RATIO * baseline
+    emerging = is_emerging(recent, counts.baseline, counts.baseline_days)
     mood = mean_sentiment([Sentiment(r.sentiment, "neutral") for r in rows])
     account_ids = {r.account_id for r in rows if r.account_id is not None}
     segments = Counter(accounts[a].segment or "unknown" for a in account_ids if a in accounts)
@@ -1136,7 +1200,7 @@ def _metrics_for(
         previous=previous,
         growth=growth,
         emerging=emerging,
-        weekly=weekly,
+        weekly=counts.weekly,
         sentiment=round(mood.score, 3),
         sentiment_label=mood.label,
         negative_share=round(sum(1 for r in rows if r.sentiment <= -0.05) / len(rows), 3) if rows else 0.0,
@@ -1145,6 +1209,11 @@ def _metrics_for(
         segments=dict(sorted(segments.items(), key=lambda kv: (-kv[1], kv[0]))),
         label_edited=theme.label_edited,
     )
+
+
+def _history_start(rows: Mapping[int | None, list[_Row]]) -> date | None:
+    """The day of the workspace's first feedback item."""
+    return min((r.day for group in rows.values() for r in group), default=None)
 
 
 def _rows_by_theme() -> tuple[dict[int | None, list[_Row]], dict[int, Account]]:
@@ -1163,6 +1232,7 @@ def theme_metrics(
     _check(actor, Perm.VIEW_WORKSPACE)
     as_of = as_of or timezone.localdate()
     rows, accounts = _rows_by_theme()
+    start = _history_start(rows)
     themes = list(Theme.objects.select_related("parent").filter(is_parent=parents))
     children: dict[int, list[_Row]] = defaultdict(list)
     if parents:
@@ -1175,6 +1245,7 @@ def theme_metrics(
             accounts,
             as_of,
             t.parent.label if t.parent else "",
+            start,
         )
         for t in themes
     ]
@@ -1190,19 +1261,36 @@ def unthemed_count(actor: User | None) -> int:
 
 @dataclass
 class ThemeDetail:
-    """A theme's metrics, its quotes (most typical first), its accounts by ARR and its sub-themes."""
+    """A theme's metrics, one page of its quotes (most typical first), its accounts by ARR and its sub-themes.
+
+    ``quote_count`` is the number of quotes that match (all of the theme's items without a search);
+    ``page`` (1-based, within ``1..pages``) is the page ``quotes`` come from.
+    """
 
     metrics: ThemeMetrics
     quotes: list[FeedbackItem]
     accounts: list[dict[str, Any]]
     children: list[ThemeMetrics]
     weekly_series: list[dict[str, Any]]
+    quote_count: int = 0
+    page: int = 1
+    pages: int = 1
 
 
 def theme_detail(
-    actor: User | None, theme_id: int, *, as_of: date | None = None, quotes: int = 20
+    actor: User | None,
+    theme_id: int,
+    *,
+    as_of: date | None = None,
+    quotes: int = 20,
+    page: int = 1,
+    search: str = "",
 ) -> ThemeDetail:
-    """One theme with its numbers, quotes and the accounts asking (with their ARR and segment)."""
+    """One theme with its numbers, a page of ``quotes`` quotes and the accounts asking (with ARR and segment).
+
+    Every item of the theme is on some page: ``page`` runs from 1 to ``pages`` (a page past the end gives the
+    last one). ``search`` keeps the quotes holding every one of its words (any case).
+    """
     theme = get_theme(actor, theme_id)
     as_of = as_of or timezone.localdate()
     rows, accounts = _rows_by_theme()
@@ -1210,13 +1298,20 @@ def theme_detail(
     if theme.is_parent:
         member_ids = list(Theme.objects.filter(parent=theme).values_list("pk", flat=True))
     mine = [r for tid in member_ids for r in rows.get(tid, [])]
-    metrics = _metrics_for(theme, mine, accounts, as_of, theme.parent.label if theme.parent else "")
+    start = _history_start(rows)
+    metrics = _metrics_for(theme, mine, accounts, as_of, theme.parent.label if theme.parent else "", start)
     items = (
         FeedbackItem.objects.filter(theme_id__in=member_ids)
         .select_related("account", "contact")
         .defer("vector")
     )
-    quote_list = list(items.order_by("-theme_similarity", "-received_on", "id")[:quotes])
+    for word in str(search).split():
+        items = items.filter(text__icontains=word)
+    quote_count = items.count()
+    pages = max(1, -(-quote_count // quotes)) if quotes > 0 else 1
+    page = max(1, min(int(page), pages))
+    offset = (page - 1) * quotes
+    quote_list = list(items.order_by("-theme_similarity", "-received_on", "id")[offset : offset + max(quotes, 0)])
     asking: Counter[int] = Counter(r.account_id for r in mine if r.account_id is not None)
     account_rows = sorted(
         (
@@ -1235,11 +1330,11 @@ def theme_detail(
     children = []
     if theme.is_parent:
         for child in Theme.objects.filter(parent=theme):
-            children.append(_metrics_for(child, rows.get(child.pk, []), accounts, as_of, theme.label))
+            children.append(_metrics_for(child, rows.get(child.pk, []), accounts, as_of, theme.label, start))
         children.sort(key=lambda m: (-m.size, m.id))
     per_week = Counter(as_of - timedelta(days=((as_of - r.day).days // 7) * 7) for r in mine)
     series = [{"week": d.isoformat(), "items": per_week[d]} for d in sorted(per_week)]
-    return ThemeDetail(metrics, quote_list, account_rows, children, series)
+    return ThemeDetail(metrics, quote_list, account_rows, children, series, quote_count, page, pages)
 
 
 # --- search --------------------------------------------------------------------------------------------

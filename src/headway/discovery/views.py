@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from headway.core.errors import HeadwayError, NotFound, ValidationError
@@ -78,10 +80,25 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
     return response
 
 
+QUOTES_PER_PAGE = 20
+
+
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and 0 < len(value) < 7 else 1
+
+
+def _theme_url(theme_id: int, page: int = 1, search: str = "") -> str:
+    """The theme page, at a page of quotes and a search within the theme."""
+    query = urlencode({k: v for k, v in (("q", search), ("page", page if page > 1 else "")) if v})
+    return reverse("feedback-theme", args=[theme_id]) + (f"?{query}" if query else "")
+
+
 @login_required
 def theme_page(request: HttpRequest, theme_id: int) -> HttpResponse:
     actor = request.user
-    detail = services.theme_detail(actor, theme_id)  # type: ignore[arg-type]
+    search = " ".join(request.GET.get("q", "").split())[:200]
+    detail = services.theme_detail(actor, theme_id, quotes=QUOTES_PER_PAGE,  # type: ignore[arg-type]
+                                   page=_page_number(request.GET.get("page")), search=search)
     chart = to_spec({
         "title": "Feedback items per week",
         "data": {"values": detail.weekly_series},
@@ -100,14 +117,23 @@ def theme_page(request: HttpRequest, theme_id: int) -> HttpResponse:
         "title": detail.metrics.label, "d": detail, "m": detail.metrics, "chart": chart, "quotes": quotes,
         "children": [_row(c) for c in detail.children],
         "can_edit": can_edit, "contacts": services.can_see_contacts(actor),  # type: ignore[arg-type]
-        "growth": _row(detail.metrics)["growth"], "others": others,
+        "growth": _row(detail.metrics)["growth"], "others": others, "search": search,
+        "first_shown": (detail.page - 1) * QUOTES_PER_PAGE + 1 if detail.quotes else 0,
+        "last_shown": (detail.page - 1) * QUOTES_PER_PAGE + len(detail.quotes),
+        "pages": [(n, _theme_url(theme_id, n, search)) for n in range(1, detail.pages + 1)],
     })
+
+
+def _back(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """Back to the theme page, at the page of quotes and the search the form was sent from."""
+    return redirect(_theme_url(theme_id, _page_number(request.POST.get("page")),
+                               " ".join(request.POST.get("q", "").split())[:200]))
 
 
 def _back_with_error(request: HttpRequest, theme_id: int, exc: HeadwayError) -> HttpResponse:
     """Back to the theme page with the error on top (a refused permission is not caught: it is a 403)."""
     messages.error(request, exc.message)
-    return redirect("feedback-theme", theme_id=theme_id)
+    return _back(request, theme_id)
 
 
 def _selected_items(request: HttpRequest, action: str) -> list[int]:
@@ -173,7 +199,7 @@ def move_items(request: HttpRequest, theme_id: int) -> HttpResponse:
     except (ValidationError, NotFound) as exc:
         return _back_with_error(request, theme_id, exc)
     messages.success(request, f"{len(ids)} item(s) moved to “{theme.label}”; later runs leave them there.")
-    return redirect("feedback-theme", theme_id=theme_id)
+    return _back(request, theme_id)
 
 
 @login_required

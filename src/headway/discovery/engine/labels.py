@@ -1,85 +1,234 @@
-"""Keywords and a short readable label for each theme, from class-based TF-IDF (c-TF-IDF).
+"""Keywords and a short readable label for each theme, from the phrases its texts share.
 
-All texts of a theme are read as one document; a word or word pair scores high when it is frequent in the
-theme and rare across themes. The label joins the best terms into 2-4 distinct words.
+A candidate is a *phrase*: one to three words that stand next to each other in a text, with no stop word,
+filler word, number or punctuation between them ("late delivery", "one-click checkout", "charged twice").
+Plural and singular count as one word ("invoice"/"invoices"). A phrase scores high for a theme when it is
+
+- **representative**: it is in a large share of the theme's texts (``coverage``), and
+- **distinctive**: the theme holds far more of the texts that use it than its size alone would give it
+  (``lift`` = P(theme | phrase) / P(theme));
+
+``score = coverage × log(1 + lift) × (1 + 0.15 × (words − 1))``: a longer phrase wins only when it is about as
+common as its parts, i.e. when it is a set expression. Words that are spread over every theme (greetings,
+sign-offs, "thanks") get a lift near 1 and never lead a label.
+
+The label is the best phrase, widened to two words with the next best phrase when it has one word, in the
+order the words have in the texts, with a capital first letter ("Late delivery", "Card payment failed").
+Two themes never get the same label: a theme whose best phrase names a larger theme takes its next one.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 from headway.discovery.engine.texts import cut
 
 KEYWORDS = 8
-_WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]+\b"
 LABEL_WORDS = (2, 4)
+PHRASE_WORDS = 4
+#: A one-word label takes a second phrase only when that scores at least this share of the first.
+PARTNER_SHARE = 0.3
+LONGER_PHRASE_BONUS = 0.15
 #: Words of requests and chat that say nothing about a topic, on top of scikit-learn's English stop words.
-_FILLER = """able does did doing don ve ll just like want wanted need needs needed help please hi hello hey
-thanks thank know let got get getting going really trying tried yes ok okay way today yesterday im id"""
-FILLER_WORDS = frozenset(_FILLER.split())
+FILLER_WORDS = frozenset({
+    "able", "does", "did", "doing", "don", "ve", "ll", "just", "like", "want", "wanted", "need", "needs",
+    "needed", "help", "please", "hi", "hello", "hey", "thanks", "thank", "know", "let", "got", "get",
+    "getting", "going", "really", "trying", "tried", "yes", "ok", "okay", "way", "today", "yesterday",
+    "im", "id", "fyi", "dear", "regards", "cheers", "sorry", "guys", "team", "folks", "quick", "honestly",
+    "actually",
+})
+_CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"\n\t/|]+|\s[-–—]+\s")
+_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
-def _count_matrix(texts: Sequence[str]) -> tuple[Any, list[str]]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    vectorizer = CountVectorizer(
-        ngram_range=(1, 2),
-        stop_words=sorted(ENGLISH_STOP_WORDS | FILLER_WORDS),
-        token_pattern=_WORD_PATTERN,
-    )
-    try:
-        matrix = vectorizer.fit_transform([cut(t)[0] for t in texts])
-    except ValueError:  # only stop words
-        return None, []
-    return matrix, [str(t) for t in vectorizer.get_feature_names_out()]
+    return frozenset(ENGLISH_STOP_WORDS) | FILLER_WORDS
+
+
+def word_key(word: str) -> str:
+    """One key for a word and its plural: lower case, a final ``s`` dropped (not ``ss``, not short words)."""
+    word = word.lower()
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def runs(text: str, stop: frozenset[str]) -> list[list[str]]:
+    """The runs of topic words of ``text`` (surface forms): cut at punctuation, stop words and numbers."""
+    out: list[list[str]] = []
+    for clause in _CLAUSE.split(text):
+        current: list[str] = []
+        for token in _TOKEN.findall(clause):
+            word = re.split(r"['’]", token)[0]
+            negated = token.lower().endswith(("n't", "n’t"))  # "hasn't", "didn't": no topic word
+            if negated or word.lower() in stop or len(word) < 2 or any(ch.isdigit() for ch in word):
+                if current:
+                    out.append(current)
+                current = []
+                continue
+            current.append(word)
+        if current:
+            out.append(current)
+    return out
+
+
+def _as_written(word: str) -> str:
+    """Lower case, except words written with capitals inside them ("VAT", "iPhone", "PDF")."""
+    return word if any(ch.isupper() for ch in word[1:]) else word.lower()
+
+
+@dataclass
+class Phrases:
+    """Which phrases each text holds, where each first stands, and the most common way each is written."""
+
+    per_text: list[set[tuple[str, ...]]]
+    surface: dict[tuple[str, ...], str]
+    position: list[dict[tuple[str, ...], int]]
+
+
+def phrases_of(texts: Sequence[str]) -> Phrases:
+    """The phrases of ``texts``, read once and shared by the naming of themes and of parent themes."""
+    stop = _stop_words()
+    per_text: list[set[tuple[str, ...]]] = []
+    position: list[dict[tuple[str, ...], int]] = []
+    written: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        found: set[tuple[str, ...]] = set()
+        first: dict[tuple[str, ...], int] = {}
+        offset = 0
+        for run in runs(cut(text)[0], stop):
+            keys = [word_key(w) for w in run]
+            for size in range(1, PHRASE_WORDS + 1):
+                for start in range(len(run) - size + 1):
+                    key = tuple(keys[start : start + size])
+                    found.add(key)
+                    first.setdefault(key, offset + start)
+                    written[key][" ".join(_as_written(w) for w in run[start : start + size])] += 1
+            offset += len(run) + 1
+        per_text.append(found)
+        position.append(first)
+    surface = {key: max(forms.items(), key=lambda kv: (kv[1], kv[0]))[0] for key, forms in written.items()}
+    return Phrases(per_text, surface, position)
+
+
+def _scores(phrases: Phrases, labels: Sequence[int], k: int) -> list[list[tuple[float, tuple[str, ...]]]]:
+    """For each theme, its phrases with their score, best first."""
+    n = len(labels)
+    sizes = np.bincount(np.asarray(labels), minlength=k)
+    overall: Counter[tuple[str, ...]] = Counter()
+    per_theme: list[Counter[tuple[str, ...]]] = [Counter() for _ in range(k)]
+    for found, theme in zip(phrases.per_text, labels, strict=True):
+        overall.update(found)
+        per_theme[theme].update(found)
+    ranked: list[list[tuple[float, tuple[str, ...]]]] = []
+    for theme in range(k):
+        size = int(sizes[theme])
+        least = 1 if size < 4 else 2
+        scored = []
+        for key, count in per_theme[theme].items():
+            if count < least:
+                continue
+            coverage = count / size
+            lift = (count / overall[key]) / (size / n)
+            if k > 1 and lift <= 1.0:  # no more common here than anywhere else: says nothing of the theme
+                continue
+            score = coverage * math.log1p(lift) * (1 + LONGER_PHRASE_BONUS * (len(key) - 1))
+            scored.append((score, key))
+        scored.sort(key=lambda s: (-s[0], phrases.surface[s[1]]))
+        ranked.append(scored)
+    return ranked
+
+
+def _keywords(ranked: list[tuple[float, tuple[str, ...]]], surface: dict[tuple[str, ...], str], count: int) -> list[str]:
+    """The best phrases, leaving out one that is part of (or holds) a better one."""
+    kept: list[tuple[str, ...]] = []
+    for _, key in ranked:
+        if any(_inside(key, other) or _inside(other, key) for other in kept):
+            continue
+        kept.append(key)
+        if len(kept) == count:
+            break
+    return [surface[key] for key in kept]
+
+
+def _inside(small: tuple[str, ...], big: tuple[str, ...]) -> bool:
+    return len(small) <= len(big) and any(big[i : i + len(small)] == small for i in range(len(big) - len(small) + 1))
+
+
+def _label(
+    ranked: list[tuple[float, tuple[str, ...]]], phrases: Phrases, members: list[int], taken: set[str]
+) -> str:
+    """The best phrase not already a label, widened to 2 words when it has one, in the texts' word order."""
+    candidates = ranked[:40]
+    for score, key in candidates:
+        parts = [key]
+        if len(key) < LABEL_WORDS[0]:
+            extra = next((o for s, o in candidates if s >= PARTNER_SHARE * score and o != key
+                          and not set(o) & set(key) and len(key) + len(o) <= LABEL_WORDS[1]), None)
+            if extra is not None:
+                parts.append(extra)
+        parts.sort(key=lambda p: _typical_position(p, phrases, members))
+        label = " ".join(phrases.surface[p] for p in parts)
+        first = label.split(" ", 1)[0]
+        if first == first.lower():  # "iPhone app", "VAT number" keep their capitals
+            label = label[:1].upper() + label[1:]
+        if label.lower() not in taken:
+            return label
+    return ""
+
+
+def _typical_position(key: tuple[str, ...], phrases: Phrases, members: list[int]) -> float:
+    spots = [phrases.position[i][key] for i in members if key in phrases.position[i]]
+    return sum(spots) / len(spots) if spots else math.inf
+
+
+@dataclass(frozen=True)
+class Naming:
+    """A theme's label and keywords."""
+
+    label: str
+    keywords: list[str]
+
+
+def name_themes(
+    texts: Sequence[str], labels: Sequence[int], count: int = KEYWORDS, phrases: Phrases | None = None
+) -> list[Naming]:
+    """A label and the ``count`` best keywords for each theme (index = theme id; ``labels[i]`` is the theme
+    of ``texts[i]``). Larger themes choose their label first; a theme with no topic word is "Miscellaneous".
+    ``phrases`` (from :func:`phrases_of` on the same texts) saves reading the texts again."""
+    k = max(labels) + 1 if labels else 0
+    if k == 0:
+        return []
+    phrases = phrases or phrases_of(texts)
+    ranked = _scores(phrases, labels, k)
+    members: dict[int, list[int]] = defaultdict(list)
+    for index, theme in enumerate(labels):
+        members[theme].append(index)
+    taken: set[str] = set()
+    names: list[Naming | None] = [None] * k
+    for theme in sorted(range(k), key=lambda t: (-len(members[t]), t)):
+        label = _label(ranked[theme], phrases, members[theme], taken) or _fallback(taken)
+        taken.add(label.lower())
+        names[theme] = Naming(label, _keywords(ranked[theme], phrases.surface, count))
+    return [n for n in names if n is not None]
+
+
+def _fallback(taken: set[str]) -> str:
+    label, number = "Miscellaneous", 2
+    while label.lower() in taken:
+        label, number = f"Miscellaneous {number}", number + 1
+    return label
 
 
 def theme_keywords(texts: Sequence[str], labels: Sequence[int], count: int = KEYWORDS) -> list[list[str]]:
-    """The ``count`` most distinctive words and word pairs of each theme (index = theme id)."""
-    import scipy.sparse as sp
+    """The ``count`` most representative and distinctive phrases of each theme (index = theme id)."""
+    return [n.keywords for n in name_themes(texts, labels, count)]
 
-    k = max(labels) + 1 if labels else 0
-    matrix, terms = _count_matrix(texts)
-    if matrix is None or k == 0:
-        return [[] for _ in range(k)]
-    membership = sp.csr_matrix(
-        (np.ones(len(labels)), (np.asarray(labels), np.arange(len(labels)))), shape=(k, len(labels))
-    )
-    per_theme = np.asarray((membership @ matrix).todense(), dtype=np.float64)
-    term_totals = per_theme.sum(axis=0)
-    average_words = per_theme.sum() / k
-    idf = np.log1p(average_words / np.maximum(term_totals, 1.0))
-    tf = per_theme / np.maximum(per_theme.sum(axis=1, keepdims=True), 1.0)
-    scores = tf * idf
-    result: list[list[str]] = []
-    for row in scores:
-        top = [int(i) for i in np.argsort(-row, kind="stable")[: count * 3] if row[i] > 0]
-        result.append(_drop_overlaps([terms[i] for i in top])[:count])
-    return result
-
-
-def _drop_overlaps(terms: list[str]) -> list[str]:
-    """Keep a word pair and drop its single words that rank below it, so keywords do not repeat."""
-    kept: list[str] = []
-    for term in terms:
-        words = term.split()
-        if len(words) == 1 and any(term in k.split() for k in kept if " " in k):
-            continue
-        kept.append(term)
-    return kept
-
-
-def label_from_keywords(keywords: Sequence[str]) -> str:
-    """A 2-4 word label from ranked keywords: the best terms, no word twice ("card arrive", ...)."""
-    words: list[str] = []
-    for term in keywords:
-        fresh = [w for w in term.split() if w not in words]
-        if not fresh or len(words) + len(fresh) > LABEL_WORDS[1]:
-            continue
-        words.extend(fresh)
-        if len(words) >= LABEL_WORDS[0]:
-            break
-    return " ".join(words) if words else "miscellaneous"

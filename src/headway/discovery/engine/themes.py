@@ -21,7 +21,7 @@ from headway.discovery.engine.embeddings import (
     Method,
     embedder_for,
 )
-from headway.discovery.engine.labels import label_from_keywords, theme_keywords
+from headway.discovery.engine.labels import name_themes, phrases_of
 from headway.discovery.engine.texts import MAX_CHARS, clean_texts, cut
 
 FloatArray = npt.NDArray[np.float32]
@@ -168,7 +168,8 @@ def find_themes(texts: Sequence[str], *, seed: int = 0, method: Method = "auto")
     clustering = cluster(embedding.vectors, lexical, seed=seed)
     labels = clustering.labels
     k = max(labels) + 1
-    keywords = theme_keywords(cleaned, labels)
+    phrases = phrases_of(cleaned)
+    names = name_themes(cleaned, labels, phrases=phrases)
     sizes = np.bincount(np.asarray(labels), minlength=k)
     centroids = _centroids(embedding.vectors, labels, k)
     grouping = _parents(centroids)
@@ -179,13 +180,11 @@ def find_themes(texts: Sequence[str], *, seed: int = 0, method: Method = "auto")
         groups = sorted(weight, key=lambda g: (-weight[g], g))
         rank = {g: r for r, g in enumerate(groups)}
         parent_of = [k + rank[g] for g in grouping]
-        parent_keywords = theme_keywords(cleaned, [rank[grouping[label]] for label in labels])
+        parent_names = name_themes(cleaned, [rank[grouping[label]] for label in labels], phrases=phrases)
         for r, g in enumerate(groups):
-            parents.append(
-                Theme(k + r, label_from_keywords(parent_keywords[r]), parent_keywords[r], weight[g])
-            )
+            parents.append(Theme(k + r, parent_names[r].label, parent_names[r].keywords, weight[g]))
     themes = [
-        Theme(i, label_from_keywords(keywords[i]), keywords[i], int(sizes[i]), parent_of[i]) for i in range(k)
+        Theme(i, names[i].label, names[i].keywords, int(sizes[i]), parent_of[i]) for i in range(k)
     ]
     own = np.sum(embedding.vectors * centroids[np.asarray(labels)], axis=1)
     space = embedder.space if isinstance(embedder, LexicalEmbedder) else None

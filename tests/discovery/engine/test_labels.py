@@ -1,0 +1,83 @@
+"""Theme labels and keywords on small hand-made themes: phrases a person would use, no filler, no repeats."""
+
+from __future__ import annotations
+
+from headway.discovery.engine.labels import _stop_words, name_themes, runs, word_key
+
+DELIVERY = [
+    "Late delivery again, the parcel came 3 days after the promised date. Frustrating.",
+    "Hi team, late delivery of my parcel, it took 5 days.",
+    "Another late delivery: parcel 2 days late.",
+    "Late delivery on every order this month, frustrating.",
+    "My parcel was a late delivery, 4 days.",
+    "Late delivery, please fix.",
+]
+INVOICES = [
+    "Please add our VAT number to the invoices. Frustrating.",
+    "The invoice has no VAT number, our accountant needs it.",
+    "Invoices are missing the VAT number again.",
+    "Hi team, put the VAT number on each invoice.",
+    "VAT number missing from the invoice PDF, frustrating.",
+    "We need the VAT number printed on invoices.",
+]
+
+
+def test_runs_break_at_punctuation_stop_words_numbers_and_negations():
+    text = "Hi Anna, the checkout page crashed 3 times; it hasn't worked since May. One-click checkout!"
+    assert runs(text, _stop_words()) == [["Anna"], ["checkout", "page", "crashed"], ["times"], ["worked"],
+                                         ["One-click", "checkout"]]
+
+
+def test_a_label_starting_with_a_capitalised_brand_keeps_its_case():
+    texts = ["The iPhone app freezes", "iPhone app freezes on start", "Late parcel", "Late parcel again"]
+    assert [n.label for n in name_themes(texts, [0, 0, 1, 1])] == ["iPhone app freezes", "Late parcel"]
+
+
+def test_plural_and_singular_are_one_word():
+    assert word_key("invoices") == word_key("invoice") == "invoice"
+    assert [word_key(w) for w in ("address", "status", "bus", "this")] == ["address", "status", "bus", "this"]
+
+
+def test_labels_are_the_shared_phrase_in_sentence_case_and_keep_acronyms():
+    delivery, invoices = name_themes(DELIVERY + INVOICES, [0] * 6 + [1] * 6)
+    assert delivery.label == "Late delivery"  # in all six texts; "parcel" is in five
+    assert invoices.label == "VAT number"  # written in capitals, so it stays so
+    assert delivery.keywords[:3] == ["late delivery", "days", "parcel"]
+    assert "invoices" in invoices.keywords and "invoice" not in invoices.keywords  # one word, its common form
+
+
+def test_words_spread_over_every_theme_never_name_one():
+    # "frustrating" and "team" are in both themes as often as their sizes predict: they say nothing of either
+    names = name_themes(DELIVERY + INVOICES, [0] * 6 + [1] * 6)
+    for name in names:
+        words = {w.lower() for w in name.label.split()} | {w for k in name.keywords for w in k.split()}
+        assert not words & {"frustrating", "team", "hi", "please", "the", "my", "our"}, name
+
+
+def test_two_themes_never_share_a_label_the_larger_one_keeps_it():
+    texts = ["Late delivery"] * 3 + ["Late delivery, parcel lost", "Late delivery", "Late delivery, courier"]
+    larger, smaller, _login = name_themes([*texts, *["Login broken"] * 4], [0, 0, 0, 0, 1, 1, 2, 2, 2, 2])
+    assert larger.label == "Late delivery"
+    assert smaller.label == "Late delivery courier"  # its next phrase joins, in the order of the texts
+
+
+def test_a_phrase_as_common_everywhere_as_here_names_no_theme():
+    texts = ["Late delivery", "Late delivery, parcel lost", "Late delivery, courier", "Late delivery, courier"]
+    first, second = name_themes(texts, [0, 0, 1, 1])
+    assert (first.label, second.label) == ("Parcel lost", "Courier")
+    assert "late delivery" not in first.keywords + second.keywords
+
+
+def test_a_theme_of_stop_words_only_is_miscellaneous():
+    names = name_themes(["the and", "of it", "late parcel", "late parcel again"], [0, 0, 1, 1])
+    assert [n.label for n in names] == ["Miscellaneous", "Late parcel"]
+    assert names[0].keywords == []
+
+
+def test_one_word_label_takes_a_partner_only_when_it_is_strong_enough():
+    texts = ["refund slow", "refund slow", "refund", "refund", "login broken", "login broken", "login", "login"]
+    refund, login = name_themes(texts, [0, 0, 0, 0, 1, 1, 1, 1])
+    # "refund" is in 4 of 4 texts; "slow" in 2 of 4 (0.5 × the score of "refund"): it joins
+    assert (refund.label, login.label) == ("Refund slow", "Login broken")
+    alone = name_themes(["refund"] * 6 + ["refund slow"] + ["login"] * 7, [0] * 7 + [1] * 7)
+    assert alone[0].label == "Refund"  # "slow" is in 1 of 7 texts: too weak to name the theme
