@@ -67,8 +67,9 @@ def main(argv: list[str]) -> int:
         subprocess.run(command, check=True, cwd=HERE.parent.parent)
         results[engine] = json.loads(out.read_text())
         r = results[engine]
-        print(f"{engine}: load {r['load_s']:.1f} s, funnel {r['funnel_s']:.3f} s {r['funnel']}, retention "
-              f"{r['retention_s']:.3f} s, peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+        print(f"{engine}: load {r['load_s']:.1f} s, funnel {r['funnel_s']:.3f} s (CPU {r['funnel_cpu_s']:.2f} s) "
+              f"{r['funnel']}, retention {r['retention_s']:.3f} s (CPU {r['retention_cpu_s']:.2f} s), peak RSS "
+              f"{r['peak_rss_mb']:.0f} MB", flush=True)
     reference = results.get("chdb") or next(iter(results.values()))
     agree = all(r["funnel"] == reference["funnel"] and r["retention"] == reference["retention"]
                 for r in results.values())
@@ -96,26 +97,35 @@ def report(spec: Any, args: argparse.Namespace, results: dict[str, dict[str, Any
         f"{TARGET} over {INTERVALS} days. Step counts and retention table agree exactly: "
         f"**{'yes' if agree else 'NO'}**.",
         "",
-        "| engine | load (s) | funnel (s) | ratio | retention (s) | ratio | peak RSS (MB) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| engine | load (s) | funnel (s) | ratio | funnel CPU (s) | retention (s) | ratio | retention CPU (s) "
+        "| peak RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in results.items():
         f = r["funnel_s"] / base["funnel_s"] if base else 1.0
         t = r["retention_s"] / base["retention_s"] if base else 1.0
-        lines.append(f"| {name} | {r['load_s']:.1f} | {r['funnel_s']:.3f} | {f:.2f} | {r['retention_s']:.3f} | "
-                      f"{t:.2f} | {r['peak_rss_mb']:.0f} |")
+        lines.append(f"| {name} | {r['load_s']:.1f} | {r['funnel_s']:.3f} | {f:.2f} | {r['funnel_cpu_s']:.2f} | "
+                     f"{r['retention_s']:.3f} | {t:.2f} | {r['retention_cpu_s']:.2f} | {r['peak_rss_mb']:.0f} |")
     return "\n".join(lines)
 
 
 # -- the engines, each in its own process ------------------------------------------------------------------
-def best(fn: Callable[[], Any], repeat: int) -> tuple[Any, float]:
-    """The result of ``fn`` and its best wall time over ``repeat`` runs."""
+def best(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
+    """The result of ``fn``, its best wall time over ``repeat`` runs and the CPU time (all threads of this
+    process, user + system) of that run: on a shared machine the CPU time moves less with the load."""
     times, result = [], None
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = fn()
-        times.append(time.perf_counter() - started)
-    return result, min(times)
+        times.append((time.perf_counter() - started, time.process_time() - cpu))
+    wall, cpu_s = min(times)
+    return result, wall, cpu_s
+
+
+def timed(name: str, fn: Callable[[], Any], repeat: int) -> dict[str, Any]:
+    """``{name: result, name_s: best wall time, name_cpu_s: its CPU time}``."""
+    result, wall, cpu = best(fn, repeat)
+    return {name: result, f"{name}_s": wall, f"{name}_cpu_s": cpu}
 
 
 def headway(path: str, days: int, repeat: int) -> dict[str, Any]:
@@ -139,11 +149,10 @@ def headway(path: str, days: int, repeat: int) -> dict[str, Any]:
                                  date_to=FIRST_DAY + timedelta(days=INTERVALS - 1))
         return [c.values for c in result.cohorts]
 
-    f, ft = best(funnel, repeat)
-    r, rt = best(retention, repeat)
+    out = {"load_s": load, **timed("funnel", funnel, repeat), **timed("retention", retention, repeat)}
     store.close()
     shutil.rmtree(folder, ignore_errors=True)
-    return {"load_s": load, "funnel": f, "funnel_s": ft, "retention": r, "retention_s": rt}
+    return out
 
 
 def chdb_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
@@ -196,11 +205,10 @@ def chdb_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
             table[i][j] = n
         return table
 
-    f, ft = best(funnel, repeat)
-    r, rt = best(retention, repeat)
+    out = {"load_s": load, **timed("funnel", funnel, repeat), **timed("retention", retention, repeat)}
     db.close()
     shutil.rmtree(folder, ignore_errors=True)
-    return {"load_s": load, "funnel": f, "funnel_s": ft, "retention": r, "retention_s": rt}
+    return out
 
 
 def pandas_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
@@ -239,9 +247,7 @@ def pandas_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
         return [[int((((masks >> i) & 1) & ((masks >> (i + j)) & 1)).sum()) for j in range(INTERVALS - i)]
                 for i in range(INTERVALS)]
 
-    f, ft = best(funnel, repeat)
-    r, rt = best(retention, repeat)
-    return {"load_s": load, "funnel": f, "funnel_s": ft, "retention": r, "retention_s": rt}
+    return {"load_s": load, **timed("funnel", funnel, repeat), **timed("retention", retention, repeat)}
 
 
 RUNNERS: dict[str, Callable[[str, int, int], dict[str, Any]]] = {

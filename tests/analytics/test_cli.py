@@ -35,6 +35,7 @@ def test_ingest_reports_counts_and_writes_the_rejects_file(capsys, empty_store, 
     code, out, _ = run(capsys, "events", "ingest", str(events_file), "--rejects", str(rejects))
     assert code == 0
     assert "ingested: 5  duplicates: 0  rejected: 2" in out
+    assert "7 of 7 rows" in out and "100%" in out  # the bar ends full: a JSONL file's total is estimated
     assert str(rejects) in out.replace("\n", "")
     rows = [json.loads(line) for line in rejects.read_text().splitlines()]
     assert [r["row"] for r in rows] == [3, 5]

@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from headway.analytics.demo import CATEGORIES, COUNTRIES, DEVICES, EVENT_ORDER, SHOP_URL, generate_events
+from headway.analytics.demo import (
+    CATEGORIES,
+    COUNTRIES,
+    DEVICES,
+    EVENT_ORDER,
+    PAGEVIEW,
+    SHOP_URL,
+    generate_events,
+)
+from tests.conftest import PASSWORD
 
 AS_OF = date(2026, 3, 31)
 SMALL = {"users": 2000, "days": 60, "as_of": AS_OF}
@@ -33,7 +42,7 @@ def frame(demo) -> pd.DataFrame:
 
 def test_events_have_the_shop_names_and_required_columns(demo, frame):
     assert demo.table.column_names == ["uuid", "event", "timestamp", "distinct_id", "properties"]
-    assert set(frame["event"]) == set(EVENT_ORDER)
+    assert set(frame["event"]) == {*EVENT_ORDER, PAGEVIEW}
     assert demo.table.column("timestamp")[0].as_py().endswith("Z")
     assert frame["uuid"].is_unique
     assert frame["timestamp"].is_monotonic_increasing
@@ -108,3 +117,46 @@ def test_new_users_come_back_less_and_less_and_sign_ups_grow(frame):
     first_third = (signups < date(2026, 2, 21)).sum()
     last_third = (signups >= date(2026, 3, 12)).sum()
     assert last_third > first_third
+
+
+def test_each_page_is_viewed_two_seconds_before_its_event(demo, frame):
+    views = frame[frame["event"] == PAGEVIEW]
+    shop = frame[frame["event"] != PAGEVIEW]
+    assert demo.facts["pageviews"] == len(views) and demo.facts["events"] == len(frame)
+    seen = views.assign(timestamp=views["timestamp"] + pd.Timedelta(seconds=2))
+    paired = shop.merge(seen, on=["distinct_id", "timestamp", "$current_url"], how="left", suffixes=("", "_view"))
+    assert paired["uuid_view"].notna().all()  # every shop event has its page view
+    assert views["amount"].isna().all()
+    pages = views["$current_url"].str.removeprefix(SHOP_URL)
+    kinds = pages.str.replace(r"^/p/[a-z]+/\d{4}$", "/p/ITEM", regex=True).str.replace(r"^/c/[a-z]+$", "/c/CAT",
+                                                                                          regex=True)
+    assert set(kinds) == {"/", "/signup", "/login", "/search", "/c/CAT", "/p/ITEM", "/cart", "/checkout",
+                          "/checkout/thanks", "/account"}
+    assert set(views.loc[pages.str.startswith("/c/"), "category"]) == set(CATEGORIES)
+    # the pages narrow like the funnel: home > product pages' sessions > cart > checkout > thanks
+    per_page = pages.value_counts()
+    assert per_page["/"] > per_page["/cart"] > per_page["/checkout"] > per_page["/checkout/thanks"] > 0
+
+
+def test_the_page_views_keep_the_shop_events_uuids(demo):
+    import pyarrow.compute as pc
+
+    is_view = pc.equal(demo.table.column("event"), PAGEVIEW)
+    shop, views = demo.table.filter(pc.invert(is_view)), demo.table.filter(is_view)
+    assert pc.all(pc.match_substring_regex(shop.column("uuid"), r"^nw[0-9a-f]{8}-\d+$")).as_py()
+    assert pc.all(pc.match_substring_regex(views.column("uuid"), r"^nw[0-9a-f]{8}-(pv|c|a)\d+$")).as_py()
+
+
+@pytest.mark.django_db
+def test_the_paths_page_draws_the_demo_shop_by_default(client, viewer, empty_store):
+    from datetime import date as day
+
+    from headway.analytics import services
+
+    today = day.today()
+    events = generate_events(users=300, days=14, as_of=today, rng=np.random.default_rng([7, 1]))
+    assert services.ingest(None, events.table).ingested == events.table.num_rows
+    assert client.login(username="vic", password=PASSWORD)
+    html = client.get("/insights/", {"tab": "paths"}).content.decode()
+    assert html.count('class="sankey-link"') > 5
+    assert 'font-size="12">/</text>' in html and 'font-size="12">/search</text>' in html

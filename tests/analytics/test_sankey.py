@@ -29,3 +29,13 @@ def test_links_leaving_one_node_stack_without_overlap():
 
 def test_no_edges_no_drawing():
     assert sankey.layout([]).nodes == [] and sankey.layout([]).links == []
+
+
+def test_urls_are_labelled_by_their_path():
+    assert sankey.short_label("https://shop.example/p/toys/1179") == "/p/toys/1179"
+    assert sankey.short_label("https://shop.example") == "/"
+    assert sankey.short_label("https://shop.example/search?q=lamp") == "/search?q=lamp"
+    assert sankey.short_label("/pricing") == "/pricing" and sankey.short_label("add_to_cart") == "add_to_cart"
+    layout = sankey.layout([PathEdge(1, "https://shop.example/", "https://shop.example/cart", 1)])
+    assert [n.label for n in layout.nodes] == ["/", "/cart"]
+    assert (layout.links[0].source_label, layout.links[0].target_label) == ("/", "/cart")

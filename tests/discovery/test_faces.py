@@ -138,3 +138,22 @@ def test_background_run_reports_progress_until_done(corpus):
         time.sleep(0.25)
     assert run.status == "done" and run.progress == 1.0 and run.items == 36
     assert FeedbackItem.objects.filter(theme__isnull=True).count() == 0
+
+
+def test_a_parent_theme_over_the_api_has_its_sub_themes(client, themed, viewer):
+    """A parent theme's detail once passed the quotes' page offset where the sub-themes' history start was due
+    (a 500 found by fuzzing the API)."""
+    parent = services.theme_metrics(None, parents=True)[0]
+    body = client.get(f"/api/v1/feedback/themes/{parent.id}", headers=bearer(viewer)).json()
+    assert body["id"] == parent.id and body["is_parent"] and body["children"]
+    assert sum(child["size"] for child in body["children"]) == parent.size
+
+
+def test_people_are_added_to_accounts_over_the_api(client, accounts, leader):
+    """POST /accounts/people was taken by /accounts/{account_id} (405) until the id was typed."""
+    people = [{"name": "Bo Buyer", "email": "bo@bolt.example", "phone": "+1 555 0199", "account_external_id": "B1"}]
+    done = client.post("/api/v1/accounts/people", people, content_type="application/json", headers=bearer(leader))
+    assert done.status_code == 200, done.content
+    assert (done.json()["rows"], done.json()["created"]) == (1, 1)
+    bolt = client.get(f"/api/v1/accounts/{accounts['B1'].pk}", headers=bearer(leader)).json()
+    assert [(p["name"], p["phone"]) for p in bolt["people"]] == [("Bo Buyer", "+1 555 0199")]

@@ -125,12 +125,13 @@ def test_sales_view_hides_what_sales_need_not_see_and_exports_csv(demo_site, sit
     page.get_by_role("button", name="Show").click()
     assert "for=sales" in page.url
     headers = page.locator("table.roadmap-table thead th").all_text_contents()
-    assert headers == ["Id", "Title", "Quarter", "Horizon", "Commitment", "Kind", "Team", "Productarea"]
+    assert headers == ["Id", "Title", "Quarter", "End quarter", "Horizon", "Commitment", "Kind", "Team",
+                       "Product area"]
     rows = page.locator("table.roadmap-table tbody tr")
     expected = services.roadmap(None, "sales").rows
     assert rows.count() == len(expected) > 0
-    commitments = set(rows.locator("td:nth-child(5)").all_inner_texts())
-    kinds = set(rows.locator("td:nth-child(6)").all_inner_texts())
+    commitments = set(rows.locator("td:nth-child(6)").all_inner_texts())
+    kinds = set(rows.locator("td:nth-child(7)").all_inner_texts())
     assert commitments == {"committed"}
     assert kinds <= {"innovate", "iterate"}
     assert page.locator(".board-column").nth(2).locator("li").count() == 0  # nothing "later" for sales

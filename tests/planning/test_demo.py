@@ -24,6 +24,7 @@ def test_same_seed_same_backlog():
     assert [i.title for i in first] == [i.title for i in again] and [i.title for i in first] != [i.title for i in other]
     assert len(first) == 120 and len({i.team for i in first}) == 6
     assert all(j < n for n, i in enumerate(first) for j in i.requires)  # prerequisites come first: no cycle
+    assert {(i.kind, i.effort[i.team] >= 14) for i in first if i.duration == 2} == {("innovate", True)}
 
 
 @pytest.mark.django_db
@@ -52,3 +53,8 @@ def test_demo_step_builds_a_plan_that_forces_trade_offs():
     assert Initiative.objects.exclude(owner=None).count() == 120
     again = services.optimise(None, base.constraints, explain=False, today=AS_OF)
     assert again["value"] == base.value
+    long = Initiative.objects.filter(duration=2)
+    assert 5 <= long.count() <= 10 and not Initiative.objects.filter(duration__gt=2).exists()
+    assert RoadmapItem.objects.filter(initiative__in=long).exists()  # the timeline has bars over two quarters
+    for row in services.capacity(None, start="2026-Q2", count=4, today=AS_OF):
+        assert row.planned_weeks <= row.capacity_weeks + 1e-6, row  # every quarter a long initiative runs

@@ -46,15 +46,22 @@ def test_optimiser_value_is_the_same_in_api_cli_and_page(client, portfolio, lead
     body = {"budget": 100000, "objective": "value", "quarters": 1}
     api = client.post("/api/v1/planning/optimize", body, content_type="application/json").json()
     assert api["value"] == 31 and api["cost"] == 98000 and api["optimal"] is True
+    assert {k: api["budget_plus_10"][k] for k in ("delta", "optimal", "bound", "gap", "certainty")} == {
+        "delta": 8, "optimal": True, "bound": 39, "gap": 0, "certainty": "proven"}
+    assert api["items"][0]["duration"] == 1
     cli = json.loads(run("plan", "optimize", "--budget", "100000", "--objective", "value", "--quarters", "1",
                          "--json").output)
     assert cli["value"] == 31 and [i["id"] for i in cli["items"]] == [i["id"] for i in api["items"]]
     table = run("plan", "optimize", "--budget", "100000", "--objective", "value", "--quarters", "1")
     assert "Plan value 31 (proven optimal" in table.output and "3 initiatives costing 98,000 of 100,000" in table.output
     assert "Binding: budget" in table.output
+    a, c = portfolio["A"].pk, portfolio["C"].pk
+    assert f"+10% budget: +8 value (proven), adds #{a}, drops #{c}" in table.output
     html = client.post("/roadmap/optimise/", {**body, "run": "1", "scenario": "Lean"}).content.decode()
     assert '<strong class="plan-value">31</strong>' in html and '<strong class="plan-cost">98,000</strong>' in html
     assert "proven optimal" in html
+    assert re.search(r"With 10 % more budget: <strong>\+8 value</strong> <span class=\"certainty\">\(proven\)</span>, "
+                     r"adding Saved carts, dropping Payments SDK upgrade\.", html)
     compare = client.get("/roadmap/optimise/?compare=Lean").content.decode()
     assert "Scenarios side by side" in compare
 
@@ -153,3 +160,62 @@ def test_cli_idea_commands(portfolio, tmp_path):
 def test_pages_render_when_empty(client, workspace, viewer, path):
     login(client, viewer)
     assert client.get(path).status_code == 200
+
+
+def test_optimiser_answer_has_a_documented_schema(client, portfolio, viewer):
+    login(client, viewer)
+    spec = client.get("/api/v1/openapi.json").json()
+    answer = spec["paths"]["/api/v1/planning/optimize"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"] == {"$ref": "#/components/schemas/PlanOut"}
+    what_if = spec["components"]["schemas"]["WhatIfOut"]["properties"]
+    assert {"optimal", "bound", "gap", "certainty"} <= set(what_if)
+    lean = client.post("/api/v1/planning/optimize", {"budget": 100000, "objective": "value", "quarters": 1,
+                                                     "explain": False}, content_type="application/json").json()
+    assert lean["value"] == 31 and "budget_plus_10" not in lean and "left_out" not in lean
+
+
+def test_cli_edits_moves_links_and_comments_on_an_idea(portfolio):
+    a, b = portfolio["A"].pk, portfolio["B"].pk
+    added = run("idea", "add", "Wishlist", "--effort", "Web=4", "--duration", "2", "--kpi", "repeat_rate",
+                "--impact", "+2 pts", "--hypothesis", "Saved items come back")
+    pk = int(re.search(r"#(\d+)", added.output).group(1))
+    edited = run("idea", "edit", str(pk), "--title", "Wishlists", "--effort", "Web=0", "--effort", "Mobile=2")
+    assert edited.exit_code == 0 and f"Saved #{pk} Wishlists (cost 10,000)." in edited.output  # 2 x 5,000
+    assert run("idea", "edit", str(pk), "--duration", "9").exit_code == 1
+    assert "is now discovery" in run("idea", "stage", str(pk), "discovery").output
+    assert run("idea", "depend", str(b), str(a)).output.strip() == f"#{b} requires #{a}."
+    cycle = run("idea", "depend", str(a), str(b))
+    assert cycle.exit_code == 1 and "would make a cycle" in str(cycle.exception)
+    assert run("idea", "depend", str(pk), str(a), "--conflicts").exit_code == 0
+    assert "Removed 1 link(s)" in run("idea", "depend", str(pk), str(a), "--remove").output
+    assert f"#{pk} Wishlists is attractive." in run("idea", "kano", str(pk), "like", "neutral").output
+    assert run("idea", "kano", str(pk), "love", "hate").exit_code == 1
+    assert run("idea", "comment", str(pk), "Customers ask weekly").exit_code == 0
+    assert run("idea", "link", str(pk), "https://example.com/spec", "--title", "Spec").exit_code == 0
+    assert run("idea", "link", str(pk), "ftp://nope").exit_code == 1
+    detail = services.initiative_detail(None, pk)
+    assert (detail["title"], detail["stage"], detail["duration"], detail["effort"]) == (
+        "Wishlists", "discovery", 2, {"Mobile": 2.0})
+    assert [h["to"] for h in detail["history"]] == ["idea", "discovery"]
+    assert (detail["kpi_ref"], detail["expected_impact"], detail["hypothesis"]) == (
+        "repeat_rate", "+2 pts", "Saved items come back")
+    shown = run("idea", "show", str(pk)).output
+    assert "duration: 2" in shown and "Customers ask weekly" in shown and "link: Spec <https://example.com/spec>" in shown
+
+
+def test_optimiser_page_covers_goals_and_changes_headcount(client, portfolio, leader):
+    login(client, leader)
+    web = services.get_team("Web")
+    form = {"budget": "100000", "objective": "value", "quarters": "1", "run": "1"}
+    page = client.get("/roadmap/optimise/").content.decode()
+    assert '<input type="checkbox" name="cover_goals" value="Grow repeat purchase">' in page
+    assert f'<label for="extra_{web.pk}">People added to Web' in page
+    plain = client.post("/roadmap/optimise/", form).content.decode()
+    assert '<strong class="plan-value">31</strong>' in plain  # B + C + D
+    covered = client.post("/roadmap/optimise/", {**form, "cover_goals": "Grow repeat purchase"}).content.decode()
+    assert '<strong class="plan-value">29</strong>' in covered  # Saved carts serves the goal: A + B
+    assert 'value="Grow repeat purchase" checked' in covered
+    everything = client.post("/roadmap/optimise/", {**form, "budget": ""}).content.decode()
+    assert '<strong class="plan-value">45</strong>' in everything  # Web 24, Mobile 12 a quarter: all four fit
+    smaller = client.post("/roadmap/optimise/", {**form, "budget": "", f"extra_{web.pk}": "-1"}).content.decode()
+    assert '<strong class="plan-value">31</strong>' in smaller  # Web 12: B + D use it all, with C on Mobile

@@ -63,3 +63,16 @@ def test_wrong_file_or_source(portfolio):
         services.import_csv(None, JIRA, "asana")
     with pytest.raises(ValidationError, match="empty"):
         services.import_csv(None, "", "jira")
+
+
+def test_the_api_imports_a_csv_export(client, portfolio, admin):
+    """POST /planning/initiatives/import was taken by /initiatives/{initiative_id} (405) until ids were typed."""
+    from headway.core import services as core
+
+    headers = {"Authorization": f"Bearer {core.create_token(admin, 'test').secret}"}
+    done = client.post("/api/v1/planning/initiatives/import?source=jira&team=Web", JIRA, content_type="text/csv",
+                       headers=headers)
+    assert done.status_code == 200, done.content
+    assert len(done.json()["created"]) == 3 and done.json()["updated"] == []
+    assert Initiative.objects.filter(external_ref="SHOP-1").exists()
+    assert client.get("/api/v1/planning/initiatives/import", headers=headers).status_code == 405

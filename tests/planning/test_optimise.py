@@ -32,6 +32,10 @@ def test_best_plan_under_budget_with_explanation(portfolio):
     assert result["budget_plus_10"]["value"] == 39  # 110k buys A + B + D (108k)
     assert [i["id"] for i in result["budget_plus_10"]["added"]] == [a]
     assert [i["id"] for i in result["budget_plus_10"]["removed"]] == [c]
+    assert {k: result["budget_plus_10"][k] for k in ("optimal", "bound", "gap", "certainty")} == {
+        "optimal": True, "bound": 39, "gap": 0, "certainty": "proven"}
+    assert {w["certainty"] for w in result["extra_engineer"].values()} == {"proven"}
+    assert result["certainty"] == "proven"
     assert [r["id"] for r in result["left_out"]] == [a]
     assert "costs 40000 but only 2000 of the budget is left" in result["left_out"][0]["reason"]
     mix = {m["kind"]: m for m in result["mix"]}
@@ -102,3 +106,27 @@ def test_score_objective_uses_normalised_scores(portfolio):
     result = services.optimise(None, {"budget": 80_000, "quarters": 1}, explain=False, today=TODAY)
     assert ids(result) == [portfolio["A"].pk, portfolio["B"].pk]
     assert result["value"] == pytest.approx(100 + (62.5 - 25 / 3) / (160 - 25 / 3) * 100, abs=1e-3)
+
+
+@pytest.mark.parametrize(("optimal", "gap", "words"), [
+    (True, 0.0, "proven"), (False, 0.001, "within 0.1 %"), (False, 0.0234, "within 2.3 %"),
+    (False, 0.25, "within 25 %"), (False, 3.5, "within 350 %"), (False, 1e-9, "within 0.01 %"),
+    (False, None, "bound unknown"), (False, float("inf"), "bound unknown")])
+def test_certainty_in_words(optimal, gap, words):
+    assert services.certainty(optimal, gap) == words
+
+
+def test_a_what_if_not_proven_says_how_far_it_may_be(portfolio):
+    from headway.planning.engine.portfolio import WhatIf
+
+    a, c = portfolio["A"], portfolio["C"]
+    by_pk = {a.pk: a, c.pk: c}
+    unproven = WhatIf("+10% budget", value=39.0, delta=8.0, added=(f"#{a.pk}",), removed=(f"#{c.pk}",),
+                      optimal=False, bound=39.039, gap=0.001)
+    shown = services._what_if(unproven, by_pk)
+    assert shown["added"] == [{"id": a.pk, "title": "Saved carts"}]
+    assert (shown["optimal"], shown["bound"], shown["gap"], shown["certainty"]) == (False, 39.039, 0.001,
+                                                                                   "within 0.1 %")
+    no_bound = WhatIf("+1 engineer in Web", 31.0, 0.0, (), (), False, float("inf"), float("inf"))
+    assert {k: services._what_if(no_bound, by_pk)[k] for k in ("bound", "gap", "certainty")} == {
+        "bound": None, "gap": None, "certainty": "bound unknown"}

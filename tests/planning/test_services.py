@@ -168,8 +168,8 @@ def test_roadmap_views_and_exports(portfolio):
     engineering = services.roadmap(None, "engineering", today=today)
     assert len(engineering.rows) == 3 and "effort_weeks" in engineering.columns and "cost" not in engineering.columns
     csv_text = services.export_csv(None, "engineering", today=today)
-    assert csv_text.splitlines()[0].startswith("id,title,quarter,horizon,commitment")
-    assert f"{b.pk},One-tap reorder,2026-Q3,next,likely,iterate,idea,Mobile,Mobile;Web," in csv_text
+    assert csv_text.splitlines()[0].startswith("id,title,quarter,end_quarter,horizon,commitment")
+    assert f"{b.pk},One-tap reorder,2026-Q3,2026-Q3,next,likely,iterate,idea,Mobile,Mobile;Web," in csv_text
     md = services.export_markdown(None, today=today)
     assert "## 2026-Q2 (now)" in md and "- **Saved carts** (committed, innovate) · team: Web · effort weeks: 10.0 · cost: 40000.0" in md
     assert "## 2026-Q4 (later)\n\n- nothing planned" in md

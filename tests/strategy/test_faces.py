@@ -118,3 +118,29 @@ def test_the_dashboard_draws_the_kpi_tree_and_keeps_the_workspace_cards(signups,
     assert '<svg class="kpi-tree"' in html and "★ Activation" in html
     assert "Sign-ups: 30, No data, input of Activation" in html  # not computed for this quarter yet
     assert 'id="people-by-role"' in html
+
+
+def test_the_api_describes_a_kpi_with_the_services_summary(client, signups, viewer):
+    """One description of a KPI (services.KpiSummary): the API answers its fields, sparkline included."""
+    from dataclasses import asdict
+    from datetime import date
+
+    services.refresh_kpis(None, as_of=date(2026, 5, 3))
+    listed = client.get(f"/api/v1/kpis?period={PERIOD}&spark_days=2", headers=bearer(viewer)).json()
+    summary = services.kpi_summaries(None, PERIOD, spark_days=2)[0]
+    assert listed == [json.loads(json.dumps(asdict(summary), default=str))]
+    assert listed[0]["spark"] == [20.0, 30.0] and listed[0]["current"] == 30.0
+    one = client.get(f"/api/v1/kpis/signups?period={PERIOD}", headers=bearer(viewer)).json()
+    assert one == {**listed[0], "spark": []}
+    too_long = client.get("/api/v1/kpis?spark_days=400", headers=bearer(viewer))
+    assert too_long.status_code == 422 and "spark_days" in too_long.json()["error"]["message"]
+
+
+def test_kpis_are_refreshed_over_the_api(client, signups, leader):
+    """POST /kpis/refresh was taken by /kpis/{name} (405); a KPI may not be called refresh."""
+    done = client.post("/api/v1/kpis/refresh?as_of=2026-05-03", headers=bearer(leader))
+    assert done.status_code == 200, done.content
+    assert done.json() == {"as_of": "2026-05-03", "values": {"signups": 0}, "errors": {}, "alerts": []}
+    taken = client.post("/api/v1/kpis", {"name": "refresh", "label": "Refresh"}, content_type="application/json",
+                        headers=bearer(leader))
+    assert taken.status_code == 422 and "pick another name" in taken.json()["error"]["message"]

@@ -97,3 +97,18 @@ def test_out_of_range_ids_are_clean_errors(client, org, leader):
     response = client.put(f"/api/v1/team/people/{org['Ann'].pk}/manager", {"manager_id": huge},
                           content_type="application/json", headers=bearer(leader))
     assert response.status_code == 422 and "there is no person with id" in response.json()["error"]["message"]
+
+
+def test_ladder_edits_are_typed_in_the_api(client, org, leader):
+    """The op is one of the edits and each argument has its type: a wrong one is a 422 naming it, not a 500."""
+    def edit(body):
+        return client.post("/api/v1/team/ladder/edits", body, content_type="application/json", headers=bearer(leader))
+
+    wrong = edit({"op": "update-level", "args": {"slug": "pm", "rank": "high"}})
+    assert wrong.status_code == 422 and wrong.json()["error"]["details"][0]["field"] == "body.payload.args.rank"
+    assert edit({"op": "shuffle", "args": {}}).status_code == 422
+    done = edit({"op": "set-expectation", "args": {"level": "pm", "competency": "delivery", "rating": 4}})
+    assert done.status_code == 201 and done.json()["version"] == 2
+    spec = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "add-competency" in spec["LadderEditIn"]["properties"]["op"]["enum"]
+    assert spec["LadderEditArgs"]["properties"]["rank"]["type"] == "integer"

@@ -38,6 +38,31 @@ def test_ladder_edits_are_versions(workspace, leader, viewer):
     assert person.level == "staff_pm"
 
 
+@pytest.mark.parametrize("op, args, field", [
+    ("update-level", {"slug": "pm", "rank": "high"}, "rank"),
+    ("set-expectation", {"level": "pm", "competency": "delivery", "rating": [4]}, "rating"),
+    ("add-competency", {"area": "product-execution", "slug": "c", "name": "C", "anchors": 5}, "anchors"),
+    ("add-competency", {"area": "product-execution", "slug": "c", "name": "C", "expectations": {"pm": "x"}},
+     "expectations.pm"),
+    ("update-competency", {"slug": "delivery", "owner": "me"}, "owner"),
+])
+def test_ladder_edit_arguments_of_the_wrong_type_are_refused(workspace, leader, op, args, field):
+    """These reached the engine and failed there (a 500 in the API, a traceback in the CLI)."""
+    with pytest.raises(ValidationError, match=f"The {op} edit's arguments are not valid: {field}: ") as refused:
+        ladders.edit_ladder(leader, op, **args)
+    assert list(refused.value.details) == [field] and "Its arguments are among slug, title" in refused.value.message
+    assert ladders.current_ladder(None).version == 1
+
+
+def test_ladder_edit_arguments_from_the_cli_are_converted(workspace, leader):
+    """The CLI and the web form send text: numbers in text are numbers, a number is a text where one is due."""
+    lad = ladders.edit_ladder(leader, "set-expectation", level="pm", competency="delivery", rating="4")
+    assert lad.level("pm").expectations["delivery"] == 4
+    assert ladders.edit_ladder(leader, "rename-level", slug="pm", title=2027).level("pm").title == "2027"
+    with pytest.raises(ValidationError, match="Unknown ladder edit 'shuffle': use one of rename-level"):
+        ladders.edit_ladder(leader, "shuffle")
+
+
 def test_checkins_carry_over_and_privacy(people):
     ann, vic = people["Ann"], people["Vic"]
     users = people["users"]

@@ -48,10 +48,14 @@ def _blank_is_none(value: str | None) -> str | None:
 
 
 class _Query(BaseModel):
-    """What every behavioural query shares: filters, a cohort to restrict to."""
+    """What every behavioural query shares: filters, a cohort to restrict to, cohorts to break down by."""
 
     where: list[str] = Field(default_factory=list, description="Filters as property:op:value on every event.")
     cohort: int | None = Field(None, description="Only the persons of this saved cohort (its id).")
+    breakdown_cohorts: list[int] = Field(
+        default_factory=list, max_length=10,
+        description="Split by these saved cohorts (ids): a person counts in the first one they belong to, "
+                    "persons in none under (none).")
 
     @field_validator("where")
     @classmethod
@@ -104,6 +108,9 @@ class FunnelQuery(_Query):
 
     @model_validator(mode="after")
     def _sound(self) -> FunnelQuery:
+        if self.breakdown and self.breakdown_cohorts:
+            raise ValidationError("Break a funnel down by a property or by cohorts, not both: leave out breakdown or "
+                                  "breakdown_cohorts.", details={"breakdown": self.breakdown})
         if len(self.steps) < 2:
             raise ValidationError(f"A funnel needs at least 2 steps, this one has {len(self.steps)}: give the events "
                                   "in order, e.g. visit view_item purchase.", details={"steps": len(self.steps)})
@@ -175,6 +182,14 @@ class PathsQuery(_Query):
     path_property: str = Field("$current_url", min_length=1)
     include_events: list[str] | None = Field(None, description="Custom events to keep (default: all).")
     max_steps: int = Field(5, description="Steps per person, 2 to 10.")
+    start_point: str | None = Field(None, description="Paths start at each person's first visit of this page "
+                                                      "(or event).")
+    end_point: str | None = Field(None, description="Paths end at the first visit of this page (or event).")
+
+    @field_validator("start_point", "end_point")
+    @classmethod
+    def _blank(cls, value: str | None) -> str | None:
+        return _blank_is_none(value)
 
     @model_validator(mode="after")
     def _sound(self) -> PathsQuery:
@@ -242,6 +257,11 @@ def _where(query: Any, store: Any) -> list[Any]:
     return where
 
 
+def _breakdown_cohorts(query: Any) -> list[Any] | None:
+    """The engine cohorts of the query's cohort breakdown (None without one)."""
+    return cohorts.as_breakdown(query.breakdown_cohorts) if query.breakdown_cohorts else None
+
+
 def _run_funnel(store: Any, query: FunnelQuery, week_start: str) -> Any:
     from headway.analytics.engine.insights_types import Exclusion, Step
 
@@ -252,7 +272,7 @@ def _run_funnel(store: Any, query: FunnelQuery, week_start: str) -> Any:
         steps, date_from=date_from, date_to=date_to,
         window=timedelta(seconds=query.window * WINDOW_UNITS[query.window_unit]), order=query.order,
         exclusions=[Exclusion(e.event, e.from_step, e.to_step) for e in query.exclusions],
-        where=_where(query, store), breakdown=query.breakdown,
+        where=_where(query, store), breakdown=query.breakdown or _breakdown_cohorts(query),
     )
 
 
@@ -263,7 +283,7 @@ def _run_retention(store: Any, query: RetentionQuery, week_start: str) -> Any:
         intervals=query.intervals, date_to=query.date_to or _today(), kind=query.kind, mode=query.mode,
         target_where=[*(parse_filter(w) for w in query.target_where), *_where(query, store)],
         returning_where=[*(parse_filter(w) for w in query.returning_where), *_where(query, store)],
-        week_start=week_start,
+        week_start=week_start, breakdown=_breakdown_cohorts(query),
     )
 
 
@@ -271,26 +291,24 @@ def _run_stickiness(store: Any, query: StickinessQuery, week_start: str) -> Any:
     _check_events(store, [query.event])
     date_from, date_to = _range(query, query.interval)
     return store.stickiness(query.event, interval=query.interval, date_from=date_from, date_to=date_to,
-                            where=_where(query, store), week_start=week_start)
+                            where=_where(query, store), week_start=week_start, breakdown=_breakdown_cohorts(query))
 
 
 def _run_lifecycle(store: Any, query: LifecycleQuery, week_start: str) -> Any:
     _check_events(store, [query.event])
     date_from, date_to = _range(query, query.interval)
     return store.lifecycle(query.event, interval=query.interval, date_from=date_from, date_to=date_to,
-                           where=_where(query, store), week_start=week_start)
+                           where=_where(query, store), week_start=week_start, breakdown=_breakdown_cohorts(query))
 
 
 def _run_paths(store: Any, query: PathsQuery, week_start: str) -> Any:
     if query.event_type == "custom":
         _check_events(store, list(query.include_events or []))
     date_from, date_to = _range(query)
-    if query.where or query.cohort is not None:
-        raise ValidationError("Paths take no filters or cohort yet: leave out where and cohort.",
-                              details={"where": query.where, "cohort": query.cohort})
     return store.paths(date_from=date_from, date_to=date_to, event_type=query.event_type,
                        path_property=query.path_property, include_events=query.include_events or None,
-                       max_steps=query.max_steps)
+                       max_steps=query.max_steps, where=_where(query, store), start_point=query.start_point,
+                       end_point=query.end_point, breakdown=_breakdown_cohorts(query))
 
 
 RUNNERS: dict[str, Callable[[Any, Any, str], Any]] = {
@@ -326,6 +344,8 @@ def persons(actor: User | None, kind: str, query: BaseModel | dict[str, Any], **
     clean = make_query(kind, query)
     _, week_start = workspace_timezone()
     at = {k: v for k, v in at.items() if v is not None}
+    if at.get("breakdown") == NONE_GROUP:  # the group of persons in no cohort (or without the property)
+        at["breakdown"] = None
     with open_store() as store:
         result = _engine_errors(lambda: RUNNERS[kind](store, clean, week_start))
         try:
@@ -337,11 +357,13 @@ def persons(actor: User | None, kind: str, query: BaseModel | dict[str, Any], **
 
 PERSONS_AT = {
     "funnel": "step (1-based) and optionally dropped=true and breakdown",
-    "retention": "cohort (0-based row) and interval (0-based column)",
-    "stickiness": "intervals (how many intervals active)",
-    "lifecycle": "interval (0-based column) and status (new, returning, resurrecting, dormant)",
-    "paths": "step, source and target of an edge",
+    "retention": "cohort (0-based row) and interval (0-based column), and optionally breakdown",
+    "stickiness": "intervals (how many intervals active), and optionally breakdown",
+    "lifecycle": "interval (0-based column) and status (new, returning, resurrecting, dormant), and optionally "
+                 "breakdown",
+    "paths": "step, source and target of an edge, and optionally breakdown",
 }
+NONE_GROUP = "(none)"
 
 
 def _engine_errors(call: Callable[[], Any]) -> Any:
@@ -376,6 +398,23 @@ def funnel_steps_rows(steps: list[Any], breakdown: str | None = None) -> list[di
                "average_time_s": _seconds(step.average_conversion_time),
                "median_time_s": _seconds(step.median_conversion_time)}
         rows.append(row if breakdown is None else {"breakdown": breakdown, **row})
+    return rows
+
+
+def with_breakdowns(rows_of: Callable[[Any], list[dict[str, Any]]]) -> Callable[[Any], list[dict[str, Any]]]:
+    """Rows of a result and, for a cohort breakdown, each group's rows after them, every row with a
+    ``breakdown`` column ("(all)" for the whole, "(none)" for persons in no listed cohort)."""
+
+    def rows(result: Any) -> list[dict[str, Any]]:
+        whole = rows_of(result)
+        if not getattr(result, "breakdowns", None):
+            return whole
+        out = [{"breakdown": "(all)", **row} for row in whole]
+        for part in result.breakdowns:
+            name = NONE_GROUP if part.value is None else str(part.value)
+            out += [{"breakdown": name, **row} for row in rows_of(part.result)]
+        return out
+
     return rows
 
 
@@ -428,8 +467,9 @@ def paths_rows(result: Any) -> list[dict[str, Any]]:
 
 
 ROWS: dict[str, Callable[[Any], list[dict[str, Any]]]] = {
-    "funnel": funnel_rows, "retention": retention_rows, "stickiness": stickiness_rows,
-    "lifecycle": lifecycle_rows, "paths": paths_rows,
+    "funnel": funnel_rows, "retention": with_breakdowns(retention_rows),
+    "stickiness": with_breakdowns(stickiness_rows), "lifecycle": with_breakdowns(lifecycle_rows),
+    "paths": with_breakdowns(paths_rows),
 }
 
 

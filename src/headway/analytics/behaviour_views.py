@@ -22,16 +22,18 @@ from headway.core.errors import HeadwayError
 
 TABS = {"trends": "Trends", "funnel": "Funnels", "retention": "Retention", "stickiness": "Stickiness",
         "lifecycle": "Lifecycle", "paths": "Paths"}
-LISTS = {"step": "steps", "where": "where", "include": "include_events"}
+LISTS = {"step": "steps", "where": "where", "include": "include_events", "breakdown_cohort": "breakdown_cohorts"}
 SCALARS = {
     "funnel": ("date_from", "date_to", "window", "window_unit", "order", "breakdown", "cohort"),
     "retention": ("target_event", "returning_event", "period", "intervals", "date_to", "kind", "mode", "cohort"),
     "stickiness": ("event", "interval", "date_from", "date_to", "cohort"),
     "lifecycle": ("event", "interval", "date_from", "date_to", "cohort"),
-    "paths": ("date_from", "date_to", "event_type", "path_property", "max_steps"),
+    "paths": ("date_from", "date_to", "event_type", "path_property", "max_steps", "cohort", "start_point",
+              "end_point"),
 }
 LIFECYCLE_COLORS = {"new": "#2f7d32", "returning": "#1f5fa8", "resurrecting": "#b26a00", "dormant": "#b3261e"}
 STEP_ROWS = 5
+SANKEY_EDGES = 40  # the most frequent transitions drawn (and listed) on the page
 
 
 def query_from_params(kind: str, params: QueryDict) -> dict[str, Any]:
@@ -145,6 +147,10 @@ def result_context(request: HttpRequest, kind: str, params: QueryDict,
         return context
     q = query_json(answer)
     rows = answer.rows
+    whole = [r for r in rows if r.get("breakdown", "(all)") == "(all)"]  # what the charts draw
+    groups = [("(all)", answer.result)] + [(behaviour.NONE_GROUP if b.value is None else str(b.value), b.result)
+                                           for b in getattr(answer.result, "breakdowns", [])]
+    context["groups"] = len(groups) > 1
     context.update({"answer": answer, "q": q, "rows": rows, "share": urlencode({"tab": kind, "q": q})})
     if kind == "funnel":
         context["spec"] = funnel_chart(rows)
@@ -153,31 +159,50 @@ def result_context(request: HttpRequest, kind: str, params: QueryDict,
                                                         breakdown=_breakdown(r)) if r["step"] > 1 else ""}
                             for r in rows]
     elif kind == "retention":
-        context["spec"] = retention_heatmap(rows)
+        context["spec"] = retention_heatmap(whole)
         curve = behaviour.retention_curve(answer.result)
         context.update({"curve": curve, "curve_spec": retention_curve_chart(curve)})
         context["table"] = [
-            (services.trends_label(c.start, answer.result.period),
+            (_in_group(services.trends_label(c.start, answer.result.period), group),
              [{"persons": v, "rate": behaviour._pct(v, c.values[0]),
-               "url": persons_url(kind, q, cohort=i, interval=j)} for j, v in enumerate(c.values)])
-            for i, c in enumerate(answer.result.cohorts)]
+               "url": persons_url(kind, q, cohort=i, interval=j, breakdown=_group(group))}
+              for j, v in enumerate(c.values)])
+            for group, result in groups for i, c in enumerate(result.cohorts)]
         context["width"] = range(max((len(c.values) for c in answer.result.cohorts), default=0))
     elif kind == "stickiness":
-        context["spec"] = stickiness_chart(rows)
-        context["cells"] = [{**r, "url": persons_url(kind, q, intervals=r["intervals"])} for r in rows]
+        context["spec"] = stickiness_chart(whole)
+        context["cells"] = [{**r, "url": persons_url(kind, q, intervals=r["intervals"], breakdown=_breakdown(r))}
+                            for r in rows]
     elif kind == "lifecycle":
-        context["spec"] = lifecycle_chart(rows)
+        context["spec"] = lifecycle_chart(whole)
         labels = [services.trends_label(label) for label in answer.result.labels]
-        context["table"] = [(status, [{"persons": getattr(answer.result, status)[i],
-                                       "url": persons_url(kind, q, interval=i, status=status)}
-                                      for i in range(len(labels))]) for status in behaviour.LIFECYCLE_STATUSES]
+        context["table"] = [(_in_group(status, group),
+                             [{"persons": getattr(result, status)[i],
+                               "url": persons_url(kind, q, interval=i, status=status, breakdown=_group(group))}
+                              for i in range(len(labels))])
+                            for group, result in groups for status in behaviour.LIFECYCLE_STATUSES]
         context["labels"] = labels
     else:
-        layout = sankey.layout(answer.result.edges)
+        edges = sorted(answer.result.edges, key=lambda e: -e.count)[:SANKEY_EDGES]  # PostHog's edge limit
+        layout = sankey.layout(edges)
         context["sankey"] = layout
+        context["hidden_edges"] = len(answer.result.edges) - len(edges)
         context["links"] = [(link, persons_url(kind, q, step=link.step, source=link.source, target=link.target))
                             for link in layout.links]
+        context["group_edges"] = [
+            (group, edge, persons_url(kind, q, step=edge.step, source=edge.source, target=edge.target,
+                                      breakdown=group)) for group, result in groups[1:] for edge in result.edges]
     return context
+
+
+def _group(name: str) -> str | None:
+    """The ``breakdown`` of a drill-down link: None for the whole, else the group's name."""
+    return None if name == "(all)" else name
+
+
+def _in_group(label: str, group: str) -> str:
+    """A table row's label, with its breakdown group after it when it is not the whole."""
+    return label if group == "(all)" else f"{label} · {group}"
 
 
 def _breakdown(row: dict[str, Any]) -> str | None:
@@ -205,6 +230,7 @@ def page_context(request: HttpRequest, kind: str, params: QueryDict) -> dict[str
         "steps": (steps + [""] * STEP_ROWS)[:max(STEP_ROWS, len(steps))],
         "where_text": raw.get("where", []) + [""] * max(0, 2 - len(raw.get("where", []))),
         "cohorts": cohorts.list_cohorts(request.user),  # type: ignore[arg-type]
+        "breakdown_cohorts": [int(c) for c in raw.get("breakdown_cohorts", []) if str(c).isdigit()],
         "saved": [s for s in services.list_insights(request.user) if s.kind == kind],  # type: ignore[arg-type]
     })
     return context

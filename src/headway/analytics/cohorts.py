@@ -220,3 +220,11 @@ def as_filter(cohort_id: int) -> Any:
     from headway.analytics.engine.cohorts import InCohort
 
     return InCohort(engine_cohort(get_cohort(None, cohort_id)))
+
+
+def as_breakdown(cohort_ids: list[int]) -> list[Any]:
+    """The engine cohorts of a breakdown by saved cohorts, in the order given (every insight and trends)."""
+    if len(set(cohort_ids)) != len(cohort_ids):
+        raise ValidationError("A cohort appears twice in the breakdown: list each cohort once.",
+                              details={"breakdown_cohorts": cohort_ids})
+    return [engine_cohort(get_cohort(None, cohort_id)) for cohort_id in cohort_ids]

@@ -6,6 +6,13 @@ purchase), retention that decays with a user's age, weekly seasonality (more, an
 weekends), growth in new sign-ups, and the "One-click checkout" launch halfway through the period, which
 lifts checkout → purchase conversion (most on mobile).
 
+Every page a visitor sees is also a ``$pageview`` with its ``$current_url`` (PostHog's convention, so the paths
+insight works out of the box): the home page (``/``), sign-up and log-in pages, ``/search``, a category page
+(``/c/<category>``) for visitors who browse instead of searching, each product page (``/p/<category>/<item>``),
+``/cart``, ``/checkout``, ``/checkout/thanks``, and ``/account`` at the end of some logged-in sessions. A page
+view comes 2 seconds before the event on that page (4 s for the category page), so the shop's other events and
+every number computed from them are the same as without page views.
+
 :func:`generate_events` is pure (numbers in, a pyarrow Table out); :func:`build_events` is the demo step.
 """
 
@@ -47,6 +54,10 @@ CHECKOUT_RATE = 0.56
 PURCHASE_BEFORE = np.array([0.60, 0.44, 0.52])  # desktop, mobile, tablet
 PURCHASE_AFTER = np.array([0.72, 0.70, 0.70])
 EVENT_ORDER = ["visit", "sign_up", "login", "search", "view_item", "add_to_cart", "checkout", "purchase"]
+PAGEVIEW = "$pageview"
+# The page of each event code (view_item: its product page), and /account (page views only).
+PAGES = ["/", "/signup", "/login", "/search", "", "/cart", "/checkout", "/checkout/thanks", "/account"]
+ACCOUNT_RATE = 0.25  # logged-in sessions that end on /account
 
 
 @dataclass
@@ -167,6 +178,27 @@ def generate_events(*, users: int, days: int, as_of: date, rng: np.random.Genera
     by_time = np.argsort(ts, kind="stable")  # rows in time order from here on
     sess, code, ts = sess[by_time], code[by_time], ts[by_time]
 
+    # The draws of the items and baskets come before the page views' (so the shop's events stay the same).
+    item_number = rng.integers(1000, 1400, m)
+    price = CATEGORY_PRICE[category[sess]] * rng.lognormal(0.0, 0.55, m)
+    basket_value = np.round(price * (1 + rng.poisson(0.8, m)), 2)
+    seed_word = int(rng.integers(0, 2**31))
+    browsing = first_of_session(sess, (code == 4) & ~searched[sess])
+    leaving = logged_in[sess] & last_of_session(sess) & (rng.random(m) < ACCOUNT_RATE)
+
+    # Every row, the page views included, as (source event row, kind, time), in time order: kind 0 the event
+    # itself, 1 its page view 2 s before, 2 a category page 4 s before, 3 /account 30 s after.
+    cat_rows, account_rows = np.nonzero(browsing)[0], np.nonzero(leaving)[0]
+    src = np.concatenate([np.arange(m), np.arange(m), cat_rows, account_rows])
+    kind = np.concatenate([np.full(m, 0), np.full(m, 1), np.full(len(cat_rows), 2),
+                           np.full(len(account_rows), 3)]).astype(np.int8)
+    second = 1_000_000
+    when = np.concatenate([ts, ts - 2 * second, ts[cat_rows] - 4 * second, ts[account_rows] + 30 * second])
+    in_order = np.argsort(when, kind="stable")
+    src, kind, when = src[in_order], kind[in_order], when[in_order]
+    row_code, row_sess = code[src], sess[src]
+    is_event = kind == 0
+
     # Properties as JSON text, built column-wise in Arrow (fast C++ string kernels, no Python loop).
     def pick(words: np.ndarray | list[str], index: np.ndarray) -> pa.Array:
         return pa.array(list(words), type=pa.string()).take(pa.array(index))
@@ -174,35 +206,36 @@ def generate_events(*, users: int, days: int, as_of: date, rng: np.random.Genera
     def const(text: str) -> pa.Scalar:
         return pa.scalar(text, type=pa.string())
 
-    category_text = pick(CATEGORIES, category[sess])
-    item = pa.array(rng.integers(1000, 1400, m)).cast(pa.string())
-    price = CATEGORY_PRICE[category[sess]] * rng.lognormal(0.0, 0.55, m)
-    basket = pa.array(np.round(price * (1 + rng.poisson(0.8, m)), 2)).cast(pa.string())
+    category_text = pick(CATEGORIES, category[row_sess])
+    item = pa.array(item_number[src]).cast(pa.string())
+    basket = pa.array(basket_value[src]).cast(pa.string())
     item_path = pc.binary_join_element_wise("/p/", category_text, "/", item, "")
-    paths = ["/", "/signup", "/login", "/search", "", "/cart", "/checkout", "/checkout/thanks"]
-    path = pc.if_else(pa.array(code == 4), item_path, pick(paths, code))
+    category_path = pc.binary_join_element_wise("/c/", category_text, "")
+    page_code = np.where(kind == 3, len(PAGES) - 1, row_code)
+    path = pc.if_else(pa.array(kind == 2), category_path,
+                      pc.if_else(pa.array((row_code == 4) & (kind < 2)), item_path, pick(PAGES, page_code)))
     with_category = pc.binary_join_element_wise('","category":"', category_text, "")
     with_amount = pc.binary_join_element_wise('","amount":', basket, "")
-    is_purchase = pa.array(code == 7)
+    has_category = ((row_code >= 3) & (kind < 2)) | (kind == 2)
     properties = pc.binary_join_element_wise(
-        const('{"device":"'), pick(DEVICES, session_device[sess]),
-        const('","country":"'), pick(COUNTRIES, user_country[user[sess]]),
-        const('","plan":"'), pick(["free", "plus"], plus[sess].astype(np.int8)),
+        const('{"device":"'), pick(DEVICES, session_device[row_sess]),
+        const('","country":"'), pick(COUNTRIES, user_country[user[row_sess]]),
+        const('","plan":"'), pick(["free", "plus"], plus[row_sess].astype(np.int8)),
         const('","$current_url":"' + SHOP_URL), path,
-        pc.if_else(pa.array(code >= 3), with_category, const("")),
-        pc.if_else(is_purchase, with_amount, const('"')),
+        pc.if_else(pa.array(has_category), with_category, const("")),
+        pc.if_else(pa.array(is_event & (row_code == 7)), with_amount, const('"')),
         const("}"), "",
     )
-    user_number = pa.array(user[sess] + 1).cast(pa.string())
+    user_number = pa.array(user[row_sess] + 1).cast(pa.string())
     distinct = pc.binary_join_element_wise("u", pc.utf8_lpad(user_number, 6, "0"), "")
-    seed_word = int(rng.integers(0, 2**31))
-    uuid = pc.binary_join_element_wise(f"nw{seed_word:08x}-", pa.array(np.arange(m)).cast(pa.string()), "")
+    uuid = pc.binary_join_element_wise(f"nw{seed_word:08x}", pick(["-", "-pv", "-c", "-a"], kind),
+                                       pa.array(src).cast(pa.string()), "")
     table = pa.table({
         "uuid": uuid,
-        "event": pick(EVENT_ORDER, code),
+        "event": pick([*EVENT_ORDER, PAGEVIEW], np.where(is_event, row_code, len(EVENT_ORDER))),
         # ISO text (UTC) validates faster in the engine than datetimes turned into text row by row
         "timestamp": pc.binary_join_element_wise(pc.replace_substring(
-            pa.array(ts // 1_000_000, type=pa.timestamp("s")).cast(pa.string()), " ", "T"), "Z", ""),
+            pa.array(when // 1_000_000, type=pa.timestamp("s")).cast(pa.string()), " ", "T"), "Z", ""),
         "distinct_id": distinct,
         "properties": properties,
     })
@@ -215,13 +248,29 @@ def generate_events(*, users: int, days: int, as_of: date, rng: np.random.Genera
         "metric": "checkout → purchase conversion",
         "before": round(float(purchased[before].sum() / max(before.sum(), 1)), 4),
         "after": round(float(purchased[later].sum() / max(later.sum(), 1)), 4),
-        "events": m,
+        "events": table.num_rows,
+        "pageviews": int((~is_event).sum()),
         "users": len(np.unique(user)),
         "first_day": local_days[0],
         "last_day": local_days[-1],
         "timezone": tz,
     }
     return DemoEvents(table=table, launch_day=local_days[launch_index], facts=facts)
+
+
+def first_of_session(sess: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """True on the first of the ``rows`` of each session (``sess`` per row, rows in time order)."""
+    chosen = np.nonzero(rows)[0]
+    first = np.zeros(len(sess), dtype=bool)
+    first[chosen[np.unique(sess[chosen], return_index=True)[1]]] = True
+    return first
+
+
+def last_of_session(sess: np.ndarray) -> np.ndarray:
+    """True on the last row of each session (``sess`` per row, rows in time order)."""
+    last = np.zeros(len(sess), dtype=bool)
+    last[len(sess) - 1 - np.unique(sess[::-1], return_index=True)[1]] = True
+    return last
 
 
 @demo_step("product events", order=30, weight=8)

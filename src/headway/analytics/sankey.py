@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 WIDTH, HEIGHT, NODE_WIDTH, GAP, LABEL_ROOM = 960, 420, 12, 10, 150
 
@@ -25,6 +26,19 @@ class Node:
     y: float
     height: float
 
+    @property
+    def label(self) -> str:
+        """The name as drawn: a URL without its scheme and host (``/cart``), anything else as it is."""
+        return short_label(self.name)
+
+
+def short_label(name: str) -> str:
+    """``https://shop.example/p/toys/1179`` as ``/p/toys/1179``; text that is not an absolute URL unchanged."""
+    parts = urlsplit(name)
+    if not (parts.scheme and parts.netloc):
+        return name
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
 
 @dataclass(frozen=True)
 class Link:
@@ -36,6 +50,16 @@ class Link:
     persons: int
     path: str
     width: float
+
+    @property
+    def source_label(self) -> str:
+        """The source as drawn (see :func:`short_label`)."""
+        return short_label(self.source)
+
+    @property
+    def target_label(self) -> str:
+        """The target as drawn (see :func:`short_label`)."""
+        return short_label(self.target)
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,11 @@ class TrendsQuery(BaseModel):
     where: list[str] = Field(default_factory=list, description="Filters as property:op:value.")
     breakdown: str | None = Field(None, description="Property to split by.")
     breakdown_limit: int = Field(25, ge=1, le=500)
+    cohort: int | None = Field(None, description="Only the events of this saved cohort's persons (its id).")
+    breakdown_cohorts: list[int] = Field(
+        default_factory=list, max_length=10,
+        description="Split by these saved cohorts (ids): a series per cohort, a person in the first one they "
+                    "belong to, persons in none under (none).")
     cumulative: bool = False
     series: list[SeriesSpec] = Field(default_factory=list, max_length=10,
                                      description="Further series B, C, ... as objects or event[:math[:property]].")
@@ -229,6 +234,13 @@ class TrendsQuery(BaseModel):
         for text in value:
             parse_filter(text)
         return value
+
+    @model_validator(mode="after")
+    def _one_breakdown(self) -> TrendsQuery:
+        if self.breakdown and self.breakdown_cohorts:
+            raise ValidationError("Break a trend down by a property or by cohorts, not both: leave out breakdown or "
+                                  "breakdown_cohorts.", details={"breakdown": self.breakdown})
+        return self
 
     @field_validator("math_property", "breakdown")
     @classmethod
@@ -321,13 +333,26 @@ def trends(actor: User | None, query: TrendsQuery | dict[str, Any]) -> Any:
                               details={"math_property": None})
     date_from, date_to = resolve_dates(query)
     _, week_start = workspace_timezone()
+    from headway.analytics import cohorts
+
+    breakdown = cohorts.as_breakdown(query.breakdown_cohorts) if query.breakdown_cohorts else query.breakdown
     with open_store() as store:
         return store.trends(
             trend_series(query), math=query.math, math_property=query.math_property, interval=query.interval,
-            date_from=date_from, date_to=date_to, where=[parse_filter(w) for w in query.where],
-            breakdown=query.breakdown, breakdown_limit=query.breakdown_limit, cumulative=query.cumulative,
+            date_from=date_from, date_to=date_to, where=trend_where(query),
+            breakdown=breakdown, breakdown_limit=query.breakdown_limit, cumulative=query.cumulative,
             week_start=week_start, formula=query.formula, compare=query.compare,
         )
+
+
+def trend_where(query: TrendsQuery) -> list[Any]:
+    """The engine's ``where`` of a trend: its filters, and the cohort's restriction when it names one."""
+    from headway.analytics import cohorts
+
+    where = [parse_filter(w) for w in query.where]
+    if query.cohort is not None:
+        where.append(cohorts.as_filter(query.cohort))
+    return where
 
 
 def trend_series(query: TrendsQuery) -> Any:
@@ -336,7 +361,7 @@ def trend_series(query: TrendsQuery) -> Any:
 
     if not query.series:
         return query.event
-    where = tuple(parse_filter(w) for w in query.where)
+    where = tuple(trend_where(query))
     specs = [SeriesSpec(event=query.event, math=query.math, math_property=query.math_property), *query.series]
     for spec in specs:
         if (spec.math or query.math) in PROPERTY_MATHS and not (spec.math_property or query.math_property):

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from headway.analytics import behaviour_views, services
+from headway.analytics import behaviour_views, cohorts, services
 from headway.core.errors import HeadwayError
 
 DISPLAYS = {"line": "Line", "bar": "Bar", "number": "Big number"}
@@ -47,6 +47,8 @@ def query_from_params(params: QueryDict, default_event: str = "") -> dict[str, A
         "date_to": params.get("date_to") or None,
         "where": where,
         "breakdown": params.get("breakdown") or None,
+        "cohort": params.get("cohort") or None,
+        "breakdown_cohorts": [c for c in params.getlist("breakdown_cohorts") if c.strip()],
         "cumulative": params.get("cumulative") in {"1", "on", "true"},
         "series": series,
         "formula": params.get("formula") or None,
@@ -58,8 +60,9 @@ def query_params(query: services.TrendsQuery, display: str = "line") -> str:
     """The URL query string that reopens the builder on ``query``."""
     data = query.model_dump(mode="json", exclude_defaults=True)
     pairs: list[tuple[str, str]] = [(k, str(v)) for k, v in data.items()
-                                    if k not in {"where", "series"} and v is not None]
+                                    if k not in {"where", "series", "breakdown_cohorts"} and v is not None]
     pairs += [("where", w) for w in data.get("where", [])]
+    pairs += [("breakdown_cohorts", str(c)) for c in data.get("breakdown_cohorts", [])]
     pairs += [("series", s.as_text()) for s in query.series]
     pairs.append(("display", display))
     return urlencode(pairs)
@@ -160,6 +163,8 @@ def insights(request: HttpRequest) -> HttpResponse:
         "filters": filters, "series_rows": list(zip(SERIES_LETTERS, series, strict=True)),
         "property_names": services.property_names(request.user) if context["event_names"] else [],  # type: ignore[arg-type]
         "saved": services.list_insights(request.user),  # type: ignore[arg-type]
+        "cohorts": cohorts.list_cohorts(request.user),  # type: ignore[arg-type]
+        "breakdown_cohorts": [int(c) for c in raw["breakdown_cohorts"] if str(c).isdigit()],
         "tabs": behaviour_views.TABS, "tab": "trends",
     })
     return render(request, "analytics/insights.html", context)

@@ -1,4 +1,5 @@
-"""``headway idea list|show|add|score|import``: ideas and initiatives from the command line."""
+"""``headway idea list|show|add|edit|stage|depend|comment|link|score|kano|import``: ideas and initiatives from
+the command line."""
 
 from __future__ import annotations
 
@@ -62,8 +63,8 @@ def show(
         print_json(data)
         return
     console.print(f"[bold]#{data['id']} {data['title']}[/] · {data['stage']} · {data['kind']}", markup=True)
-    for key in ("problem", "hypothesis", "product_area", "team", "owner", "goal_ref", "kpi_ref", "expected_impact",
-                "demand", "user_value", "business_value", "kano"):
+    for key in ("problem", "hypothesis", "product_area", "team", "owner", "duration", "goal_ref", "kpi_ref",
+                "expected_impact", "demand", "user_value", "business_value", "kano"):
         if data[key] not in ("", None):
             console.print(f"{key.replace('_', ' ')}: {data[key]}", markup=False)
     console.print(f"effort: {data['effort_weeks']:g} person-weeks "
@@ -75,8 +76,12 @@ def show(
         console.print(f"score ({score['model']}): {score['value']:g} · {score['normalised']:g}/100"
                       + (f" · stale: {'; '.join(score['stale'])}" if score["stale"] else ""), markup=False)
     console.print("history: " + " → ".join(h["to"] for h in data["history"]), markup=False)
-    for comment in data["comments"]:
-        console.print(f"{comment['author']}: {comment['body']}", markup=False)
+    if data["quarter"]:
+        console.print(f"roadmap: {data['quarter']} ({data['commitment']})", markup=False)
+    for note in data["comments"]:
+        console.print(f"{note['author']}: {note['body']}", markup=False)
+    for attachment in data["attachments"]:
+        console.print(f"link: {attachment['title']} <{attachment['url']}>", markup=False)
 
 
 @app.command("add")
@@ -90,6 +95,11 @@ def add(
     user_value: float = typer.Option(0, "--user-value", help="0-10."),
     business_value: float = typer.Option(0, "--business-value", help="0-10."),
     goal: str = typer.Option("", "--goal", help="The goal it serves."),
+    hypothesis: str = typer.Option("", "--hypothesis"),
+    owner: int = typer.Option(None, "--owner", help="The owner's person id (see `headway team list`)."),
+    kpi: str = typer.Option("", "--kpi", help="The KPI it should move."),
+    impact: str = typer.Option("", "--impact", help="Expected impact on the KPI, e.g. '+2 pts conversion'."),
+    duration: int = typer.Option(1, "--duration", help="Quarters it runs (its effort is spread over them)."),
 ) -> None:
     """Propose an idea."""
     setup_django()
@@ -97,8 +107,98 @@ def add(
 
     created = services.create_initiative(None, title=title, kind=kind, team=team, problem=problem, product_area=area,
                                          user_value=user_value, business_value=business_value, goal_ref=goal,
-                                         effort=parse_pairs(effort, "Effort"))
+                                         hypothesis=hypothesis, owner=owner, kpi_ref=kpi, expected_impact=impact,
+                                         duration=duration, effort=parse_pairs(effort, "Effort"))
     console.print(f"Added #{created.pk} {created.title} (cost {services.cost(created):,.0f}).", markup=False)
+
+
+@app.command("edit")
+def edit(
+    initiative: int = typer.Argument(..., help="The initiative's id."),
+    title: str = typer.Option(None, "--title"),
+    kind: str = typer.Option(None, "--kind", help="innovate, iterate, maintain or tech_debt."),
+    team: str = typer.Option(None, "--team", help="The lead team."),
+    effort: list[str] = typer.Option(None, "--effort", help="TEAM=WEEKS person-weeks (0 removes the team); repeat."),
+    duration: int = typer.Option(None, "--duration", help="Quarters it runs."),
+    problem: str = typer.Option(None, "--problem"),
+    hypothesis: str = typer.Option(None, "--hypothesis"),
+    area: str = typer.Option(None, "--area", help="Product area."),
+    owner: int = typer.Option(None, "--owner", help="The owner's person id."),
+    user_value: float = typer.Option(None, "--user-value", help="0-10."),
+    business_value: float = typer.Option(None, "--business-value", help="0-10."),
+    goal: str = typer.Option(None, "--goal", help="The goal it serves."),
+    kpi: str = typer.Option(None, "--kpi", help="The KPI it should move."),
+    impact: str = typer.Option(None, "--impact", help="Expected impact on the KPI."),
+) -> None:
+    """Change an initiative's fields or effort (only the options given)."""
+    setup_django()
+    from headway.planning import services
+
+    fields = {"title": title, "kind": kind, "team": team, "duration": duration, "problem": problem,
+              "hypothesis": hypothesis, "product_area": area, "owner": owner, "user_value": user_value,
+              "business_value": business_value, "goal_ref": goal, "kpi_ref": kpi, "expected_impact": impact}
+    changed = services.update_initiative(None, initiative, effort=parse_pairs(effort, "Effort"),
+                                         **{k: v for k, v in fields.items() if v is not None})
+    console.print(f"Saved #{changed.pk} {changed.title} (cost {services.cost(changed):,.0f}).", markup=False)
+
+
+@app.command("stage")
+def stage(
+    initiative: int = typer.Argument(..., help="The initiative's id."),
+    to: str = typer.Argument(..., help="idea, discovery, planned, in_progress, shipped, measured or parked."),
+) -> None:
+    """Move an initiative along the pipeline (the step is kept in its history)."""
+    setup_django()
+    from headway.planning import services
+
+    moved = services.set_stage(None, initiative, to)
+    console.print(f"#{moved.pk} {moved.title} is now {moved.stage}.", markup=False)
+
+
+@app.command("depend")
+def depend(
+    initiative: int = typer.Argument(..., help="The initiative that depends."),
+    target: int = typer.Argument(..., help="The initiative it requires (or conflicts with)."),
+    conflicts: bool = typer.Option(False, "--conflicts", help="The two cannot both be chosen."),
+    remove: bool = typer.Option(False, "--remove", help="Remove the links from INITIATIVE to TARGET."),
+) -> None:
+    """INITIATIVE requires TARGET (which must start no later; a cycle is refused), or conflicts with it."""
+    setup_django()
+    from headway.planning import services
+
+    if remove:
+        count = services.remove_dependency(None, initiative, target)
+        console.print(f"Removed {count} link(s) from #{initiative} to #{target}.", markup=False)
+        return
+    dependency = services.add_dependency(None, initiative, target, "conflicts" if conflicts else "requires")
+    console.print(f"#{dependency.source_id} {dependency.type} #{dependency.target_id}.", markup=False)
+
+
+@app.command("comment")
+def comment(
+    initiative: int = typer.Argument(..., help="The initiative's id."),
+    text: str = typer.Argument(..., help="The comment."),
+) -> None:
+    """Comment on an initiative."""
+    setup_django()
+    from headway.planning import services
+
+    services.add_comment(None, initiative, text)
+    console.print(f"Commented on #{initiative}.", markup=False)
+
+
+@app.command("link")
+def link(
+    initiative: int = typer.Argument(..., help="The initiative's id."),
+    url: str = typer.Argument(..., help="An http(s) link to a document, design or ticket."),
+    title: str = typer.Option("", "--title", help="What the link is (default: the link)."),
+) -> None:
+    """Attach a document, design or ticket to an initiative by link."""
+    setup_django()
+    from headway.planning import services
+
+    attached = services.add_attachment(None, initiative, title, url)
+    console.print(f"Linked {attached.title} to #{initiative}.", markup=False)
 
 
 @app.command("score")
@@ -108,20 +208,24 @@ def score(
     set_inputs: list[str] = typer.Option(None, "--set", help="NAME=VALUE scoring input, e.g. reach=1200; repeat."),
     reach_event: str = typer.Option(None, "--reach-event", help="Set reach to the persons who did this event."),
     days: int = typer.Option(30, "--days", help="With --reach-event: the last 7 or 30 days."),
+    impact_from_kpi: bool = typer.Option(False, "--impact-from-kpi",
+                                         help="Set impact from the expected impact on the linked KPI."),
 ) -> None:
     """Score one initiative (after setting inputs with --set) or every open one, and print the result."""
     setup_django()
     from headway.planning import services
 
     inputs = parse_pairs(set_inputs, "Input")
-    if (inputs or reach_event) and initiative is None:
-        raise ValidationError("--set and --reach-event need an initiative id: "
+    if (inputs or reach_event or impact_from_kpi) and initiative is None:
+        raise ValidationError("--set, --reach-event and --impact-from-kpi need an initiative id: "
                               "`headway idea score ID --set reach=1200`.")
     if initiative is not None:
         if inputs:
             services.set_inputs(None, initiative, inputs)
         if reach_event:
             services.reach_from_analytics(None, initiative, reach_event, days)
+        if impact_from_kpi:
+            services.impact_from_kpi(None, initiative)
         value = services.score_one(None, initiative, model)
         console.print(f"#{initiative}: {value:g} ({services.get_scoring_model(None, model).name})", markup=False)
         return
@@ -129,6 +233,21 @@ def score(
     console.print(f"Scored {len(run.scores)} initiatives with {run.model}.", markup=False)
     for pk, reason in run.skipped.items():
         console.print(f"skipped #{pk}: {reason}", markup=False)
+
+
+@app.command("kano")
+def kano(
+    initiative: int = typer.Argument(..., help="The initiative's id."),
+    functional: str = typer.Argument(..., help="How users feel when it is there: like, expect, neutral, tolerate "
+                                     "or dislike."),
+    dysfunctional: str = typer.Argument(..., help="How they feel when it is not there (same answers)."),
+) -> None:
+    """Set the Kano category from the survey's answer pair."""
+    setup_django()
+    from headway.planning import services
+
+    classified = services.set_kano(None, initiative, functional, dysfunctional)
+    console.print(f"#{classified.pk} {classified.title} is {classified.kano}.", markup=False)
 
 
 @app.command("import")

@@ -25,6 +25,9 @@ def trends(
                                                           "e.g. device:eq:mobile, amount:gt:100."),
     breakdown: str = typer.Option(None, "--breakdown", help="Split by this property."),
     breakdown_limit: int = typer.Option(25, "--breakdown-limit", help="Series kept before 'Other'."),
+    cohort: int = typer.Option(None, "--cohort", help="Only the persons of this saved cohort (its id)."),
+    breakdown_cohort: list[int] = typer.Option(None, "--breakdown-cohort", help="Split by this saved cohort "
+                                               "(its id; repeatable): a series per cohort, then (none)."),
     cumulative: bool = typer.Option(False, "--cumulative", help="Running total over the range."),
     series: list[str] = typer.Option(None, "--series", help="A further series B, C, ... as "
                                                             "EVENT[:MATH[:PROPERTY]] (repeatable)."),
@@ -41,6 +44,7 @@ def trends(
         "event": event, "math": math, "math_property": math_property, "interval": interval,
         "date_from": date_from.date() if date_from else None, "date_to": date_to.date() if date_to else None,
         "where": where or [], "breakdown": breakdown, "breakdown_limit": breakdown_limit, "cumulative": cumulative,
+        "cohort": cohort, "breakdown_cohorts": breakdown_cohort or [],
         "series": series or [], "formula": formula, "compare": compare,
     })
     result = services.trends(None, query)
@@ -71,6 +75,8 @@ JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
 CSV_OPTION = typer.Option(False, "--csv", help="Print the rows as CSV.")
 WHERE_OPTION = typer.Option(None, "--where", help="Filter property:op:value on every event (repeatable).")
 COHORT_OPTION = typer.Option(None, "--cohort", help="Only the persons of this saved cohort (its id).")
+BREAKDOWN_COHORT_OPTION = typer.Option(None, "--breakdown-cohort", help="Split by this saved cohort (its id; "
+                                       "repeatable): a person counts in the first one they belong to, then (none).")
 
 
 def _day(value: datetime | None) -> str | None:
@@ -100,16 +106,22 @@ def _show(kind: str, query: dict[str, object], title: str, as_json: bool, as_csv
 
 
 def _retention_table(answer: object, title: str) -> None:
+    """The retention table, then one per group of a cohort breakdown."""
+    whole = answer.result  # type: ignore[attr-defined]
+    _retention_group(whole, f"{title} ({answer.timezone})")  # type: ignore[attr-defined]
+    for part in whole.breakdowns:
+        _retention_group(part.result, f"{title} · {'(none)' if part.value is None else part.value}")
+
+
+def _retention_group(result: object, title: str) -> None:
     from headway.analytics import behaviour, services
 
-    result = answer.result  # type: ignore[attr-defined]
     width = max((len(c.values) for c in result.cohorts), default=1)
     rows = [[services.trends_label(c.start, result.period), c.values[0] if c.values else 0,
              *(f"{v} ({behaviour._pct(v, c.values[0])}%)" for v in c.values[1:])] for c in result.cohorts]
     curve = behaviour.retention_curve(result)
     rows.append(["all cohorts", curve[0]["persons"] if curve else 0, *(f"{p['rate']}%" for p in curve[1:])])
-    print_table(f"{title} ({answer.timezone})", ["cohort", "size", *(str(j) for j in range(1, width))],  # type: ignore[attr-defined]
-                rows)
+    print_table(title, ["cohort", "size", *(str(j) for j in range(1, width))], rows)
 
 
 def _cell(value: object) -> str:
@@ -133,6 +145,7 @@ def funnel(
     where: list[str] = WHERE_OPTION,
     breakdown: str = typer.Option(None, "--breakdown", help="Split by this property (at the first step)."),
     cohort: int = COHORT_OPTION,
+    breakdown_cohort: list[int] = BREAKDOWN_COHORT_OPTION,
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
 ) -> None:
@@ -152,7 +165,7 @@ def funnel(
         exclusions.append({"event": parts[0], "from_step": int(parts[1]), "to_step": int(parts[2])})
     query = {"steps": step_items, "date_from": _day(date_from), "date_to": _day(date_to), "window": window,
              "window_unit": window_unit, "order": order, "exclusions": exclusions, "where": where or [],
-             "breakdown": breakdown, "cohort": cohort}
+             "breakdown": breakdown, "cohort": cohort, "breakdown_cohorts": breakdown_cohort or []}
     _show("funnel", query, f"Funnel {' → '.join(steps)} ({order}, {window} {window_unit})", as_json, as_csv)
 
 
@@ -170,6 +183,7 @@ def retention(
     returning_where: list[str] = typer.Option(None, "--returning-where", help="Filter on the returning event."),
     where: list[str] = WHERE_OPTION,
     cohort: int = COHORT_OPTION,
+    breakdown_cohort: list[int] = BREAKDOWN_COHORT_OPTION,
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
 ) -> None:
@@ -177,14 +191,15 @@ def retention(
     query = {"target_event": target_event, "returning_event": returning_event, "period": period,
              "intervals": intervals, "date_to": _day(date_to), "kind": kind, "mode": mode,
              "target_where": target_where or [], "returning_where": returning_where or [], "where": where or [],
-             "cohort": cohort}
+             "cohort": cohort, "breakdown_cohorts": breakdown_cohort or []}
     _show("retention", query, f"Retention of {target_event} per {period} ({kind}, {mode})", as_json, as_csv)
 
 
 def _activity(kind: str, event: str, interval: str, date_from: datetime | None, date_to: datetime | None,
-              where: list[str] | None, cohort: int | None, as_json: bool, as_csv: bool) -> None:
+              where: list[str] | None, cohort: int | None, breakdown_cohort: list[int] | None, as_json: bool,
+              as_csv: bool) -> None:
     query = {"event": event, "interval": interval, "date_from": _day(date_from), "date_to": _day(date_to),
-             "where": where or [], "cohort": cohort}
+             "where": where or [], "cohort": cohort, "breakdown_cohorts": breakdown_cohort or []}
     _show(kind, query, f"{kind.capitalize()} of {event} per {interval}", as_json, as_csv)
 
 
@@ -196,11 +211,12 @@ def stickiness(
     date_to: datetime = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day (inclusive)."),
     where: list[str] = WHERE_OPTION,
     cohort: int = COHORT_OPTION,
+    breakdown_cohort: list[int] = BREAKDOWN_COHORT_OPTION,
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
 ) -> None:
     """How habits form: persons by the number of intervals of the range they did the event in."""
-    _activity("stickiness", event, interval, date_from, date_to, where, cohort, as_json, as_csv)
+    _activity("stickiness", event, interval, date_from, date_to, where, cohort, breakdown_cohort, as_json, as_csv)
 
 
 @app.command("lifecycle")
@@ -211,11 +227,12 @@ def lifecycle(
     date_to: datetime = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day (inclusive)."),
     where: list[str] = WHERE_OPTION,
     cohort: int = COHORT_OPTION,
+    breakdown_cohort: list[int] = BREAKDOWN_COHORT_OPTION,
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
 ) -> None:
     """New, returning, resurrecting and dormant (negative) persons per interval."""
-    _activity("lifecycle", event, interval, date_from, date_to, where, cohort, as_json, as_csv)
+    _activity("lifecycle", event, interval, date_from, date_to, where, cohort, breakdown_cohort, as_json, as_csv)
 
 
 @app.command("paths")
@@ -227,13 +244,21 @@ def paths(
                                                                           "the page."),
     include: list[str] = typer.Option(None, "--include", help="With --custom: only these events (repeatable)."),
     max_steps: int = typer.Option(5, "--max-steps", help="Steps per person (2 to 10)."),
+    start_point: str = typer.Option(None, "--start", help="Paths start at each person's first visit of this page "
+                                                          "(or event), e.g. /cart."),
+    end_point: str = typer.Option(None, "--end", help="Paths end at the first visit of this page (or event)."),
+    where: list[str] = WHERE_OPTION,
+    cohort: int = COHORT_OPTION,
+    breakdown_cohort: list[int] = BREAKDOWN_COHORT_OPTION,
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
 ) -> None:
     """The most frequent transitions between consecutive page views (or custom events)."""
     query = {"date_from": _day(date_from), "date_to": _day(date_to),
              "event_type": "custom" if custom else "$pageview", "path_property": path_property,
-             "include_events": include or None, "max_steps": max_steps}
+             "include_events": include or None, "max_steps": max_steps, "start_point": start_point,
+             "end_point": end_point, "where": where or [], "cohort": cohort,
+             "breakdown_cohorts": breakdown_cohort or []}
     _show("paths", query, "Paths" + (" between custom events" if custom else f" by {path_property}"),
           as_json, as_csv)
 

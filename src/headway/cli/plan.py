@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from headway.cli.console import console, print_json, print_table
@@ -13,6 +15,14 @@ app = typer.Typer(help="The optimal portfolio under budget and capacity, scenari
 
 def _ids(values: list[str] | None) -> list[str]:
     return [v for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def what_if_line(what_if: dict[str, Any]) -> str:
+    """One what-if in a line: the gain, how sure it is, what comes in and goes out."""
+    line = f"{what_if['change']}: {what_if['delta']:+g} value ({what_if['certainty']})"
+    added = ", ".join(f"#{a['id']}" for a in what_if["added"])
+    removed = ", ".join(f"#{r['id']}" for r in what_if["removed"])
+    return line + (f", adds {added}" if added else "") + (f", drops {removed}" if removed else "")
 
 
 @app.command("optimize")
@@ -57,8 +67,9 @@ def optimize(
     budget_text = f" of {result['budget']:,.0f}" if result["budget"] is not None else ""
     console.print(f"[bold]Plan value {result['value']:g}[/] ({proof}, {result['seconds']:.2f} s): "
                   f"{len(result['items'])} initiatives costing {result['cost']:,.0f}{budget_text}.", markup=True)
-    print_table(None, ["quarter", "id", "title", "kind", "team", "cost", "value"],
-                [(i["quarter"], i["id"], i["title"], i["kind"], i["team"], f"{i['cost']:,.0f}", f"{i['value']:g}")
+    print_table(None, ["quarter", "quarters", "id", "title", "kind", "team", "cost", "value"],
+                [(i["quarter"], i["duration"], i["id"], i["title"], i["kind"], i["team"], f"{i['cost']:,.0f}",
+                  f"{i['value']:g}")
                  for i in sorted(result["items"], key=lambda i: (i["quarter"], i["id"]))])
     print_table("Mix (share of cost)", ["kind", "share", "target", "difference"],
                 [(m["kind"], f"{m['share']:.0%}", f"{m['target']:.0%}", f"{m['difference']:+.0%}")
@@ -67,8 +78,7 @@ def optimize(
         console.print("Binding: " + ("; ".join(result["binding"]) or "nothing"), markup=False)
         for what_if in [result["budget_plus_10"], *result["extra_engineer"].values()]:
             if what_if:
-                added = ", ".join(f"#{a['id']}" for a in what_if["added"]) or "nothing"
-                console.print(f"{what_if['change']}: value {what_if['delta']:+g}, adds {added}", markup=False)
+                console.print(what_if_line(what_if), markup=False)
         for row in result["left_out"][:15]:
             console.print(f"out #{row['id']} {row['title']}: {row['reason']}", markup=False)
         if len(result["left_out"]) > 15:

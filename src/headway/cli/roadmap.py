@@ -32,7 +32,8 @@ def show(
     if not view.rows:
         console.print("Nothing on the roadmap yet: `headway plan optimize --apply` or `headway roadmap place`.")
         return
-    columns = [c for c in ("id", "title", "commitment", "kind", "team", "effort_weeks", "cost") if c in view.columns]
+    columns = [c for c in ("id", "title", "end_quarter", "commitment", "kind", "team", "effort_weeks", "cost")
+               if c in view.columns]
     groups = view.board() if board else {q: [r for r in view.rows if r["quarter"] == q] for q in view.quarters}
     for name, rows in groups.items():
         print_table(f"{name} ({len(rows)})", columns, [[r[c] for c in columns] for r in rows])

@@ -81,10 +81,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 
-@api.exception_handler(DataError)
-def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+@api.exception_handler(DataError)  # PostgreSQL refuses a number or a text too large for its column
+@api.exception_handler(OverflowError)  # SQLite refuses an integer beyond 64 bits before the query runs
+def on_data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(request, 422, "validation_error",
-                          "A value in the request is out of range: send a smaller number or a shorter text.")
+                          "A value in the request is out of range: send a smaller number, a shorter text, or text "
+                          "without NUL (\\x00) characters.")
 
 
 @api.exception_handler(Exception)

@@ -5,6 +5,7 @@
 | ``HEADWAY_HOME`` | ``./.headway`` (the data directory) |
 | ``HEADWAY_DATABASE_URL`` | SQLite (WAL) at ``$HEADWAY_HOME/headway.sqlite3`` |
 | ``HEADWAY_EVENTS_URL`` | DuckDB at ``$HEADWAY_HOME/events.duckdb`` |
+| ``HEADWAY_EVENTS_MEMORY_LIMIT`` | DuckDB's default for queries, ``512MB`` while ingesting |
 | ``HEADWAY_SECRET_KEY`` | generated once into ``$HEADWAY_HOME/secret_key`` (local settings only) |
 | ``HEADWAY_DEBUG`` | ``false`` |
 | ``HEADWAY_ALLOWED_HOSTS`` | ``localhost,127.0.0.1,[::1]`` |
@@ -25,6 +26,7 @@ SETTINGS = (
     "HEADWAY_HOME",
     "HEADWAY_DATABASE_URL",
     "HEADWAY_EVENTS_URL",
+    "HEADWAY_EVENTS_MEMORY_LIMIT",
     "HEADWAY_SECRET_KEY",
     "HEADWAY_DEBUG",
     "HEADWAY_ALLOWED_HOSTS",

@@ -30,7 +30,7 @@ class AccountIn(Schema):
     owner: str | None = None
 
 
-class PersonIn(Schema):
+class ContactIn(Schema):
     name: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -52,7 +52,7 @@ class AccountOut(Schema):
     feedback_count: int = 0
 
 
-class PersonOut(Schema):
+class ContactOut(Schema):
     id: int
     name: str
     title: str
@@ -61,7 +61,7 @@ class PersonOut(Schema):
 
 
 class AccountDetailOut(AccountOut):
-    people: list[PersonOut]
+    people: list[ContactOut]
 
 
 class ImportOut(Schema):
@@ -106,7 +106,7 @@ class FeedbackOut(Schema):
     received_on: datetime.date
     account_id: int | None
     account: str | None
-    person: PersonOut | None
+    person: ContactOut | None
     rating: int | None
     nps: int | None
     link: str
@@ -243,7 +243,7 @@ def upsert_accounts(request: HttpRequest, payload: list[AccountIn]) -> Any:
     return services.upsert_accounts(_actor(request), records).as_dict()
 
 
-@router.get("/accounts/{account_id}", response=AccountDetailOut)
+@router.get("/accounts/{int:account_id}", response=AccountDetailOut)
 def get_account(request: HttpRequest, account_id: int) -> Any:
     """One account with its people (email and phone only for product leaders and admins)."""
     account = services.get_account(_actor(request), account_id)
@@ -251,7 +251,7 @@ def get_account(request: HttpRequest, account_id: int) -> Any:
 
 
 @router.post("/accounts/people", response=ImportOut)
-def upsert_people(request: HttpRequest, payload: list[PersonIn]) -> Any:
+def upsert_people(request: HttpRequest, payload: list[ContactIn]) -> Any:
     """Create people at accounts or update them by external id (else email); all or nothing."""
     return services.upsert_contacts(_actor(request), [p.dict(exclude_none=True) for p in payload]).as_dict()
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Body, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 
 from headway.planning import services
 
@@ -36,6 +36,7 @@ class InitiativeIn(Schema):
     team: str | None = None
     stage: str = "idea"
     kind: str = "iterate"
+    duration: int = 1
     goal_ref: str = ""
     kpi_ref: str = ""
     expected_impact: str = ""
@@ -55,6 +56,7 @@ class InitiativePatch(Schema):
     team: str | None = None
     stage: str | None = None
     kind: str | None = None
+    duration: int | None = None
     goal_ref: str | None = None
     kpi_ref: str | None = None
     expected_impact: str | None = None
@@ -73,6 +75,7 @@ class BacklogOut(Schema):
     team: str
     product_area: str
     effort_weeks: float
+    duration: int
     cost: float
     demand: float
     user_value: float
@@ -158,6 +161,74 @@ class PlanIn(Schema):
     explain: bool = True
 
 
+class NamedInitiativeOut(Schema):
+    id: int
+    title: str
+
+
+class WhatIfOut(Schema):
+    """The best plan after one change, and how sure it is."""
+
+    change: str
+    value: float
+    delta: float
+    added: list[NamedInitiativeOut]
+    removed: list[NamedInitiativeOut]
+    optimal: bool = Field(description="proven optimal")
+    bound: float | None = Field(description="the highest value the change could bring (None: no bound found)")
+    gap: float | None = Field(description="(bound - value) / value; 0 when proven")
+    certainty: str = Field(description="'proven', 'within 0.1 %' or 'bound unknown'")
+
+
+class PlanItemOut(Schema):
+    id: int
+    title: str
+    kind: str
+    team: str
+    quarter: str
+    duration: int = Field(description="quarters it runs, from its start quarter")
+    cost: float
+    effort_weeks: float
+    value: float
+
+
+class ConstraintOut(Schema):
+    name: str
+    used: float
+    limit: float
+    binding: bool
+
+
+class LeftOutOut(Schema):
+    id: int
+    title: str
+    reason: str
+
+
+class PlanOut(Schema):
+    """The optimal plan; with ``explain`` also the constraints, what-ifs and why each left-out item is out."""
+
+    scenario: str | None
+    request: dict[str, Any]
+    quarters: list[str]
+    value: float
+    bound: float
+    gap: float | None
+    optimal: bool
+    certainty: str
+    status: str
+    seconds: float
+    cost: float
+    budget: float | None
+    items: list[PlanItemOut]
+    mix: list[MixOut]
+    constraints: list[ConstraintOut] | None = None
+    binding: list[str] | None = None
+    budget_plus_10: WhatIfOut | None = None
+    extra_engineer: dict[str, WhatIfOut] | None = None
+    left_out: list[LeftOutOut] | None = None
+
+
 class ScenarioOut(Schema):
     name: str
     value: float
@@ -188,11 +259,6 @@ class CapacityOut(Schema):
     capacity_weeks: float
     cost: float
     load: float
-
-
-class ImportOut(Schema):
-    created: list[int]
-    updated: list[int]
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -231,13 +297,13 @@ def create_initiative(request: HttpRequest, payload: InitiativeIn) -> Status:
     return Status(201, services.initiative_detail(_actor(request), created.pk))
 
 
-@router.get("/initiatives/{initiative_id}", response=dict[str, Any])
+@router.get("/initiatives/{int:initiative_id}", response=dict[str, Any])
 def get_initiative(request: HttpRequest, initiative_id: int) -> dict[str, Any]:
     """One initiative: fields, effort and cost, dependencies, scores with stale flags, history, comments."""
     return services.initiative_detail(_actor(request), initiative_id)
 
 
-@router.patch("/initiatives/{initiative_id}", response=dict[str, Any])
+@router.patch("/initiatives/{int:initiative_id}", response=dict[str, Any])
 def update_initiative(request: HttpRequest, initiative_id: int, payload: InitiativePatch) -> dict[str, Any]:
     """Change an initiative; a stage change is kept in its history (needs ideas.edit)."""
     fields = payload.dict(exclude_unset=True)
@@ -246,7 +312,7 @@ def update_initiative(request: HttpRequest, initiative_id: int, payload: Initiat
     return services.initiative_detail(_actor(request), initiative_id)
 
 
-@router.delete("/initiatives/{initiative_id}", response={204: None})
+@router.delete("/initiatives/{int:initiative_id}", response={204: None})
 def delete_initiative(request: HttpRequest, initiative_id: int) -> Status:
     """Delete an initiative (needs plans.edit)."""
     services.delete_initiative(_actor(request), initiative_id)
@@ -293,7 +359,13 @@ def reach_from_analytics(request: HttpRequest, initiative_id: int, event: str, d
     return services.reach_from_analytics(_actor(request), initiative_id, event, days).inputs
 
 
-@router.post("/initiatives/import", response=ImportOut)
+@router.post("/initiatives/{initiative_id}/impact", response=dict[str, Any])
+def impact_from_kpi(request: HttpRequest, initiative_id: int) -> dict[str, Any]:
+    """Set RICE impact from the expected impact on the linked KPI (a share of its latest value)."""
+    return services.impact_from_kpi(_actor(request), initiative_id).inputs
+
+
+@router.post("/initiatives/import", response=services.ImportReport)
 def import_csv(request: HttpRequest, source: str, team: str | None = None) -> object:
     """Import a Jira or Linear CSV export sent as the request body (``source=jira|linear``): all rows or none."""
     return services.import_csv(_actor(request), request.body.decode("utf-8-sig", errors="replace"), source,
@@ -339,7 +411,7 @@ def mix(request: HttpRequest, ids: str, target: str = "70/20/10") -> object:
 # --- optimiser and scenarios ---------------------------------------------------------------------------
 
 
-@router.post("/optimize", response=dict[str, Any])
+@router.post("/optimize", response=PlanOut, exclude_unset=True)
 def optimize(request: HttpRequest, payload: PlanIn) -> dict[str, Any]:
     """The optimal portfolio with its explanation; saved as a scenario when ``scenario`` is given."""
     data = payload.dict()

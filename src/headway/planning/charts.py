@@ -65,6 +65,8 @@ class GanttBar:
     y: float
     width: float
     height: float
+    span: str = ""
+    """The quarters it runs: ``2026-Q3`` or ``2026-Q3 to 2026-Q4``."""
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,9 @@ LABEL_WIDTH, COLUMN, ROW, HEADER = 150.0, 190.0, 26.0, 28.0
 
 
 def gantt(quarters: Sequence[str], rows: Sequence[dict[str, Any]]) -> Gantt:
-    """Lay out roadmap rows: one lane per lead team (rows stacked inside it), bars in their start quarter
-    (one quarter long), and an elbow arrow from each prerequisite on the chart to the item requiring it."""
+    """Lay out roadmap rows: one lane per lead team (rows stacked inside it), bars from their start quarter to
+    the end of their last quarter, and an elbow arrow from each prerequisite on the chart to the item requiring
+    it."""
     column = {q: LABEL_WIDTH + i * COLUMN for i, q in enumerate(quarters)}
     lanes: list[GanttLane] = []
     bars: list[GanttBar] = []
@@ -101,8 +104,11 @@ def gantt(quarters: Sequence[str], rows: Sequence[dict[str, Any]]) -> Gantt:
         members = [r for r in rows if (r.get("team") or "No team") == team]
         lane_top = y
         for r in members:
-            bars.append(GanttBar(r["id"], r["title"], r["kind"], r["commitment"], column[r["quarter"]] + 4, y + 3,
-                                 COLUMN - 8, ROW - 6))
+            start, end = column[r["quarter"]], column.get(r.get("end_quarter", r["quarter"]), column[r["quarter"]])
+            last = r.get("end_quarter", r["quarter"])
+            bars.append(GanttBar(r["id"], r["title"], r["kind"], r["commitment"], start + 4, y + 3,
+                                 end - start + COLUMN - 8, ROW - 6,
+                                 r["quarter"] if last == r["quarter"] else f"{r['quarter']} to {last}"))
             y += ROW
         lanes.append(GanttLane(team, lane_top, y - lane_top))
         y += 6

@@ -1,5 +1,6 @@
-"""Demo step: Northwind Retail's backlog — about 120 ideas across 6 delivery teams, scored, with dependencies,
-demand and a budget that cannot buy everything — an optimised base plan on the roadmap and two other scenarios.
+"""Demo step: Northwind Retail's backlog — about 120 ideas across 6 delivery teams (the largest innovations
+running two quarters), scored, with dependencies, demand and a budget that cannot buy everything — an optimised
+base plan on the roadmap and a leaner scenario beside it.
 
 :func:`plan_backlog` draws the ideas from the step's seeded generator (pure, no database); :func:`build_planning`
 writes them through the services.
@@ -36,6 +37,8 @@ PATTERNS: list[tuple[str, str]] = [
 GOALS = ["Grow repeat purchase", "Raise checkout conversion", "Cut cost to serve", "Expand business accounts"]
 STAGES = ["idea"] * 6 + ["discovery"] * 3 + ["planned"] * 2 + ["in_progress", "shipped", "parked"]
 QUARTERS = 4
+LONG_WEEKS = 14
+"""An innovate idea of this many person-weeks or more from its lead team runs two quarters (about ten of them)."""
 BUDGET_SHARE = 0.45
 """The money budget is this share of the open backlog's cost (rounded): the plan has to leave out over half."""
 
@@ -51,6 +54,7 @@ class PlannedIdea:
     business_value: float
     demand: float
     goal: str
+    duration: int = 1
     inputs: dict[str, float] = field(default_factory=dict)
     requires: list[int] = field(default_factory=list)
     conflicts: list[int] = field(default_factory=list)
@@ -76,6 +80,7 @@ def plan_backlog(rng: np.random.Generator, per_team: int = 20) -> list[PlannedId
             innovate = kind == "innovate"
             ideas.append(PlannedIdea(
                 title=title, team=team, kind=kind, stage=str(rng.choice(STAGES)), effort=effort,
+                duration=2 if innovate and weeks >= LONG_WEEKS else 1,
                 user_value=float(rng.integers(3 if innovate else 1, 11)),
                 business_value=float(rng.integers(2 if kind != "tech_debt" else 1, 11)),
                 demand=round(float(rng.gamma(2.0, 40.0)), 1), goal=str(rng.choice(GOALS)) if rng.random() < 0.6 else "",
@@ -117,6 +122,7 @@ def _build(ctx: DemoContext) -> None:
         owner = people.get(f"gpm-{TEAMS[idea.team][2]}")
         created = services.create_initiative(
             None, title=idea.title, team=idea.team, kind=idea.kind, stage=idea.stage, effort=idea.effort,
+            duration=idea.duration,
             user_value=idea.user_value, business_value=idea.business_value, demand_score=idea.demand,
             goal_ref=idea.goal, owner=owner, product_area=idea.team,
             problem=f"Northwind customers and staff struggle with {idea.title.lower()} today.",

@@ -74,6 +74,8 @@ class Initiative(models.Model):
                              related_name="initiatives")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.IDEA)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ITERATE)
+    duration = models.PositiveSmallIntegerField(
+        default=1, help_text="Quarters it runs from its start quarter; its effort is spread evenly over them.")
     goal_ref = models.CharField(max_length=120, blank=True)
     kpi_ref = models.CharField(max_length=120, blank=True)
     expected_impact = models.CharField(max_length=300, blank=True)

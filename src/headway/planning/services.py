@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -46,8 +47,10 @@ from headway.planning.models import (
 )
 
 MAX_ID = 2**63 - 1
-INITIATIVE_FIELDS = ("title", "problem", "hypothesis", "product_area", "owner", "team", "stage", "kind", "goal_ref",
-                     "kpi_ref", "expected_impact", "demand_score", "user_value", "business_value", "kano")
+INITIATIVE_FIELDS = ("title", "problem", "hypothesis", "product_area", "owner", "team", "stage", "kind", "duration",
+                     "goal_ref", "kpi_ref", "expected_impact", "demand_score", "user_value", "business_value", "kano")
+MAX_QUARTERS = 8
+"""The longest plan, and so the longest an initiative may run, in quarters."""
 NUMBER_FIELDS = ("demand_score", "user_value", "business_value")
 #: Scoring inputs each framework reads (besides the derived fields below), with what they mean.
 INPUTS = {
@@ -290,6 +293,11 @@ def _clean_initiative(fields: dict[str, Any], *, creating: bool) -> dict[str, An
             if text and text not in scoring.KANO_CATEGORIES:
                 problems[key] = f"{value!r} is not one of {', '.join(scoring.KANO_CATEGORIES)} (or blank)"
             clean[key] = text
+        elif key == "duration":
+            number = _number(value, key, problems, low=1)
+            if key not in problems and (number != int(number) or number > MAX_QUARTERS):
+                problems[key] = f"give a whole number of quarters from 1 to {MAX_QUARTERS}"
+            clean[key] = int(number) if key not in problems else 1
         elif key in NUMBER_FIELDS:
             clean[key] = _number(value, key, problems)
             if key in ("user_value", "business_value") and clean[key] > 10:
@@ -384,6 +392,70 @@ def update_initiative(actor: User | None, initiative_id: int, *, effort: Mapping
         audit.record(actor, AuditEvent.Action.UPDATE, initiative, summary=f"initiative {initiative.title} changed",
                      changes=changes)
     return get_initiative(None, initiative.pk)
+
+
+def _problems_of(check: Any, *args: Any, **kwargs: Any) -> tuple[Any, dict[str, str]]:
+    """Run a cleaning step; its result, or the problems its ValidationError names (to report them all at once)."""
+    try:
+        return check(*args, **kwargs), {}
+    except ValidationError as exc:
+        details = exc.details if isinstance(exc.details, dict) else {"__all__": exc.message}
+        return None, {str(k): str(v) for k, v in details.items()}
+
+
+@transaction.atomic
+def save_idea(actor: User | None, initiative_id: int | None, fields: Mapping[str, Any],
+              effort: Mapping[str, Any], *, quarter: str | None = None, commitment: str = "likely") -> Initiative:
+    """Propose an idea (``initiative_id`` None) or change one from a form, all or nothing: its fields, effort
+    per team (0 removes a team) and, with ``quarter``, its roadmap place (``""`` takes it off; needs plans.edit).
+
+    One ValidationError names every problem, keyed by field (``effort.TEAM`` for a team's effort)."""
+    _check(actor, Perm.EDIT_IDEAS)
+    if quarter is not None:
+        _check(actor, Perm.EDIT_PLANS)
+    if initiative_id is not None:
+        get_initiative(None, initiative_id)
+    _, problems = _problems_of(_clean_initiative, dict(fields), creating=initiative_id is None)
+    problems.update(_problems_of(_clean_effort, effort)[1])
+    if quarter:
+        try:
+            _quarter_index(quarter)
+        except ValidationError as exc:
+            problems["quarter"] = exc.message
+        _choice(commitment, Commitment, "commitment", problems)
+    _raise(problems, "The idea is not saved")
+    if initiative_id is None:
+        initiative = create_initiative(actor, effort=effort, **fields)
+    else:
+        initiative = update_initiative(actor, initiative_id, effort=effort, **fields)
+    if quarter:
+        try:
+            place(actor, initiative.pk, quarter, commitment)
+        except ValidationError as exc:  # a prerequisite starts later: undo everything, blame the quarter
+            raise ValidationError(f"The idea is not saved: {exc.message}", details={"quarter": exc.message}) from None
+    elif quarter == "":
+        unplace(actor, initiative.pk)
+    return initiative
+
+
+def idea_form_choices(actor: User | None) -> dict[str, list[tuple[str, str]]]:
+    """What the idea form offers: owners (people), lead teams, kinds, Kano categories, durations, commitments,
+    goals and KPIs of the strategy area (as suggestions: the links are kept as text), and the next quarters."""
+    from headway.strategy import services as strategy
+    from headway.team import services as team_services
+
+    _check(actor, Perm.VIEW_WORKSPACE)
+    return {
+        "owners": [("", "No owner")] + [(str(p.pk), p.name) for p in team_services.list_people(None)],
+        "teams": [("", "No lead team")] + [(t.name, t.name) for t in PlanningTeam.objects.order_by("name")],
+        "kinds": [(str(v), str(label)) for v, label in Kind.choices],
+        "kano": [("", "Not classified")] + [(k, k) for k in scoring.KANO_CATEGORIES],
+        "durations": [(str(n), f"{n} quarter{'s' if n > 1 else ''}") for n in range(1, MAX_QUARTERS + 1)],
+        "commitments": [(str(v), str(label)) for v, label in Commitment.choices],
+        "goals": [(g.title, g.title) for g in strategy.list_goals(None).order_by("title")],
+        "kpis": [(k.name, k.label) for k in strategy.list_kpis(None).order_by("name")],
+        "quarters": [(q, q) for q in quarters(count=MAX_QUARTERS)],
+    }
 
 
 def set_stage(actor: User | None, initiative_id: int, stage: str) -> Initiative:
@@ -536,6 +608,41 @@ def reach_from_analytics(actor: User | None, initiative_id: int, event: str, day
                       detail=f"persons who did {event} in the {days} days to {day}")
 
 
+#: RICE impact from the linked KPI: the expected change as a share of the KPI's current value → impact.
+IMPACT_FROM_KPI = ((0.10, 3.0, "massive"), (0.05, 2.0, "high"), (0.02, 1.0, "medium"), (0.01, 0.5, "low"),
+                   (0.0, 0.25, "minimal"))
+EXPECTED_NUMBER = re.compile(r"[-+−]?\s*\d+(?:[.,]\d+)?")
+
+
+def impact_from_kpi(actor: User | None, initiative_id: int) -> Initiative:
+    """Set RICE impact from evidence: the expected impact (a number in the linked KPI's unit, e.g. ``+120``, or
+    points for a percent KPI: ``+2 pts``) as a share of the KPI's latest value — 10 % or more is massive (3), 5 % high (2), 2 % medium (1), 1 % low
+    (0.5), less minimal (0.25)."""
+    from headway.strategy import services as strategy
+
+    _check(actor, Perm.EDIT_IDEAS)
+    initiative = _one(Initiative.objects.all(), initiative_id)
+    if not initiative.kpi_ref:
+        raise ValidationError(f"#{initiative.pk} has no KPI: link one first (the idea form, or "
+                              f"`headway idea edit {initiative.pk} --kpi NAME`).", details={"kpi_ref": ""})
+    match = EXPECTED_NUMBER.search(initiative.expected_impact)
+    if match is None:
+        raise ValidationError(f"#{initiative.pk}'s expected impact {initiative.expected_impact!r} has no number: "
+                              "write it in the KPI's unit, e.g. +2 or -0.5.", details={"expected_impact": ""})
+    expected = abs(float(match.group().replace("−", "-").replace(" ", "").replace(",", ".")))
+    summary = strategy.kpi_summary(None, initiative.kpi_ref)
+    if summary.unit == "percent" and re.search(r"%|\bpts?\b", initiative.expected_impact):
+        expected /= 100  # a percent KPI holds shares: +2 pts is 0.02
+    if not summary.current:
+        raise ValidationError(f"KPI {summary.name} has no value yet to compare the expected impact with: import "
+                              "or compute its values first.", details={"kpi_ref": summary.name})
+    share = expected / abs(summary.current)
+    impact, word = next((v, w) for low, v, w in IMPACT_FROM_KPI if share >= low)
+    return set_inputs(actor, initiative.pk, {"impact": impact}, source="kpi",
+                      detail=f"{word}: {match.group().strip()} on {summary.name} is {share:.1%} of its latest "
+                             f"value {summary.current:g}")
+
+
 # --- scoring -------------------------------------------------------------------------------------------
 
 
@@ -545,6 +652,12 @@ def score_fields(initiative: Initiative) -> dict[str, float]:
     values.update(effort_weeks=effort_weeks(initiative), cost=cost(initiative), demand=initiative.demand_score,
                   user_value=initiative.user_value, business_value=initiative.business_value)
     return values
+
+
+def goals_in_use() -> list[str]:
+    """The goals open initiatives serve (what the optimiser can be asked to cover), by name."""
+    return sorted(set(Initiative.objects.filter(stage__in=OPEN_STAGES).exclude(goal_ref="")
+                      .values_list("goal_ref", flat=True)))
 
 
 def known_fields() -> list[str]:
@@ -728,6 +841,7 @@ class BacklogRow:
     team: str
     product_area: str
     effort_weeks: float
+    duration: int
     cost: float
     demand: float
     user_value: float
@@ -761,7 +875,8 @@ def backlog(actor: User | None, *, model_name: str | None = None, sort: str = "s
         item = getattr(i, "roadmap_item", None)
         rows.append(BacklogRow(
             id=i.pk, title=i.title, stage=i.stage, kind=i.kind, team=i.team.name if i.team else "",
-            product_area=i.product_area, effort_weeks=round(effort_weeks(i), 2), cost=round(cost(i), 2),
+            product_area=i.product_area, effort_weeks=round(effort_weeks(i), 2), duration=i.duration,
+            cost=round(cost(i), 2),
             demand=i.demand_score, user_value=i.user_value, business_value=i.business_value,
             score=None if value is None else round(value, 4), normalised=None if norm is None else round(norm, 1),
             stale=stale_flags(i, model, at, now=now) if model is not None else [],
@@ -791,9 +906,11 @@ def initiative_detail(actor: User | None, initiative_id: int, *, now: datetime |
                "title": d.source.title} for d in i.dependents.select_related("source")]
     item = getattr(i, "roadmap_item", None)
     return {
+        **_strategy_links(i), "demand_evidence": _demand_evidence(i),
         "id": i.pk, "title": i.title, "problem": i.problem, "hypothesis": i.hypothesis,
         "product_area": i.product_area, "owner": i.owner.name if i.owner else None, "owner_id": i.owner_id,
-        "team": i.team.name if i.team else None, "stage": i.stage, "kind": i.kind, "goal_ref": i.goal_ref,
+        "team": i.team.name if i.team else None, "team_id": i.team_id, "stage": i.stage, "kind": i.kind,
+        "duration": i.duration, "goal_ref": i.goal_ref,
         "kpi_ref": i.kpi_ref, "expected_impact": i.expected_impact, "demand": i.demand_score,
         "user_value": i.user_value, "business_value": i.business_value, "kano": i.kano,
         "effort": {e.team.name: e.weeks for e in i.efforts.all()}, "effort_weeks": effort_weeks(i),
@@ -804,6 +921,25 @@ def initiative_detail(actor: User | None, initiative_id: int, *, now: datetime |
         "comments": [{"author": c.author_label, "body": c.body, "at": c.at} for c in i.comments.all()],
         "attachments": [{"title": a.title, "url": a.url} for a in i.attachments.all()],
     }
+
+
+def _strategy_links(initiative: Initiative) -> dict[str, Any]:
+    """The strategy area's goal (id) and KPI (name) an initiative's references name, when they exist."""
+    from headway.strategy import services as strategy
+
+    goal = strategy.list_goals(None).filter(title=initiative.goal_ref).order_by("-id").first() \
+        if initiative.goal_ref else None
+    kpi = strategy.list_kpis(None).filter(name=initiative.kpi_ref).first() if initiative.kpi_ref else None
+    return {"goal_id": goal.pk if goal else None, "kpi_name": kpi.name if kpi else None}
+
+
+def _demand_evidence(initiative: Initiative) -> dict[str, Any]:
+    """Who asks for an initiative, from the feedback linked to it in the discovery area."""
+    from headway.discovery import services as discovery
+
+    demand = discovery.demand_for(initiative)
+    return {"score": demand.score, "accounts": demand.accounts, "arr": demand.arr, "items": demand.items,
+            "links": demand.links, "by_importance": demand.by_importance}
 
 
 @transaction.atomic
@@ -910,7 +1046,7 @@ AUDIENCES: dict[str, Audience] = {
                                         "business_value", "demand", "user_value", "stage"}),
                       commitments=("committed",), kinds=("innovate", "iterate"), horizons=("now", "next")),
 }
-ROADMAP_COLUMNS = ("id", "title", "quarter", "horizon", "commitment", "kind", "stage", "team", "teams",
+ROADMAP_COLUMNS = ("id", "title", "quarter", "end_quarter", "horizon", "commitment", "kind", "stage", "team", "teams",
                    "product_area", "problem", "hypothesis", "expected_impact", "effort_weeks", "cost", "user_value",
                    "business_value", "demand", "requires")
 
@@ -965,7 +1101,8 @@ def unplace(actor: User | None, initiative_id: int) -> None:
 
 @dataclass(frozen=True)
 class Roadmap:
-    """The roadmap for one audience: its quarters, rows (hidden fields left out) and the columns shown."""
+    """The roadmap for one audience: its quarters (from the first start to the last end), rows (hidden fields left
+    out) and the columns shown."""
 
     audience: str
     quarters: list[str]
@@ -988,7 +1125,9 @@ def roadmap(actor: User | None, audience: str = "leadership", *, today: date | N
     for item in items:
         i = initiatives[item.initiative_id]
         row = {
-            "id": i.pk, "title": i.title, "quarter": item.quarter, "horizon": horizon(item.quarter, today=today),
+            "id": i.pk, "title": i.title, "quarter": item.quarter,
+            "end_quarter": _quarter_label(_quarter_index(item.quarter) + i.duration - 1),
+            "horizon": horizon(item.quarter, today=today),
             "commitment": item.commitment, "kind": i.kind, "stage": i.stage, "team": i.team.name if i.team else "",
             "teams": [e.team.name for e in i.efforts.all()], "product_area": i.product_area, "problem": i.problem,
             "hypothesis": i.hypothesis, "expected_impact": i.expected_impact,
@@ -999,7 +1138,7 @@ def roadmap(actor: User | None, audience: str = "leadership", *, today: date | N
         if (row["commitment"] in view.commitments and row["kind"] in view.kinds
                 and row["horizon"] in view.horizons):
             rows.append({c: row[c] for c in columns})
-    shown = sorted({r["quarter"] for r in rows})
+    shown = sorted({r["quarter"] for r in rows} | {r["end_quarter"] for r in rows})
     span = quarters(shown[0], _quarter_index(shown[-1]) - _quarter_index(shown[0]) + 1) if shown else []
     return Roadmap(audience=str(audience or "leadership").lower(), quarters=span, columns=columns, rows=rows)
 
@@ -1022,16 +1161,21 @@ class CapacityRow:
 
 def capacity(actor: User | None, *, count: int = 4, start: str | None = None,
              today: date | None = None) -> list[CapacityRow]:
-    """Planned person-weeks and cost per team and quarter (each initiative's effort in its start quarter)."""
+    """Planned person-weeks and cost per team and quarter: each initiative's effort spread evenly over the
+    quarters it runs, from its start quarter on."""
     _check(actor, Perm.VIEW_WORKSPACE)
     span = quarters(start, count, today=today)
+    first, last = _quarter_index(span[0]), _quarter_index(span[-1])
     planned: dict[tuple[str, str], float] = defaultdict(float)
     money: dict[tuple[str, str], float] = defaultdict(float)
-    for effort in Effort.objects.select_related("team").filter(initiative__roadmap_item__quarter__in=span) \
-            .values_list("team__name", "initiative__roadmap_item__quarter", "weeks", "team__cost_per_week"):
-        team, quarter, weeks, rate = effort
-        planned[(team, quarter)] += weeks
-        money[(team, quarter)] += float(Decimal(str(weeks)) * rate)
+    for effort in Effort.objects.filter(initiative__roadmap_item__isnull=False).values_list(
+            "team__name", "initiative__roadmap_item__quarter", "initiative__duration", "weeks",
+            "team__cost_per_week"):
+        team, quarter, duration, weeks, rate = effort
+        begin = _quarter_index(quarter)
+        for index in range(max(begin, first), min(begin + duration - 1, last) + 1):
+            planned[(team, _quarter_label(index))] += weeks / duration
+            money[(team, _quarter_label(index))] += float(Decimal(str(weeks)) * rate) / duration
     return [CapacityRow(t.name, q, round(planned[(t.name, q)], 2), t.capacity_weeks, round(money[(t.name, q)], 2))
             for t in PlanningTeam.objects.order_by("name") for q in span]
 
@@ -1061,6 +1205,8 @@ def export_markdown(actor: User | None, audience: str = "leadership", *, today: 
         lines += [f"## {quarter} ({horizon(quarter, today=today)})", ""]
         for r in rows:
             extra = [f"{c.replace('_', ' ')}: {r[c]}" for c in ("team", "effort_weeks", "cost") if r.get(c)]
+            if r["end_quarter"] != r["quarter"]:
+                extra.insert(0, f"runs to {r['end_quarter']}")
             lines.append(f"- **{_md(r['title'])}** ({r['commitment']}, {r['kind']})"
                          + (f" · {_md(' · '.join(extra))}" if extra else ""))
         lines.append("" if rows else "- nothing planned\n")
@@ -1184,8 +1330,8 @@ def plan_request(data: Mapping[str, Any] | PlanRequest | None = None, **override
     else:
         budget = None
     count = _number(raw.get("quarters", 4), "quarters", problems, low=1)
-    if "quarters" not in problems and (count != int(count) or count > 8):
-        problems["quarters"] = "plan 1 to 8 whole quarters"
+    if "quarters" not in problems and (count != int(count) or count > MAX_QUARTERS):
+        problems["quarters"] = f"plan 1 to {MAX_QUARTERS} whole quarters"
     start = raw.get("start") or None
     if start:
         try:
@@ -1244,8 +1390,9 @@ def _pk(key: str) -> int:
 
 
 def build_portfolio(request: PlanRequest, *, today: date | None = None) -> tuple[Any, dict[int, Initiative]]:
-    """The engine's :class:`Portfolio` for a request: every initiative not yet shipped is a candidate (parked ones
-    only as must-not prerequisites), teams give their capacity each quarter."""
+    """The engine's :class:`Portfolio` for a request: every initiative not yet shipped is a candidate (parked ones,
+    and ones running longer than the plan, only as must-not prerequisites), teams give their capacity each quarter
+    and a multi-quarter initiative takes its effort evenly from every quarter it runs in."""
     from headway.planning.engine import portfolio as engine
 
     span = quarters(request.start, request.quarters, today=today)
@@ -1257,10 +1404,15 @@ def build_portfolio(request: PlanRequest, *, today: date | None = None) -> tuple
     teams = {t.name: t for t in PlanningTeam.objects.all()}
     problems.update({f"extra_headcount.{t}": "there is no such team" for t in request.extra_headcount
                      if t not in teams})
+    problems.update({f"must.{pk}": f"#{pk} {by_pk[pk].title} runs {by_pk[pk].duration} quarters, longer than the "
+                     f"{len(span)} planned: plan more quarters or leave it out of must-have"
+                     for pk in request.must if pk in by_pk and by_pk[pk].duration > len(span)})
     _raise(problems, "The optimiser request names unknown things")
     values = _objective_values(request, live)
+    too_long = {_key(i.pk) for i in live if i.duration > len(span)}
     items = [engine.Initiative(id=_key(i.pk), value=round(values[i.pk], 6), cost=cost(i),
                                effort={e.team.name: e.weeks for e in i.efforts.all()}, kind=mix_kind(i.kind),
+                               duration=min(i.duration, len(span)),
                                goals=frozenset({i.goal_ref}) if i.goal_ref else frozenset()) for i in live]
     requires, conflicts = [], []
     for dep in Dependency.objects.filter(source__in=live).values_list("source_id", "target_id", "type"):
@@ -1277,7 +1429,7 @@ def build_portfolio(request: PlanRequest, *, today: date | None = None) -> tuple
     portfolio = engine.Portfolio(
         initiatives=items, quarters=span, budget=request.budget, capacity=capacity, requires=requires,
         conflicts=conflicts, must_have=frozenset(_key(pk) for pk in request.must),
-        must_not=frozenset({_key(pk) for pk in request.exclude} | parked), mix=mix, mix_basis="cost",
+        must_not=frozenset({_key(pk) for pk in request.exclude} | parked | too_long), mix=mix, mix_basis="cost",
         cover_goals=frozenset(request.cover_goals))
     return portfolio, by_pk
 
@@ -1288,13 +1440,33 @@ def _names(text: str, by_pk: Mapping[int, Initiative]) -> str:
                   if int(m.group(1)) in by_pk else m.group(0), text)
 
 
+def _finite(number: float, digits: int = 4) -> float | None:
+    """A number for JSON: rounded, or None when it is infinite or not a number."""
+    return round(number, digits) if math.isfinite(number) else None
+
+
+def certainty(optimal: bool, gap: float | None) -> str:
+    """How sure a result is, in words: ``proven`` (optimal), ``within 0.1 %`` of the best possible, or
+    ``bound unknown`` when the solver had no bound in its time."""
+    if optimal:
+        return "proven"
+    if gap is None or not math.isfinite(gap):
+        return "bound unknown"
+    percent = max(gap * 100, 0.01)
+    return f"within {percent:.2g} %" if percent < 100 else f"within {percent:,.0f} %"
+
+
 def _what_if(what_if: Any, by_pk: Mapping[int, Initiative]) -> dict[str, Any] | None:
+    """An engine what-if as plain data, with how sure it is: ``optimal`` (proven), the best ``bound`` on the
+    value the change could bring, the relative ``gap`` to it and ``certainty`` in words."""
     if what_if is None:
         return None
+    gap = 0.0 if what_if.optimal else _finite(what_if.gap, 6)
     return {"change": what_if.change, "value": round(what_if.value, 4), "delta": round(what_if.delta, 4),
             "added": [{"id": _pk(k), "title": by_pk[_pk(k)].title} for k in what_if.added],
             "removed": [{"id": _pk(k), "title": by_pk[_pk(k)].title} for k in what_if.removed],
-            "optimal": what_if.optimal}
+            "optimal": what_if.optimal, "bound": _finite(what_if.value if what_if.optimal else what_if.bound),
+            "gap": gap, "certainty": certainty(what_if.optimal, gap)}
 
 
 def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None = None, *,
@@ -1313,12 +1485,14 @@ def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None
     values = {_pk(i.id): i.value for i in problem.initiatives}
     items = [{"id": _pk(k), "title": by_pk[_pk(k)].title, "kind": by_pk[_pk(k)].kind,
               "team": by_pk[_pk(k)].team.name if by_pk[_pk(k)].team else "", "quarter": plan.start[k],
+              "duration": by_pk[_pk(k)].duration,
               "cost": round(cost(by_pk[_pk(k)]), 2), "effort_weeks": effort_weeks(by_pk[_pk(k)]),
               "value": round(values[_pk(k)], 4)} for k in plan.selected]
     result: dict[str, Any] = {
         "scenario": scenario, "request": asdict(request), "quarters": list(problem.quarters),
-        "value": round(plan.value, 4), "bound": round(plan.bound, 4), "gap": plan.gap if plan.gap != float("inf")
-        else None, "optimal": plan.optimal, "status": plan.status, "seconds": round(plan.seconds, 3),
+        "value": round(plan.value, 4), "bound": round(plan.bound, 4), "gap": _finite(plan.gap, 6),
+        "optimal": plan.optimal, "certainty": certainty(plan.optimal, _finite(plan.gap, 6)),
+        "status": plan.status, "seconds": round(plan.seconds, 3),
         "cost": round(plan.cost, 2), "budget": request.budget, "items": items,
         "mix": [asdict(r) for r in _mix_of([by_pk[i["id"]] for i in items], request.target_mix)],
     }
@@ -1330,11 +1504,19 @@ def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None
         result["binding"] = [c["name"] for c in result["constraints"] if c["binding"]]
         result["budget_plus_10"] = _what_if(why.budget_plus_10, by_pk)
         result["extra_engineer"] = {team: _what_if(w, by_pk) for team, w in why.extra_engineer.items()}
-        result["left_out"] = [{"id": _pk(k), "title": by_pk[_pk(k)].title, "reason": _names(reason, by_pk)}
-                              for k, reason in why.left_out.items() if by_pk[_pk(k)].stage != Stage.PARKED]
+        result["left_out"] = [{"id": _pk(k), "title": by_pk[_pk(k)].title, "reason": _left_out_reason(
+            by_pk[_pk(k)], _names(reason, by_pk), request, len(problem.quarters))}
+            for k, reason in why.left_out.items() if by_pk[_pk(k)].stage != Stage.PARKED]
     if scenario:
         _save_scenario(actor, scenario, request, result)
     return result
+
+
+def _left_out_reason(initiative: Initiative, reason: str, request: PlanRequest, planned: int) -> str:
+    """The engine's reason, or why the service ruled an initiative out itself (too long for the plan)."""
+    if initiative.pk not in request.exclude and initiative.duration > planned:
+        return f"runs {initiative.duration} quarters, longer than the {planned} planned"
+    return reason
 
 
 def _mix_of(initiatives: list[Initiative], target: str) -> list[MixRow]:

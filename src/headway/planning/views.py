@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from headway.core.errors import HeadwayError
-from headway.core.permissions import Perm, has_perm
+from headway.core.errors import HeadwayError, ValidationError
+from headway.core.permissions import Perm, has_perm, require
 from headway.planning import charts, services
 from headway.planning.models import Framework, Stage
 
@@ -20,9 +20,10 @@ TABS = [("roadmap", "Roadmap"), ("roadmap-backlog", "Backlog"), ("roadmap-optimi
         ("roadmap-scoring", "Scoring")]
 
 
-def _page(request: HttpRequest, template: str, current: str, context: dict[str, Any]) -> HttpResponse:
+def _page(request: HttpRequest, template: str, current: str, context: dict[str, Any], *,
+          status: int = 200) -> HttpResponse:
     tabs = [{"name": n, "label": label, "current": n == current} for n, label in TABS]
-    return render(request, template, {"tabs": tabs, **context})
+    return render(request, template, {"tabs": tabs, **context}, status=status)
 
 
 @login_required
@@ -71,6 +72,7 @@ def backlog_page(request: HttpRequest) -> HttpResponse:
         "frontier": [p for p in points if p.frontier],
         "mix": services.mix(actor, roadmap_ids, target),  # type: ignore[arg-type]
         "target": target,
+        "can_propose": has_perm(actor, Perm.EDIT_IDEAS),
     })
 
 
@@ -79,10 +81,22 @@ def backlog_page(request: HttpRequest) -> HttpResponse:
 def idea_page(request: HttpRequest, initiative_id: int) -> HttpResponse:
     actor = request.user
     if request.method == "POST":
+        action = request.POST.get("action")
         try:
-            if request.POST.get("action") == "stage":
+            if action == "stage":
                 services.set_stage(actor, initiative_id, request.POST.get("stage", ""))  # type: ignore[arg-type]
                 messages.success(request, "Stage changed.")
+            elif action == "depend":
+                services.add_dependency(actor, initiative_id, _id(request.POST.get("target")),  # type: ignore[arg-type]
+                                        request.POST.get("type", "requires"))
+                messages.success(request, "Dependency added.")
+            elif action == "undepend":
+                services.remove_dependency(actor, initiative_id, _id(request.POST.get("target")))  # type: ignore[arg-type]
+                messages.success(request, "Dependency removed.")
+            elif action == "link":
+                services.add_attachment(actor, initiative_id, request.POST.get("title", ""),  # type: ignore[arg-type]
+                                        request.POST.get("url", ""))
+                messages.success(request, "Link added.")
             else:
                 services.add_comment(actor, initiative_id, request.POST.get("body", ""))  # type: ignore[arg-type]
                 messages.success(request, "Comment added.")
@@ -90,10 +104,84 @@ def idea_page(request: HttpRequest, initiative_id: int) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("roadmap-idea", initiative_id=initiative_id)
     data = services.initiative_detail(actor, initiative_id)  # type: ignore[arg-type]
+    others = [(i.pk, f"#{i.pk} {i.title}") for i in services.list_initiatives(actor)  # type: ignore[arg-type]
+              if i.pk != initiative_id]
     return _page(request, "planning/idea.html", "roadmap-backlog", {
-        "title": data["title"], "idea": data, "stages": Stage.choices,
+        "title": data["title"], "idea": data, "stages": Stage.choices, "others": others,
         "can_edit": has_perm(actor, Perm.EDIT_IDEAS), "can_comment": has_perm(actor, Perm.COMMENT),
     })
+
+
+IDEA_FIELDS = ("title", "problem", "hypothesis", "product_area", "owner", "team", "kind", "duration", "goal_ref",
+               "kpi_ref", "expected_impact", "user_value", "business_value", "kano")
+IDEA_LABELS = {"title": "Title", "problem": "Problem", "hypothesis": "Hypothesis", "product_area": "Product area",
+               "owner": "Owner", "team": "Lead team", "kind": "Kind", "duration": "Duration",
+               "goal_ref": "Goal", "kpi_ref": "KPI", "expected_impact": "Expected impact",
+               "user_value": "User value", "business_value": "Business value", "kano": "Kano category",
+               "quarter": "Roadmap quarter", "commitment": "Commitment"}
+
+
+def _idea_form(request: HttpRequest, initiative_id: int | None) -> HttpResponse:
+    """The new-idea and edit-idea form: every problem shown next to its field, nothing saved unless all is well."""
+    actor: Any = request.user
+    require(actor, Perm.EDIT_IDEAS)
+    can_plan = has_perm(actor, Perm.EDIT_PLANS)
+    teams = list(services.list_teams(actor))
+    current = services.initiative_detail(actor, initiative_id) if initiative_id is not None else None
+    if current is not None:
+        values = {k: "" if current.get(k) is None else str(current[k]) for k in IDEA_FIELDS if k != "owner"}
+        values["owner"] = str(current["owner_id"] or "")
+        values.update(quarter=current["quarter"] or "", commitment=current["commitment"] or "likely")
+        effort = {t.pk: f"{current['effort'][t.name]:g}" if t.name in current["effort"] else "" for t in teams}
+    else:
+        values = dict.fromkeys(IDEA_FIELDS, "") | {"kind": "iterate", "duration": "1", "user_value": "0",
+                                                   "business_value": "0", "quarter": "", "commitment": "likely"}
+        effort = dict.fromkeys((t.pk for t in teams), "")
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in (*IDEA_FIELDS, "quarter", "commitment")}
+        effort = {t.pk: request.POST.get(f"effort-{t.pk}", "").strip() for t in teams}
+        try:
+            saved = services.save_idea(
+                actor, initiative_id, {k: values[k] for k in IDEA_FIELDS},
+                {t.name: effort[t.pk] or 0 for t in teams},
+                quarter=values["quarter"] if can_plan else None, commitment=values["commitment"] or "likely")
+        except ValidationError as exc:
+            details = exc.details if isinstance(exc.details, dict) else {}
+            by_name = {f"effort.{t.name}": f"effort-{t.pk}" for t in teams}
+            errors = {by_name.get(k, k): str(v) for k, v in details.items()} or {"__all__": exc.message}
+        else:
+            messages.success(request, f"Idea #{saved.pk} {saved.title} {'saved' if current else 'proposed'}.")
+            return redirect("roadmap-idea", initiative_id=saved.pk)
+    labels = IDEA_LABELS | {f"effort-{t.pk}": f"Effort of {t.name}" for t in teams}
+    return _page(request, "planning/idea_form.html", "roadmap-backlog", {
+        "title": f"Edit #{initiative_id}" if current else "New idea", "idea": current, "values": values,
+        "errors": errors, "labels": labels, "choices": services.idea_form_choices(actor), "can_plan": can_plan,
+        "efforts": [{"id": f"effort-{t.pk}", "team": t.name, "value": effort[t.pk],
+                     "rate": t.cost_per_week, "error": errors.get(f"effort-{t.pk}", "")} for t in teams],
+    }, status=422 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_new(request: HttpRequest) -> HttpResponse:
+    """Propose an idea (needs ideas.edit)."""
+    return _idea_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_edit(request: HttpRequest, initiative_id: int) -> HttpResponse:
+    """Change an idea (needs ideas.edit; its roadmap place needs plans.edit)."""
+    return _idea_form(request, initiative_id)
+
+
+def _id(value: str | None) -> int:
+    """A posted initiative id, or a ValidationError saying what to pick."""
+    try:
+        return int(str(value or "").strip().lstrip("#"))
+    except ValueError:
+        raise ValidationError(f"{value!r} is not an initiative: pick one from the list.") from None
 
 
 @login_required
@@ -143,6 +231,7 @@ OPTIMISE_FIELDS = ("budget", "quarters", "start", "objective", "user_weight", "b
 def optimise_page(request: HttpRequest) -> HttpResponse:
     actor = request.user
     source = request.POST if request.method == "POST" else request.GET
+    teams = list(services.list_teams(actor))  # type: ignore[arg-type]
     values = {k: source.get(k, "") for k in OPTIMISE_FIELDS}
     values["quarters"] = values["quarters"] or "4"
     values["objective"] = values["objective"] or "score"
@@ -155,6 +244,9 @@ def optimise_page(request: HttpRequest) -> HttpResponse:
         for key in ("mix_min", "mix_max"):
             shares = {kind: source.get(f"{key}_{kind}") for kind in services.MIX_KINDS}
             request_data[key] = {k: v for k, v in shares.items() if v}
+        request_data["cover_goals"] = [g for g in source.getlist("cover_goals") if g.strip()]
+        request_data["extra_headcount"] = {t.name: source.get(f"extra_{t.pk}") for t in teams
+                                           if source.get(f"extra_{t.pk}", "").strip()}
         try:
             result = services.optimise(actor, request_data, scenario=scenario or None)  # type: ignore[arg-type]
             if scenario:
@@ -168,6 +260,9 @@ def optimise_page(request: HttpRequest) -> HttpResponse:
         "mix_kinds": services.MIX_KINDS,
         "mix_values": {k: (source.get(f"mix_min_{k}", ""), source.get(f"mix_max_{k}", ""))
                        for k in services.MIX_KINDS},
+        "extra_headcount": [{"id": f"extra_{t.pk}", "team": t.name, "value": source.get(f"extra_{t.pk}", "")}
+                            for t in teams],
+        "goals": services.goals_in_use(), "cover_goals": source.getlist("cover_goals"),
         "scenarios": services.list_scenarios(actor), "comparison": comparison,  # type: ignore[arg-type]
         "compare": compare, "can_save": has_perm(actor, Perm.EDIT_PLANS),
     })

@@ -2,46 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from headway.strategy import services
 
 router = Router(tags=["strategy"])
+MAX_SPARK_DAYS = 366
+
+# A goal (services.GoalView), a KPI (services.KpiSummary) and a refresh (services.RefreshReport) are described
+# once, in the services: the API answers the fields the CLI and the pages show.
 
 
 def _user(request: HttpRequest) -> Any:
     return request.user
-
-
-class KeyResultOut(Schema):
-    kpi: str
-    label: str
-    status: str
-    progress: float | None
-    period_to_date: str
-    target: str
-
-
-class GoalOut(Schema):
-    id: int
-    title: str
-    level: str
-    period: str
-    owner: str
-    status: str
-    confidence: int
-    parent_id: int | None
-    progress: float | None
-    key_results: list[KeyResultOut]
-    children: list[GoalOut] = []
-
-
-GoalOut.model_rebuild()
 
 
 class GoalIn(Schema):
@@ -71,38 +48,6 @@ class GoalUpdateOut(Schema):
     comment: str
     author: str
     at: datetime
-
-
-class KpiOut(Schema):
-    name: str
-    label: str
-    unit: str
-    direction: str
-    aggregation: str
-    source: str
-    metric: str
-    owner: str
-    parent: str | None
-    north_star: bool
-    period: str
-    period_start: date
-    period_end: date
-    status: str
-    status_label: str
-    rule: str
-    target: float | None
-    projection: float | None
-    lower: float | None
-    upper: float | None
-    period_to_date: float | None
-    current: float | None
-    current_date: date | None
-    days_elapsed: int
-    days_total: int
-    model: str
-    error: str
-    as_of: date | None
-    display: dict[str, str]
 
 
 class KpiIn(Schema):
@@ -189,13 +134,6 @@ class AreaIn(Schema):
     description: str = ""
 
 
-class RefreshOut(Schema):
-    as_of: date
-    values: dict[str, int]
-    errors: dict[str, str]
-    alerts: list[str]
-
-
 def _target(t: Any) -> dict[str, Any]:
     return {"kpi": t.kpi.name, "period": t.period.name, "period_start": t.period.start,
             "period_end": t.period.end, "value": t.value}
@@ -218,34 +156,34 @@ def _version(v: Any) -> dict[str, Any]:
 # --- goals ---------------------------------------------------------------------------------------------
 
 
-@router.get("/goals", response=list[GoalOut])
+@router.get("/goals", response=list[services.GoalView])
 def goals(request: HttpRequest, period: str | None = None) -> Any:
     """Goals as an alignment tree (company objectives with the product goals that support them)."""
     user = _user(request)
-    return [asdict(g) for g in services.goal_views(user, services.list_goals(user, period))]
+    return services.goal_views(user, services.list_goals(user, period))
 
 
-@router.post("/goals", response={201: GoalOut})
+@router.post("/goals", response={201: services.GoalView})
 def create_goal(request: HttpRequest, body: GoalIn) -> Any:
     """Add a goal (product leaders and admins)."""
     user = _user(request)
     goal = services.create_goal(user, **body.dict())
-    return 201, asdict(services.goal_views(user, [services.get_goal(user, goal.pk)])[0])
+    return 201, services.goal_views(user, [services.get_goal(user, goal.pk)])[0]
 
 
-@router.get("/goals/{goal_id}", response=GoalOut)
+@router.get("/goals/{goal_id}", response=services.GoalView)
 def goal(request: HttpRequest, goal_id: int) -> Any:
     """One goal with its key results' progress."""
     user = _user(request)
-    return asdict(services.goal_views(user, [services.get_goal(user, goal_id)])[0])
+    return services.goal_views(user, [services.get_goal(user, goal_id)])[0]
 
 
-@router.patch("/goals/{goal_id}", response=GoalOut)
+@router.patch("/goals/{goal_id}", response=services.GoalView)
 def update_goal(request: HttpRequest, goal_id: int, body: GoalPatch) -> Any:
     """Change a goal; status or confidence with a comment is a check-in kept in its history."""
     user = _user(request)
     services.update_goal(user, goal_id, **body.dict())
-    return asdict(services.goal_views(user, [services.get_goal(user, goal_id)])[0])
+    return services.goal_views(user, [services.get_goal(user, goal_id)])[0]
 
 
 @router.get("/goals/{goal_id}/updates", response=list[GoalUpdateOut])
@@ -259,24 +197,33 @@ def goal_updates(request: HttpRequest, goal_id: int) -> Any:
 # --- KPIs ----------------------------------------------------------------------------------------------
 
 
-@router.get("/kpis", response=list[KpiOut])
-def kpis(request: HttpRequest, period: str | None = None) -> Any:
-    """Every KPI with its progress for a period (default: the current fiscal quarter)."""
-    return [asdict(k) for k in services.kpi_summaries(_user(request), period)]
+@router.get("/kpis", response=list[services.KpiSummary])
+def kpis(request: HttpRequest, period: str | None = None,
+         spark_days: int = Query(0, ge=0, le=MAX_SPARK_DAYS)) -> Any:
+    """Every KPI with its progress for a period (default: the current fiscal quarter); ``spark_days``: the last
+    days' values in ``spark``, as the dashboard's sparklines."""
+    return services.kpi_summaries(_user(request), period, spark_days=spark_days)
 
 
-@router.post("/kpis", response={201: KpiOut})
+@router.post("/kpis", response={201: services.KpiSummary})
 def create_kpi(request: HttpRequest, body: KpiIn) -> Any:
     """Define a KPI bound to a catalogue metric, or (no metric) to imported / hand-entered values."""
     user = _user(request)
     kpi = services.create_kpi(user, **body.dict())
-    return 201, asdict(services.kpi_summary(user, kpi.name))
+    return 201, services.kpi_summary(user, kpi.name)
 
 
-@router.get("/kpis/{name}", response=KpiOut)
+# /kpis/refresh comes before /kpis/{name}, which would otherwise take it (and answer 405 to a POST).
+@router.post("/kpis/refresh", response=services.RefreshReport)
+def refresh(request: HttpRequest, as_of: date | None = None) -> Any:
+    """Recompute KPI values, progress and alerts (normally done daily by `headway kpi refresh`)."""
+    return services.refresh_kpis(_user(request), as_of=as_of)
+
+
+@router.get("/kpis/{name}", response=services.KpiSummary)
 def kpi(request: HttpRequest, name: str, period: str | None = None) -> Any:
     """One KPI: current value, period to date, projection with interval, status and its rule."""
-    return asdict(services.kpi_summary(_user(request), name, period))
+    return services.kpi_summary(_user(request), name, period)
 
 
 @router.get("/kpis/{name}/targets", response=list[TargetOut])
@@ -315,12 +262,6 @@ def enter_value(request: HttpRequest, name: str, body: ValueIn) -> Any:
 def import_values(request: HttpRequest, name: str, body: CsvIn) -> Any:
     """Import values from CSV text (date,value): every line checked, all or nothing."""
     return {"imported": services.import_values(_user(request), name, body.csv)}
-
-
-@router.post("/kpis/refresh", response=RefreshOut)
-def refresh(request: HttpRequest, as_of: date | None = None) -> Any:
-    """Recompute KPI values, progress and alerts (normally done daily by `headway kpi refresh`)."""
-    return asdict(services.refresh_kpis(_user(request), as_of=as_of))
 
 
 # --- alerts --------------------------------------------------------------------------------------------

@@ -511,6 +511,9 @@ def _choice(value: str, choices: Sequence[str], name: str) -> str:
     return value
 
 
+RESERVED_KPI_NAMES = frozenset({"refresh"})  # /api/v1/kpis/refresh is an action, not a KPI
+
+
 @transaction.atomic
 def create_kpi(actor: User | None, name: str, label: str, *, metric: str = "", unit: str = "count",
                direction: str = "higher", aggregation: str = "sum", owner: str | None = None,
@@ -523,6 +526,9 @@ def create_kpi(actor: User | None, name: str, label: str, *, metric: str = "", u
     if not slug or slug != name.strip():
         raise ValidationError(f"KPI name {name!r} must be lower-case letters, digits and _ (e.g. weekly_buyers).",
                               details={"name": name})
+    if slug in RESERVED_KPI_NAMES:
+        raise ValidationError(f"KPI name {slug!r} is taken by the API (POST /api/v1/kpis/{slug}): pick another "
+                              "name, e.g. signups_refresh.", details={"name": name})
     if Kpi.objects.filter(name=slug).exists():
         raise Conflict(f"A KPI called {slug!r} exists already: pick another name or change that one.")
     if metric:

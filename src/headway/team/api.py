@@ -176,8 +176,8 @@ def _actor(request: HttpRequest) -> Any:
 
 
 class LadderEditIn(Schema):
-    op: str
-    args: dict[str, Any] = {}
+    op: ladders.EditOp
+    args: ladders.LadderEditArgs = ladders.LadderEditArgs()
     note: str = ""
 
 
@@ -199,7 +199,8 @@ def ladder_versions(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/ladder/edits", response={201: dict})
 def edit_ladder(request: HttpRequest, payload: LadderEditIn) -> tuple[int, dict[str, Any]]:
     """Apply one edit (rename-level, add-level, remove-level, add-competency, ...); returns the new version."""
-    new = ladders.edit_ladder(_actor(request), payload.op, note=payload.note, **payload.args)
+    new = ladders.edit_ladder(_actor(request), payload.op, note=payload.note,
+                              **payload.args.model_dump(exclude_unset=True))
     return 201, ladder_to_dict(new)
 
 

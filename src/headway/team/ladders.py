@@ -7,9 +7,10 @@ change note (the engine raises the version number) and is written to the audit l
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 
 from django.db import transaction
+from pydantic import BaseModel, ConfigDict
 
 from headway.core import audit
 from headway.core.errors import NotFound, ValidationError
@@ -93,6 +94,50 @@ def _level(data: Mapping[str, Any], existing: Ladder) -> Level:
             "years_max, scope, summary and expectations.") from None
 
 
+EditOp = Literal["rename-level", "update-level", "add-level", "remove-level", "set-expectation", "rename-competency",
+                 "update-competency", "add-competency", "remove-competency", "rename-area", "remove-area"]
+EDIT_OPS: tuple[str, ...] = get_args(EditOp)
+
+
+class LadderEditArgs(BaseModel):
+    """The arguments a ladder edit may take (each op uses some of them, see :func:`edit_ladder`), typed so
+    that a wrong value is refused with its name before the engine sees it."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    slug: str = ""
+    title: str = ""
+    name: str = ""
+    area: str = ""
+    level: str = ""
+    competency: str = ""
+    description: str = ""
+    track: str = ""
+    scope: str = ""
+    summary: str = ""
+    rank: int = 0
+    years_min: int = 0
+    years_max: int | None = None
+    rating: int = 0
+    default_rating: int = 3
+    anchors: list[str] = []
+    responsibilities: list[str] = []
+    expectations: dict[str, int] = {}
+
+
+def _edit_args(op: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The edit's arguments checked against :class:`LadderEditArgs`: only those given, with their types."""
+    from pydantic import ValidationError as PydanticError
+
+    try:
+        return LadderEditArgs.model_validate(args).model_dump(exclude_unset=True)
+    except PydanticError as exc:
+        problems = {".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}
+        raise ValidationError(
+            f"The {op} edit's arguments are not valid: " + "; ".join(f"{k}: {v}" for k, v in problems.items())
+            + f". Its arguments are among {', '.join(LadderEditArgs.model_fields)}.", details=problems) from None
+
+
 def edit_ladder(actor: User | None, op: str, **args: Any) -> Ladder:
     """Apply one edit and store the new version.
 
@@ -104,6 +149,9 @@ def edit_ladder(actor: User | None, op: str, **args: Any) -> Ladder:
     (slug, name), ``remove-area`` (slug); ``note`` overrides the change note.
     """
     note = args.pop("note", None) or None
+    if op not in EDIT_OPS:
+        raise ValidationError(f"Unknown ladder edit {op!r}: use one of {', '.join(EDIT_OPS)}.")
+    args = _edit_args(op, args)
     ops: dict[str, Callable[[Ladder], Ladder]] = {
         "rename-level": lambda lad: engine.rename_level(lad, args["slug"], args["title"], note=note),
         "update-level": lambda lad: engine.update_level(
@@ -125,8 +173,6 @@ def edit_ladder(actor: User | None, op: str, **args: Any) -> Ladder:
         "rename-area": lambda lad: engine.rename_area(lad, args["slug"], args["name"], note=note),
         "remove-area": lambda lad: engine.remove_area(lad, args["slug"], note=note),
     }
-    if op not in ops:
-        raise ValidationError(f"Unknown ladder edit {op!r}: use one of {', '.join(ops)}.")
     try:
         return _edit(actor, ops[op])
     except KeyError as exc:

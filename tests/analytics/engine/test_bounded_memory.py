@@ -1,10 +1,11 @@
-"""Ingestion streams: ingesting a ≈ 220 MB JSONL file stays far below what loading it would take.
+"""Ingestion streams: the peak memory of an ingest does not grow with the size of the file.
 
 The same child process ingests a small JSONL file (2 batches) and one of about 220 MB (50 batches) with the
-same batch size. Measured on the development machine: 281 MB and 712 MB peak RSS. Loading the large file's
-million records as Python objects alone would take several GB. The growth between the two runs (≈ 430 MB) is
-not yet explained (DuckDB's buffer cache of the growing store file is the suspect; it is capped by DuckDB's
-memory_limit); the bound below is therefore on the large run, not on the growth.
+same batch size, each into a new DuckDB file. Memory that grows with the file (a batch kept per batch, the
+whole file read at once) shows as a gap between the two peaks: before Ibis's memtables were released after
+each batch, the peaks were 281 MB and 712 MB (a 431 MB gap). What may still grow is DuckDB's cache of the
+store's pages, capped while ingesting (HEADWAY_EVENTS_MEMORY_LIMIT, else 512 MB) and here about 25 MB for a
+million events. Measured after the fix: 295 MB and 350 MB (printed with ``pytest -s``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pytest
 
 CHILD = Path(__file__).with_name("ingest_child.py")
 BATCH = 20_000
-BOUND_MB = 1024
+#: allowed gap between the two peaks: the store's page cache (≈ 25 MB) and the allocators' noise
+GROWTH_BOUND_MB = 150
 LINE = (
     '{{"uuid": "ev-{i}", "event": "pageview", "timestamp": "2024-04-{d:02d}T{h:02d}:{m:02d}:{s:02d}Z", '
     '"distinct_id": "user-{u}", "properties": {{"plan": "pro", "path": "/pricing/{i}", "amount": {a}, '
@@ -54,4 +56,4 @@ def test_a_large_file_ingests_in_bounded_memory(tmp_path):
     assert (small_run["ingested"], large_run["ingested"]) == (2 * BATCH, 50 * BATCH)
     print(f"peak RSS: {small_run['peak_rss_mb']:.0f} MB (2 batches), {large_run['peak_rss_mb']:.0f} MB "
           f"(50 batches, {large.stat().st_size / 2**20:.0f} MB file)")
-    assert small_run["peak_rss_mb"] < large_run["peak_rss_mb"] < BOUND_MB
+    assert large_run["peak_rss_mb"] - small_run["peak_rss_mb"] < GROWTH_BOUND_MB

@@ -50,6 +50,17 @@ def test_two_quarter_initiative_spreads_effort() -> None:
     assert plan.value == 16 and plan.start["b"] != plan.start["c"]
 
 
+def test_a_two_quarter_item_left_out_needs_free_weeks_in_both_quarters() -> None:
+    # b (10) fills Q1 to 10 of 12, c (4) Q2 to 4: Q2 has 8 free but d needs 4 in two quarters in a row, and Q1
+    # has only 2; the old per-quarter check (8 free somewhere) called it a fit.
+    items = [I("b", 10, effort={"web": 10}), I("c", 3, effort={"web": 4}), I("d", 1, effort={"web": 8}, duration=2)]
+    problem = Portfolio(items, quarters=("Q1", "Q2"), capacity={"web": 12})
+    plan = optimise(problem)
+    assert plan.selected == ("b", "c") and plan.value == 13
+    assert explain(problem, plan).left_out["d"] == (
+        "needs 4 person-weeks a quarter from team web, which has at most 2 free a quarter over any 2 quarters in a row")
+
+
 def test_prerequisite_starts_no_later() -> None:
     items = [I("app", 10, effort={"web": 5}), I("api", 0, effort={"web": 5})]
     plan = optimise(Portfolio(items, quarters=("Q1", "Q2"), capacity={"web": 5}, requires=[("app", "api")]))

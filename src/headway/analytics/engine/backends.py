@@ -6,14 +6,17 @@ Backend differences live here, with their reason, never as ``if backend ==`` bra
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
 import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from headway.analytics.engine import (
@@ -32,6 +35,11 @@ class Capabilities:
     persistent_in_memory: bool = True
     #: a per-day person rollup kept with the events (needs each batch written in one transaction)
     person_day_rollup: bool = True
+    #: the backend runs inside this process, so a query's rows come back as Arrow arrays without a network or
+    #: a serialisation step: ordered funnels then fetch the step events once and walk them in NumPy
+    local_arrays: bool = True
+    #: a ``bit_or`` aggregate (retention ORs each person's period bits instead of summing distinct ones)
+    bit_or: bool = True
     reasons: tuple[tuple[str, str], ...] = ()
 
     def reason(self, flag: str) -> str:
@@ -44,13 +52,20 @@ NO_ROLLUP = (
     "Headway writes a batch here with several statements and no shared transaction, so a derived table "
     "could drift from the events; trends read the raw events instead (same numbers, slower)",
 )
+REMOTE = (
+    "local_arrays",
+    "the rows live in a server or a cluster: fetching every step event would cost more than the funnel "
+    "query that runs there (same numbers either way)",
+)
 CAPABILITIES: dict[str, Capabilities] = {
     "duckdb": Capabilities("duckdb"),
-    "postgres": Capabilities("postgres", person_day_rollup=False, reasons=(NO_ROLLUP,)),
+    "postgres": Capabilities("postgres", person_day_rollup=False, local_arrays=False, reasons=(NO_ROLLUP, REMOTE)),
     "pyspark": Capabilities(
         "pyspark",
         atomic_batches=False,
         person_day_rollup=False,
+        local_arrays=False,
+        bit_or=False,
         reasons=(
             (
                 "atomic_batches",
@@ -58,6 +73,8 @@ CAPABILITIES: dict[str, Capabilities] = {
                 "the unfinished batch; re-running the ingest completes it without duplicates (uuid check)",
             ),
             NO_ROLLUP,
+            REMOTE,
+            ("bit_or", "Ibis 12's PySpark compiler has no bit_or aggregate: retention sums distinct period bits"),
         ),
     ),
 }
@@ -69,12 +86,63 @@ TRANSACTION_SQL: dict[str, tuple[str, str, str]] = {"duckdb": ("BEGIN TRANSACTIO
 #: statements run on each new connection: no progress bars on stderr from an embedded engine
 SESSION_SETTINGS: dict[str, tuple[str, ...]] = {"duckdb": ("SET enable_progress_bar = false",)}
 
+#: the environment variable that caps an embedded engine's memory (DuckDB's memory_limit)
+MEMORY_LIMIT_VARIABLE = "HEADWAY_EVENTS_MEMORY_LIMIT"
+#: the cap while ingesting when the variable is not set: a batch needs far less, and without a cap DuckDB
+#: keeps up to 80% of the RAM of the store's pages cached as the store grows
+INGEST_MEMORY_LIMIT = "512MB"
+#: how to set an engine's memory cap, and how to go back to the connection's own cap
+MEMORY_LIMIT_SQL: dict[str, tuple[str, str]] = {"duckdb": ("SET memory_limit = '{}'", "RESET memory_limit")}
+#: whether the store is a file: an in-memory store's tables are its memory, so capping it would only fail
+STORE_IN_FILE_SQL: dict[str, str] = {
+    "duckdb": "SELECT path IS NOT NULL FROM duckdb_databases() WHERE database_name = current_database()",
+}
+#: run before the cap is lifted: DuckDB writes what the ingest left in its log into the store file now, under
+#: the cap, instead of when the connection closes without it (measured: +300 MB at 12M events)
+INGEST_FLUSH_SQL: dict[str, str] = {"duckdb": "CHECKPOINT"}
+_AMOUNT = re.compile(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*", re.IGNORECASE)
+
+
+def memory_limit_setting(environ: dict[str, str] | None = None) -> str | None:
+    """The value of HEADWAY_EVENTS_MEMORY_LIMIT (such as ``2GB``), or None when it is not set."""
+    raw = (os.environ if environ is None else environ).get(MEMORY_LIMIT_VARIABLE, "").strip()
+    if not raw:
+        return None
+    if not _AMOUNT.fullmatch(raw):
+        raise ConfigurationError(
+            f"{MEMORY_LIMIT_VARIABLE}={raw!r} is not an amount of memory: use a number and a unit, such as "
+            "1GB or 512MB."
+        )
+    return raw
+
+
+@contextmanager
+def ingest_memory(backend: BaseBackend) -> Iterator[None]:
+    """Cap the engine's memory for the block: HEADWAY_EVENTS_MEMORY_LIMIT, else :data:`INGEST_MEMORY_LIMIT`;
+    the connection's own cap comes back afterwards (engines without such a setting, and stores held in
+    memory, are left alone)."""
+    statements = MEMORY_LIMIT_SQL.get(backend.name)
+    if statements is None or not _store_in_file(backend):
+        yield
+        return
+    cap, restore = statements
+    configured = memory_limit_setting()
+    _run(backend, cap.format(configured or INGEST_MEMORY_LIMIT))
+    try:
+        yield
+        if flush := INGEST_FLUSH_SQL.get(backend.name):
+            _run(backend, flush)
+    finally:
+        _run(backend, cap.format(configured) if configured else restore)
+
 
 def capabilities(backend: BaseBackend) -> Capabilities:
     """The capability flags of ``backend`` (permissive defaults for backends not tested here, without the
-    rollup, which needs a known transaction syntax)."""
-    return CAPABILITIES.get(backend.name, Capabilities(backend.name, person_day_rollup=False,
-                                                       reasons=(NO_ROLLUP,)))
+    rollup, which needs a known transaction syntax, and without the DuckDB-only fast paths)."""
+    return CAPABILITIES.get(backend.name, Capabilities(
+        backend.name, person_day_rollup=False, local_arrays=False, bit_or=False,
+        reasons=(NO_ROLLUP, REMOTE, ("bit_or", "not known to have a bit_or aggregate")),
+    ))
 
 
 @contextmanager
@@ -95,6 +163,52 @@ def transaction(backend: BaseBackend) -> Iterator[None]:
     _run(backend, commit)
 
 
+#: how to forget an Arrow table registered for a memtable; elsewhere Ibis's own finalizer (a temp table drop)
+RELEASE_MEMTABLE: dict[str, Callable[[BaseBackend, str], None]] = {
+    "duckdb": lambda backend, name: backend.con.unregister(name),
+}
+
+
+@contextmanager
+def staged(backend: BaseBackend, table: pa.Table) -> Iterator[ir.Table]:
+    """``table`` as an Ibis memtable that ``backend`` forgets when the block ends.
+
+    Ibis keeps every memtable it has executed registered (DuckDB: a view holding the Arrow data) until the
+    process exits, so an ingest that made one per batch grew by the batch's size every batch.
+    """
+    memtable = ibis.memtable(table)
+    try:
+        yield memtable
+    finally:
+        _release(backend, memtable)
+
+
+def _release(backend: BaseBackend, memtable: ir.Table) -> None:
+    op = memtable.op()
+    registered = getattr(backend, "_memtables", None)
+    if registered is None or op not in registered:
+        return
+    registered.discard(op)
+    name = op.name
+    release = RELEASE_MEMTABLE.get(backend.name)
+    with suppress(Exception):  # best effort: a failed release costs memory, never the ingest
+        if release is not None:
+            release(backend, name)
+        elif (finalizer := backend._make_memtable_finalizer(name)) is not None:
+            finalizer()
+
+
+def _store_in_file(backend: BaseBackend) -> bool:
+    query = STORE_IN_FILE_SQL.get(backend.name)
+    if query is None:
+        return False
+    result = backend.raw_sql(query)
+    rows = result.fetchall()
+    if hasattr(result, "close") and result is not getattr(backend, "con", None):
+        result.close()
+    return bool(rows and rows[0][0])
+
+
 def _run(backend: BaseBackend, statement: str) -> None:
     result = backend.raw_sql(statement)
     if hasattr(result, "close") and result is not getattr(backend, "con", None):
@@ -111,10 +225,15 @@ def connect(url: str | None) -> BaseBackend:
             return _local_spark()
         if url.startswith("postgresql://"):
             url = "postgres://" + url.removeprefix("postgresql://")
+        limit = memory_limit_setting()
         backend: BaseBackend = ibis.connect(url)
         for statement in SESSION_SETTINGS.get(backend.name, ()):
             backend.raw_sql(statement)
+        if limit is not None and backend.name in MEMORY_LIMIT_SQL:
+            _run(backend, MEMORY_LIMIT_SQL[backend.name][0].format(limit))
         return backend
+    except ConfigurationError:
+        raise
     except ImportError as exc:
         raise ConfigurationError(
             f"the backend for {url} is not installed ({exc.name}): pip install 'headway[postgres]' or "

@@ -1,7 +1,9 @@
 """The EventStore methods of the behavioural insights (bound onto :class:`EventStore` in store.py).
 
 Each method checks its arguments, builds the runner's query and runs it; the runners live in funnels.py,
-retention.py, stickiness.py, lifecycle.py and paths.py, the cohorts in cohorts.py.
+retention.py, stickiness.py, lifecycle.py and paths.py, the cohorts in cohorts.py. Every ``where`` takes
+``InCohort`` items; ``breakdown=[cohort, ...]`` runs the insight once more per group of
+:func:`cohorts.breakdown_groups` (the result's ``breakdowns``) through the one :func:`cohorts.split`.
 """
 
 from __future__ import annotations
@@ -69,17 +71,25 @@ def retention(
     target_where: Iterable[WhereItem] = (),
     returning_where: Iterable[WhereItem] = (),
     week_start: str = "monday",
+    breakdown: Sequence[PersonCohort] | None = None,
 ) -> RetentionResult:
     """Retention cohorts of ``target_event`` over ``intervals`` calendar periods ending with ``date_to``'s.
 
     ``kind``: ``recurring`` (everyone who did the target event in the period) or ``first_time`` (whose
     first-ever target event is in it); ``mode``: returned ``on`` exactly period i + j, or ``on_or_after``.
+    ``breakdown``: a list of cohorts (each group restricts both the target and the returning events).
     """
-    query = retention_runner.make_query(
-        target_event, returning_event=returning_event, period=period, intervals=intervals, date_to=date_to,
-        kind=kind, mode=mode, target_where=target_where, returning_where=returning_where, week_start=week_start,
-    )
-    return retention_runner.run(self, query)
+    targets, returns = tuple(target_where), tuple(returning_where)
+
+    def run(group: cohort_rules.Restriction) -> RetentionResult:
+        query = retention_runner.make_query(
+            target_event, returning_event=returning_event, period=period, intervals=intervals, date_to=date_to,
+            kind=kind, mode=mode, target_where=(*targets, *group), returning_where=(*returns, *group),
+            week_start=week_start,
+        )
+        return retention_runner.run(self, query)
+
+    return cohort_rules.split(run, breakdown)
 
 
 def stickiness(
@@ -91,12 +101,19 @@ def stickiness(
     date_to: DateLike,
     where: Iterable[WhereItem] = (),
     week_start: str = "monday",
+    breakdown: Sequence[PersonCohort] | None = None,
 ) -> StickinessResult:
-    """Persons by the number of intervals of the range in which they did ``event``."""
-    query = stickiness_runner.make_query(
-        event, interval=interval, date_from=date_from, date_to=date_to, where=where, week_start=week_start
-    )
-    return stickiness_runner.run(self, query)
+    """Persons by the number of intervals of the range in which they did ``event`` (``breakdown``: cohorts)."""
+    filters = tuple(where)
+
+    def run(group: cohort_rules.Restriction) -> StickinessResult:
+        query = stickiness_runner.make_query(
+            event, interval=interval, date_from=date_from, date_to=date_to, where=(*filters, *group),
+            week_start=week_start,
+        )
+        return stickiness_runner.run(self, query)
+
+    return cohort_rules.split(run, breakdown)
 
 
 def lifecycle(
@@ -108,12 +125,20 @@ def lifecycle(
     date_to: DateLike,
     where: Iterable[WhereItem] = (),
     week_start: str = "monday",
+    breakdown: Sequence[PersonCohort] | None = None,
 ) -> LifecycleResult:
-    """New, returning, resurrecting and dormant (negative) persons of ``event`` per interval."""
-    query = stickiness_runner.make_query(
-        event, interval=interval, date_from=date_from, date_to=date_to, where=where, week_start=week_start
-    )
-    return lifecycle_runner.run(self, query)
+    """New, returning, resurrecting and dormant (negative) persons of ``event`` per interval (``breakdown``:
+    cohorts)."""
+    filters = tuple(where)
+
+    def run(group: cohort_rules.Restriction) -> LifecycleResult:
+        query = stickiness_runner.make_query(
+            event, interval=interval, date_from=date_from, date_to=date_to, where=(*filters, *group),
+            week_start=week_start,
+        )
+        return lifecycle_runner.run(self, query)
+
+    return cohort_rules.split(run, breakdown)
 
 
 def paths(
@@ -125,13 +150,29 @@ def paths(
     path_property: str = "$current_url",
     include_events: Iterable[str] | None = None,
     max_steps: int = 5,
+    where: Iterable[WhereItem] = (),
+    start_point: str | None = None,
+    end_point: str | None = None,
+    breakdown: Sequence[PersonCohort] | None = None,
 ) -> PathsResult:
-    """The most frequent transitions between consecutive page views (or custom events), per step."""
-    query = paths_runner.make_query(
-        date_from=date_from, date_to=date_to, event_type=event_type, path_property=path_property,
-        include_events=include_events, max_steps=max_steps,
-    )
-    return paths_runner.run(self, query)
+    """The most frequent transitions between consecutive page views (or custom events), per step.
+
+    ``where`` keeps the events matching every filter (and cohort); ``start_point`` starts each person's path
+    at their first visit of that page (or event), ``end_point`` ends it at the first visit after the start,
+    keeping the last ``max_steps`` steps; persons who never reach a given point have no path.
+    """
+    filters = tuple(where)
+    included = None if include_events is None or isinstance(include_events, str) else tuple(include_events)
+
+    def run(group: cohort_rules.Restriction) -> PathsResult:
+        query = paths_runner.make_query(
+            date_from=date_from, date_to=date_to, event_type=event_type, path_property=path_property,
+            include_events=include_events if included is None else included, max_steps=max_steps,
+            where=(*filters, *group), start_point=start_point, end_point=end_point,
+        )
+        return paths_runner.run(self, query)
+
+    return cohort_rules.split(run, breakdown)
 
 
 def cohort_persons(

@@ -5,18 +5,25 @@ days before ``as_of``"; ``PropertyRule(Filter("plan", "eq", "pro"))`` is "the la
 ``plan`` says pro" (events carry the properties; a person's property is its latest value). ``match="all"``
 intersects the rules, ``"any"`` unites them. ``InCohort(cohort)`` in the ``where`` of a behavioural insight
 keeps the events of the cohort's persons; :func:`cohort_breakdown` gives each person's first matching cohort.
+
+One mechanism serves every insight: a ``where`` may hold ``InCohort`` items (:func:`check_where`,
+:func:`apply_where`), and a breakdown by cohorts is the insight run once per group of
+:func:`breakdown_groups` (each cohort's persons not in an earlier one, then the persons in none), each group
+being a tuple of ``InCohort`` restrictions added to the ``where`` (:func:`split`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import ibis
 import ibis.expr.types as ir
 
 from headway.analytics.engine.filters import check_filter, predicate, prop_text, where_all
+from headway.analytics.engine.insights_types import InsightBreakdown
 from headway.analytics.engine.types import Filter
 from headway.core.errors import ValidationError
 
@@ -60,6 +67,11 @@ class InCohort:
     cohort: PersonCohort
     negate: bool = False
     as_of: datetime | None = None
+
+
+WhereItem = Filter | InCohort
+Restriction = tuple[InCohort, ...]
+ResultT = TypeVar("ResultT")
 
 
 def check(cohort: PersonCohort) -> None:
@@ -146,3 +158,79 @@ def cohort_breakdown(events: ir.Table, cohorts: list[PersonCohort], as_of: datet
         every = every.union(part)
     first = every.group_by("person").aggregate(rank=every.rank.min())
     return every.join(first, ["person", "rank"]).select("person", "cohort")
+
+
+# --- the one mechanism every insight uses: cohorts in ``where`` and as a breakdown -------------------------
+
+
+def check_where(where: Iterable[WhereItem], *, cohorts_allowed: bool = True) -> tuple[WhereItem, ...]:
+    """The filters (and cohort restrictions) as a tuple, each checked (ValidationError otherwise)."""
+    items = tuple(where)
+    for item in items:
+        if isinstance(item, InCohort) and cohorts_allowed:
+            check(item.cohort)
+        elif isinstance(item, Filter):
+            check_filter(item)
+        else:
+            allowed = "Filter(property, op, value)" + (" or InCohort(cohort)" if cohorts_allowed else "")
+            raise ValidationError(f"{item!r} is not a filter: use {allowed}")
+    return items
+
+
+def apply_where(events: ir.Table, where: Iterable[WhereItem], everything: ir.Table) -> ir.Table:
+    """``events`` restricted by property filters and cohort restrictions; ``everything`` is the whole events
+    table (with ``person``) that the cohorts are computed on."""
+    items = tuple(where)
+    rows = where_all(events, [i for i in items if isinstance(i, Filter)])
+    for item in items:
+        if isinstance(item, InCohort):
+            rows = restrict(rows, item, everything)
+    return rows
+
+
+def has_cohort(where: Iterable[WhereItem]) -> bool:
+    """Whether ``where`` restricts to (or excludes) a cohort, so the events need their ``person``."""
+    return any(isinstance(item, InCohort) for item in where)
+
+
+def check_breakdown(breakdown: Sequence[PersonCohort]) -> tuple[PersonCohort, ...]:
+    """The cohorts of a breakdown as a tuple, each checked (ValidationError saying how to fix it)."""
+    if isinstance(breakdown, str | PersonCohort) or not isinstance(breakdown, Sequence):
+        raise ValidationError("a cohort breakdown is a list of cohorts, e.g. [PersonCohort(...), PersonCohort(...)]")
+    cohorts = tuple(breakdown)
+    if not cohorts:
+        raise ValidationError("a cohort breakdown needs at least one cohort")
+    for cohort in cohorts:
+        check(cohort)
+    return cohorts
+
+
+def group_name(cohort: PersonCohort, index: int) -> str:
+    """The breakdown value of a cohort: its name, else ``cohort N`` (1-based position in the list)."""
+    return cohort.name or f"cohort {index + 1}"
+
+
+def breakdown_groups(cohorts: Sequence[PersonCohort]) -> list[tuple[str | None, Restriction]]:
+    """The groups of a breakdown by ``cohorts``, as (value, restriction): a person counts in the first cohort
+    of the list they belong to, and in the last group (value None) when they belong to none. The groups
+    partition the persons, so their numbers add up to the whole (every group evaluates a cohort at the same
+    moment: its ``as_of``, else now)."""
+    now = datetime.now().replace(microsecond=0)
+    inside = [InCohort(c, as_of=c.as_of or now) for c in cohorts]
+    outside = [InCohort(c, negate=True, as_of=c.as_of or now) for c in cohorts]
+    groups: list[tuple[str | None, Restriction]] = [
+        (group_name(cohort, i), (inside[i], *outside[:i])) for i, cohort in enumerate(cohorts)]
+    groups.append((None, tuple(outside)))
+    return groups
+
+
+def split(run: Callable[[Restriction], ResultT], breakdown: Sequence[PersonCohort] | None) -> ResultT:
+    """``run(())`` (the whole insight) with, for a cohort breakdown, ``breakdowns`` holding ``run(group)`` per
+    group of :func:`breakdown_groups`; ``run`` adds the restriction to the insight's ``where``."""
+    whole = run(())
+    if breakdown is None:
+        return whole
+    parts = [InsightBreakdown(value, run(restriction)) for value, restriction in breakdown_groups(
+        check_breakdown(breakdown))]
+    result: Any = replace(whole, breakdowns=parts)  # type: ignore[type-var]
+    return result  # type: ignore[no-any-return]

@@ -14,19 +14,29 @@ rows (``lead``); ``unordered`` takes, per step, its first row at or after the at
 
 Either way one row per person (the attempt that reaches the furthest step first, from its latest entry) gives
 the counts, conversion times and persons; one row per step (and breakdown value) leaves the backend.
+
+On a backend in this process (capability ``local_arrays``: DuckDB) the fast-path funnels fetch the step events
+once as Arrow arrays and walk them in NumPy instead (funnel_arrays.py, same rules); the person table is then
+an Arrow table registered with the backend for as long as the result lives.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from headway.analytics.engine import cohorts
+from headway.analytics.engine import cohorts, funnel_arrays
+from headway.analytics.engine.backends import capabilities, staged
 from headway.analytics.engine.cohorts import PersonCohort
 from headway.analytics.engine.filters import predicate, prop_text
 from headway.analytics.engine.insight_support import (
@@ -71,7 +81,7 @@ def as_step(item: str | Step | EventSeries) -> Step:
     if isinstance(item, Step):
         step = item
     elif isinstance(item, EventSeries) and item.event:
-        step = Step(item.event, tuple(item.where))
+        step = Step(item.event, tuple(item.where))  # type: ignore[arg-type]  # an InCohort is refused below
     elif isinstance(item, str):
         step = Step(item)
     else:
@@ -128,8 +138,17 @@ def make_query(
 
 
 def run(source: QuerySource, query: FunnelQuery) -> FunnelResult:
-    """Compute the funnel of ``query``."""
-    people = person_table(source, query)
+    """Compute the funnel of ``query``. A person table held in memory (the NumPy walk's) stays registered
+    with the backend while the result lives, for its ``persons`` and ``histogram``."""
+    with ExitStack() as held:
+        result = _run(source, query, held)
+        release = held.pop_all()
+    weakref.finalize(result, release.close)
+    return result
+
+
+def _run(source: QuerySource, query: FunnelQuery, held: ExitStack) -> FunnelResult:
+    people = person_table(source, query, held)
     n = len(query.steps)
     keys = ["bd"] if query.breakdown else []
     metrics: dict[str, ir.Scalar] = {}
@@ -234,14 +253,18 @@ def _histogram(
 
 
 # -- the query ------------------------------------------------------------------------------------------
-def person_table(source: QuerySource, query: FunnelQuery) -> ir.Table:
+def person_table(source: QuerySource, query: FunnelQuery, held: ExitStack) -> ir.Table:
     """One row per person who entered: ``person``, ``reached`` (1..n), ``dt1..`` (microseconds from the
     previous step, for the steps reached), ``bd`` (breakdown value of the entry, with a breakdown).
 
     A person's attempt is the one that reaches the furthest step, first, from the latest entry (PostHog's
-    choice: a newer step-1 event restarts the attempt)."""
+    choice: a newer step-1 event restarts the attempt). A table built in memory is registered in ``held``."""
     if _fast_path(query):
-        return _fast_ordered(source, query)
+        events, _ = _events(source, query)
+        backend = ibis.get_backend(events)
+        if capabilities(backend).local_arrays:
+            return held.enter_context(staged(backend, _walked_ordered(events, query)))
+        return _fast_ordered(events, query)
     return _best(_attempts(source, query), query)
 
 
@@ -262,8 +285,7 @@ def _fast_path(query: FunnelQuery) -> bool:
             and len(names) > 1 and len(set(names)) == len(names))
 
 
-def _fast_ordered(source: QuerySource, query: FunnelQuery) -> ir.Table:
-    events, _ = _events(source, query)
+def _fast_ordered(events: ir.Table, query: FunnelQuery) -> ir.Table:
     n = len(query.steps)
     conditions = [_matches(events, s.event, s.where) for s in query.steps]
     step = ibis.cases(*[(c, k) for k, c in enumerate(conditions)], else_=-1)
@@ -299,6 +321,31 @@ def _fast_ordered(source: QuerySource, query: FunnelQuery) -> ir.Table:
     return joined.select(**columns)
 
 
+def _walked_ordered(events: ir.Table, query: FunnelQuery) -> pa.Table:
+    """The fast path's person table from one fetch of the step events, walked in NumPy (funnel_arrays.py)."""
+    n = len(query.steps)
+    step = ibis.cases(*[(_matches(events, s.event, s.where), k) for k, s in enumerate(query.steps)], else_=-1)
+    rows = events.select(person=events.person, ts=events.timestamp, step=step.cast("int16"))
+    fetched = rows.filter(rows.step >= 0).to_pyarrow()
+    # chunk by chunk: the chunks share one dictionary (the persons in order of appearance), no string copy
+    encoded = pc.dictionary_encode(fetched["person"])
+    names = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], pa.string())
+    codes = [chunk.indices.to_numpy() for chunk in encoded.chunks]
+    micros = pc.cast(fetched["ts"], pa.timestamp("us")).cast(pa.int64()).to_numpy()
+    steps = fetched["step"].to_numpy()
+    del fetched, encoded  # the strings: only the distinct names stay
+    walked = funnel_arrays.ordered_funnel(
+        np.concatenate(codes) if codes else np.zeros(0, np.int32), micros, steps, n, _window_us(query)
+    )
+    columns: dict[str, pa.Array] = {
+        "person": names.take(pa.array(walked.code)),
+        "reached": pa.array(walked.reached),
+    }
+    for k in range(1, n):
+        columns[f"dt{k}"] = pa.array(walked.gaps[k - 1], mask=walked.reached < k + 1)
+    return pa.table(columns)
+
+
 def _entry_columns(rows: ir.Table, earlier: Any) -> dict[str, ir.Value]:
     """The latest step-1 time strictly before each row (``t0``) and the latest step-2 time (``previous``)."""
     return {
@@ -308,8 +355,12 @@ def _entry_columns(rows: ir.Table, earlier: Any) -> dict[str, ir.Value]:
 
 
 def _window(query: FunnelQuery) -> ir.IntervalScalar:
-    window: ir.IntervalScalar = ibis.interval(microseconds=int(query.window / timedelta(microseconds=1)))
+    window: ir.IntervalScalar = ibis.interval(microseconds=_window_us(query))
     return window
+
+
+def _window_us(query: FunnelQuery) -> int:
+    return int(query.window / timedelta(microseconds=1))
 
 
 def _events(source: QuerySource, query: FunnelQuery) -> tuple[ir.Table, ir.Table]:

@@ -1,8 +1,8 @@
 """Reading event sources in bounded batches and validating them, with a 1-based row number per record.
 
 Every source (list or iterable of dicts, pandas DataFrame, pyarrow Table, .csv, .jsonl, .json, .parquet)
-becomes a stream of :class:`RawBatch` whose columns are the canonical fields as text. One vectorised DuckDB
-query per batch then checks them (:func:`validate_batch`): good rows come out as a clean Arrow table, bad
+becomes a stream of :class:`RawBatch` whose columns are the canonical fields as text (JSONL: the raw lines,
+which DuckDB parses; no Python object per record). One vectorised DuckDB query per batch then checks them (:func:`validate_batch`): good rows come out as a clean Arrow table, bad
 rows as :class:`Rejected` with a reason, and rows without a ``uuid`` get one derived from their content, so
 ingesting the same source twice adds nothing.
 """
@@ -10,16 +10,19 @@ ingesting the same source twice adds nothing.
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from headway.analytics.engine.types import Rejected
@@ -55,10 +58,14 @@ SOURCE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json", ".parquet")
 class RawBatch:
     """Canonical text columns plus ``row`` (1-based) and ``reason`` (set when already known to be bad).
 
-    ``timestamp`` is text, or an Arrow timestamp when the source already had one.
+    ``timestamp`` is text, or an Arrow timestamp when the source already had one. A batch of JSON lines
+    (``json_lines``) has the columns ``row`` and ``line`` instead: :class:`BatchValidator` parses them in
+    DuckDB. ``fraction_read`` is the share of a file's bytes read so far (None for other sources).
     """
 
     table: pa.Table
+    json_lines: bool = False
+    fraction_read: float | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,13 @@ def count_rows(source: Any) -> int | None:
         rows: int = pq.ParquetFile(str(source)).metadata.num_rows
         return rows
     return None
+
+
+def estimated_total(done: int, batch: RawBatch) -> int | None:
+    """The number of records of a file estimated from the share of its bytes read (None if unknown)."""
+    if not batch.fraction_read:
+        return None
+    return max(done, round(done / batch.fraction_read))
 
 
 def iter_batches(source: Any, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[RawBatch]:
@@ -116,62 +130,75 @@ def _iter_path(path: Path, batch_size: int) -> Iterator[RawBatch]:
     elif suffix == ".csv":
         yield from _iter_csv(path, batch_size)
     elif suffix in (".jsonl", ".ndjson"):
-        yield from _iter_records(_jsonl_records(path), batch_size)
+        yield from _iter_json_lines(path, batch_size)
     elif suffix == ".json":
-        yield from _iter_records(_json_array_records(path), batch_size)
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", errors="replace") as handle:
+            yield from _iter_records(_json_array_records(path, handle), batch_size, _share_read(raw, path))
     else:
         raise ValidationError(
             f"cannot ingest {path.name}: the file must end in one of {', '.join(SOURCE_SUFFIXES)}"
         )
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
+def _iter_json_lines(path: Path, batch_size: int) -> Iterator[RawBatch]:
+    """The file's lines, ``batch_size`` at a time, unparsed: (line number, text) columns."""
+    size = max(path.stat().st_size, 1)
+    with path.open("rb") as handle:
+        first = 1
+        while lines := list(islice(handle, batch_size)):
             try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, _Bad(f"invalid JSON line: {exc.msg} at column {exc.colno}")
+                text = pa.array(lines, pa.binary()).cast(pa.string())
+            except pa.ArrowInvalid:  # not UTF-8: replace the bad bytes, as reading text would
+                text = pa.array([line.decode("utf-8", errors="replace") for line in lines], pa.string())
+            rows = pa.array(range(first, first + len(lines)), pa.int64())
+            first += len(lines)
+            yield RawBatch(pa.table({"row": rows, "line": text}), json_lines=True,
+                           fraction_read=min(handle.tell() / size, 1.0))
 
 
-def _json_array_records(path: Path, chunk_chars: int = 1 << 20) -> Iterator[tuple[int, Any]]:
+def _json_line_record(line: str) -> Any:
+    """One JSON line as Python (the slow path, for lines DuckDB cannot read as an object)."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _Bad(f"invalid JSON line: {exc.msg} at column {exc.colno}")
+
+
+def _json_array_records(path: Path, handle: TextIO, chunk_chars: int = 1 << 20) -> Iterator[tuple[int, Any]]:
     """Stream the objects of a JSON array (or a Segment ``{"batch": [...]}``) without loading the file."""
     decoder = json.JSONDecoder()
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        buffer = handle.read(chunk_chars)
-        position = _skip(buffer, 0, " \t\r\n")
-        if buffer[position : position + 1] == "{":
-            document = json.loads(buffer + handle.read())  # a single object: small by nature
-            records = document.get("batch", [document]) if isinstance(document, dict) else []
-            yield from enumerate(records, start=1)
+    buffer = handle.read(chunk_chars)
+    position = _skip(buffer, 0, " \t\r\n")
+    if buffer[position : position + 1] == "{":
+        document = json.loads(buffer + handle.read())  # a single object: small by nature
+        records = document.get("batch", [document]) if isinstance(document, dict) else []
+        yield from enumerate(records, start=1)
+        return
+    if buffer[position : position + 1] != "[":
+        raise ValidationError(f"{path.name} is not a JSON array of events; use [{{...}}, ...] or JSONL")
+    position += 1
+    number = 0
+    while True:
+        position = _skip(buffer, position, " \t\r\n,")
+        if position >= len(buffer) - 1 and (more := handle.read(chunk_chars)):
+            buffer, position = buffer[position:] + more, 0
+            continue
+        if buffer[position : position + 1] in ("]", ""):
             return
-        if buffer[position : position + 1] != "[":
-            raise ValidationError(f"{path.name} is not a JSON array of events; use [{{...}}, ...] or JSONL")
-        position += 1
-        number = 0
-        while True:
-            position = _skip(buffer, position, " \t\r\n,")
-            if position >= len(buffer) - 1 and (more := handle.read(chunk_chars)):
+        try:
+            value, end = decoder.raw_decode(buffer, position)
+        except json.JSONDecodeError as exc:
+            more = handle.read(chunk_chars)
+            if more:
                 buffer, position = buffer[position:] + more, 0
                 continue
-            if buffer[position : position + 1] in ("]", ""):
-                return
-            try:
-                value, end = decoder.raw_decode(buffer, position)
-            except json.JSONDecodeError as exc:
-                more = handle.read(chunk_chars)
-                if more:
-                    buffer, position = buffer[position:] + more, 0
-                    continue
-                yield number + 1, _Bad(f"invalid JSON: {exc.msg}; the rest of the file was not read")
-                return
-            number += 1
-            yield number, value
-            position = end
-            if position > chunk_chars:
-                buffer, position = buffer[position:], 0
+            yield number + 1, _Bad(f"invalid JSON: {exc.msg}; the rest of the file was not read")
+            return
+        number += 1
+        yield number, value
+        position = end
+        if position > chunk_chars:
+            buffer, position = buffer[position:], 0
 
 
 def _skip(text: str, position: int, characters: str) -> int:
@@ -181,7 +208,7 @@ def _skip(text: str, position: int, characters: str) -> int:
 
 
 def _iter_csv(path: Path, batch_size: int) -> Iterator[RawBatch]:
-    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if not header:
@@ -195,7 +222,13 @@ def _iter_csv(path: Path, batch_size: int) -> Iterator[RawBatch]:
                 else:
                     yield number, {k: (v if v != "" else None) for k, v in zip(header, values, strict=True)}
 
-        yield from _iter_records(records(), batch_size)
+        yield from _iter_records(records(), batch_size, _share_read(raw, path))
+
+
+def _share_read(handle: BinaryIO, path: Path) -> Callable[[], float]:
+    """How much of ``path`` has been read through ``handle``, from 0 to 1."""
+    size = max(path.stat().st_size, 1)
+    return lambda: min(handle.tell() / size, 1.0)
 
 
 class _Bad:
@@ -205,21 +238,30 @@ class _Bad:
         self.reason = reason
 
 
-def _iter_records(numbered: Iterable[tuple[int, Any]], batch_size: int) -> Iterator[RawBatch]:
-    columns: dict[str, list[Any]] = {name: [] for name in ("row", *TEXT_FIELDS, "reason")}
+def _iter_records(numbered: Iterable[tuple[int, Any]], batch_size: int,
+                  share_read: Callable[[], float] | None = None) -> Iterator[RawBatch]:
+    columns = _records_columns(())
     for number, record in numbered:
         _append_record(columns, number, record)
         if len(columns["row"]) >= batch_size:
-            yield _columns_batch(columns)
-            columns = {name: [] for name in columns}
+            yield _columns_batch(columns, share_read)
+            columns = _records_columns(())
     if columns["row"]:
-        yield _columns_batch(columns)
+        yield _columns_batch(columns, share_read)
 
 
-def _columns_batch(columns: dict[str, list[Any]]) -> RawBatch:
+def _records_columns(numbered: Iterable[tuple[int, Any]]) -> dict[str, list[Any]]:
+    """The canonical columns (as lists) of numbered records."""
+    columns: dict[str, list[Any]] = {name: [] for name in ("row", *TEXT_FIELDS, "reason")}
+    for number, record in numbered:
+        _append_record(columns, number, record)
+    return columns
+
+
+def _columns_batch(columns: dict[str, list[Any]], share_read: Callable[[], float] | None = None) -> RawBatch:
     arrays = {name: pa.array(values, type=pa.int64() if name == "row" else pa.string())
               for name, values in columns.items()}
-    return RawBatch(pa.table(arrays))
+    return RawBatch(pa.table(arrays), fraction_read=share_read() if share_read else None)
 
 
 def _append_record(columns: dict[str, list[Any]], number: int, record: Any) -> None:
@@ -305,6 +347,51 @@ def _conform(table: pa.Table, first_row: int) -> RawBatch:
     return RawBatch(pa.table(columns))
 
 
+#: DuckDB's JSON types under the Python names that the messages of the slow path use
+_PYTHON_TYPE_NAMES = {"UBIGINT": "int", "BIGINT": "int", "HUGEINT": "int", "DOUBLE": "float", "BOOLEAN": "bool",
+                      "ARRAY": "list", "OBJECT": "dict", "VARCHAR": "str"}
+#: JSON types accepted for a field besides text (then kept as their JSON text)
+_ALSO_ACCEPTED = {"properties": ("OBJECT",), "uuid": ("UBIGINT", "BIGINT", "HUGEINT"),
+                  "message_id": ("UBIGINT", "BIGINT", "HUGEINT")}
+_WRONG_TYPE = {"timestamp": "timestamp must be ISO-8601 text or a datetime, not ",
+               "properties": "properties must be an object or JSON text, not "}
+
+
+def _json_lines_sql() -> str:
+    """One query that reads a batch of JSON lines (table ``lines``) into the canonical text columns, as
+    :func:`_append_record` does in Python; lines that are not a JSON object come back in ``odd_line``."""
+    names = [name for aliases in FIELD_NAMES.values() for name in aliases]
+    paths = ", ".join(f"'$.{name}'" for name in names)
+    python_type = "CASE {} " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _PYTHON_TYPE_NAMES.items()) + \
+        " ELSE lower({}) END"
+    chosen, checked, problems = [], [], []
+    for field, aliases in FIELD_NAMES.items():
+        picks = [names.index(alias) + 1 for alias in aliases]  # 1-based into v; t has "$" first
+        kind = " ".join(f"WHEN t[{i + 1}] <> 'NULL' THEN t[{i + 1}]" for i in picks)
+        value = " ".join(f"WHEN t[{i + 1}] <> 'NULL' THEN v[{i}]" for i in picks)
+        chosen.append(f"CASE {kind} END AS {field}_type, CASE {value} END AS {field}_value")
+        accepted = ", ".join(f"'{k}'" for k in ("VARCHAR", *_ALSO_ACCEPTED.get(field, ())))
+        checked.append(f"CASE WHEN {field}_type IN ({accepted}) THEN {field}_value END AS {field}")
+        message = _WRONG_TYPE.get(field, f"{field} must be text, not ")
+        problems.append(f"CASE WHEN {field}_type NOT IN ({accepted}) THEN '{message}' || "
+                        + python_type.format(f"{field}_type", f"{field}_type") + " END")
+    return f"""
+WITH parsed AS (
+    SELECT row, line,
+        CASE WHEN json_valid(line) THEN json_type(line, ['$', {paths}]) END AS t,
+        CASE WHEN json_valid(line) THEN json_extract_string(line, [{paths}]) END AS v
+    FROM lines WHERE trim(line, ' ' || chr(9) || chr(10) || chr(13)) <> ''
+), typed AS (
+    SELECT row, CASE WHEN t[1] = 'OBJECT' THEN NULL ELSE line END AS odd_line, {", ".join(chosen)}
+    FROM parsed
+)
+SELECT CAST(row AS BIGINT) AS row, {", ".join(checked)}, coalesce({", ".join(problems)}) AS reason, odd_line
+FROM typed
+"""
+
+
+_JSON_LINES_SQL = _json_lines_sql()
+
 _CHECK_SQL = """
 CREATE OR REPLACE TEMP TABLE checked AS
 WITH src AS (
@@ -337,17 +424,19 @@ FROM src
 
 _CLEAN_SQL = """
 WITH good AS (
-    SELECT row, event, ts, distinct_id, coalesce(properties, '{}') AS properties, given_uuid,
-        md5(event || chr(31) || CAST(ts AS VARCHAR) || chr(31) || distinct_id || chr(31)
-            || coalesce(properties, '')) AS h
+    SELECT row, event, ts, distinct_id, properties, given_uuid,
+        CASE WHEN given_uuid IS NULL THEN md5(event || chr(31) || CAST(ts AS VARCHAR) || chr(31) || distinct_id
+                                              || chr(31) || coalesce(properties, '')) END AS h
     FROM checked WHERE problem IS NULL
+), keyed AS (
+    SELECT row, event, ts, distinct_id, coalesce(properties, '{}') AS properties,
+        coalesce(given_uuid, substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-'
+                             || substr(h, 17, 4) || '-' || substr(h, 21, 12)) AS uuid
+    FROM good
 )
-SELECT coalesce(given_uuid, substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-'
-                || substr(h, 17, 4) || '-' || substr(h, 21, 12)) AS uuid,
-       event, ts AS timestamp, distinct_id, properties
-FROM good
-QUALIFY row_number() OVER (PARTITION BY uuid ORDER BY row) = 1
-ORDER BY row
+SELECT uuid, arg_min(event, row) AS event, arg_min(ts, row) AS timestamp,
+       arg_min(distinct_id, row) AS distinct_id, arg_min(properties, row) AS properties
+FROM keyed GROUP BY uuid ORDER BY min(row)
 """
 
 
@@ -361,7 +450,8 @@ class BatchValidator:
 
     def validate(self, batch: RawBatch) -> ValidBatch:
         """Split ``batch`` into clean rows (deduplicated on uuid) and rejected rows."""
-        self._con.register("raw", batch.table)
+        table = self._parse_json_lines(batch.table) if batch.json_lines else batch.table
+        self._con.register("raw", table)
         try:
             self._con.execute(_CHECK_SQL)
         finally:
@@ -372,8 +462,26 @@ class BatchValidator:
         ).fetchall()
         self._con.execute("DROP TABLE checked")
         rejected = [Rejected(int(row), str(reason)) for row, reason in problems]
-        valid = batch.table.num_rows - len(rejected)
+        valid = table.num_rows - len(rejected)
         return ValidBatch(clean, rejected, valid - clean.num_rows)
+
+    def _parse_json_lines(self, lines: pa.Table) -> pa.Table:
+        """The canonical text columns of a batch of JSON lines (blank lines skipped); the rare line that is
+        not a JSON object goes through Python, for its exact message."""
+        self._con.register("lines", lines)
+        try:
+            parsed = self._con.sql(_JSON_LINES_SQL).to_arrow_table()
+        finally:
+            self._con.unregister("lines")
+        odd = pc.is_valid(parsed.column("odd_line"))
+        if not pc.any(odd).as_py():
+            return parsed.drop_columns(["odd_line"])
+        odd_rows = parsed.filter(odd)
+        records = [(row, _json_line_record(line)) for row, line in
+                   zip(odd_rows.column("row").to_pylist(), odd_rows.column("odd_line").to_pylist(), strict=True)]
+        slow = _columns_batch(_records_columns(records)).table
+        fast = parsed.filter(pc.invert(odd)).drop_columns(["odd_line"])
+        return pa.concat_tables([fast, slow.select(fast.column_names).cast(fast.schema)])
 
     def close(self) -> None:
         """Release the private connection."""
@@ -393,7 +501,12 @@ def write_rejects(path: str | Path, source: Any, rejected: list[Rejected]) -> No
             hits = [i for i, row in enumerate(rows) if row in wanted]
             if not hits:
                 continue
-            records = batch.table.take(pa.array(hits)).drop_columns(["reason"]).to_pylist()
+            table = batch.table.take(pa.array(hits))
+            if batch.json_lines:
+                lines = table.column("line").to_pylist()
+                numbered = zip(table.column("row").to_pylist(), map(_json_line_record, lines), strict=True)
+                table = _columns_batch(_records_columns(numbered)).table
+            records = table.drop_columns(["reason"]).to_pylist()
             for record in records:
                 row = record.pop("row")
                 original = {k: v for k, v in record.items() if v is not None}

@@ -10,29 +10,18 @@ import ibis
 import ibis.expr.types as ir
 
 from headway.analytics.engine import cohorts, json_keys  # noqa: F401 - json_keys: '$' property keys
-from headway.analytics.engine.cohorts import InCohort
-from headway.analytics.engine.filters import check_filter, where_all
+from headway.analytics.engine.cohorts import WhereItem
 from headway.analytics.engine.timebuckets import LocalRange, next_bucket, offset_segments, to_utc, zone
 from headway.analytics.engine.trends import QuerySource, bucket_of, local_time
-from headway.analytics.engine.types import Filter
 from headway.core.errors import ValidationError
 
-WhereItem = Filter | InCohort
-__all__ = ["QuerySource", "check_filters", "event_rows", "local_range", "period_index", "persons_of"]
+__all__ = ["QuerySource", "WhereItem", "apply_where", "check_filters", "event_rows", "local_range", "period_index",
+           "persons_of"]
 
 
 def check_filters(where: Iterable[WhereItem], *, cohorts_allowed: bool = True) -> tuple[WhereItem, ...]:
-    """The filters (and cohort restrictions) as a tuple, each checked (ValidationError otherwise)."""
-    items = tuple(where)
-    for item in items:
-        if isinstance(item, InCohort) and cohorts_allowed:
-            cohorts.check(item.cohort)
-        elif isinstance(item, Filter):
-            check_filter(item)
-        else:
-            allowed = "Filter(property, op, value)" + (" or InCohort(cohort)" if cohorts_allowed else "")
-            raise ValidationError(f"{item!r} is not a filter: use {allowed}")
-    return items
+    """The filters (and cohort restrictions) as a tuple, each checked (see :func:`cohorts.check_where`)."""
+    return cohorts.check_where(where, cohorts_allowed=cohorts_allowed)
 
 
 def check_week_start(week_start: str) -> None:
@@ -49,13 +38,8 @@ def event_rows(events: ir.Table, event: str | None, where: Iterable[WhereItem], 
 
 
 def apply_where(events: ir.Table, where: Iterable[WhereItem], everything: ir.Table) -> ir.Table:
-    """``events`` restricted by property filters and cohort restrictions."""
-    items = tuple(where)
-    rows = where_all(events, [i for i in items if isinstance(i, Filter)])
-    for item in items:
-        if isinstance(item, InCohort):
-            rows = cohorts.restrict(rows, item, everything)
-    return rows
+    """``events`` restricted by property filters and cohort restrictions (see :func:`cohorts.apply_where`)."""
+    return cohorts.apply_where(events, where, everything)
 
 
 def local_range(start: datetime, end: datetime, timezone: str) -> LocalRange:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from headway.analytics.engine.types import Filter
+from headway.core.errors import ValidationError
 
 FunnelOrder = Literal["ordered", "strict", "unordered"]
 RetentionKind = Literal["recurring", "first_time"]
@@ -27,6 +28,29 @@ PersonsFn = Callable[..., list[str]]
 
 def _no_persons(**_: Any) -> list[str]:
     return []
+
+
+@dataclass(frozen=True)
+class InsightBreakdown:
+    """The same insight over one group of a cohort breakdown: the persons of cohort ``value`` (not in an
+    earlier cohort of the list), or of no listed cohort when ``value`` is None."""
+
+    value: str | None
+    result: Any
+
+
+def breakdowns_dict(breakdowns: list[InsightBreakdown]) -> list[dict[str, Any]]:
+    """JSON-ready breakdowns: each group's value and its result's own JSON form."""
+    return [{"value": b.value, **b.result.as_dict()} for b in breakdowns]
+
+
+def breakdown_part(breakdowns: list[InsightBreakdown], value: Any) -> Any:
+    """The result of the breakdown group ``value`` (ValidationError listing the groups otherwise)."""
+    for part in breakdowns:
+        if part.value == value:
+            return part.result
+    known = ", ".join(repr(b.value) for b in breakdowns) or "none: run the insight with a cohort breakdown"
+    raise ValidationError(f"there is no breakdown group {value!r}; the groups are {known}")
 
 
 @dataclass(frozen=True)
@@ -130,9 +154,15 @@ class RetentionResult:
     cohorts: list[Cohort]
     period: str
     _persons: PersonsFn = field(default=_no_persons, repr=False, compare=False)
+    breakdowns: list[InsightBreakdown] = field(default_factory=list)
 
-    def persons(self, *, cohort: int, interval: int = 0, limit: int | None = None) -> list[str]:
-        """The persons of cohort ``cohort`` (0-based) counted at ``interval`` (0 = the cohort itself)."""
+    def persons(self, *, cohort: int, interval: int = 0, breakdown: Any = ..., limit: int | None = None) -> list[str]:
+        """The persons of cohort ``cohort`` (0-based) counted at ``interval`` (0 = the cohort itself), of one
+        breakdown group when ``breakdown`` is given."""
+        if breakdown is not ...:
+            found: list[str] = breakdown_part(self.breakdowns, breakdown).persons(cohort=cohort, interval=interval,
+                                                                                 limit=limit)
+            return found
         return self._persons(cohort=cohort, interval=interval, limit=limit)
 
     def as_dict(self) -> dict[str, Any]:
@@ -140,6 +170,7 @@ class RetentionResult:
         return {
             "period": self.period,
             "cohorts": [{"start": c.start.isoformat(), "values": c.values} for c in self.cohorts],
+            "breakdowns": breakdowns_dict(self.breakdowns),
         }
 
 
@@ -151,14 +182,19 @@ class StickinessResult:
     data: list[int]
     interval: str = "day"
     _persons: PersonsFn = field(default=_no_persons, repr=False, compare=False)
+    breakdowns: list[InsightBreakdown] = field(default_factory=list)
 
-    def persons(self, *, intervals: int, limit: int | None = None) -> list[str]:
-        """The persons active in exactly ``intervals`` intervals."""
+    def persons(self, *, intervals: int, breakdown: Any = ..., limit: int | None = None) -> list[str]:
+        """The persons active in exactly ``intervals`` intervals (of one breakdown group when given)."""
+        if breakdown is not ...:
+            found: list[str] = breakdown_part(self.breakdowns, breakdown).persons(intervals=intervals, limit=limit)
+            return found
         return self._persons(intervals=intervals, limit=limit)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"interval": self.interval, "labels": self.labels, "data": self.data}
+        return {"interval": self.interval, "labels": self.labels, "data": self.data,
+                "breakdowns": breakdowns_dict(self.breakdowns)}
 
 
 @dataclass(frozen=True)
@@ -171,9 +207,15 @@ class LifecycleResult:
     resurrecting: list[int]
     dormant: list[int]
     _persons: PersonsFn = field(default=_no_persons, repr=False, compare=False)
+    breakdowns: list[InsightBreakdown] = field(default_factory=list)
 
-    def persons(self, *, interval: int, status: str, limit: int | None = None) -> list[str]:
-        """The persons with ``status`` in the interval at index ``interval`` (0-based)."""
+    def persons(self, *, interval: int, status: str, breakdown: Any = ..., limit: int | None = None) -> list[str]:
+        """The persons with ``status`` in the interval at index ``interval`` (0-based), of one breakdown
+        group when ``breakdown`` is given."""
+        if breakdown is not ...:
+            found: list[str] = breakdown_part(self.breakdowns, breakdown).persons(interval=interval, status=status,
+                                                                                 limit=limit)
+            return found
         return self._persons(interval=interval, status=status, limit=limit)
 
     def as_dict(self) -> dict[str, Any]:
@@ -184,6 +226,7 @@ class LifecycleResult:
             "returning": self.returning,
             "resurrecting": self.resurrecting,
             "dormant": self.dormant,
+            "breakdowns": breakdowns_dict(self.breakdowns),
         }
 
 
@@ -203,11 +246,16 @@ class PathsResult:
 
     edges: list[PathEdge]
     _persons: PersonsFn = field(default=_no_persons, repr=False, compare=False)
+    breakdowns: list[InsightBreakdown] = field(default_factory=list)
 
-    def persons(self, *, step: int, source: str, target: str, limit: int | None = None) -> list[str]:
-        """The persons behind one edge."""
+    def persons(self, *, step: int, source: str, target: str, breakdown: Any = ...,
+                limit: int | None = None) -> list[str]:
+        """The persons behind one edge (of one breakdown group when ``breakdown`` is given)."""
+        if breakdown is not ...:
+            part = breakdown_part(self.breakdowns, breakdown)
+            return part.persons(step=step, source=source, target=target, limit=limit)  # type: ignore[no-any-return]
         return self._persons(step=step, source=source, target=target, limit=limit)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"edges": [vars(e) for e in self.edges]}
+        return {"edges": [vars(e) for e in self.edges], "breakdowns": breakdowns_dict(self.breakdowns)}

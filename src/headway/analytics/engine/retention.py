@@ -2,7 +2,8 @@
 
 Periods are calendar periods in the store's timezone; the last one contains ``date_to``. Each person gets two
 bit masks (bit i = active in period i): the periods of the target event (``recurring``; for ``first_time``, the
-period of the first-ever target event) and those of the returning event. The backend counts persons per pair
+period of the first-ever target event) and those of the returning event, OR-ed by ``bit_or`` where the backend
+has it (capability ``bit_or``), else summed over the distinct periods. The backend counts persons per pair
 of masks (a few thousand rows at most); the cells are then read from the masks: persons with bit i in the
 target mask and bit i + j (``on``) or any bit from i + j (``on_or_after``) in the returning mask.
 """
@@ -17,6 +18,7 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 
+from headway.analytics.engine.backends import capabilities
 from headway.analytics.engine.insight_support import (
     QuerySource,
     WhereItem,
@@ -124,9 +126,10 @@ def person_masks(source: QuerySource, query: RetentionQuery) -> ir.Table:
 
     returning_event = query.returning_event or query.target_event
     same = returning_event == query.target_event and query.returning_where == query.target_where
+    bit_or = capabilities(ibis.get_backend(events)).bit_or
     if query.kind == "recurring":
         target = indexed(event_rows(in_range, query.target_event, query.target_where, events), span.utc_start)
-        cohorts = _masks(target.distinct(), "tmask")
+        cohorts = _masks(target, "tmask", bit_or)
         if same:  # one pass: the returning periods are the cohort periods
             return cohorts.select("person", "tmask", rmask=cohorts.tmask)
     else:
@@ -136,13 +139,18 @@ def person_masks(source: QuerySource, query: RetentionQuery) -> ir.Table:
         cohorts = indexed(first, span.utc_start)
         cohorts = cohorts.select(person=cohorts.person, tmask=power_of_two(cohorts.idx))
     back = indexed(event_rows(in_range, returning_event, query.returning_where, events), span.utc_start)
-    returns = _masks(back.distinct(), "rmask")
+    returns = _masks(back, "rmask", bit_or)
     joined = cohorts.left_join(returns, cohorts.person == returns.person)
     return joined.select(cohorts.person, cohorts.tmask, rmask=returns.rmask.fill_null(0))
 
 
-def _masks(periods: ir.Table, name: str) -> ir.Table:
-    return periods.group_by("person").aggregate(**{name: power_of_two(periods.idx).sum()})
+def _masks(periods: ir.Table, name: str, bit_or: bool) -> ir.Table:
+    """Per person, the bit mask of the period indexes ``idx``: one ``bit_or`` where the backend has it, else the
+    sum over the distinct (person, idx) rows (same value, one more pass)."""
+    if bit_or:
+        return periods.group_by("person").aggregate(**{name: power_of_two(periods.idx).bit_or()})
+    distinct = periods.distinct()
+    return distinct.group_by("person").aggregate(**{name: power_of_two(distinct.idx).sum()})
 
 
 def run(source: QuerySource, query: RetentionQuery) -> RetentionResult:

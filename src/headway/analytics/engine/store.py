@@ -17,7 +17,8 @@ Public API (``from headway.analytics import EventStore, Filter``)::
 Extra helpers (for the Django services, CLI and notebooks):
 
 - ``EventStore(backend, timezone=...)``: wrap an Ibis backend you already hold.
-- ``ingest(..., on_progress=fn)``: ``fn(rows_done, rows_total_or_None)`` after each batch;
+- ``ingest(..., on_progress=fn)``: ``fn(rows_done, rows_total_or_None)`` after each batch (for a .csv, .jsonl or
+  .json file the total is estimated from the share of the file read, and exact at the last batch);
   ``rejects_path=...`` writes the rejected rows as JSONL ``{"row", "reason", "record"}``.
 - ``identify_many(pairs)``: many ``(distinct_id, person_id)`` at once (one insert).
 - ``stats() -> StoreStats``: events per event name, first/last timestamp, distinct ids, persons.
@@ -56,11 +57,20 @@ from ibis.backends import BaseBackend
 
 from headway.analytics.engine import behaviour_api  # funnels, retention, stickiness, lifecycle, paths
 from headway.analytics.engine import trends as trends_runner
-from headway.analytics.engine.backends import Capabilities, capabilities, connect, transaction
+from headway.analytics.engine.backends import (
+    Capabilities,
+    capabilities,
+    connect,
+    ingest_memory,
+    staged,
+    transaction,
+)
+from headway.analytics.engine.cohorts import InCohort, PersonCohort, check_breakdown
 from headway.analytics.engine.ingest import (
     DEFAULT_BATCH_SIZE,
     BatchValidator,
     count_rows,
+    estimated_total,
     iter_batches,
     write_rejects,
 )
@@ -193,16 +203,17 @@ class EventStore:
         done = 0
         validator = BatchValidator()
         try:
-            for batch in iter_batches(source, batch_size):
-                checked = validator.validate(batch)
-                report.rejected.extend(checked.rejected)
-                report.duplicates += checked.duplicates_in_batch
-                added = self._insert_new(checked.clean)
-                report.ingested += added
-                report.duplicates += checked.clean.num_rows - added
-                done += batch.table.num_rows
-                if on_progress is not None:
-                    on_progress(done, total)
+            with ingest_memory(self.backend):
+                for batch in iter_batches(source, batch_size):
+                    checked = validator.validate(batch)
+                    report.rejected.extend(checked.rejected)
+                    report.duplicates += checked.duplicates_in_batch
+                    added = self._insert_new(checked.clean)
+                    report.ingested += added
+                    report.duplicates += checked.clean.num_rows - added
+                    done += batch.table.num_rows
+                    if on_progress is not None:
+                        on_progress(done, total if total is not None else estimated_total(done, batch))
         finally:
             validator.close()
         if rejects_path is not None:
@@ -218,21 +229,21 @@ class EventStore:
         lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
         events = self.backend.table(EVENTS)
         stored = events.filter(events.timestamp >= lo, events.timestamp <= hi).select("uuid")
-        incoming = ibis.memtable(clean)
-        fresh = self.backend.to_pyarrow(incoming.anti_join(stored, "uuid"))
+        with staged(self.backend, clean) as incoming:
+            fresh = self.backend.to_pyarrow(incoming.anti_join(stored, "uuid")).cast(clean.schema)
         if not fresh.num_rows:
             return 0
-        new_days = None
-        if self.capabilities.person_day_rollup:  # computed before the transaction: memtables stay outside
-            days = self.backend.table(PERSON_DAYS)
-            known = days.filter(days.timestamp >= lo.replace(hour=0, minute=0, second=0, microsecond=0),
-                                days.timestamp <= hi)
-            candidates = _person_days(ibis.memtable(fresh))
-            new_days = self.backend.to_pyarrow(candidates.anti_join(known, list(PERSON_DAYS_SCHEMA.names)))
-        with transaction(self.backend):
-            self.backend.insert(EVENTS, fresh.cast(clean.schema))
-            if new_days is not None and new_days.num_rows:
-                self.backend.insert(PERSON_DAYS, new_days)
+        with staged(self.backend, fresh) as new_events:
+            new_days = None
+            if self.capabilities.person_day_rollup:
+                days = self.backend.table(PERSON_DAYS)
+                known = days.filter(days.timestamp >= lo.replace(hour=0, minute=0, second=0, microsecond=0),
+                                    days.timestamp <= hi)
+                new_days = _person_days(new_events).anti_join(known, list(PERSON_DAYS_SCHEMA.names))
+            with transaction(self.backend):
+                if new_days is not None:  # before the events: it reads the stored person-days only
+                    self.backend.insert(PERSON_DAYS, new_days)
+                self.backend.insert(EVENTS, new_events)
         return int(fresh.num_rows)
 
     # -- persons ----------------------------------------------------------------------------------------
@@ -290,8 +301,8 @@ class EventStore:
         interval: str = "day",
         date_from: DateLike,
         date_to: DateLike,
-        where: Iterable[Filter] = (),
-        breakdown: str | None = None,
+        where: Iterable[Filter | InCohort] = (),
+        breakdown: str | Sequence[PersonCohort] | None = None,
         breakdown_limit: int = 25,
         cumulative: bool = False,
         week_start: str = "monday",
@@ -303,6 +314,8 @@ class EventStore:
         ``event`` may also be a list of event names or :class:`EventSeries` (series A, B, ...), combined by
         ``formula`` such as ``"A / B"``; ``math``, ``math_property`` and ``where`` apply to plain names.
         ``compare`` adds the previous period of the same length (series with ``compare="previous"``).
+        ``where`` may hold ``InCohort(cohort)``; ``breakdown`` is a property or a list of cohorts (a series
+        per cohort, a person in their first cohort of the list, and "(none)" for persons in none).
         """
         filters = tuple(where)
         if event is None or isinstance(event, str):
@@ -318,7 +331,7 @@ class EventStore:
             date_from=date_from,
             date_to=date_to,
             interval=interval,
-            breakdown=breakdown,
+            breakdown=breakdown if isinstance(breakdown, str | None) else check_breakdown(breakdown),
             breakdown_limit=breakdown_limit,
             cumulative=cumulative,
             week_start=week_start,

@@ -18,8 +18,10 @@ from typing import Any, Protocol
 import ibis
 import ibis.expr.types as ir
 
+from headway.analytics.engine import cohorts
 from headway.analytics.engine import formula as formulas
-from headway.analytics.engine.filters import check_filter, prop_number, prop_text, where_all
+from headway.analytics.engine.cohorts import PersonCohort
+from headway.analytics.engine.filters import prop_number, prop_text
 from headway.analytics.engine.timebuckets import (
     LocalRange,
     bucket_start,
@@ -73,7 +75,7 @@ class TrendsQuery:
     date_from: DateLike
     date_to: DateLike
     interval: str = "day"
-    breakdown: str | None = None
+    breakdown: str | tuple[PersonCohort, ...] | None = None  # a property, or cohorts (see cohorts.split)
     breakdown_limit: int = 25
     cumulative: bool = False
     week_start: str = "monday"
@@ -99,6 +101,8 @@ def validate(query: TrendsQuery) -> None:
         raise ValidationError(f"week_start must be monday or sunday, not {query.week_start!r}")
     if query.breakdown_limit < 1:
         raise ValidationError("breakdown_limit must be at least 1")
+    if not isinstance(query.breakdown, str | None):
+        cohorts.check_breakdown(query.breakdown)
     for s in query.series:
         if s.event is not None and (not isinstance(s.event, str) or not s.event):
             raise ValidationError("event must be a non-empty event name (or None for all events)")
@@ -113,8 +117,7 @@ def validate(query: TrendsQuery) -> None:
                 f"cumulative adds up values over time and does not apply to {s.math}: "
                 f"use math {', '.join(CUMULATIVE_MATHS)}"
             )
-        for item in s.where:
-            check_filter(item)
+        cohorts.check_where(s.where)
     if query.formula is not None:
         known = [chr(ord("A") + i) for i in range(len(query.series))]
         unknown = [n for n in formulas.names(query.formula) if n not in known]
@@ -147,6 +150,8 @@ def run(source: QuerySource, query: TrendsQuery) -> TrendsResult:
 
 
 def _shape(source: QuerySource, query: TrendsQuery, span: LocalRange, labels: list[datetime]) -> list[Series]:
+    if isinstance(query.breakdown, tuple):
+        return _by_cohorts(source, query, query.breakdown, span, labels)
     values = [_series_values(source, query, s, span, labels) for s in query.series]
     if query.formula is not None:
         keys = _merged_order(values)
@@ -162,6 +167,21 @@ def _shape(source: QuerySource, query: TrendsQuery, span: LocalRange, labels: li
         for key in v.order:
             label = name if len(query.series) > 1 or query.breakdown is None else ""
             result.append(_series(label, key, v.by_key[key], labels, query.breakdown is not None))
+    return result
+
+
+def _by_cohorts(source: QuerySource, query: TrendsQuery, by: tuple[PersonCohort, ...], span: LocalRange,
+                labels: list[datetime]) -> list[Series]:
+    """The series of each group of a cohort breakdown (the query with the group's restriction added to every
+    series' filters), labelled with the cohort's name ("(none)": persons in no listed cohort)."""
+    result = []
+    for value, restriction in cohorts.breakdown_groups(by):
+        narrowed = replace(query, breakdown=None,
+                           series=tuple(replace(s, where=(*s.where, *restriction)) for s in query.series))
+        shown = "(none)" if value is None else value
+        for s in _shape(source, narrowed, span, labels):
+            label = f"{s.label} · {shown}" if len(query.series) > 1 else shown
+            result.append(replace(s, label=label, breakdown_value=value))
     return result
 
 
@@ -217,13 +237,16 @@ def _series_values(
     if rollup is not None:  # the same persons per UTC day, read from the rollup kept at ingest
         filtered = rollup.filter(rollup.timestamp >= query_start, rollup.timestamp < span.utc_end)
     else:
-        events = source.events(with_person=s.math in ("unique_users", *ACTIVE_WINDOWS))
+        needs_person = s.math in ("unique_users", *ACTIVE_WINDOWS) or cohorts.has_cohort(s.where)
+        events = source.events(with_person=needs_person)
         filtered = events.filter(events.timestamp >= query_start, events.timestamp < span.utc_end)
         if s.event is not None:
             filtered = filtered.filter(filtered.event == s.event)
-        filtered = where_all(filtered, s.where)
+        everything = source.events(with_person=True) if cohorts.has_cohort(s.where) else events
+        filtered = cohorts.apply_where(filtered, s.where, everything)
     local = local_time(filtered.timestamp, segments)
     in_range = filtered.timestamp >= span.utc_start
+    assert not isinstance(query.breakdown, tuple)  # cohorts are split in _shape
     key, order = _breakdown_key(source, filtered, in_range, query.breakdown, query.breakdown_limit)
     if window:
         by_key = _active(source, filtered, key, local, window, labels, span, query.interval, bool(query.breakdown))

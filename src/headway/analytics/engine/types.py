@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from headway.analytics.engine.cohorts import InCohort
 
 Math = Literal[
     "total", "unique_users", "weekly_active", "monthly_active", "sum", "avg", "min", "max", "median"
@@ -46,7 +49,7 @@ class EventSeries:
     event: str | None
     math: Math = "total"
     math_property: str | None = None
-    where: tuple[Filter, ...] = ()
+    where: tuple[Filter | InCohort, ...] = ()  # InCohort: only (or not) the events of a cohort's persons
 
 
 @dataclass(frozen=True)

@@ -827,10 +827,9 @@ def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0, t
         states.append(ConstraintState("budget", plan.cost, portfolio.budget,
                                       budget_left <= _EPS or not fits))
     load, limits = _load(portfolio, by_id, plan), _capacity_limits(portfolio)
-    free: dict[str, float] = defaultdict(float)
+    slacks: dict[tuple[str, int], float] = {}
     for (team, q), team_limit in limits.items():
-        slack = team_limit - load[(team, q)]
-        free[team] = max(free[team], slack)
+        slack = slacks[(team, q)] = team_limit - load[(team, q)]
         needs = [i.effort[team] / i.duration for i in out if i.effort.get(team)]
         states.append(ConstraintState(f"capacity of team {team} in {portfolio.quarters[q]}", load[(team, q)],
                                       team_limit,
@@ -857,12 +856,23 @@ def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0, t
         rows = {r: what_ifs.model.rows.upper[r] + engineer_weeks for q in portfolio.quarters
                 for r in what_ifs.rows.get(f"capacity of team {team} in {q}", [])}
         extra[team] = what_ifs.run(f"+1 engineer in {team}", rows, limit())
+    free = _free_runs(slacks, len(portfolio.quarters))
     return Explanation(tuple(states), budget_plus, extra, _left_out_reasons(portfolio, by_id, plan, out,
                                                                            budget_left, free))
 
 
+def _free_runs(slacks: Mapping[tuple[str, int], float], quarters: int) -> dict[tuple[str, int], float]:
+    """(team, n) -> the most person-weeks a quarter the team has free in each of some n consecutive quarters."""
+    free: dict[tuple[str, int], float] = {}
+    for team in {t for t, _ in slacks}:
+        for n in range(1, quarters + 1):
+            free[(team, n)] = max(min(slacks[(team, q)] for q in range(s, s + n)) for s in range(quarters - n + 1))
+    return free
+
+
 def _left_out_reasons(portfolio: Portfolio, by_id: Mapping[str, Initiative], plan: Plan,
-                      out: Sequence[Initiative], budget_left: float, free: Mapping[str, float]) -> dict[str, str]:
+                      out: Sequence[Initiative], budget_left: float,
+                      free: Mapping[tuple[str, int], float]) -> dict[str, str]:
     chosen = set(plan.selected)
     requires: dict[str, list[str]] = defaultdict(list)
     for dependent, prerequisite in portfolio.requires:
@@ -877,7 +887,8 @@ def _left_out_reasons(portfolio: Portfolio, by_id: Mapping[str, Initiative], pla
         missing = dependency_closure([item.id], portfolio.requires) - chosen
         extra_cost = sum(by_id[i].cost for i in missing)
         clashes = [c for c in conflicts[item.id] if c in chosen]
-        short = {t: e / item.duration for t, e in item.effort.items() if e / item.duration > free.get(t, math.inf) + _EPS}
+        short = {t: e / item.duration for t, e in item.effort.items()
+                 if e / item.duration > free.get((t, item.duration), math.inf) + _EPS}
         if item.id in portfolio.must_not:
             reasons[item.id] = "marked must-not"
         elif clashes:
@@ -891,8 +902,9 @@ def _left_out_reasons(portfolio: Portfolio, by_id: Mapping[str, Initiative], pla
                                 "left; it would displace higher-value items")
         elif short:
             team, need = next(iter(short.items()))
+            run = "in any quarter" if item.duration == 1 else f"a quarter over any {item.duration} quarters in a row"
             reasons[item.id] = (f"needs {need:g} person-weeks a quarter from team {team}, which has at most "
-                                f"{free.get(team, 0.0):g} free in any quarter")
+                                f"{free.get((team, item.duration), 0.0):g} free {run}")
         elif item.value <= 0 and item.id not in in_bundles:
             reasons[item.id] = "adds no value to the objective"
         elif item.value <= 0:

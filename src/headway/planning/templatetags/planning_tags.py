@@ -1,4 +1,5 @@
-"""``{{ value|num }}``: a number as the API and CLI print it (up to 4 decimals, no trailing zeros)."""
+"""``{{ value|num }}``: a number as the API and CLI print it (up to 4 decimals, no trailing zeros);
+``{% column_label name %}``: a roadmap column's heading."""
 
 from __future__ import annotations
 
@@ -13,3 +14,9 @@ def num(value: object) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{round(float(value), 4):g}"
     return "" if value is None else str(value)
+
+
+@register.simple_tag
+def column_label(name: str) -> str:
+    """``end_quarter`` becomes "End quarter", ``id`` "Id"."""
+    return str(name).replace("_", " ").capitalize()
