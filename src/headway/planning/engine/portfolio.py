@@ -607,8 +607,8 @@ def _is_set_union_knapsack(model: _Model) -> bool:
 
 
 def _race(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> tuple[dict[str, int], float, bool]:
-    """HiGHS's branch-and-cut on one core against the set-union branch-and-bound (which branches on the most
-    shared items first) on the other: the first to prove optimality stops the other. Returns the best plan of
+    """HiGHS's branch-and-cut on one core against the set-union branch-and-bound (which branches on groups of
+    shared items, by pseudocosts) on the other: the first to prove optimality stops the other. Returns the best plan of
     the two, the tighter bound and whether it is proven optimal."""
     p, items = model.portfolio, model.items
     index = {item: k for k, item in enumerate(items)}
