@@ -40,6 +40,10 @@ class Capabilities:
     local_arrays: bool = True
     #: a ``bit_or`` aggregate (retention ORs each person's period bits instead of summing distinct ones)
     bit_or: bool = True
+    #: each distinct id (and identified person id) has a dense integer key, stored with its events and
+    #: assigned in the batch's transaction: the NumPy funnel reads persons as integers (no strings to fetch
+    #: and hash); needs ``local_arrays`` (nobody else reads the keys) and a transaction per batch
+    person_keys: bool = True
     reasons: tuple[tuple[str, str], ...] = ()
 
     def reason(self, flag: str) -> str:
@@ -57,15 +61,22 @@ REMOTE = (
     "the rows live in a server or a cluster: fetching every step event would cost more than the funnel "
     "query that runs there (same numbers either way)",
 )
+NO_KEYS = (
+    "person_keys",
+    "only the NumPy funnel of an in-process backend reads integer person keys; here the events keep the "
+    "schema without them (persons are joined as text, same numbers)",
+)
 CAPABILITIES: dict[str, Capabilities] = {
     "duckdb": Capabilities("duckdb"),
-    "postgres": Capabilities("postgres", person_day_rollup=False, local_arrays=False, reasons=(NO_ROLLUP, REMOTE)),
+    "postgres": Capabilities("postgres", person_day_rollup=False, local_arrays=False, person_keys=False,
+                             reasons=(NO_ROLLUP, REMOTE, NO_KEYS)),
     "pyspark": Capabilities(
         "pyspark",
         atomic_batches=False,
         person_day_rollup=False,
         local_arrays=False,
         bit_or=False,
+        person_keys=False,
         reasons=(
             (
                 "atomic_batches",
@@ -75,6 +86,7 @@ CAPABILITIES: dict[str, Capabilities] = {
             NO_ROLLUP,
             REMOTE,
             ("bit_or", "Ibis 12's PySpark compiler has no bit_or aggregate: retention sums distinct period bits"),
+            NO_KEYS,
         ),
     ),
 }
@@ -140,8 +152,8 @@ def capabilities(backend: BaseBackend) -> Capabilities:
     """The capability flags of ``backend`` (permissive defaults for backends not tested here, without the
     rollup, which needs a known transaction syntax, and without the DuckDB-only fast paths)."""
     return CAPABILITIES.get(backend.name, Capabilities(
-        backend.name, person_day_rollup=False, local_arrays=False, bit_or=False,
-        reasons=(NO_ROLLUP, REMOTE, ("bit_or", "not known to have a bit_or aggregate")),
+        backend.name, person_day_rollup=False, local_arrays=False, bit_or=False, person_keys=False,
+        reasons=(NO_ROLLUP, REMOTE, ("bit_or", "not known to have a bit_or aggregate"), NO_KEYS),
     ))
 
 

@@ -17,7 +17,9 @@ the counts, conversion times and persons; one row per step (and breakdown value)
 
 On a backend in this process (capability ``local_arrays``: DuckDB) the fast-path funnels fetch the step events
 once as Arrow arrays and walk them in NumPy instead (funnel_arrays.py, same rules); the person table is then
-an Arrow table registered with the backend for as long as the result lives.
+an Arrow table registered with the backend for as long as the result lives. Where the events carry integer
+person keys (capability ``person_keys``) the walk reads those, and that table holds ``person_key``: the person
+ids are looked up only when the persons behind a step are asked for.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import ibis
 import ibis.expr.types as ir
@@ -60,6 +62,14 @@ from headway.analytics.engine.types import DateLike, EventSeries, Filter
 from headway.core.errors import ValidationError
 
 NONE_KEY = "$$_headway_none_$$"
+
+
+@runtime_checkable
+class KeyedSource(Protocol):
+    """A query source that maps integer person keys back to person ids (:meth:`EventStore.person_names`)."""
+
+    def person_names(self) -> ir.Table | None:
+        """``person_key`` -> ``person`` for every key (None where the backend keeps no keys)."""
 
 
 @dataclass(frozen=True)
@@ -192,12 +202,23 @@ def _run(source: QuerySource, query: FunnelQuery, held: ExitStack) -> FunnelResu
         chosen = people.filter(people.reached == step - 1) if dropped else people.filter(people.reached >= step)
         if breakdown is not ... and query.breakdown:
             chosen = chosen.filter(chosen.bd == (NONE_KEY if breakdown is None else str(breakdown)))
-        return persons_of(source, chosen, limit)
+        return persons_of(source, _named(source, chosen), limit)
 
     def histogram(*, from_step: int, to_step: int | None, bins: int) -> list[HistogramBin]:
         return _histogram(source, people, n, from_step, n - 1 if to_step is None else to_step, bins)
 
     return FunnelResult(steps, breakdowns, query.order, persons, histogram)
+
+
+def _named(source: QuerySource, people: ir.Table) -> ir.Table:
+    """``people`` with its ``person`` column (looked up from ``person_key`` where the table has keys)."""
+    if "person" in people.columns:
+        return people
+    names = source.person_names() if isinstance(source, KeyedSource) else None
+    if names is None:
+        raise ValueError("a funnel person table with person keys needs a source with person names")
+    joined = people.join(names, people.person_key == names.person_key)
+    return joined.select(person=names.person, reached=people.reached)
 
 
 def _seconds_if(people: ir.Table, k: int, reached: ir.BooleanValue) -> ir.FloatingColumn:
@@ -254,8 +275,9 @@ def _histogram(
 
 # -- the query ------------------------------------------------------------------------------------------
 def person_table(source: QuerySource, query: FunnelQuery, held: ExitStack) -> ir.Table:
-    """One row per person who entered: ``person``, ``reached`` (1..n), ``dt1..`` (microseconds from the
-    previous step, for the steps reached), ``bd`` (breakdown value of the entry, with a breakdown).
+    """One row per person who entered: ``person`` (or ``person_key``, see :func:`_walked_ordered`),
+    ``reached`` (1..n), ``dt1..`` (microseconds from the previous step, for the steps reached), ``bd``
+    (breakdown value of the entry, with a breakdown).
 
     A person's attempt is the one that reaches the furthest step, first, from the latest entry (PostHog's
     choice: a newer step-1 event restarts the attempt). A table built in memory is registered in ``held``."""
@@ -322,25 +344,42 @@ def _fast_ordered(events: ir.Table, query: FunnelQuery) -> ir.Table:
 
 
 def _walked_ordered(events: ir.Table, query: FunnelQuery) -> pa.Table:
-    """The fast path's person table from one fetch of the step events, walked in NumPy (funnel_arrays.py)."""
+    """The fast path's person table from one fetch of the step events, walked in NumPy (funnel_arrays.py).
+
+    With integer person keys (a ``person_key`` column) the keys are the walk's person codes and the table
+    holds ``person_key``; otherwise the person ids are fetched and dictionary-encoded into codes."""
     n = len(query.steps)
     step = ibis.cases(*[(_matches(events, s.event, s.where), k) for k, s in enumerate(query.steps)], else_=-1)
+    if "person_key" in events.columns:
+        rows = events.select(person_key=events.person_key, ts=events.timestamp, step=step.cast("int16"))
+        fetched = rows.filter(rows.step >= 0).to_pyarrow()
+        walked = funnel_arrays.ordered_funnel(
+            fetched["person_key"].to_numpy(), _micros(fetched["ts"]), fetched["step"].to_numpy(), n,
+            _window_us(query))
+        return _person_arrays(pa.array(walked.code), walked, n, "person_key")
     rows = events.select(person=events.person, ts=events.timestamp, step=step.cast("int16"))
     fetched = rows.filter(rows.step >= 0).to_pyarrow()
     # chunk by chunk: the chunks share one dictionary (the persons in order of appearance), no string copy
     encoded = pc.dictionary_encode(fetched["person"])
     names = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], pa.string())
     codes = [chunk.indices.to_numpy() for chunk in encoded.chunks]
-    micros = pc.cast(fetched["ts"], pa.timestamp("us")).cast(pa.int64()).to_numpy()
+    micros = _micros(fetched["ts"])
     steps = fetched["step"].to_numpy()
     del fetched, encoded  # the strings: only the distinct names stay
     walked = funnel_arrays.ordered_funnel(
         np.concatenate(codes) if codes else np.zeros(0, np.int32), micros, steps, n, _window_us(query)
     )
-    columns: dict[str, pa.Array] = {
-        "person": names.take(pa.array(walked.code)),
-        "reached": pa.array(walked.reached),
-    }
+    return _person_arrays(names.take(pa.array(walked.code)), walked, n, "person")
+
+
+def _micros(ts: pa.ChunkedArray) -> Any:
+    """Timestamps as int64 microseconds (a NumPy array)."""
+    return pc.cast(ts, pa.timestamp("us")).cast(pa.int64()).to_numpy()
+
+
+def _person_arrays(person: pa.Array, walked: funnel_arrays.FunnelArrays, n: int, name: str) -> pa.Table:
+    """The person table of a walk: ``name`` (the person or their key), ``reached`` and ``dt1..``."""
+    columns: dict[str, pa.Array] = {name: person, "reached": pa.array(walked.reached)}
     for k in range(1, n):
         columns[f"dt{k}"] = pa.array(walked.gaps[k - 1], mask=walked.reached < k + 1)
     return pa.table(columns)

@@ -36,6 +36,15 @@ while nobody has been identified. Where the backend has transactions (capability
 event (``event = ''``), written in the same transaction as the batch's events; ``unique_users`` and
 ``weekly_active``/``monthly_active`` trends without filters or breakdown read it instead of the events.
 
+Integer person keys (capability ``person_keys``: DuckDB): ``distinct_ids(distinct_id, key)`` gives each
+distinct id, and each identified person id, a dense key from 0 (a batch's new ids get max(key) + 1 onwards, in
+the batch's transaction; ``identify`` adds the new person ids in the transaction of its mapping rows), and the
+events carry their id's key as ``distinct_key``. An event's ``person_key`` is the key of its person: the key
+of the person id where the distinct id is identified, else ``distinct_key``; so two events have the same
+person exactly when they have the same ``person_key``, and the ordered funnel reads integers instead of
+fetching and hashing the person strings. A store written before the keys gets them when it is opened (one
+transaction: the dictionary, the column and its values).
+
 Idempotency: the key is ``uuid``. A record without one (nor a Segment ``messageId``) gets a uuid derived
 from md5(event, timestamp, distinct_id, properties), so re-ingesting a source adds nothing. As in PostHog,
 whose deduplication key includes the event's date, a stored uuid is only looked up among the stored events
@@ -51,6 +60,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from ibis.backends import BaseBackend
@@ -98,6 +108,16 @@ EVENTS_SCHEMA = ibis.schema(
     }
 )
 PERSONS_SCHEMA = ibis.schema({"distinct_id": "string", "person_id": "string", "version": "int64"})
+#: the dense integer key of each distinct id and identified person id (capability ``person_keys``)
+DISTINCT_IDS = "distinct_ids"
+DISTINCT_IDS_SCHEMA = ibis.schema({"distinct_id": "string", "key": "int64"})
+DISTINCT_KEY = "distinct_key"  # the events' column holding their distinct id's key
+KEYED_EVENTS_SCHEMA = ibis.schema({**EVENTS_SCHEMA, DISTINCT_KEY: "int64"})
+#: how a store written before the keys gets them (one transaction with the dictionary's rows)
+ADD_KEYS_SQL = (
+    f"ALTER TABLE {EVENTS} ADD COLUMN {DISTINCT_KEY} BIGINT",
+    f"UPDATE {EVENTS} SET {DISTINCT_KEY} = d.key FROM {DISTINCT_IDS} AS d WHERE d.distinct_id = {EVENTS}.distinct_id",
+)
 #: one row per (UTC day, event, distinct id) with at least one event, and per (day, ANY_EVENT, distinct id)
 PERSON_DAYS = "person_days"
 PERSON_DAYS_SCHEMA = ibis.schema({"timestamp": "timestamp(6)", "event": "string", "distinct_id": "string"})
@@ -124,14 +144,61 @@ class EventStore:
     # -- tables -----------------------------------------------------------------------------------------
     def _ensure_tables(self) -> None:
         existing = set(self.backend.list_tables())
+        keyed = self.capabilities.person_keys
         if EVENTS not in existing:
-            self.backend.create_table(EVENTS, schema=EVENTS_SCHEMA)
+            self.backend.create_table(EVENTS, schema=KEYED_EVENTS_SCHEMA if keyed else EVENTS_SCHEMA)
         if PERSONS not in existing:
             self.backend.create_table(PERSONS, schema=PERSONS_SCHEMA)
+        if keyed and DISTINCT_IDS not in existing:
+            self._add_person_keys()
         if self.capabilities.person_day_rollup and PERSON_DAYS not in existing:
             with transaction(self.backend):  # built from the events already stored (a store made before)
                 self.backend.create_table(PERSON_DAYS, schema=PERSON_DAYS_SCHEMA)
                 self.backend.insert(PERSON_DAYS, _person_days(self.backend.table(EVENTS)))
+
+    def _add_person_keys(self) -> None:
+        """Create the key dictionary from the ids already stored (none in a new store) and, in a store made
+        before the keys, the events' ``distinct_key`` column with its values: all in one transaction."""
+        events, persons = self.backend.table(EVENTS), self.backend.table(PERSONS)
+        with transaction(self.backend):
+            self.backend.create_table(DISTINCT_IDS, schema=DISTINCT_IDS_SCHEMA)
+            ids = events.select("distinct_id").union(persons.select("distinct_id")).union(
+                persons.select(distinct_id=persons.person_id))  # distinct
+            self._add_ids(ids)
+            if DISTINCT_KEY not in events.columns:
+                for statement in ADD_KEYS_SQL:
+                    self._run(statement)
+
+    def _add_ids(self, ids: ir.Table) -> None:
+        """Give the distinct ids of ``ids`` (column ``distinct_id``) that have no key yet the next keys, in
+        order of the id (call it inside the transaction that stores what uses them)."""
+        dictionary = self.backend.table(DISTINCT_IDS)
+        top = self.rows(dictionary.aggregate(top=dictionary.key.max()))[0]["top"]
+        start = -1 if top is None else int(top)
+        new = ids.select("distinct_id").distinct().anti_join(dictionary, "distinct_id")
+        number = ibis.row_number().over(order_by=new.distinct_id)
+        self.backend.insert(DISTINCT_IDS, new.select("distinct_id", key=(number + start + 1).cast("int64")))
+
+    def _run(self, statement: str) -> None:
+        result = self.backend.raw_sql(statement)
+        if hasattr(result, "close") and result is not getattr(self.backend, "con", None):
+            result.close()
+
+    def _person_keys(self) -> ir.Table:
+        """Per identified distinct id with a key: ``key`` (its key), ``person_id`` and ``person_key``."""
+        persons = self._current_persons()
+        ids, people = self.backend.table(DISTINCT_IDS), self.backend.table(DISTINCT_IDS).view()
+        joined = persons.join(ids, persons.distinct_id == ids.distinct_id).join(
+            people, persons.person_id == people.distinct_id)
+        return joined.select(key=ids.key, person_id=persons.person_id, person_key=people.key)
+
+    def person_names(self) -> ir.Table | None:
+        """``person_key`` -> ``person`` (the person id text) for every key, where the backend keeps integer
+        person keys (None elsewhere)."""
+        if not self.capabilities.person_keys:
+            return None
+        ids = self.backend.table(DISTINCT_IDS)
+        return ids.select(person_key=ids.key, person=ids.distinct_id)
 
     def _current_persons(self) -> ir.Table:
         mapping = self.backend.table(PERSONS)
@@ -146,8 +213,19 @@ class EventStore:
         events = self.backend.table(EVENTS)
         if not with_person:
             return events
+        keyed = self.capabilities.person_keys
         if self._scalar(self.backend.table(PERSONS).count()) == 0:
+            if keyed:
+                return events.mutate(person=events.distinct_id, person_key=events[DISTINCT_KEY])
             return events.mutate(person=events.distinct_id)
+        if keyed:  # the identified ids joined by their integer key
+            keys = self._person_keys()
+            joined = events.left_join(keys, events[DISTINCT_KEY] == keys.key)
+            return joined.select(
+                *[events[c] for c in events.columns],
+                person=ibis.coalesce(keys.person_id, events.distinct_id),
+                person_key=ibis.coalesce(keys.person_key, events[DISTINCT_KEY]),
+            )
         persons = self._current_persons()
         joined = events.left_join(persons, events.distinct_id == persons.distinct_id)
         return joined.select(
@@ -233,6 +311,9 @@ class EventStore:
             fresh = self.backend.to_pyarrow(incoming.anti_join(stored, "uuid")).cast(clean.schema)
         if not fresh.num_rows:
             return 0
+        keyed = self.capabilities.person_keys
+        if keyed:  # the row number keeps the source's order through the key lookup
+            fresh = fresh.append_column("row", pa.array(np.arange(fresh.num_rows, dtype=np.int64)))
         with staged(self.backend, fresh) as new_events:
             new_days = None
             if self.capabilities.person_day_rollup:
@@ -243,7 +324,15 @@ class EventStore:
             with transaction(self.backend):
                 if new_days is not None:  # before the events: it reads the stored person-days only
                     self.backend.insert(PERSON_DAYS, new_days)
-                self.backend.insert(EVENTS, new_events)
+                if keyed:
+                    self._add_ids(new_events)
+                    ids = self.backend.table(DISTINCT_IDS)
+                    lookup = new_events.join(ids, new_events.distinct_id == ids.distinct_id)
+                    columns = [new_events[c] for c in EVENTS_SCHEMA.names]
+                    self.backend.insert(EVENTS, lookup.order_by(new_events.row).select(
+                        *columns, **{DISTINCT_KEY: ids.key}))
+                else:
+                    self.backend.insert(EVENTS, new_events)
         return int(fresh.num_rows)
 
     # -- persons ----------------------------------------------------------------------------------------
@@ -289,7 +378,12 @@ class EventStore:
                 "version": pa.array([version] * len(changed), pa.int64()),
             }
         )
-        self.backend.insert(PERSONS, rows)
+        if not self.capabilities.person_keys:
+            self.backend.insert(PERSONS, rows)
+            return
+        with staged(self.backend, rows) as new_rows, transaction(self.backend):
+            self.backend.insert(PERSONS, new_rows)
+            self._add_ids(new_rows.select(distinct_id=new_rows.person_id))  # the persons' keys
 
     # -- insights ---------------------------------------------------------------------------------------
     def trends(
@@ -389,7 +483,8 @@ class EventStore:
         return sorted(keys)
 
     def sql(self, query: str) -> pa.Table:
-        """Run a SQL query against the store (tables ``events`` and ``person_distinct_ids``)."""
+        """Run a SQL query against the store (tables ``events``, ``person_distinct_ids`` and, with integer
+        person keys, ``distinct_ids``)."""
         try:
             table: pa.Table = self.backend.sql(query).to_pyarrow()
         except Exception as exc:  # the backend's own error, mapped at the boundary
@@ -398,7 +493,7 @@ class EventStore:
 
     def reset(self) -> None:
         """Drop every event and person mapping (the tables are recreated empty)."""
-        for name in (EVENTS, PERSONS, PERSON_DAYS):
+        for name in (EVENTS, PERSONS, PERSON_DAYS, DISTINCT_IDS):
             # plain SQL: Ibis 12's drop_table renders without the table name under sqlglot 30
             result = self.backend.raw_sql(f"DROP TABLE IF EXISTS {name}")
             if hasattr(result, "close") and result is not getattr(self.backend, "con", None):
