@@ -134,3 +134,20 @@ def test_wrong_method_uses_the_error_body(client, viewer):
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
     assert "allowed:" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("put", f"/api/v1/team/reviews/cycles/{2**70}/reviewees/1/calibration", {"notes": "n"}),
+    ("post", "/api/v1/feedback/reviewed", {"items": [2**70]}),
+])
+def test_an_integer_beyond_64_bits_is_never_a_server_error(client, admin, method, path, body):
+    """Django guards only `pk=` lookups against such numbers; in a foreign key or an `in` lookup SQLite raised
+    OverflowError before the query (a 500), and PostgreSQL may raise DataError: both answer 422 now."""
+    from django.db import connection
+
+    response = getattr(client, method)(path, content_type="application/json", data=body, headers=bearer(admin))
+    assert response.status_code < 500, response.content
+    if connection.vendor == "sqlite":  # PostgreSQL compares the number and finds nothing (404, or none reviewed)
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "validation_error"
+        assert "out of range" in response.json()["error"]["message"]

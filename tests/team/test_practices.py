@@ -110,6 +110,21 @@ def test_job_descriptions_generate_version_export_check(workspace, leader):
         jobs.edit(leader, job.pk, must_haves=[f"skill {i}" for i in range(8)])
 
 
+def test_a_job_description_part_cannot_be_edited_to_null(workspace, leader, client):
+    """PATCH /team/jds/{id} with {"location": null} reached the engine as None (a 500 found by fuzzing)."""
+    from headway.core import services as core
+
+    job = jobs.generate(leader, level="pm", specialisation="core", team="Search", location="London")
+    with pytest.raises(ValidationError, match="location, title cannot be null: send the new text") as refused:
+        jobs.edit(leader, job.pk, location=None, title=None)
+    assert refused.value.details == {"location": "null", "title": "null"}
+    headers = {"Authorization": f"Bearer {core.create_token(leader, 'test').secret}"}
+    response = client.patch(f"/api/v1/team/jds/{job.pk}", {"location": None}, content_type="application/json",
+                            headers=headers)
+    assert response.status_code == 422 and response.json()["error"]["details"] == {"location": "null"}
+    assert jobs.content(None, job.pk).location == "London" and jobs.get_job(None, job.pk).version == 1
+
+
 def test_delete_person_data_keeps_only_aggregates_that_meet_the_threshold(people, admin):
     cycle = run_review(people)  # peers Bea, Gus, Hal shown (3); engineering+design pooled (3)
     checkins.create_pair(None, people["Vic"].pk, people["Hal"].pk, "weekly", "2025-01-06")

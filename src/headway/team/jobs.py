@@ -116,6 +116,11 @@ def edit(actor: User | None, job_id: int, note: str = "", **changes: Any) -> Job
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise ValidationError(f"Cannot edit {', '.join(unknown)}: the editable parts are {', '.join(EDITABLE)}.")
+    missing = sorted(key for key, value in changes.items() if value is None and key != "pay")
+    if missing:
+        raise ValidationError(f"{', '.join(missing)} cannot be null: send the new text (or list), or leave it out "
+                              "to keep it; only pay may be null, to remove the pay range.",
+                              details={key: "null" for key in missing})
     if "pay" in changes:
         changes["pay"] = _pay(changes["pay"])
     jd = engine.update_job_description(content(None, job_id), **changes)
