@@ -28,18 +28,17 @@ OUT = HERE.parent / "out"
 ENGINES = ("headway", "chdb", "pandas")
 
 
-def main(argv: list[str]) -> int:
-    if argv[:1] == ["behaviour"]:  # funnels and retention: benchmarks/analytics/behaviour.py
-        from benchmarks.analytics import behaviour
-
-        return behaviour.main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m benchmarks analytics")
+def data_options(prog: str, argv: list[str], engines: tuple[str, ...], *,
+                 repeat: int) -> tuple[argparse.Namespace, GeneratorSpec, Path]:
+    """The options every analytics benchmark takes, the generator's spec, and its Parquet file (generated once
+    into benchmarks/data)."""
+    parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=None, help="default: events / 10")
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--engines", default=",".join(engines))
     args = parser.parse_args(argv)
     spec = GeneratorSpec(args.users or max(args.events // 10, 1), args.events, args.days, args.seed)
     path = DATA / spec.file_name
@@ -48,6 +47,15 @@ def main(argv: list[str]) -> int:
         generate(spec, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").rename(path)
         print(f"generated {path.name} in {time.perf_counter() - started:.1f} s", flush=True)
+    return args, spec, path
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["behaviour"]:  # funnels and retention: benchmarks/analytics/behaviour.py
+        from benchmarks.analytics import behaviour
+
+        return behaviour.main(argv[1:])
+    args, spec, path = data_options("python -m benchmarks analytics", argv, ENGINES, repeat=3)
     results = {}
     for engine in args.engines.split(","):
         out = OUT / f"analytics_{engine}_{spec.events}.json"

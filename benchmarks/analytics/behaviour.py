@@ -40,23 +40,9 @@ TARGET = "pageview"
 
 def main(argv: list[str]) -> int:
     """Run the benchmark; 0 when every engine agrees."""
-    from headway.analytics.engine.generator import GeneratorSpec, generate
+    from benchmarks.analytics import data_options
 
-    parser = argparse.ArgumentParser(prog="python -m benchmarks analytics behaviour")
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--users", type=int, default=None, help="default: events / 10")
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--engines", default=",".join(ENGINES))
-    args = parser.parse_args(argv)
-    spec = GeneratorSpec(args.users or max(args.events // 10, 1), args.events, args.days, args.seed)
-    path = DATA / spec.file_name
-    if not path.exists():
-        started = time.perf_counter()
-        generate(spec, path.with_suffix(".tmp"))
-        path.with_suffix(".tmp").rename(path)
-        print(f"generated {path.name} in {time.perf_counter() - started:.1f} s", flush=True)
+    args, spec, path = data_options("python -m benchmarks analytics behaviour", argv, ENGINES, repeat=2)
     load = os.getloadavg()
     results: dict[str, dict[str, Any]] = {}
     for engine in args.engines.split(","):
