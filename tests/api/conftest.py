@@ -30,7 +30,7 @@ def seeded(admin, people, portfolio, themed, signups, events):  # noqa: F811
     run_review(people)
     checkins.create_pair(None, people["Vic"].pk, people["Ann"].pk, "weekly")
     jobs.generate(None, level="pm", specialisation="core", team="Search", location="London")
-    strategy.create_goal(None, "Grow repeat purchase", key_results=["signups"])
+    strategy.update_goal(None, portfolio["goal"].pk, key_results=["signups"])  # the goal Saved carts serves
     strategy.save_strategy(None, vision="Everyday shopping, faster.", body="## Bets\n- reorder")
     analytics.create_insight(admin, "Purchases", {"event": "purchase"})
     cohorts.create_cohort(admin, "Buyers", {"rules": [{"event": "purchase"}]})

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 def test_propose_an_idea_by_keyboard_fix_the_errors_then_edit_it(demo_site, site_page):
     from headway.planning import services
     from headway.planning.models import Initiative
+    from headway.strategy import services as strategy
 
     page = site_page
     log_in(page, "pm")
@@ -40,7 +41,8 @@ def test_propose_an_idea_by_keyboard_fix_the_errors_then_edit_it(demo_site, site
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("6")
     page.get_by_label("Duration").select_option("2")
-    page.get_by_label("Goal").fill("Raise checkout conversion")
+    goal = strategy.list_goals(None).get(title="Make checkout effortless")
+    page.get_by_label("Goal").select_option(str(goal.pk))
     page.get_by_label("Expected impact").focus()
     page.keyboard.type("+1 pt checkout conversion")
     page.keyboard.press("Enter")
@@ -48,7 +50,7 @@ def test_propose_an_idea_by_keyboard_fix_the_errors_then_edit_it(demo_site, site
     idea = Initiative.objects.get(title="Save cart for later")
     assert page.get_by_role("status").inner_text() == f"Idea #{idea.pk} Save cart for later proposed."
     assert page.get_by_role("heading", level=1).inner_text() == f"#{idea.pk} Save cart for later"
-    assert (idea.kind, idea.duration, idea.goal_ref) == ("innovate", 2, "Raise checkout conversion")
+    assert (idea.kind, idea.duration, idea.goal) == ("innovate", 2, goal)
     assert page.locator("dd.cost").inner_text() == f"{6 * float(team.cost_per_week):,.0f}"
 
     page.screenshot(path="/tmp/headway-idea-1280.png", full_page=True)

@@ -58,3 +58,29 @@ def test_demo_step_builds_a_plan_that_forces_trade_offs():
     assert RoadmapItem.objects.filter(initiative__in=long).exists()  # the timeline has bars over two quarters
     for row in services.capacity(None, start="2026-Q2", count=4, today=AS_OF):
         assert row.planned_weeks <= row.capacity_weeks + 1e-6, row  # every quarter a long initiative runs
+
+
+@pytest.mark.django_db
+def test_demo_ideas_link_to_the_goal_rows_the_strategy_step_made():
+    from headway.planning.demo import GOALS
+    from headway.strategy import services as strategy
+
+    ctx = DemoContext(seed=7, as_of=AS_OF)
+    build_company(ctx)
+    build_team(ctx)
+    strategy.create_kpi(None, "checkout_conversion", "Checkout conversion", unit="percent")
+    made = {title: strategy.create_goal(None, title, key_results=["checkout_conversion"] if n == 0 else []).pk
+            for n, title in enumerate(GOALS)}
+    decoy = strategy.create_goal(None, GOALS[0], period="next")  # same title, not made by the strategy step
+    ctx.made["strategy"] = {"goals": made}
+    build_planning(ctx)
+    planned = plan_backlog(DemoContext(seed=7, as_of=AS_OF).rng("planning"))
+    expected = {made[i.goal] for i in planned if i.goal}
+    linked = Initiative.objects.exclude(goal=None)
+    assert linked.count() == sum(1 for i in planned if i.goal) and 50 <= linked.count() <= 100
+    assert set(linked.values_list("goal_id", flat=True)) == expected == set(made.values())
+    assert not Initiative.objects.filter(goal=decoy).exists()
+    # an idea serving a goal moves that goal's first key result's KPI
+    assert set(Initiative.objects.filter(goal_id=made[GOALS[0]]).values_list("kpi__name", flat=True)) == {
+        "checkout_conversion"}
+    assert not Initiative.objects.filter(goal_id=made[GOALS[1]]).exclude(kpi=None).exists()

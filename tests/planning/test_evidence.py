@@ -34,7 +34,7 @@ def test_impact_from_the_linked_kpi(portfolio, expected, impact, word):
     a = portfolio["A"].pk
     strategy.create_kpi(None, "orders", "Orders a day")
     strategy.enter_value(None, "orders", date(2026, 1, 5), "50")
-    services.update_initiative(None, a, kpi_ref="orders", expected_impact=expected)
+    services.update_initiative(None, a, kpi="orders", expected_impact=expected)
     initiative = services.impact_from_kpi(None, a)
     entry = initiative.inputs["impact"]
     assert (entry["value"], entry["source"]) == (impact, "kpi")  # the expected change over 50
@@ -47,7 +47,7 @@ def test_impact_on_a_percent_kpi_is_in_points(portfolio):
     a = portfolio["A"].pk
     strategy.create_kpi(None, "conversion", "Checkout conversion", unit="percent")
     strategy.enter_value(None, "conversion", date(2026, 1, 5), "50%")
-    services.update_initiative(None, a, kpi_ref="conversion", expected_impact="+2 pts")
+    services.update_initiative(None, a, kpi="conversion", expected_impact="+2 pts")
     entry = services.impact_from_kpi(None, a).inputs["impact"]
     assert entry["value"] == 1.0 and "4.0% of its latest value 0.5" in entry["detail"]  # 0.02 / 0.5
     from typer.testing import CliRunner
@@ -65,7 +65,10 @@ def test_impact_from_kpi_says_what_is_missing(portfolio, viewer):
     a = portfolio["A"].pk
     with pytest.raises(ValidationError, match="has no KPI: link one first"):
         services.impact_from_kpi(None, a)
-    services.update_initiative(None, a, kpi_ref="conversion", expected_impact="a lot")
+    from headway.strategy import services as strategy
+
+    strategy.create_kpi(None, "conversion", "Checkout conversion", unit="percent")
+    services.update_initiative(None, a, kpi="conversion", expected_impact="a lot")
     with pytest.raises(ValidationError, match="has no number: write it in the KPI's unit"):
         services.impact_from_kpi(None, a)
     with pytest.raises(PermissionDenied):

@@ -13,6 +13,7 @@ from headway.core.models import AuditEvent
 from headway.core.permissions import Role
 from headway.planning import services
 from headway.planning.models import Initiative, RoadmapItem, StageChange
+from headway.strategy import services as strategy
 from tests.conftest import PASSWORD
 
 NEW = "/roadmap/ideas/new/"
@@ -36,10 +37,12 @@ def owner(portfolio):
 
 def form(portfolio, **overrides):
     web, mobile = (services.get_team(n) for n in ("Web", "Mobile"))
+    kpi = strategy.list_kpis(None).filter(name="repeat_rate").first() or strategy.create_kpi(
+        None, "repeat_rate", "Repeat purchase rate", unit="percent")
     data = {"title": "Wishlist", "problem": "Shoppers lose items they meant to buy.",
             "hypothesis": "A wishlist brings 5 % of them back.", "product_area": "Storefront", "owner": "",
-            "team": "Web", "kind": "innovate", "duration": "2", "goal_ref": "Grow repeat purchase",
-            "kpi_ref": "repeat_rate", "expected_impact": "+2 pts repeat rate", "user_value": "7",
+            "team": "Web", "kind": "innovate", "duration": "2", "goal": str(portfolio["goal"].pk),
+            "kpi": str(kpi.pk), "expected_impact": "+2 pts repeat rate", "user_value": "7",
             "business_value": "5", "kano": "attractive", f"effort-{web.pk}": "6", f"effort-{mobile.pk}": ""}
     return {**data, **overrides}
 
@@ -63,8 +66,8 @@ def test_contributor_proposes_an_idea(client, portfolio, contributor, owner):
     idea = Initiative.objects.get(title="Wishlist")
     assert response.status_code == 302 and response["Location"] == f"/roadmap/ideas/{idea.pk}/"
     assert (idea.kind, idea.stage, idea.duration, idea.owner, idea.team.name) == ("innovate", "idea", 2, owner, "Web")
-    assert (idea.goal_ref, idea.kpi_ref, idea.expected_impact, idea.kano) == (
-        "Grow repeat purchase", "repeat_rate", "+2 pts repeat rate", "attractive")
+    assert (idea.goal, idea.kpi.name, idea.expected_impact, idea.kano) == (
+        portfolio["goal"], "repeat_rate", "+2 pts repeat rate", "attractive")
     assert services.initiative_detail(None, idea.pk)["effort"] == {"Web": 6.0}
     assert services.cost(idea) == 24_000  # 6 weeks x 4,000
     assert StageChange.objects.filter(initiative=idea, to_stage="idea").count() == 1
@@ -88,7 +91,7 @@ def test_every_problem_is_shown_next_to_its_field_and_nothing_is_saved(client, p
     assert error_of(html, f"effort-{web.pk}") == "must be 0 or more, got -3 (effort is person-weeks, 0 or more)"
     assert 'aria-describedby="title-hint title-error" aria-invalid="true"' in html
     assert "There are 5 problems" in html and f'<a href="#effort-{web.pk}">Effort of Web</a>' in html
-    assert 'value="Grow repeat purchase"' in html  # what was typed is kept
+    assert f'<option value="{portfolio["goal"].pk}" selected>' in html  # what was chosen is kept
 
 
 def test_viewers_may_not_propose_and_csrf_is_checked(client, portfolio, viewer, contributor):
@@ -183,20 +186,35 @@ def test_idea_page_adds_and_removes_dependencies_and_links(client, portfolio, co
 
 
 def test_goal_and_kpi_are_offered_and_linked(client, portfolio, contributor):
-    from headway.strategy import services as strategy
-
     strategy.create_kpi(None, "conversion", "Checkout conversion", unit="percent")
     goal = strategy.create_goal(None, "Make checkout effortless", key_results=["conversion"])
+    kpi = strategy.get_kpi(None, "conversion")
     login(client, contributor)
     html = client.get(NEW).content.decode()
-    assert '<option value="Make checkout effortless"></option>' in html
-    assert '<option value="conversion">Checkout conversion</option>' in html
-    client.post(NEW, form(portfolio, goal_ref="Make checkout effortless", kpi_ref="conversion",
-                          expected_impact="+2 pts"))
+    assert f'<option value="{goal.pk}">Make checkout effortless ({goal.period.name})</option>' in html
+    assert f'<option value="{kpi.pk}">Checkout conversion (conversion)</option>' in html
+    client.post(NEW, form(portfolio, goal=str(goal.pk), kpi=str(kpi.pk), expected_impact="+2 pts"))
     idea = Initiative.objects.get(title="Wishlist")
+    assert (idea.goal, idea.kpi) == (goal, kpi)
     page = client.get(f"/roadmap/ideas/{idea.pk}/").content.decode()
     assert f'<a href="/goals/{goal.pk}/">Make checkout effortless</a>' in page
     assert '<a href="/goals/kpis/conversion/">conversion</a>: +2 pts' in page
+
+    strategy.update_goal(None, goal.pk, title="Checkout in one tap")  # a rename keeps the link
+    page = client.get(f"/roadmap/ideas/{idea.pk}/").content.decode()
+    assert f'<a href="/goals/{goal.pk}/">Checkout in one tap</a>' in page
+    edit = client.get(f"/roadmap/ideas/{idea.pk}/edit/").content.decode()
+    assert f'<option value="{goal.pk}" selected>Checkout in one tap ({goal.period.name})</option>' in edit
+
+
+def test_a_goal_outside_the_workspace_is_refused_next_to_its_field(client, portfolio, contributor):
+    login(client, contributor)
+    missing = portfolio["goal"].pk + 1000  # no goal of this workspace has that id
+    response = client.post(NEW, form(portfolio, goal=str(missing)))
+    html = response.content.decode()
+    assert response.status_code == 422 and not Initiative.objects.filter(title="Wishlist").exists()
+    assert error_of(html, "goal") == (f"There is no goal {missing}: `headway goal list` shows the goals of this "
+                                      "workspace with their ids")
 
 
 def test_idea_page_shows_the_demand_behind_it(client, portfolio, viewer):

@@ -63,10 +63,11 @@ def show(
         print_json(data)
         return
     console.print(f"[bold]#{data['id']} {data['title']}[/] · {data['stage']} · {data['kind']}", markup=True)
-    for key in ("problem", "hypothesis", "product_area", "team", "owner", "duration", "goal_ref", "kpi_ref",
+    for key in ("problem", "hypothesis", "product_area", "team", "owner", "duration", "goal", "kpi",
                 "expected_impact", "demand", "user_value", "business_value", "kano"):
         if data[key] not in ("", None):
-            console.print(f"{key.replace('_', ' ')}: {data[key]}", markup=False)
+            linked = f" (id {data[f'{key}_id']})" if key in ("goal", "kpi") else ""
+            console.print(f"{key.replace('_', ' ')}: {data[key]}{linked}", markup=False)
     console.print(f"effort: {data['effort_weeks']:g} person-weeks "
                   f"({', '.join(f'{t} {w:g}' for t, w in data['effort'].items()) or 'none'}) · "
                   f"cost: {data['cost']:,.0f}", markup=False)
@@ -94,10 +95,10 @@ def add(
     area: str = typer.Option("", "--area", help="Product area."),
     user_value: float = typer.Option(0, "--user-value", help="0-10."),
     business_value: float = typer.Option(0, "--business-value", help="0-10."),
-    goal: str = typer.Option("", "--goal", help="The goal it serves."),
+    goal: str = typer.Option("", "--goal", help="The goal it serves: its id or title (see `headway goal list`)."),
     hypothesis: str = typer.Option("", "--hypothesis"),
     owner: int = typer.Option(None, "--owner", help="The owner's person id (see `headway team list`)."),
-    kpi: str = typer.Option("", "--kpi", help="The KPI it should move."),
+    kpi: str = typer.Option("", "--kpi", help="The KPI it should move: its name or id (see `headway kpi list`)."),
     impact: str = typer.Option("", "--impact", help="Expected impact on the KPI, e.g. '+2 pts conversion'."),
     duration: int = typer.Option(1, "--duration", help="Quarters it runs (its effort is spread over them)."),
 ) -> None:
@@ -106,8 +107,8 @@ def add(
     from headway.planning import services
 
     created = services.create_initiative(None, title=title, kind=kind, team=team, problem=problem, product_area=area,
-                                         user_value=user_value, business_value=business_value, goal_ref=goal,
-                                         hypothesis=hypothesis, owner=owner, kpi_ref=kpi, expected_impact=impact,
+                                         user_value=user_value, business_value=business_value, goal=goal,
+                                         hypothesis=hypothesis, owner=owner, kpi=kpi, expected_impact=impact,
                                          duration=duration, effort=parse_pairs(effort, "Effort"))
     console.print(f"Added #{created.pk} {created.title} (cost {services.cost(created):,.0f}).", markup=False)
 
@@ -126,8 +127,8 @@ def edit(
     owner: int = typer.Option(None, "--owner", help="The owner's person id."),
     user_value: float = typer.Option(None, "--user-value", help="0-10."),
     business_value: float = typer.Option(None, "--business-value", help="0-10."),
-    goal: str = typer.Option(None, "--goal", help="The goal it serves."),
-    kpi: str = typer.Option(None, "--kpi", help="The KPI it should move."),
+    goal: str = typer.Option(None, "--goal", help="The goal it serves: its id or title ('' unlinks it)."),
+    kpi: str = typer.Option(None, "--kpi", help="The KPI it should move: its name or id ('' unlinks it)."),
     impact: str = typer.Option(None, "--impact", help="Expected impact on the KPI."),
 ) -> None:
     """Change an initiative's fields or effort (only the options given)."""
@@ -136,7 +137,7 @@ def edit(
 
     fields = {"title": title, "kind": kind, "team": team, "duration": duration, "problem": problem,
               "hypothesis": hypothesis, "product_area": area, "owner": owner, "user_value": user_value,
-              "business_value": business_value, "goal_ref": goal, "kpi_ref": kpi, "expected_impact": impact}
+              "business_value": business_value, "goal": goal, "kpi": kpi, "expected_impact": impact}
     changed = services.update_initiative(None, initiative, effort=parse_pairs(effort, "Effort"),
                                          **{k: v for k, v in fields.items() if v is not None})
     console.print(f"Saved #{changed.pk} {changed.title} (cost {services.cost(changed):,.0f}).", markup=False)
@@ -190,15 +191,33 @@ def comment(
 @app.command("link")
 def link(
     initiative: int = typer.Argument(..., help="The initiative's id."),
-    url: str = typer.Argument(..., help="An http(s) link to a document, design or ticket."),
+    url: str = typer.Argument(None, help="An http(s) link to a document, design or ticket."),
     title: str = typer.Option("", "--title", help="What the link is (default: the link)."),
+    goal: str = typer.Option(None, "--goal", help="Link the goal it serves: its id or title ('' unlinks it)."),
+    kpi: str = typer.Option(None, "--kpi", help="Link the KPI it should move: its name or id ('' unlinks it)."),
+    impact: str = typer.Option(None, "--impact", help="The expected impact on the KPI, e.g. '+2 pts'."),
 ) -> None:
-    """Attach a document, design or ticket to an initiative by link."""
+    """Attach a document, design or ticket by link, or link the idea to a goal and a KPI with its expected
+    impact."""
     setup_django()
+    from django.db import transaction
+
     from headway.planning import services
 
-    attached = services.add_attachment(None, initiative, title, url)
-    console.print(f"Linked {attached.title} to #{initiative}.", markup=False)
+    fields = {k: v for k, v in {"goal": goal, "kpi": kpi, "expected_impact": impact}.items() if v is not None}
+    if url is None and not fields:
+        raise ValidationError("Give a URL to attach, or --goal, --kpi or --impact to link: "
+                              f"`headway idea link {initiative} --goal 3 --kpi conversion --impact '+2 pts'`.")
+    with transaction.atomic():  # both or neither
+        linked = services.update_initiative(None, initiative, **fields) if fields else None
+        attached = services.add_attachment(None, initiative, title, url) if url is not None else None
+    if linked is not None:
+        parts = [f"goal {linked.goal.title} (id {linked.goal_id})" if linked.goal else "no goal",
+                 f"KPI {linked.kpi.name}" if linked.kpi else "no KPI"]
+        impact_text = f", expected impact {linked.expected_impact}" if linked.expected_impact else ""
+        console.print(f"#{linked.pk} {linked.title}: {', '.join(parts)}{impact_text}.", markup=False)
+    if attached is not None:
+        console.print(f"Linked {attached.title} to #{initiative}.", markup=False)
 
 
 @app.command("score")

@@ -40,7 +40,7 @@ def optimize(
     mix_min: list[str] = typer.Option(None, "--mix-min", help="KIND=SHARE lowest share of cost, e.g. innovate=0.5."),
     mix_max: list[str] = typer.Option(None, "--mix-max", help="KIND=SHARE highest share of cost."),
     target_mix: str = typer.Option("70/20/10", "--target-mix", help="innovate/iterate/maintain to compare with."),
-    cover: list[str] = typer.Option(None, "--cover", help="A goal at least one chosen initiative must serve."),
+    cover: list[str] = typer.Option(None, "--cover", help="A goal (id or title) at least one chosen initiative must serve; repeat."),
     time_limit: float = typer.Option(10.0, "--time-limit", help="Seconds before the best plan found is returned."),
     apply: bool = typer.Option(False, "--apply", help="Put the plan on the roadmap (needs --scenario)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),

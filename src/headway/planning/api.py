@@ -27,6 +27,21 @@ class TeamOut(Schema):
     capacity_weeks: float
 
 
+GOAL_HELP = ("The goal it serves: a goal's id, or its title (refused when no goal or several goals have it); "
+             "see GET /strategy/goals.")
+KPI_HELP = "The KPI it should move: a KPI's name (e.g. ``conversion``, see GET /strategy/kpis) or id."
+
+
+def _links(fields: dict[str, Any]) -> dict[str, Any]:
+    """``goal_ref`` / ``kpi_ref`` (the old text fields, still accepted) become ``goal`` / ``kpi``."""
+    for old, new in (("goal_ref", "goal"), ("kpi_ref", "kpi")):
+        if old in fields:
+            value = fields.pop(old)
+            if new not in fields or fields[new] is None:
+                fields[new] = value
+    return fields
+
+
 class InitiativeIn(Schema):
     title: str
     problem: str = ""
@@ -37,8 +52,10 @@ class InitiativeIn(Schema):
     stage: str = "idea"
     kind: str = "iterate"
     duration: int = 1
-    goal_ref: str = ""
-    kpi_ref: str = ""
+    goal: int | str | None = Field(None, description=GOAL_HELP)
+    kpi: int | str | None = Field(None, description=KPI_HELP)
+    goal_ref: str | None = Field(None, description="Deprecated: the goal's title; use ``goal``.")
+    kpi_ref: str | None = Field(None, description="Deprecated: the KPI's name; use ``kpi``.")
     expected_impact: str = ""
     demand_score: float = 0
     user_value: float = 0
@@ -57,8 +74,10 @@ class InitiativePatch(Schema):
     stage: str | None = None
     kind: str | None = None
     duration: int | None = None
-    goal_ref: str | None = None
-    kpi_ref: str | None = None
+    goal: int | str | None = Field(None, description=GOAL_HELP + " ``null`` or ``\"\"`` unlinks it.")
+    kpi: int | str | None = Field(None, description=KPI_HELP + " ``null`` or ``\"\"`` unlinks it.")
+    goal_ref: str | None = Field(None, description="Deprecated: the goal's title; use ``goal``.")
+    kpi_ref: str | None = Field(None, description="Deprecated: the KPI's name; use ``kpi``.")
     expected_impact: str | None = None
     demand_score: float | None = None
     user_value: float | None = None
@@ -155,7 +174,8 @@ class PlanIn(Schema):
     mix_min: dict[str, float] = {}
     mix_max: dict[str, float] = {}
     target_mix: str = "70/20/10"
-    cover_goals: list[str] = []
+    cover_goals: list[int | str] = Field([], description="Goals at least one chosen initiative must serve, each "
+                                         "by id or title.")
     time_limit: float = 10.0
     scenario: str | None = None
     explain: bool = True
@@ -291,7 +311,7 @@ def backlog(request: HttpRequest, model: str | None = None, sort: str = "score",
 @router.post("/initiatives", response={201: dict[str, Any]})
 def create_initiative(request: HttpRequest, payload: InitiativeIn) -> Status:
     """Propose an idea (needs ideas.edit); ``effort`` maps team name to person-weeks."""
-    fields = payload.dict()
+    fields = _links(payload.dict())
     effort = fields.pop("effort")
     created = services.create_initiative(_actor(request), effort=effort, **fields)
     return Status(201, services.initiative_detail(_actor(request), created.pk))
@@ -306,7 +326,7 @@ def get_initiative(request: HttpRequest, initiative_id: int) -> dict[str, Any]:
 @router.patch("/initiatives/{int:initiative_id}", response=dict[str, Any])
 def update_initiative(request: HttpRequest, initiative_id: int, payload: InitiativePatch) -> dict[str, Any]:
     """Change an initiative; a stage change is kept in its history (needs ideas.edit)."""
-    fields = payload.dict(exclude_unset=True)
+    fields = _links(payload.dict(exclude_unset=True))
     effort = fields.pop("effort", None)
     services.update_initiative(_actor(request), initiative_id, effort=effort, **fields)
     return services.initiative_detail(_actor(request), initiative_id)

@@ -34,7 +34,10 @@ PATTERNS: list[tuple[str, str]] = [
     ("Accessibility fixes in {s}", "maintain"), ("Reliability of {s}", "maintain"),
     ("Retire legacy {s} service", "tech_debt"), ("Upgrade {s} dependencies", "tech_debt"),
 ]
-GOALS = ["Grow repeat purchase", "Raise checkout conversion", "Cut cost to serve", "Expand business accounts"]
+GOALS = ["Make checkout effortless", "Turn more visitors into buyers", "Bigger baskets",
+         "A mobile app customers recommend"]
+"""Product goals of the strategy step (:mod:`headway.strategy.demo`) the ideas serve; an idea is linked to the goal
+row the strategy step made (and to that goal's first key result's KPI), never looked up by title."""
 STAGES = ["idea"] * 6 + ["discovery"] * 3 + ["planned"] * 2 + ["in_progress", "shipped", "parked"]
 QUARTERS = 4
 LONG_WEEKS = 14
@@ -112,8 +115,13 @@ def build_planning(ctx: DemoContext) -> None:
 
 def _build(ctx: DemoContext) -> None:
     from headway.planning import services
+    from headway.strategy import services as strategy
 
     people = ctx.made.get("people", {})
+    made_goals = ctx.made.get("strategy", {}).get("goals", {})  # title → id of the goals the strategy step made
+    goals = {g.pk: g for g in strategy.list_goals(None).filter(pk__in=list(made_goals.values()))}
+    links = {title: (goals[pk], next((kr.kpi for kr in goals[pk].key_results.all()), None))
+             for title, pk in made_goals.items() if pk in goals}
     for team, (rate, headcount, _, _) in TEAMS.items():
         services.save_team(None, team, cost_per_week=rate, headcount=headcount, weeks_per_quarter=12)
     ideas = plan_backlog(ctx.rng("planning"))
@@ -124,7 +132,8 @@ def _build(ctx: DemoContext) -> None:
             None, title=idea.title, team=idea.team, kind=idea.kind, stage=idea.stage, effort=idea.effort,
             duration=idea.duration,
             user_value=idea.user_value, business_value=idea.business_value, demand_score=idea.demand,
-            goal_ref=idea.goal, owner=owner, product_area=idea.team,
+            goal=links[idea.goal][0] if idea.goal in links else None,
+            kpi=links[idea.goal][1] if idea.goal in links else None, owner=owner, product_area=idea.team,
             problem=f"Northwind customers and staff struggle with {idea.title.lower()} today.",
         )
         services.set_inputs(None, created.pk, idea.inputs)

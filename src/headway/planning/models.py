@@ -76,8 +76,10 @@ class Initiative(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ITERATE)
     duration = models.PositiveSmallIntegerField(
         default=1, help_text="Quarters it runs from its start quarter; its effort is spread evenly over them.")
-    goal_ref = models.CharField(max_length=120, blank=True)
-    kpi_ref = models.CharField(max_length=120, blank=True)
+    goal = models.ForeignKey("strategy.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             help_text="The goal it serves (a goal of this workspace's strategy).")
+    kpi = models.ForeignKey("strategy.Kpi", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            help_text="The KPI it should move; ``expected_impact`` says by how much.")
     expected_impact = models.CharField(max_length=300, blank=True)
     demand_score = models.FloatField(default=0)
     user_value = models.FloatField(default=0)

@@ -48,7 +48,7 @@ from headway.planning.models import (
 
 MAX_ID = 2**63 - 1
 INITIATIVE_FIELDS = ("title", "problem", "hypothesis", "product_area", "owner", "team", "stage", "kind", "duration",
-                     "goal_ref", "kpi_ref", "expected_impact", "demand_score", "user_value", "business_value", "kano")
+                     "goal", "kpi", "expected_impact", "demand_score", "user_value", "business_value", "kano")
 MAX_QUARTERS = 8
 """The longest plan, and so the longest an initiative may run, in quarters."""
 NUMBER_FIELDS = ("demand_score", "user_value", "business_value")
@@ -217,11 +217,104 @@ def save_team(actor: User | None, name: str, **fields: Any) -> PlanningTeam:
     return team
 
 
+# --- links to the strategy area's goals and KPIs ------------------------------------------------------
+
+
+def _blank(ref: Any) -> bool:
+    return ref is None or (isinstance(ref, str) and not ref.strip())
+
+
+def _row_of(qs: QuerySet[Any], ref: Any, what: str, listing: str) -> Any:
+    """``ref`` when it is a row of ``qs`` (the workspace's goals or KPIs), else a ValidationError."""
+    found = qs.filter(pk=ref.pk).first() if isinstance(ref, qs.model) and ref.pk is not None else None
+    if found is None:
+        raise ValidationError(f"{ref!r} is not a {what} of this workspace: link one that `{listing}` shows.",
+                              details={what.lower(): str(ref)})
+    return found
+
+
+def _by_id(qs: QuerySet[Any], ref: Any, what: str, listing: str) -> Any:
+    try:
+        number = int(str(ref).strip().lstrip("#"))
+    except ValueError:
+        number = 0
+    found = qs.filter(pk=number).first() if 0 < number <= MAX_ID else None
+    if found is None:
+        raise ValidationError(f"There is no {what} {ref}: `{listing}` shows the {what}s of this workspace "
+                              "with their ids.", details={what.lower(): str(ref)})
+    return found
+
+
+def _one_named(matches: list[Any], ref: str, what: str, label: Any) -> Any:
+    if len(matches) > 1:
+        ids = ", ".join(str(m.pk) for m in matches)
+        raise ValidationError(f"{len(matches)} {what}s are called {ref!r} ({', '.join(label(m) for m in matches)}; "
+                              f"ids {ids}): give the {what}'s id instead.", details={what.lower(): ref})
+    return matches[0] if matches else None
+
+
+def resolve_goal(ref: Any) -> Any:
+    """The goal an idea links to, looked up once among this workspace's goals: a goal row, its id (``12`` or
+    ``"12"``), or its title (exact, else ignoring case). Blank is no goal. A title no goal has, or one several
+    goals share, is a ValidationError that says what to give instead."""
+    from headway.strategy import services as strategy
+
+    if _blank(ref):
+        return None
+    goals = strategy.list_goals(None)
+    if hasattr(ref, "pk"):
+        return _row_of(goals, ref, "goal", "headway goal list")
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return _by_id(goals, ref, "goal", "headway goal list")
+    text = str(ref).strip()
+
+    def label(goal: Any) -> str:
+        return str(goal.period.name)
+
+    found = (_one_named(list(goals.filter(title=text).order_by("pk")), text, "goal", label)
+             or _one_named(list(goals.filter(title__iexact=text).order_by("pk")), text, "goal", label))
+    if found is not None:
+        return found
+    if text.lstrip("#").isdigit():
+        return _by_id(goals, text, "goal", "headway goal list")
+    raise ValidationError(f"There is no goal called {text!r}: `headway goal list` shows the goals of this "
+                          "workspace; give one's id or exact title.", details={"goal": text})
+
+
+def resolve_kpi(ref: Any) -> Any:
+    """The KPI an idea links to, looked up once among this workspace's KPIs: a KPI row, its id, its name
+    (``conversion``, exact, else ignoring case) or its label. Blank is no KPI; an unknown or shared name is a
+    ValidationError that says what to give instead."""
+    from headway.strategy import services as strategy
+
+    if _blank(ref):
+        return None
+    kpis = strategy.list_kpis(None)
+    if hasattr(ref, "pk"):
+        return _row_of(kpis, ref, "KPI", "headway kpi list")
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return _by_id(kpis, ref, "KPI", "headway kpi list")
+    text = str(ref).strip()
+
+    def label(kpi: Any) -> str:
+        return str(kpi.name)
+
+    found = (kpis.filter(name=text).first()
+             or _one_named(list(kpis.filter(name__iexact=text).order_by("pk")), text, "KPI", label)
+             or _one_named(list(kpis.filter(label__iexact=text).order_by("pk")), text, "KPI", label))
+    if found is not None:
+        return found
+    if text.lstrip("#").isdigit():
+        return _by_id(kpis, text, "KPI", "headway kpi list")
+    raise ValidationError(f"There is no KPI called {text!r}: `headway kpi list` shows the KPIs of this workspace; "
+                          "give one's name or id.", details={"kpi": text})
+
+
 # --- initiatives ---------------------------------------------------------------------------------------
 
 
 def _with_relations(qs: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    return qs.select_related("team", "owner", "roadmap_item").prefetch_related(
+    return qs.select_related("team", "owner", "roadmap_item", "goal", "kpi").prefetch_related(
         Prefetch("efforts", queryset=Effort.objects.select_related("team")),
         Prefetch("dependencies", queryset=Dependency.objects.select_related("target")),
     )
@@ -282,7 +375,12 @@ def _clean_initiative(fields: dict[str, Any], *, creating: bool) -> dict[str, An
                 problems[key] = "give a title of 1 to 200 characters"
         elif key in ("problem", "hypothesis"):
             clean[key] = str(value or "").strip()
-        elif key in ("product_area", "goal_ref", "kpi_ref", "expected_impact"):
+        elif key in ("goal", "kpi"):
+            try:
+                clean[key] = resolve_goal(value) if key == "goal" else resolve_kpi(value)
+            except ValidationError as exc:
+                problems[key] = exc.message.rstrip(".")
+        elif key in ("product_area", "expected_impact"):
             clean[key] = str(value or "").strip()[:300 if key == "expected_impact" else 120]
         elif key == "stage":
             clean[key] = _choice(value, Stage, key, problems)
@@ -440,7 +538,7 @@ def save_idea(actor: User | None, initiative_id: int | None, fields: Mapping[str
 
 def idea_form_choices(actor: User | None) -> dict[str, list[tuple[str, str]]]:
     """What the idea form offers: owners (people), lead teams, kinds, Kano categories, durations, commitments,
-    goals and KPIs of the strategy area (as suggestions: the links are kept as text), and the next quarters."""
+    the goals and KPIs of the strategy area an idea can link to (by id), and the next quarters."""
     from headway.strategy import services as strategy
     from headway.team import services as team_services
 
@@ -452,8 +550,10 @@ def idea_form_choices(actor: User | None) -> dict[str, list[tuple[str, str]]]:
         "kano": [("", "Not classified")] + [(k, k) for k in scoring.KANO_CATEGORIES],
         "durations": [(str(n), f"{n} quarter{'s' if n > 1 else ''}") for n in range(1, MAX_QUARTERS + 1)],
         "commitments": [(str(v), str(label)) for v, label in Commitment.choices],
-        "goals": [(g.title, g.title) for g in strategy.list_goals(None).order_by("title")],
-        "kpis": [(k.name, k.label) for k in strategy.list_kpis(None).order_by("name")],
+        "goals": [("", "No goal")] + [(str(g.pk), f"{g.title} ({g.period.name})")
+                                       for g in strategy.list_goals(None).order_by("title", "period__start", "pk")],
+        "kpis": [("", "No KPI")] + [(str(k.pk), f"{k.label} ({k.name})")
+                                     for k in strategy.list_kpis(None).order_by("name")],
         "quarters": [(q, q) for q in quarters(count=MAX_QUARTERS)],
     }
 
@@ -621,21 +721,21 @@ def impact_from_kpi(actor: User | None, initiative_id: int) -> Initiative:
     from headway.strategy import services as strategy
 
     _check(actor, Perm.EDIT_IDEAS)
-    initiative = _one(Initiative.objects.all(), initiative_id)
-    if not initiative.kpi_ref:
+    initiative = _one(Initiative.objects.select_related("kpi"), initiative_id)
+    if initiative.kpi_id is None:
         raise ValidationError(f"#{initiative.pk} has no KPI: link one first (the idea form, or "
-                              f"`headway idea edit {initiative.pk} --kpi NAME`).", details={"kpi_ref": ""})
+                              f"`headway idea link {initiative.pk} --kpi NAME`).", details={"kpi": ""})
     match = EXPECTED_NUMBER.search(initiative.expected_impact)
     if match is None:
         raise ValidationError(f"#{initiative.pk}'s expected impact {initiative.expected_impact!r} has no number: "
                               "write it in the KPI's unit, e.g. +2 or -0.5.", details={"expected_impact": ""})
     expected = abs(float(match.group().replace("−", "-").replace(" ", "").replace(",", ".")))
-    summary = strategy.kpi_summary(None, initiative.kpi_ref)
+    summary = strategy.kpi_summary(None, initiative.kpi.name)
     if summary.unit == "percent" and re.search(r"%|\bpts?\b", initiative.expected_impact):
         expected /= 100  # a percent KPI holds shares: +2 pts is 0.02
     if not summary.current:
         raise ValidationError(f"KPI {summary.name} has no value yet to compare the expected impact with: import "
-                              "or compute its values first.", details={"kpi_ref": summary.name})
+                              "or compute its values first.", details={"kpi": summary.name})
     share = expected / abs(summary.current)
     impact, word = next((v, w) for low, v, w in IMPACT_FROM_KPI if share >= low)
     return set_inputs(actor, initiative.pk, {"impact": impact}, source="kpi",
@@ -654,10 +754,13 @@ def score_fields(initiative: Initiative) -> dict[str, float]:
     return values
 
 
-def goals_in_use() -> list[str]:
-    """The goals open initiatives serve (what the optimiser can be asked to cover), by name."""
-    return sorted(set(Initiative.objects.filter(stage__in=OPEN_STAGES).exclude(goal_ref="")
-                      .values_list("goal_ref", flat=True)))
+def goals_in_use() -> list[tuple[int, str]]:
+    """The goals open initiatives serve (what the optimiser can be asked to cover) as (goal id, title) by title;
+    a title two of them share gets the goal's id after it."""
+    rows = sorted(set(Initiative.objects.filter(stage__in=OPEN_STAGES, goal__isnull=False)
+                      .values_list("goal_id", "goal__title")), key=lambda r: (r[1], r[0]))
+    shared = {t for t in (r[1] for r in rows) if sum(1 for r in rows if r[1] == t) > 1}
+    return [(pk, f"{title} (goal {pk})" if title in shared else title) for pk, title in rows]
 
 
 def known_fields() -> list[str]:
@@ -906,12 +1009,13 @@ def initiative_detail(actor: User | None, initiative_id: int, *, now: datetime |
                "title": d.source.title} for d in i.dependents.select_related("source")]
     item = getattr(i, "roadmap_item", None)
     return {
-        **_strategy_links(i), "demand_evidence": _demand_evidence(i),
+        "demand_evidence": _demand_evidence(i),
         "id": i.pk, "title": i.title, "problem": i.problem, "hypothesis": i.hypothesis,
         "product_area": i.product_area, "owner": i.owner.name if i.owner else None, "owner_id": i.owner_id,
         "team": i.team.name if i.team else None, "team_id": i.team_id, "stage": i.stage, "kind": i.kind,
-        "duration": i.duration, "goal_ref": i.goal_ref,
-        "kpi_ref": i.kpi_ref, "expected_impact": i.expected_impact, "demand": i.demand_score,
+        "duration": i.duration, "goal_id": i.goal_id, "goal": i.goal.title if i.goal else None,
+        "kpi_id": i.kpi_id, "kpi": i.kpi.name if i.kpi else None, "kpi_label": i.kpi.label if i.kpi else None,
+        "expected_impact": i.expected_impact, "demand": i.demand_score,
         "user_value": i.user_value, "business_value": i.business_value, "kano": i.kano,
         "effort": {e.team.name: e.weeks for e in i.efforts.all()}, "effort_weeks": effort_weeks(i),
         "cost": cost(i), "inputs": i.inputs, "dependencies": links, "scores": scores,
@@ -921,16 +1025,6 @@ def initiative_detail(actor: User | None, initiative_id: int, *, now: datetime |
         "comments": [{"author": c.author_label, "body": c.body, "at": c.at} for c in i.comments.all()],
         "attachments": [{"title": a.title, "url": a.url} for a in i.attachments.all()],
     }
-
-
-def _strategy_links(initiative: Initiative) -> dict[str, Any]:
-    """The strategy area's goal (id) and KPI (name) an initiative's references name, when they exist."""
-    from headway.strategy import services as strategy
-
-    goal = strategy.list_goals(None).filter(title=initiative.goal_ref).order_by("-id").first() \
-        if initiative.goal_ref else None
-    kpi = strategy.list_kpis(None).filter(name=initiative.kpi_ref).first() if initiative.kpi_ref else None
-    return {"goal_id": goal.pk if goal else None, "kpi_name": kpi.name if kpi else None}
 
 
 def _demand_evidence(initiative: Initiative) -> dict[str, Any]:
@@ -1043,11 +1137,12 @@ AUDIENCES: dict[str, Audience] = {
                                             "business_value", "demand"}),
                           commitments=("committed", "likely"), kinds=("innovate", "iterate")),
     "sales": Audience(hidden=frozenset({"cost", "effort_weeks", "teams", "requires", "hypothesis", "problem",
-                                        "business_value", "demand", "user_value", "stage"}),
+                                        "business_value", "demand", "user_value", "stage", "goal", "kpi"}),
                       commitments=("committed",), kinds=("innovate", "iterate"), horizons=("now", "next")),
 }
 ROADMAP_COLUMNS = ("id", "title", "quarter", "end_quarter", "horizon", "commitment", "kind", "stage", "team", "teams",
-                   "product_area", "problem", "hypothesis", "expected_impact", "effort_weeks", "cost", "user_value",
+                   "product_area", "problem", "hypothesis", "goal", "kpi", "expected_impact", "effort_weeks", "cost",
+                   "user_value",
                    "business_value", "demand", "requires")
 
 
@@ -1130,7 +1225,8 @@ def roadmap(actor: User | None, audience: str = "leadership", *, today: date | N
             "horizon": horizon(item.quarter, today=today),
             "commitment": item.commitment, "kind": i.kind, "stage": i.stage, "team": i.team.name if i.team else "",
             "teams": [e.team.name for e in i.efforts.all()], "product_area": i.product_area, "problem": i.problem,
-            "hypothesis": i.hypothesis, "expected_impact": i.expected_impact,
+            "hypothesis": i.hypothesis, "goal": i.goal.title if i.goal else "", "kpi": i.kpi.name if i.kpi else "",
+            "expected_impact": i.expected_impact,
             "effort_weeks": round(effort_weeks(i), 2), "cost": round(cost(i), 2), "user_value": i.user_value,
             "business_value": i.business_value, "demand": i.demand_score,
             "requires": sorted(d.target_id for d in i.dependencies.all() if d.type == Dependency.Type.REQUIRES),
@@ -1282,7 +1378,8 @@ class PlanRequest:
     mix_min: Mapping[str, float] = field(default_factory=dict)
     mix_max: Mapping[str, float] = field(default_factory=dict)
     target_mix: str = "70/20/10"
-    cover_goals: tuple[str, ...] = ()
+    cover_goals: tuple[int, ...] = ()
+    """Ids of goals at least one chosen initiative must serve (:func:`plan_request` also takes titles)."""
     time_limit: float = 10.0
 
 
@@ -1296,6 +1393,21 @@ def _ids(values: Any, name: str, problems: dict[str, str]) -> tuple[int, ...]:
     except ValueError:
         problems[name] = f"{values!r} is not a list of initiative ids"
         return ()
+
+
+def _goal_ids(values: Any, problems: dict[str, str]) -> tuple[int, ...]:
+    """Goals to cover, each given by id or title, resolved once to the workspace's goal rows (their ids)."""
+    items = [values] if isinstance(values, str | int) else list(values or [])
+    ids: list[int] = []
+    for value in items:
+        try:
+            goal = resolve_goal(value)
+        except ValidationError as exc:
+            problems[f"cover_goals.{value}"] = exc.message.rstrip(".")
+            continue
+        if goal is not None and goal.pk not in ids:
+            ids.append(goal.pk)
+    return tuple(ids)
 
 
 def _shares(values: Mapping[str, Any], name: str, problems: dict[str, str]) -> dict[str, float]:
@@ -1355,7 +1467,7 @@ def plan_request(data: Mapping[str, Any] | PlanRequest | None = None, **override
         extra_headcount=extra, mix_min=_shares(raw.get("mix_min") or {}, "mix_min", problems),
         mix_max=_shares(raw.get("mix_max") or {}, "mix_max", problems),
         target_mix=str(raw.get("target_mix") or "70/20/10"),
-        cover_goals=tuple(str(g).strip() for g in (raw.get("cover_goals") or []) if str(g).strip()),
+        cover_goals=_goal_ids(raw.get("cover_goals"), problems),
         time_limit=time_limit,
     )
     try:
@@ -1394,6 +1506,7 @@ def build_portfolio(request: PlanRequest, *, today: date | None = None) -> tuple
     and ones running longer than the plan, only as must-not prerequisites), teams give their capacity each quarter
     and a multi-quarter initiative takes its effort evenly from every quarter it runs in."""
     from headway.planning.engine import portfolio as engine
+    from headway.strategy import services as strategy
 
     span = quarters(request.start, request.quarters, today=today)
     live = [i for i in _with_relations(Initiative.objects.exclude(stage__in=[Stage.SHIPPED, Stage.MEASURED]))]
@@ -1404,6 +1517,9 @@ def build_portfolio(request: PlanRequest, *, today: date | None = None) -> tuple
     teams = {t.name: t for t in PlanningTeam.objects.all()}
     problems.update({f"extra_headcount.{t}": "there is no such team" for t in request.extra_headcount
                      if t not in teams})
+    covered = {g.pk: g for g in strategy.list_goals(None).filter(pk__in=request.cover_goals)}
+    problems.update({f"cover_goals.{pk}": f"there is no goal {pk} (`headway goal list` shows them)"
+                     for pk in request.cover_goals if pk not in covered})
     problems.update({f"must.{pk}": f"#{pk} {by_pk[pk].title} runs {by_pk[pk].duration} quarters, longer than the "
                      f"{len(span)} planned: plan more quarters or leave it out of must-have"
                      for pk in request.must if pk in by_pk and by_pk[pk].duration > len(span)})
@@ -1413,7 +1529,7 @@ def build_portfolio(request: PlanRequest, *, today: date | None = None) -> tuple
     items = [engine.Initiative(id=_key(i.pk), value=round(values[i.pk], 6), cost=cost(i),
                                effort={e.team.name: e.weeks for e in i.efforts.all()}, kind=mix_kind(i.kind),
                                duration=min(i.duration, len(span)),
-                               goals=frozenset({i.goal_ref}) if i.goal_ref else frozenset()) for i in live]
+                               goals=frozenset({_goal_key(i.goal)}) if i.goal else frozenset()) for i in live]
     requires, conflicts = [], []
     for dep in Dependency.objects.filter(source__in=live).values_list("source_id", "target_id", "type"):
         source, target, kind = dep
@@ -1430,8 +1546,13 @@ def build_portfolio(request: PlanRequest, *, today: date | None = None) -> tuple
         initiatives=items, quarters=span, budget=request.budget, capacity=capacity, requires=requires,
         conflicts=conflicts, must_have=frozenset(_key(pk) for pk in request.must),
         must_not=frozenset({_key(pk) for pk in request.exclude} | parked | too_long), mix=mix, mix_basis="cost",
-        cover_goals=frozenset(request.cover_goals))
+        cover_goals=frozenset(_goal_key(covered[pk]) for pk in request.cover_goals))
     return portfolio, by_pk
+
+
+def _goal_key(goal: Any) -> str:
+    """How the engine names a goal: its title with its id, so goals that share a title stay apart."""
+    return f"{goal.title} (goal {goal.pk})"
 
 
 def _names(text: str, by_pk: Mapping[int, Initiative]) -> str:

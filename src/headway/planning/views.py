@@ -112,11 +112,13 @@ def idea_page(request: HttpRequest, initiative_id: int) -> HttpResponse:
     })
 
 
-IDEA_FIELDS = ("title", "problem", "hypothesis", "product_area", "owner", "team", "kind", "duration", "goal_ref",
-               "kpi_ref", "expected_impact", "user_value", "business_value", "kano")
+IDEA_FIELDS = ("title", "problem", "hypothesis", "product_area", "owner", "team", "kind", "duration", "goal",
+               "kpi", "expected_impact", "user_value", "business_value", "kano")
+LINK_FIELDS = ("owner", "goal", "kpi")
+"""Selects whose value is a row's id (the detail gives it as ``<name>_id``)."""
 IDEA_LABELS = {"title": "Title", "problem": "Problem", "hypothesis": "Hypothesis", "product_area": "Product area",
                "owner": "Owner", "team": "Lead team", "kind": "Kind", "duration": "Duration",
-               "goal_ref": "Goal", "kpi_ref": "KPI", "expected_impact": "Expected impact",
+               "goal": "Goal", "kpi": "KPI", "expected_impact": "Expected impact",
                "user_value": "User value", "business_value": "Business value", "kano": "Kano category",
                "quarter": "Roadmap quarter", "commitment": "Commitment"}
 
@@ -129,8 +131,8 @@ def _idea_form(request: HttpRequest, initiative_id: int | None) -> HttpResponse:
     teams = list(services.list_teams(actor))
     current = services.initiative_detail(actor, initiative_id) if initiative_id is not None else None
     if current is not None:
-        values = {k: "" if current.get(k) is None else str(current[k]) for k in IDEA_FIELDS if k != "owner"}
-        values["owner"] = str(current["owner_id"] or "")
+        values = {k: "" if current.get(k) is None else str(current[k]) for k in IDEA_FIELDS if k not in LINK_FIELDS}
+        values.update({k: str(current[f"{k}_id"] or "") for k in LINK_FIELDS})
         values.update(quarter=current["quarter"] or "", commitment=current["commitment"] or "likely")
         effort = {t.pk: f"{current['effort'][t.name]:g}" if t.name in current["effort"] else "" for t in teams}
     else:
@@ -143,7 +145,8 @@ def _idea_form(request: HttpRequest, initiative_id: int | None) -> HttpResponse:
         effort = {t.pk: request.POST.get(f"effort-{t.pk}", "").strip() for t in teams}
         try:
             saved = services.save_idea(
-                actor, initiative_id, {k: values[k] for k in IDEA_FIELDS},
+                actor, initiative_id, {k: _row_id(values[k]) if k in ("goal", "kpi") else values[k]
+                                       for k in IDEA_FIELDS},
                 {t.name: effort[t.pk] or 0 for t in teams},
                 quarter=values["quarter"] if can_plan else None, commitment=values["commitment"] or "likely")
         except ValidationError as exc:
@@ -174,6 +177,11 @@ def idea_new(request: HttpRequest) -> HttpResponse:
 def idea_edit(request: HttpRequest, initiative_id: int) -> HttpResponse:
     """Change an idea (needs ideas.edit; its roadmap place needs plans.edit)."""
     return _idea_form(request, initiative_id)
+
+
+def _row_id(value: str) -> int | str:
+    """A select's value: a row's id as a number (so it is never taken for a title), else the text as given."""
+    return int(value) if value.isdigit() else value
 
 
 def _id(value: str | None) -> int:
@@ -244,7 +252,7 @@ def optimise_page(request: HttpRequest) -> HttpResponse:
         for key in ("mix_min", "mix_max"):
             shares = {kind: source.get(f"{key}_{kind}") for kind in services.MIX_KINDS}
             request_data[key] = {k: v for k, v in shares.items() if v}
-        request_data["cover_goals"] = [g for g in source.getlist("cover_goals") if g.strip()]
+        request_data["cover_goals"] = [_row_id(g.strip()) for g in source.getlist("cover_goals") if g.strip()]
         request_data["extra_headcount"] = {t.name: source.get(f"extra_{t.pk}") for t in teams
                                            if source.get(f"extra_{t.pk}", "").strip()}
         try:
@@ -262,7 +270,7 @@ def optimise_page(request: HttpRequest) -> HttpResponse:
                        for k in services.MIX_KINDS},
         "extra_headcount": [{"id": f"extra_{t.pk}", "team": t.name, "value": source.get(f"extra_{t.pk}", "")}
                             for t in teams],
-        "goals": services.goals_in_use(), "cover_goals": source.getlist("cover_goals"),
+        "goals": services.goals_in_use(), "cover_goals": [_row_id(g.strip()) for g in source.getlist("cover_goals")],
         "scenarios": services.list_scenarios(actor), "comparison": comparison,  # type: ignore[arg-type]
         "compare": compare, "can_save": has_perm(actor, Perm.EDIT_PLANS),
     })
