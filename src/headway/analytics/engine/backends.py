@@ -103,8 +103,17 @@ MEMORY_LIMIT_VARIABLE = "HEADWAY_EVENTS_MEMORY_LIMIT"
 #: the cap while ingesting when the variable is not set: a batch needs far less, and without a cap DuckDB
 #: keeps up to 80% of the RAM of the store's pages cached as the store grows
 INGEST_MEMORY_LIMIT = "512MB"
-#: how to set an engine's memory cap, and how to go back to the connection's own cap
-MEMORY_LIMIT_SQL: dict[str, tuple[str, str]] = {"duckdb": ("SET memory_limit = '{}'", "RESET memory_limit")}
+
+
+def query_memory_limit() -> str:
+    """The cap for queries on a store file when the variable is not set: 1 GB per core, at least 2 GB (DuckDB
+    spills larger operators to disk). Without it DuckDB keeps up to 80% of the RAM of the store's pages cached:
+    measured 6.9 GB resident after a 100M-event weekly-active query on a 2-core machine."""
+    return f"{max(2, os.cpu_count() or 1)}GB"
+
+
+#: how to set an engine's memory cap
+MEMORY_LIMIT_SQL: dict[str, str] = {"duckdb": "SET memory_limit = '{}'"}
 #: whether the store is a file: an in-memory store's tables are its memory, so capping it would only fail
 STORE_IN_FILE_SQL: dict[str, str] = {
     "duckdb": "SELECT path IS NOT NULL FROM duckdb_databases() WHERE database_name = current_database()",
@@ -131,13 +140,12 @@ def memory_limit_setting(environ: dict[str, str] | None = None) -> str | None:
 @contextmanager
 def ingest_memory(backend: BaseBackend) -> Iterator[None]:
     """Cap the engine's memory for the block: HEADWAY_EVENTS_MEMORY_LIMIT, else :data:`INGEST_MEMORY_LIMIT`;
-    the connection's own cap comes back afterwards (engines without such a setting, and stores held in
-    memory, are left alone)."""
-    statements = MEMORY_LIMIT_SQL.get(backend.name)
-    if statements is None or not _store_in_file(backend):
+    the query cap comes back afterwards (engines without such a setting, and stores held in memory, are left
+    alone)."""
+    cap = MEMORY_LIMIT_SQL.get(backend.name)
+    if cap is None or not _store_in_file(backend):
         yield
         return
-    cap, restore = statements
     configured = memory_limit_setting()
     _run(backend, cap.format(configured or INGEST_MEMORY_LIMIT))
     try:
@@ -145,7 +153,7 @@ def ingest_memory(backend: BaseBackend) -> Iterator[None]:
         if flush := INGEST_FLUSH_SQL.get(backend.name):
             _run(backend, flush)
     finally:
-        _run(backend, cap.format(configured) if configured else restore)
+        _run(backend, cap.format(configured or query_memory_limit()))
 
 
 def capabilities(backend: BaseBackend) -> Capabilities:
@@ -241,8 +249,8 @@ def connect(url: str | None) -> BaseBackend:
         backend: BaseBackend = ibis.connect(url)
         for statement in SESSION_SETTINGS.get(backend.name, ()):
             backend.raw_sql(statement)
-        if limit is not None and backend.name in MEMORY_LIMIT_SQL:
-            _run(backend, MEMORY_LIMIT_SQL[backend.name][0].format(limit))
+        if backend.name in MEMORY_LIMIT_SQL and (limit is not None or _store_in_file(backend)):
+            _run(backend, MEMORY_LIMIT_SQL[backend.name].format(limit or query_memory_limit()))
         return backend
     except ConfigurationError:
         raise

@@ -108,3 +108,9 @@ def where_all(events: ir.Table, where: Iterable[Filter]) -> ir.Table:
     """``events`` restricted to the rows that match every filter."""
     conditions = [predicate(events, item) for item in where]
     return events.filter(*conditions) if conditions else events
+
+
+def one_if(condition: ir.BooleanValue) -> ir.IntegerValue:
+    """1 where ``condition`` holds, else 0 (PostgreSQL can neither sum nor cast a boolean to bigint)."""
+    one: ir.IntegerValue = ibis.cases((condition, 1), else_=0)
+    return one

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import ibis
 import ibis.expr.types as ir
@@ -75,21 +75,35 @@ def period_starts(first: datetime, count: int, period: str) -> list[datetime]:
     return starts
 
 
+@runtime_checkable
+class KeyedSource(Protocol):
+    """A query source that maps integer person keys back to person ids (:meth:`EventStore.person_names`)."""
+
+    def person_names(self) -> ir.Table | None:
+        """``person_key`` -> ``person`` for every key (None where the backend keeps no keys)."""
+
+
+def named(source: QuerySource, people: ir.Table) -> ir.Table:
+    """``people`` with a ``person`` column in place of ``person_key`` (looked up where the table has keys)."""
+    if "person" in people.columns:
+        return people
+    names = source.person_names() if isinstance(source, KeyedSource) else None
+    if names is None:
+        raise ValueError("a person table with person keys needs a source with person names")
+    joined = people.join(names, people.person_key == names.person_key)
+    return joined.select(names.person, *[people[c] for c in people.columns if c != "person_key"])
+
+
 def persons_of(source: QuerySource, people: ir.Table, limit: int | None) -> list[str]:
     """The distinct ``person`` values of ``people``, sorted (at most ``limit``)."""
     if limit is not None and limit < 0:
         raise ValidationError("limit must be a positive number of persons (or None for all)")
+    if "person" not in people.columns:  # each key once, then its id
+        people = named(source, people.select("person_key").distinct())
     expr = people.select("person").distinct().order_by("person")
     if limit is not None:
         expr = expr.limit(limit)
     return [str(row["person"]) for row in source.rows(expr)]
-
-
-def power_of_two(index: ir.IntegerValue) -> ir.IntegerValue:
-    """``2 ** index`` as a 64-bit integer (a bit of a period mask)."""
-    one = ibis.literal(1).cast("int64")
-    bit: ir.IntegerValue = one << index.cast("int32")  # PostgreSQL shifts a bigint by an int only
-    return bit
 
 
 def as_int(value: Any) -> int:

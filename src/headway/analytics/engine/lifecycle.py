@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 
+from headway.analytics.engine.bitmasks import power_of_two
 from headway.analytics.engine.insight_support import (
     QuerySource,
     as_int,
@@ -21,7 +22,6 @@ from headway.analytics.engine.insight_support import (
     local_timestamp,
     period_index,
     persons_of,
-    power_of_two,
 )
 from headway.analytics.engine.insights_types import LIFECYCLE_STATUSES, LifecycleResult
 from headway.analytics.engine.stickiness import IntervalQuery

@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 import numpy as np
 
 from headway.analytics.engine.backends import capabilities
+from headway.analytics.engine.bitmasks import MAX_BITS, masks, person_column, power_of_two
 from headway.analytics.engine.insight_support import (
     QuerySource,
     WhereItem,
@@ -31,7 +32,6 @@ from headway.analytics.engine.insight_support import (
     period_index,
     period_starts,
     persons_of,
-    power_of_two,
 )
 from headway.analytics.engine.insights_types import (
     RETENTION_KINDS,
@@ -50,7 +50,7 @@ from headway.analytics.engine.timebuckets import (
 from headway.analytics.engine.types import DateLike
 from headway.core.errors import ValidationError
 
-MAX_INTERVALS = 62  # the masks are 64-bit integers
+MAX_INTERVALS = MAX_BITS  # one bit per period in a 64-bit mask
 
 
 @dataclass(frozen=True)
@@ -113,44 +113,37 @@ def starts_of(query: RetentionQuery, timezone: str) -> list[datetime]:
 
 
 def person_masks(source: QuerySource, query: RetentionQuery) -> ir.Table:
-    """One row per cohort member: ``person``, ``tmask`` (cohort periods) and ``rmask`` (returning periods)."""
+    """One row per cohort member: the person (``person_key`` where the backend keeps integer keys, else
+    ``person``; see :func:`named`), ``tmask`` (cohort periods) and ``rmask`` (returning periods)."""
     starts = starts_of(query, source.timezone)
     span = local_range(starts[0], next_bucket(starts[-1], query.period), source.timezone)
     events = source.events(with_person=True)
+    who = person_column(events)
     before_end = events.filter(events.timestamp < span.utc_end)
     in_range = before_end.filter(before_end.timestamp >= span.utc_start)
 
     def indexed(rows: ir.Table, utc_from: datetime) -> ir.Table:
         local = local_timestamp(rows, utc_from, span.utc_end, source.timezone)
-        return rows.select(person=rows.person, idx=period_index(local, query.period, starts[0], query.week_start))
+        return rows.select(rows[who], idx=period_index(local, query.period, starts[0], query.week_start))
 
     returning_event = query.returning_event or query.target_event
     same = returning_event == query.target_event and query.returning_where == query.target_where
     bit_or = capabilities(ibis.get_backend(events)).bit_or
     if query.kind == "recurring":
         target = indexed(event_rows(in_range, query.target_event, query.target_where, events), span.utc_start)
-        cohorts = _masks(target, "tmask", bit_or)
+        cohorts = masks(target, [who], "tmask", bit_or)
         if same:  # one pass: the returning periods are the cohort periods
-            return cohorts.select("person", "tmask", rmask=cohorts.tmask)
+            return cohorts.select(who, "tmask", rmask=cohorts.tmask)
     else:
         every = event_rows(before_end, query.target_event, query.target_where, events)
-        first = every.group_by(person=every.person).aggregate(timestamp=every.timestamp.min())
+        first = every.group_by(who).aggregate(timestamp=every.timestamp.min())
         first = first.filter(first.timestamp >= span.utc_start)
         cohorts = indexed(first, span.utc_start)
-        cohorts = cohorts.select(person=cohorts.person, tmask=power_of_two(cohorts.idx))
+        cohorts = cohorts.select(who, tmask=power_of_two(cohorts.idx))
     back = indexed(event_rows(in_range, returning_event, query.returning_where, events), span.utc_start)
-    returns = _masks(back, "rmask", bit_or)
-    joined = cohorts.left_join(returns, cohorts.person == returns.person)
-    return joined.select(cohorts.person, cohorts.tmask, rmask=returns.rmask.fill_null(0))
-
-
-def _masks(periods: ir.Table, name: str, bit_or: bool) -> ir.Table:
-    """Per person, the bit mask of the period indexes ``idx``: one ``bit_or`` where the backend has it, else the
-    sum over the distinct (person, idx) rows (same value, one more pass)."""
-    if bit_or:
-        return periods.group_by("person").aggregate(**{name: power_of_two(periods.idx).bit_or()})
-    distinct = periods.distinct()
-    return distinct.group_by("person").aggregate(**{name: power_of_two(distinct.idx).sum()})
+    returns = masks(back, [who], "rmask", bit_or)
+    joined = cohorts.left_join(returns, cohorts[who] == returns[who])
+    return joined.select(cohorts[who], cohorts.tmask, rmask=returns.rmask.fill_null(0))
 
 
 def run(source: QuerySource, query: RetentionQuery) -> RetentionResult:

@@ -2,9 +2,9 @@
 
 Only small aggregated rows leave the backend (one per interval and breakdown value); zero-filling, the
 "Other" series, cumulative sums, formulas and the previous period are done in Python on those rows.
-``weekly_active``/``monthly_active`` count, for each person, the spans ``[day, min(day + N, next active
-day))`` of their distinct active days: the active users of day D are the spans covering D, found as a
-running sum of span starts and ends (a window over per-person-days instead of a join per day).
+``weekly_active``/``monthly_active`` give each person a bit mask of their active days (one hash aggregation),
+then count, for each day D, the masks with a bit in the N days ending on D (no window function, no join per
+day; bitmasks.py).
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import ibis.expr.types as ir
 
 from headway.analytics.engine import cohorts
 from headway.analytics.engine import formula as formulas
+from headway.analytics.engine.backends import capabilities
+from headway.analytics.engine.bitmasks import MAX_BITS, any_bit, masks, person_column
 from headway.analytics.engine.cohorts import PersonCohort
-from headway.analytics.engine.filters import prop_number, prop_text
+from headway.analytics.engine.filters import one_if, prop_number, prop_text
 from headway.analytics.engine.timebuckets import (
     LocalRange,
     bucket_start,
@@ -357,30 +359,41 @@ def _active(
     interval: str,
     grouped: bool,
 ) -> dict[str, list[float]]:
+    """Persons active in the ``window`` days ending on each interval's last day (the range's last day for the
+    last interval): per person, a bit mask of their active days (one hash aggregation, ``bit_or`` where the
+    backend has it), then one count per checkpoint day of the masks with a bit in its window. A mask holds
+    :data:`MAX_BITS` days, so a long range is read in consecutive pieces of checkpoints."""
     keys = ["k"] if grouped else []
-    days = filtered.select(k=key, person=filtered.person, day=local.truncate("D"))
-    days = days.select(*keys, "person", "day").distinct()
-    following = days.day.lead().over(ibis.window(group_by=[*keys, "person"], order_by=days.day))
-    cap = days.day + ibis.interval(days=window)
-    spans = days.select(*keys, start=days.day, end=ibis.cases((following < cap, following), else_=cap))
-    starts = spans.group_by(*keys, day=spans.start).aggregate(delta=ibis._.count())
-    ends = spans.group_by(*keys, day=spans.end).aggregate(delta=-ibis._.count())
-    deltas: dict[str, dict[datetime, int]] = defaultdict(lambda: defaultdict(int))
-    for row in source.rows(starts.union(ends, distinct=False)):
-        deltas[str(row.get("k", NO_BREAKDOWN))][_naive(row["day"])] += int(row["delta"])
     last_day = bucket_start(span.end - timedelta(microseconds=1), "day")
     checkpoints = [min(next_bucket(label, interval) - timedelta(days=1), last_day) for label in labels]
-    result: dict[str, list[float]] = {}
-    for k, changes in deltas.items():
-        running, values, ordered = 0, [], sorted(changes.items())
-        i = 0
-        for day in checkpoints:
-            while i < len(ordered) and ordered[i][0] <= day:
-                running += ordered[i][1]
-                i += 1
-            values.append(float(running))
-        result[k] = values
-    return result
+    origin = checkpoints[0] - timedelta(days=window - 1)
+    who = person_column(filtered)
+    day: ir.IntegerValue = local.truncate("D").delta(ibis.literal(origin), unit="day")
+    rows = filtered.select(k=key, who=filtered[who], idx=day)
+    bit_or = capabilities(ibis.get_backend(filtered)).bit_or
+    result: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(labels))
+    for piece in _mask_pieces([(c - origin).days for c in checkpoints], window):
+        low = piece[0][1] - (window - 1)
+        inside = rows.filter(rows.idx >= low, rows.idx <= piece[-1][1])
+        people = masks(inside.mutate(idx=inside.idx - low), [*keys, "who"], "mask", bit_or)
+        counts = {f"c{i}": one_if(any_bit(people.mask, day - (window - 1) - low, window)).sum() for i, day in piece}
+        expr = people.group_by(*keys).aggregate(**counts) if keys else people.aggregate(**counts)
+        for row in source.rows(expr):
+            values = result[str(row.get("k", NO_BREAKDOWN))]
+            for i, _ in piece:
+                values[i] = float(row[f"c{i}"] or 0)
+    return dict(result)
+
+
+def _mask_pieces(days: list[int], window: int) -> list[list[tuple[int, int]]]:
+    """The (position, day index) of the checkpoint days in consecutive pieces whose windows fit one mask."""
+    pieces: list[list[tuple[int, int]]] = []
+    for position, day in enumerate(days):
+        if pieces and day - pieces[-1][0][1] + window <= MAX_BITS:
+            pieces[-1].append((position, day))
+        else:
+            pieces.append([(position, day)])
+    return pieces
 
 
 def _running_sum(values: list[float]) -> list[float]:
