@@ -40,3 +40,9 @@ def any_bit(mask: ir.IntegerValue, first: int, count: int) -> ir.BooleanValue:
     bits = ibis.literal(((1 << count) - 1) << first, type="int64")
     hit: ir.BooleanValue = (mask & bits) != 0
     return hit
+
+
+def has_bit(mask: ir.IntegerValue, index: int) -> ir.BooleanValue:
+    """Whether bit ``index`` of ``mask`` is set (arithmetic: every backend has it)."""
+    result: ir.BooleanValue = (mask // 2**index) % 2 == 1
+    return result

@@ -13,7 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 
-from headway.analytics.engine.bitmasks import power_of_two
+from headway.analytics.engine.bitmasks import has_bit, person_column, power_of_two
 from headway.analytics.engine.insight_support import (
     QuerySource,
     as_int,
@@ -35,7 +35,7 @@ from headway.analytics.engine.timebuckets import (
 from headway.core.errors import ValidationError
 
 EARLIER = -2  # the interval index of any activity before the interval preceding the range
-MAX_INTERVALS = 62
+MAX_INTERVALS = 62  # bits 0..62: the interval before the range, then one per interval
 
 
 def person_states(source: QuerySource, query: IntervalQuery) -> tuple[ir.Table, list[datetime]]:
@@ -54,10 +54,11 @@ def person_states(source: QuerySource, query: IntervalQuery) -> tuple[ir.Table, 
     recent = events.timestamp >= window.utc_start
     local = local_timestamp(events, window.utc_start, span.utc_end, source.timezone)
     index = period_index(local, query.interval, labels[0], query.week_start)
-    rows = events.select(person=events.person, idx=ibis.cases((recent, index), else_=ibis.literal(EARLIER)))
+    who = person_column(events)
+    rows = events.select(events[who], idx=ibis.cases((recent, index), else_=ibis.literal(EARLIER)))
     rows = rows.distinct()
     bit = ibis.cases((rows.idx >= -1, power_of_two(rows.idx + 1)), else_=ibis.literal(0).cast("int64"))
-    states = rows.group_by("person").aggregate(first=rows.idx.min(), mask=bit.sum())
+    states = rows.group_by(who).aggregate(first=rows.idx.min(), mask=bit.sum())
     return states.filter(states.mask > 0), labels
 
 
@@ -80,7 +81,7 @@ def run(source: QuerySource, query: IntervalQuery) -> LifecycleResult:
     def persons(*, interval: int, status: str, limit: int | None) -> list[str]:
         if not 0 <= interval < len(labels):
             raise ValidationError(f"interval must be between 0 and {len(labels) - 1}")
-        now, before = _bit(states.mask, interval + 1), _bit(states.mask, interval)
+        now, before = has_bit(states.mask, interval + 1), has_bit(states.mask, interval)
         conditions = {
             "new": now & (states.first == interval),
             "returning": now & before,
@@ -93,7 +94,3 @@ def run(source: QuerySource, query: IntervalQuery) -> LifecycleResult:
 
     return LifecycleResult(labels, out["new"], out["returning"], out["resurrecting"], out["dormant"], persons)
 
-
-def _bit(mask: ir.IntegerValue, index: int) -> ir.BooleanValue:
-    result: ir.BooleanValue = (mask // 2**index) % 2 == 1
-    return result

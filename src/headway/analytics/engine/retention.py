@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import numpy as np
 
 from headway.analytics.engine.backends import capabilities
-from headway.analytics.engine.bitmasks import MAX_BITS, masks, person_column, power_of_two
+from headway.analytics.engine.bitmasks import MAX_BITS, has_bit, masks, person_column, power_of_two
 from headway.analytics.engine.insight_support import (
     QuerySource,
     WhereItem,
@@ -170,16 +170,12 @@ def run(source: QuerySource, query: RetentionQuery) -> RetentionResult:
             raise ValidationError(f"cohort must be between 0 and {n - 1} (0 is the oldest)")
         if not 0 <= interval < n - cohort:
             raise ValidationError(f"cohort {cohort} has intervals 0 to {n - cohort - 1}")
-        chosen = people.filter(_bit(people.tmask, cohort))
+        chosen = people.filter(has_bit(people.tmask, cohort))
         if interval:
             at = cohort + interval
-            later = _bit(chosen.rmask, at) if query.mode == "on" else chosen.rmask >= 2**at
+            later = has_bit(chosen.rmask, at) if query.mode == "on" else chosen.rmask >= 2**at
             chosen = chosen.filter(later)
         return persons_of(source, chosen, limit)
 
     return RetentionResult(cohorts, query.period, persons)
 
-
-def _bit(mask: ir.IntegerValue, index: int) -> ir.BooleanValue:
-    result: ir.BooleanValue = (mask // 2**index) % 2 == 1
-    return result

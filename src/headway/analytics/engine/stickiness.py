@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
+from headway.analytics.engine.bitmasks import person_column
 from headway.analytics.engine.insight_support import (
     QuerySource,
     WhereItem,
@@ -58,15 +59,17 @@ def label(k: int, interval: str) -> str:
 
 
 def active_counts(source: QuerySource, query: IntervalQuery) -> tuple[ir.Table, int]:
-    """One row per active person: ``person`` and ``n``, the intervals active; and the number of intervals."""
+    """One row per active person (``person_key`` or ``person``, see bitmasks.person_column) and ``n``, the
+    intervals active; and the number of intervals."""
     span = resolve_range(query.date_from, query.date_to, zone(source.timezone))
     starts = bucket_starts(span, query.interval, query.week_start)
     everything = source.events(with_person=True)
     events = everything.filter(everything.timestamp >= span.utc_start, everything.timestamp < span.utc_end)
     events = event_rows(events, query.event, query.where, everything)
     local = local_timestamp(events, span.utc_start, span.utc_end, source.timezone)
-    periods = events.select(person=events.person, idx=period_index(local, query.interval, starts[0], query.week_start))
-    counts = periods.distinct().group_by("person").aggregate(n=ibis._.count())
+    who = person_column(events)
+    periods = events.select(events[who], idx=period_index(local, query.interval, starts[0], query.week_start))
+    counts = periods.distinct().group_by(who).aggregate(n=ibis._.count())
     return counts, len(starts)
 
 
