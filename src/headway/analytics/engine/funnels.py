@@ -25,11 +25,11 @@ ids are looked up only when the persons behind a step are asked for.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
-from contextlib import ExitStack
+from collections.abc import Generator, Iterable, Sequence
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, Protocol, runtime_checkable
+from datetime import datetime, timedelta
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 from headway.analytics.engine import cohorts, funnel_arrays
 from headway.analytics.engine.backends import capabilities, staged
 from headway.analytics.engine.cohorts import PersonCohort
-from headway.analytics.engine.filters import predicate, prop_text
+from headway.analytics.engine.filters import one_if, predicate, prop_text
 from headway.analytics.engine.insight_support import (
     QuerySource,
     WhereItem,
@@ -57,19 +57,13 @@ from headway.analytics.engine.insights_types import (
     HistogramBin,
     Step,
 )
-from headway.analytics.engine.timebuckets import resolve_range, zone
+from headway.analytics.engine.timebuckets import LocalRange, resolve_range, zone
 from headway.analytics.engine.types import DateLike, EventSeries, Filter
 from headway.core.errors import ValidationError
 
 NONE_KEY = "$$_headway_none_$$"
-
-
-@runtime_checkable
-class KeyedSource(Protocol):
-    """A query source that maps integer person keys back to person ids (:meth:`EventStore.person_names`)."""
-
-    def person_names(self) -> ir.Table | None:
-        """``person_key`` -> ``person`` for every key (None where the backend keeps no keys)."""
+BATCH_ROWS = 1_000_000  # rows per Arrow batch of the step events (the backend may send fewer)
+EPOCH = datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -202,7 +196,7 @@ def _run(source: QuerySource, query: FunnelQuery, held: ExitStack) -> FunnelResu
         chosen = people.filter(people.reached == step - 1) if dropped else people.filter(people.reached >= step)
         if breakdown is not ... and query.breakdown:
             chosen = chosen.filter(chosen.bd == (NONE_KEY if breakdown is None else str(breakdown)))
-        return persons_of(source, _named(source, chosen), limit)
+        return persons_of(source, chosen, limit)
 
     def histogram(*, from_step: int, to_step: int | None, bins: int) -> list[HistogramBin]:
         return _histogram(source, people, n, from_step, n - 1 if to_step is None else to_step, bins)
@@ -210,28 +204,11 @@ def _run(source: QuerySource, query: FunnelQuery, held: ExitStack) -> FunnelResu
     return FunnelResult(steps, breakdowns, query.order, persons, histogram)
 
 
-def _named(source: QuerySource, people: ir.Table) -> ir.Table:
-    """``people`` with its ``person`` column (looked up from ``person_key`` where the table has keys)."""
-    if "person" in people.columns:
-        return people
-    names = source.person_names() if isinstance(source, KeyedSource) else None
-    if names is None:
-        raise ValueError("a funnel person table with person keys needs a source with person names")
-    joined = people.join(names, people.person_key == names.person_key)
-    return joined.select(person=names.person, reached=people.reached)
-
-
 def _seconds_if(people: ir.Table, k: int, reached: ir.BooleanValue) -> ir.FloatingColumn:
     """Step k's conversion time in seconds for the persons who reached it, else NULL (a plain column: Spark's
     percentile takes no FILTER)."""
     seconds: ir.FloatingColumn = ibis.cases((reached, people[f"dt{k}"] / 1e6), else_=ibis.null("float64"))
     return seconds
-
-
-def _one_if(condition: ir.BooleanValue) -> ir.IntegerValue:
-    """1 where ``condition`` holds, else 0 (PostgreSQL cannot cast a boolean to bigint)."""
-    one: ir.IntegerValue = ibis.cases((condition, 1), else_=0)
-    return one
 
 
 def _float(value: Any) -> float | None:
@@ -285,7 +262,8 @@ def person_table(source: QuerySource, query: FunnelQuery, held: ExitStack) -> ir
         events, _ = _events(source, query)
         backend = ibis.get_backend(events)
         if capabilities(backend).local_arrays:
-            return held.enter_context(staged(backend, _walked_ordered(events, query)))
+            utc = resolve_range(query.date_from, query.date_to, zone(source.timezone))
+            return held.enter_context(staged(backend, _walked_ordered(events, query, utc)))
         return _fast_ordered(events, query)
     return _best(_attempts(source, query), query)
 
@@ -334,7 +312,7 @@ def _fast_ordered(events: ir.Table, query: FunnelQuery) -> ir.Table:
     middle = middle.mutate(t1=middle.ts).filter(middle.ts <= deadline)
     reached: ir.IntegerValue = ibis.literal(2)
     for k in range(2, n):
-        reached = reached + _one_if((middle[f"t{k}"] <= deadline).fill_null(False))
+        reached = reached + one_if((middle[f"t{k}"] <= deadline).fill_null(False))
     best = _best(_attempt_columns(middle, n, reached, query), query)
     entrants = events.filter(conditions[0]).select("person").distinct()
     joined = entrants.left_join(best, entrants.person == best.person)
@@ -343,45 +321,72 @@ def _fast_ordered(events: ir.Table, query: FunnelQuery) -> ir.Table:
     return joined.select(**columns)
 
 
-def _walked_ordered(events: ir.Table, query: FunnelQuery) -> pa.Table:
-    """The fast path's person table from one fetch of the step events, walked in NumPy (funnel_arrays.py).
+def _walked_ordered(events: ir.Table, query: FunnelQuery, utc: LocalRange) -> pa.Table:
+    """The fast path's person table from one pass over the step events, walked in NumPy (funnel_arrays.py).
 
-    With integer person keys (a ``person_key`` column) the keys are the walk's person codes and the table
-    holds ``person_key``; otherwise the person ids are fetched and dictionary-encoded into codes."""
+    With integer person keys (a ``person_key`` column) the keys are the walk's person codes, the rows stream
+    in batches (only their packed sort keys stay in memory) and the table holds ``person_key``; otherwise the
+    person ids are fetched and dictionary-encoded into codes. The times are microseconds from the range's
+    start (``utc``, whose range the events are filtered to)."""
     n = len(query.steps)
+    origin = _epoch_micros(utc.utc_start)
+    walker = funnel_arrays.StepEvents(n, origin, _epoch_micros(utc.utc_end) - origin, _window_us(query))
     step = ibis.cases(*[(_matches(events, s.event, s.where), k) for k, s in enumerate(query.steps)], else_=-1)
     if "person_key" in events.columns:
         rows = events.select(person_key=events.person_key, ts=events.timestamp, step=step.cast("int16"))
-        fetched = rows.filter(rows.step >= 0).to_pyarrow()
-        walked = funnel_arrays.ordered_funnel(
-            fetched["person_key"].to_numpy(), _micros(fetched["ts"]), fetched["step"].to_numpy(), n,
-            _window_us(query))
-        return _person_arrays(pa.array(walked.code), walked, n, "person_key")
+        with closing(_batches(rows.filter(rows.step >= 0))) as batches:  # the query ends with the loop
+            for batch in batches:
+                walker.add(batch.column("person_key").to_numpy(), _micros(batch.column("ts")),
+                           batch.column("step").to_numpy())
+        walked = walker.walk_runs()
+        return _person_arrays([pa.array(part.code) for part in walked], walked, n, "person_key")
     rows = events.select(person=events.person, ts=events.timestamp, step=step.cast("int16"))
     fetched = rows.filter(rows.step >= 0).to_pyarrow()
     # chunk by chunk: the chunks share one dictionary (the persons in order of appearance), no string copy
     encoded = pc.dictionary_encode(fetched["person"])
     names = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], pa.string())
     codes = [chunk.indices.to_numpy() for chunk in encoded.chunks]
-    micros = _micros(fetched["ts"])
-    steps = fetched["step"].to_numpy()
-    del fetched, encoded  # the strings: only the distinct names stay
-    walked = funnel_arrays.ordered_funnel(
-        np.concatenate(codes) if codes else np.zeros(0, np.int32), micros, steps, n, _window_us(query)
-    )
-    return _person_arrays(names.take(pa.array(walked.code)), walked, n, "person")
+    if codes:
+        walker.add(np.concatenate(codes), _micros(fetched["ts"]), fetched["step"].to_numpy())
+    del fetched, encoded, codes  # the strings: only the distinct names stay
+    walked = walker.walk_runs()
+    return _person_arrays([names.take(pa.array(part.code)) for part in walked], walked, n, "person")
 
 
-def _micros(ts: pa.ChunkedArray) -> Any:
+def _batches(rows: ir.Table) -> Generator[pa.RecordBatch, None, None]:
+    """The rows of ``rows`` as Arrow batches, while the query runs. A backend with relations (DuckDB) streams
+    them from one (Ibis's reader would read them from a cursor that holds the whole result first)."""
+    backend = ibis.get_backend(rows)
+    relation = getattr(backend, "_to_duckdb_relation", None)
+    if relation is None:
+        yield from rows.to_pyarrow_batches(chunk_size=BATCH_ROWS)
+        return
+    streamed = relation(rows)
+    reader = getattr(streamed, "to_arrow_reader", None) or streamed.fetch_arrow_reader  # older DuckDB: fetch_
+    yield from reader(BATCH_ROWS)
+
+
+def _epoch_micros(moment: datetime) -> int:
+    """A naive UTC time as microseconds since 1970."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _micros(ts: pa.Array | pa.ChunkedArray) -> Any:
     """Timestamps as int64 microseconds (a NumPy array)."""
     return pc.cast(ts, pa.timestamp("us")).cast(pa.int64()).to_numpy()
 
 
-def _person_arrays(person: pa.Array, walked: funnel_arrays.FunnelArrays, n: int, name: str) -> pa.Table:
-    """The person table of a walk: ``name`` (the person or their key), ``reached`` and ``dt1..``."""
-    columns: dict[str, pa.Array] = {name: person, "reached": pa.array(walked.reached)}
+def _person_arrays(
+    person: list[pa.Array], walked: list[funnel_arrays.FunnelArrays], n: int, name: str
+) -> pa.Table:
+    """The person table of a walk in parts (one Arrow chunk each, no copy into one array): ``name`` (the
+    person or their key, per part), ``reached`` and ``dt1..``."""
+    columns: dict[str, pa.ChunkedArray] = {
+        name: pa.chunked_array(person), "reached": pa.chunked_array([pa.array(part.reached) for part in walked])
+    }
     for k in range(1, n):
-        columns[f"dt{k}"] = pa.array(walked.gaps[k - 1], mask=walked.reached < k + 1)
+        columns[f"dt{k}"] = pa.chunked_array(
+            [pa.array(part.gaps[k - 1], mask=part.reached < k + 1) for part in walked])
     return pa.table(columns)
 
 
@@ -456,7 +461,7 @@ def _attempts(source: QuerySource, query: FunnelQuery) -> ir.Table:
         ok: ir.BooleanValue = ibis.literal(True)
         for k in range(1, n):
             ok = ok & entries[f"h{k}"].fill_null(False) & (entries[f"t{k}"] <= entries.ts + limit).fill_null(False)
-            reached = reached + _one_if(ok)
+            reached = reached + one_if(ok)
         return _attempt_columns(entries, n, reached, query)
     return _ordered(rows, n, limit, query)
 
@@ -486,7 +491,7 @@ def _ordered(rows: ir.Table, n: int, limit: ir.IntervalValue, query: FunnelQuery
     deadline = entries.ts + limit
     reached: ir.IntegerValue = ibis.literal(1)
     for k in range(1, n):
-        reached = reached + _one_if((entries[f"t{k}"] <= deadline).fill_null(False))
+        reached = reached + one_if((entries[f"t{k}"] <= deadline).fill_null(False))
     valid: ir.BooleanValue = ibis.literal(True)
     for i, ex in enumerate(query.exclusions):
         hit = entries[f"e{i}"]
@@ -533,7 +538,7 @@ def _unordered(rows: ir.Table, n: int, limit: ir.IntervalValue, query: FunnelQue
     vs = [entries[f"v{k}"] for k in range(n)]
     reached: ir.IntegerValue = ibis.literal(0)
     for v in vs:
-        reached = reached + _one_if(v.notnull())
+        reached = reached + one_if(v.notnull())
     # the k-th earliest step time: the smallest v with at least k values at or before it
     ordered: dict[str, ir.Value] = {}
     for k in range(1, n):
@@ -541,7 +546,7 @@ def _unordered(rows: ir.Table, n: int, limit: ir.IntervalValue, query: FunnelQue
         for v in vs:
             at_or_before: ir.IntegerValue = ibis.literal(0)
             for w in vs:
-                at_or_before = at_or_before + _one_if((w <= v).fill_null(False))
+                at_or_before = at_or_before + one_if((w <= v).fill_null(False))
             candidates.append(ibis.cases((at_or_before >= k + 1, v), else_=ibis.null("timestamp")))
         ordered[f"t{k}"] = ibis.least(*candidates) if len(candidates) > 1 else candidates[0]
     entries = entries.mutate(**ordered)
