@@ -25,7 +25,7 @@ from headway.analytics.services import (
     trends_label,
     workspace_timezone,
 )
-from headway.core.errors import HeadwayError, ValidationError
+from headway.core.errors import HeadwayError, ValidationError, validated
 from headway.core.models import User
 from headway.core.permissions import Perm
 
@@ -207,22 +207,13 @@ QUERY_MODELS: dict[str, type[BaseModel]] = {
 
 def make_query(kind: str, data: BaseModel | dict[str, Any]) -> Any:
     """Validate a query of insight ``kind`` given as plain data, with one message that lists every problem."""
-    from pydantic import ValidationError as PydanticError
-
     model = QUERY_MODELS.get(kind)
     if model is None:
         raise ValidationError(f"There is no insight kind {kind!r}: use one of trends, {', '.join(KINDS)}.",
                               details={"kind": kind})
     if isinstance(data, model):
         return data
-    try:
-        return model.model_validate(data if isinstance(data, dict) else data.model_dump())
-    except PydanticError as exc:
-        problems = {".".join(str(p) for p in e["loc"]) or "query": e["msg"] for e in exc.errors()}
-        raise ValidationError(
-            f"The {kind} query is not valid: " + "; ".join(f"{k}: {v}" for k, v in problems.items()) + ".",
-            details=problems,
-        ) from None
+    return validated(model, data if isinstance(data, dict) else data.model_dump(), f"The {kind} query is not valid")
 
 
 # --- running -------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from headway.analytics.models import Cohort
 from headway.core import audit
-from headway.core.errors import NotFound, PermissionDenied, ValidationError
+from headway.core.errors import NotFound, PermissionDenied, ValidationError, validated
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, has_perm
 
@@ -78,17 +78,9 @@ class CohortDefinition(BaseModel):
 
 def definition(data: CohortDefinition | dict[str, Any]) -> CohortDefinition:
     """Validate a cohort definition given as plain data, with the fix in the message."""
-    from pydantic import ValidationError as PydanticError
-
     if isinstance(data, CohortDefinition):
         return data
-    try:
-        return CohortDefinition.model_validate(data)
-    except PydanticError as exc:
-        problems = {".".join(str(p) for p in e["loc"]) or "definition": e["msg"] for e in exc.errors()}
-        raise ValidationError("The cohort definition is not valid: "
-                              + "; ".join(f"{k}: {v}" for k, v in problems.items()) + ".",
-                              details=problems) from None
+    return validated(CohortDefinition, data, "The cohort definition is not valid", whole="definition")
 
 
 def describe(clean: CohortDefinition) -> str:

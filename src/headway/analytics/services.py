@@ -22,7 +22,13 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from headway.analytics.models import MetricDefinition, SavedInsight
 from headway.core import audit
-from headway.core.errors import ConfigurationError, HeadwayError, NotFound, PermissionDenied, ValidationError
+from headway.core.errors import (
+    ConfigurationError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    validated,
+)
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, has_perm, require
 from headway.core.services import get_workspace
@@ -373,18 +379,7 @@ def trend_series(query: TrendsQuery) -> Any:
 
 def trends_query(data: dict[str, Any]) -> TrendsQuery:
     """Validate a trends query given as plain data, with one message that lists every problem."""
-    from pydantic import ValidationError as PydanticError
-
-    try:
-        return TrendsQuery.model_validate(data)
-    except PydanticError as exc:
-        problems = {".".join(str(p) for p in e["loc"]) or "query": e["msg"] for e in exc.errors()}
-        raise ValidationError(
-            "The trends query is not valid: " + "; ".join(f"{k}: {v}" for k, v in problems.items()) + ".",
-            details=problems,
-        ) from None
-    except HeadwayError:
-        raise
+    return validated(TrendsQuery, data, "The trends query is not valid")
 
 
 def trends_rows(result: Any) -> list[dict[str, Any]]:

@@ -7,7 +7,12 @@ what is wrong and how to fix it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+Model = TypeVar("Model", bound="BaseModel")
 
 
 class HeadwayError(Exception):
@@ -75,3 +80,17 @@ class Conflict(HeadwayError):
 
     code = "conflict"
     status = 409
+
+
+def validated(model: type[Model], data: Any, prefix: str, *, whole: str = "query", hint: str = "") -> Model:
+    """``data`` validated as the pydantic ``model``, or a ValidationError that lists every problem:
+    ``"<prefix>: field: message; ...<hint>"`` with the fields in ``details`` (``whole`` names a problem of the
+    data as a whole)."""
+    from pydantic import ValidationError as PydanticError
+
+    try:
+        return model.model_validate(data)
+    except PydanticError as exc:
+        problems = {".".join(str(p) for p in e["loc"]) or whole: e["msg"] for e in exc.errors()}
+        message = f"{prefix}: " + "; ".join(f"{k}: {v}" for k, v in problems.items()) + "." + hint
+        raise ValidationError(message, details=problems) from None

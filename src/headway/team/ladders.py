@@ -13,7 +13,7 @@ from django.db import transaction
 from pydantic import BaseModel, ConfigDict
 
 from headway.core import audit
-from headway.core.errors import NotFound, ValidationError
+from headway.core.errors import NotFound, ValidationError, validated
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm
 from headway.team.access import check
@@ -127,15 +127,9 @@ class LadderEditArgs(BaseModel):
 
 def _edit_args(op: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """The edit's arguments checked against :class:`LadderEditArgs`: only those given, with their types."""
-    from pydantic import ValidationError as PydanticError
-
-    try:
-        return LadderEditArgs.model_validate(args).model_dump(exclude_unset=True)
-    except PydanticError as exc:
-        problems = {".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}
-        raise ValidationError(
-            f"The {op} edit's arguments are not valid: " + "; ".join(f"{k}: {v}" for k, v in problems.items())
-            + f". Its arguments are among {', '.join(LadderEditArgs.model_fields)}.", details=problems) from None
+    checked = validated(LadderEditArgs, args, f"The {op} edit's arguments are not valid", whole="arguments",
+                        hint=f" Its arguments are among {', '.join(LadderEditArgs.model_fields)}.")
+    return checked.model_dump(exclude_unset=True)
 
 
 def edit_ladder(actor: User | None, op: str, **args: Any) -> Ladder:
