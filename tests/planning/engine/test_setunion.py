@@ -163,3 +163,14 @@ def test_nested_groups_become_order_rows_and_minimal_links() -> None:
     assert sorted(a.order) == sorted([(left, top), (right, top)])
     assert sorted(a.links) == sorted([(0, left), (1, left), (1, right), (2, right)])
     assert a.own_cost.tolist() == [0.0, 0.0, 0.0, 4.0]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5, 12, 30])
+def test_a_search_stopped_anywhere_keeps_a_valid_bound(limit: int) -> None:
+    # the bound of a stopped search is the best of the open nodes' parent bounds: never below the optimum
+    costs, bundles, budget = random_instance(11, 40, 32, [float(v) for v in range(1, 25)], ratio=0.35)
+    optimum = solve_set_union(costs, bundles, budget).value
+    calls = iter(range(10_000))
+    stopped = solve_set_union(costs, bundles, budget, stop=lambda: next(calls) >= limit)
+    assert stopped.nodes <= limit and stopped.value <= optimum <= stopped.bound
+    check_release(costs, bundles, budget, stopped)

@@ -16,8 +16,11 @@ only to its minimal groups — the same LP bound with far fewer rows::
     max Σ value[b] y[b]   s.t.   Σ own_cost[b] y[b] + Σ cost[g] x[g] <= budget,
                                  y[b] <= x[g] for the minimal groups g of b,   x[g] <= x[h] for covers g < h
 
-Best-first search with plunging, node LPs by HiGHS's dual simplex (warm-started), branching on a fractional
-group by pseudocosts (the product of the mean bound losses per unit seen when a group was branched down and up;
+Depth-first search (dive into the child nearer the LP value, backtrack to the node opened last), node LPs by
+HiGHS's dual simplex, warm-started from the node solved just before. Depth-first rather than best-first with
+plunging because its nodes cost about half the CPU (measured on nrp2 at 0.3: 2,506 nodes in 8.9-9.9 CPU-s against
+2,082 in 17.4-19.5), which outweighs the nodes it solves above the final optimum. Branching on a fractional group
+by pseudocosts (the product of the mean bound losses per unit seen when a group was branched down and up;
 a group never branched on counts as the mean; ties go to the group shared by most bundles), then on the most
 valuable fractional bundle. With integral costs the budget is rounded down. Each node's bound is the Lagrangian
 bound of the LP's row duals (valid whatever the LP's accuracy), and those duals fix variables: a column whose
@@ -29,7 +32,6 @@ incumbent.
 
 from __future__ import annotations
 
-import heapq
 import math
 import time
 from collections import defaultdict
@@ -125,13 +127,16 @@ class _Relaxation:
         columns = np.nonzero(self.weight)[0].astype(np.int32)
         h.addRow(-np.inf, budget, len(columns), columns, self.weight[columns])
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        self.columns = np.arange(self.total, dtype=np.int32)
+        self.lower, self.upper = np.zeros(self.total, np.int8), np.ones(self.total, np.int8)  # the bounds set
 
     def solve(self, lower: np.ndarray, upper: np.ndarray) -> tuple[float, np.ndarray, np.ndarray] | None:
         """``(bound, x, reduced costs)`` under these column bounds, or None when infeasible. The bound is the
         Lagrangian bound of the row duals (clipped to >= 0), valid for every integer point within the bounds."""
         h = self.highs
-        h.changeColsBounds(self.total, self.columns, lower.astype(float), upper.astype(float))
+        changed = np.nonzero((lower != self.lower) | (upper != self.upper))[0].astype(np.int32)
+        if len(changed):  # only the bounds that differ from the last solve's (the rest of the model is as it was)
+            h.changeColsBounds(len(changed), changed, lower[changed].astype(float), upper[changed].astype(float))
+            self.lower, self.upper = lower.copy(), upper.copy()
         h.run()
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
@@ -268,22 +273,14 @@ def solve_set_union(costs: Sequence[float], bundles: Sequence[tuple[frozenset[in
     pseudocosts = _Pseudocosts(total)
     Branch = tuple[int, int, float] | None  # (column, value it was fixed to, distance from its LP value)
     Node = tuple[np.ndarray, np.ndarray, Branch]  # column lower and upper bounds (int8), how the node was made
-    heap: list[tuple[float, int, Node]] = [(-math.inf, 0, (np.zeros(total, np.int8), np.ones(total, np.int8),
-                                                           None))]
-    dive: tuple[Node, float] | None = None
+    # open nodes with their parent's bound, the last opened on top (depth-first: see the module docstring)
+    stack: list[tuple[float, Node]] = [(math.inf, (np.zeros(total, np.int8), np.ones(total, np.int8), None))]
     unsolved = -math.inf  # the best bound of nodes left unsolved (time out, or an LP that failed)
-    nodes = pushed = 0
-    while heap or dive:
+    nodes = 0
+    while stack:
         if time.perf_counter() - started > time_limit or stop():
-            if dive:
-                heapq.heappush(heap, (-dive[1], -1, dive[0]))
             break
-        if dive:
-            (lower, upper, branch), parent = dive
-            dive = None
-        else:
-            negative, _, (lower, upper, branch) = heapq.heappop(heap)
-            parent = -negative
+        parent, (lower, upper, branch) = stack.pop()
         if parent < incumbent.value + step:
             continue
         solved = lp.solve(lower, upper)
@@ -316,19 +313,17 @@ def solve_set_union(costs: Sequence[float], bundles: Sequence[tuple[frozenset[in
             column = int(chosen[np.argmax(a.values[chosen])])
         else:  # integral within the fixings: re-solve with them, the LP answer is the subtree's best
             if (lower > x + _TOL).any() or (upper < x - _TOL).any():
-                pushed += 1
-                heapq.heappush(heap, (-bound, pushed, (lower, upper, None)))
+                stack.append((bound, (lower, upper, None)))
                 continue
             incumbent.improve(x[:n] > 0.5)
             continue
         first = 1 if x[column] >= 0.5 else 0
         other_lower, other_upper = lower.copy(), upper.copy()
         other_lower[column] = other_upper[column] = 1 - first
-        pushed += 1
-        heapq.heappush(heap, (-bound, pushed, (other_lower, other_upper, (column, 1 - first, abs(x[column] - 1 + first)))))
+        stack.append((bound, (other_lower, other_upper, (column, 1 - first, abs(x[column] - 1 + first)))))
         lower[column] = upper[column] = first
-        dive = ((lower, upper, (column, first, abs(x[column] - first))), bound)
-    bound = max([incumbent.value, unsolved, *(-negative for negative, _, _ in heap)])
+        stack.append((bound, (lower, upper, (column, first, abs(x[column] - first)))))  # the child solved next
+    bound = max([incumbent.value, unsolved, *(parent for parent, _ in stack)])
     optimal = bound < incumbent.value + step
     if integral:  # a bound below the next integer proves the incumbent
         bound = incumbent.value if optimal else (bound if math.isinf(bound) else float(math.floor(bound + _TOL)))
