@@ -174,3 +174,34 @@ def test_a_search_stopped_anywhere_keeps_a_valid_bound(limit: int) -> None:
     stopped = solve_set_union(costs, bundles, budget, stop=lambda: next(calls) >= limit)
     assert stopped.nodes <= limit and stopped.value <= optimum <= stopped.bound
     check_release(costs, bundles, budget, stopped)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_heuristic_releases_respect_budget_and_dependencies(seed: int) -> None:
+    # requirements form a DAG (an item requires only lower-numbered items); each customer's bundle is the
+    # dependency closure of its wishes. Whatever LP values the greedy completion and local search are fed,
+    # the release they offer fits the budget and contains every requirement of every item in it.
+    rng = random.Random(seed)
+    costs = [float(rng.randint(1, 9)) for _ in range(16)]
+    requires = {i: set(rng.sample(range(i), min(i, rng.randint(0, 2)))) for i in range(16)}
+
+    def closure(wishes: set[int]) -> frozenset[int]:
+        done, todo = set(), list(wishes)
+        while todo:
+            if (i := todo.pop()) not in done:
+                done.add(i)
+                todo.extend(requires[i])
+        return frozenset(done)
+
+    budget = 0.35 * sum(costs)
+    bundles = [(closure(set(rng.sample(range(16), rng.randint(1, 3)))), float(rng.randint(1, 20))) for _ in range(12)]
+    bundles = [b for b in bundles if sum(costs[i] for i in b[0]) <= budget]
+    a = _aggregate(costs, bundles)
+    incumbent = _Incumbent(a, budget)
+    np_rng = np.random.default_rng(seed)
+    for node in range(1, 9):
+        incumbent.complete(np_rng.uniform(0.0, 1.0, len(a.values) + len(a.group_cost)), node)
+        items = frozenset().union(*(bundles[b][0] for b in incumbent.bundles))
+        assert incumbent.bundles and sum(costs[i] for i in items) <= budget
+        assert all(requires[i] <= items for i in items)
+        assert incumbent.value == sum(bundles[b][1] for b in incumbent.bundles) <= brute_force(costs, bundles, budget)
