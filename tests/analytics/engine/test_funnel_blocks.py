@@ -142,15 +142,14 @@ def test_a_store_funnel_streams_batches_into_blocks_with_the_same_numbers(monkey
     ask = {"date_from": "2024-01-01", "date_to": "2024-01-03", "window": timedelta(hours=5)}
     whole = store.funnel(["a", "b", "c"], **ask)
     batches: list[int] = []
-    streamed = funnels._batches
+    streamed = funnels.arrow_batches
 
     def counted(table):
-        for batch in streamed(table):
+        for batch in streamed(table, 7):
             batches.append(batch.num_rows)
             yield batch
 
-    monkeypatch.setattr(funnels, "BATCH_ROWS", 7)
-    monkeypatch.setattr(funnels, "_batches", counted)
+    monkeypatch.setattr(funnels, "arrow_batches", counted)
     monkeypatch.setattr(funnel_arrays, "KEY_BITS", 42)  # 3 days of microseconds, 2 step bits: 4 persons a block
     monkeypatch.setattr(funnel_arrays, "WALK_ROWS", 9)
     blocks: list[int] = []

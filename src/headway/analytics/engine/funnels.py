@@ -25,7 +25,7 @@ ids are looked up only when the persons behind a step are asked for.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headway.analytics.engine import cohorts, funnel_arrays
-from headway.analytics.engine.backends import capabilities, staged
+from headway.analytics.engine.backends import arrow_batches, capabilities, staged
 from headway.analytics.engine.cohorts import PersonCohort
 from headway.analytics.engine.filters import one_if, predicate, prop_text
 from headway.analytics.engine.insight_support import (
@@ -62,7 +62,6 @@ from headway.analytics.engine.types import DateLike, EventSeries, Filter
 from headway.core.errors import ValidationError
 
 NONE_KEY = "$$_headway_none_$$"
-BATCH_ROWS = 1_000_000  # rows per Arrow batch of the step events (the backend may send fewer)
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -334,7 +333,7 @@ def _walked_ordered(events: ir.Table, query: FunnelQuery, utc: LocalRange) -> pa
     step = ibis.cases(*[(_matches(events, s.event, s.where), k) for k, s in enumerate(query.steps)], else_=-1)
     if "person_key" in events.columns:
         rows = events.select(person_key=events.person_key, ts=events.timestamp, step=step.cast("int16"))
-        with closing(_batches(rows.filter(rows.step >= 0))) as batches:  # the query ends with the loop
+        with closing(arrow_batches(rows.filter(rows.step >= 0))) as batches:  # the query ends with the loop
             for batch in batches:
                 walker.add(batch.column("person_key").to_numpy(), _micros(batch.column("ts")),
                            batch.column("step").to_numpy())
@@ -351,19 +350,6 @@ def _walked_ordered(events: ir.Table, query: FunnelQuery, utc: LocalRange) -> pa
     del fetched, encoded, codes  # the strings: only the distinct names stay
     walked = walker.walk_runs()
     return _person_arrays([names.take(pa.array(part.code)) for part in walked], walked, n, "person")
-
-
-def _batches(rows: ir.Table) -> Generator[pa.RecordBatch, None, None]:
-    """The rows of ``rows`` as Arrow batches, while the query runs. A backend with relations (DuckDB) streams
-    them from one (Ibis's reader would read them from a cursor that holds the whole result first)."""
-    backend = ibis.get_backend(rows)
-    relation = getattr(backend, "_to_duckdb_relation", None)
-    if relation is None:
-        yield from rows.to_pyarrow_batches(chunk_size=BATCH_ROWS)
-        return
-    streamed = relation(rows)
-    reader = getattr(streamed, "to_arrow_reader", None) or streamed.fetch_arrow_reader  # older DuckDB: fetch_
-    yield from reader(BATCH_ROWS)
 
 
 def _epoch_micros(moment: datetime) -> int:

@@ -11,14 +11,16 @@ target mask and bit i + j (``on``) or any bit from i + j (``on_or_after``) in th
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 
 import ibis
 import ibis.expr.types as ir
 import numpy as np
+import numpy.typing as npt
 
-from headway.analytics.engine.backends import capabilities
+from headway.analytics.engine.backends import arrow_batches, capabilities
 from headway.analytics.engine.bitmasks import MAX_BITS, has_bit, masks, person_column, power_of_two
 from headway.analytics.engine.insight_support import (
     QuerySource,
@@ -51,6 +53,7 @@ from headway.analytics.engine.types import DateLike
 from headway.core.errors import ValidationError
 
 MAX_INTERVALS = MAX_BITS  # one bit per period in a 64-bit mask
+Ints = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -112,9 +115,19 @@ def starts_of(query: RetentionQuery, timezone: str) -> list[datetime]:
     return period_starts(first, query.intervals, query.period)
 
 
-def person_masks(source: QuerySource, query: RetentionQuery) -> ir.Table:
-    """One row per cohort member: the person (``person_key`` where the backend keeps integer keys, else
-    ``person``; see :func:`named`), ``tmask`` (cohort periods) and ``rmask`` (returning periods)."""
+@dataclass(frozen=True)
+class _Periods:
+    """The rows behind a retention table, one per person and period index ``idx``: ``target`` (recurring: the
+    target events; first_time: the first-ever target event, one row per person) and ``back`` (the returning
+    events; None when they are the target events), with ``who`` the person column (bitmasks.person_column)."""
+
+    who: str
+    target: ir.Table
+    back: ir.Table | None
+    first_time: bool
+
+
+def _periods(source: QuerySource, query: RetentionQuery) -> _Periods:
     starts = starts_of(query, source.timezone)
     span = local_range(starts[0], next_bucket(starts[-1], query.period), source.timezone)
     events = source.events(with_person=True)
@@ -128,33 +141,78 @@ def person_masks(source: QuerySource, query: RetentionQuery) -> ir.Table:
 
     returning_event = query.returning_event or query.target_event
     same = returning_event == query.target_event and query.returning_where == query.target_where
-    bit_or = capabilities(ibis.get_backend(events)).bit_or
     if query.kind == "recurring":
         target = indexed(event_rows(in_range, query.target_event, query.target_where, events), span.utc_start)
-        cohorts = masks(target, [who], "tmask", bit_or)
-        if same:  # one pass: the returning periods are the cohort periods
-            return cohorts.select(who, "tmask", rmask=cohorts.tmask)
     else:
         every = event_rows(before_end, query.target_event, query.target_where, events)
         first = every.group_by(who).aggregate(timestamp=every.timestamp.min())
-        first = first.filter(first.timestamp >= span.utc_start)
-        cohorts = indexed(first, span.utc_start)
-        cohorts = cohorts.select(who, tmask=power_of_two(cohorts.idx))
-    back = indexed(event_rows(in_range, returning_event, query.returning_where, events), span.utc_start)
-    returns = masks(back, [who], "rmask", bit_or)
+        target = indexed(first.filter(first.timestamp >= span.utc_start), span.utc_start)
+    back = None if same and query.kind == "recurring" else indexed(
+        event_rows(in_range, returning_event, query.returning_where, events), span.utc_start)
+    return _Periods(who, target, back, query.kind != "recurring")
+
+
+def person_masks(source: QuerySource, query: RetentionQuery) -> ir.Table:
+    """One row per cohort member: the person (``person_key`` where the backend keeps integer keys, else
+    ``person``; see :func:`named`), ``tmask`` (cohort periods) and ``rmask`` (returning periods)."""
+    periods = _periods(source, query)
+    who, target = periods.who, periods.target
+    bit_or = capabilities(ibis.get_backend(target)).bit_or
+    if periods.first_time:
+        cohorts = target.select(who, tmask=power_of_two(target.idx))
+    else:
+        cohorts = masks(target, [who], "tmask", bit_or)
+    if periods.back is None:  # one pass: the returning periods are the cohort periods
+        return cohorts.select(who, "tmask", rmask=cohorts.tmask)
+    returns = masks(periods.back, [who], "rmask", bit_or)
     joined = cohorts.left_join(returns, cohorts[who] == returns[who])
     return joined.select(cohorts[who], cohorts.tmask, rmask=returns.rmask.fill_null(0))
+
+
+def mask_pairs(source: QuerySource, query: RetentionQuery, n: int) -> tuple[Ints, Ints, Ints]:
+    """(tmask, rmask, persons) for every pair of masks of the cohort members. Where the backend runs in this
+    process and keeps integer person keys (recurring retention, up to 31 periods), the rows stream out and each
+    person's mask is OR-ed into an array indexed by key (measured at 100M events: 1.4 s of DuckDB hash
+    aggregation on 5M persons replaced); elsewhere the backend groups :func:`person_masks`."""
+    periods = _periods(source, query)
+    local = capabilities(ibis.get_backend(periods.target)).local_arrays
+    if local and periods.who == "person_key" and not periods.first_time and n <= 31:
+        tmask = _mask_array(periods.target)
+        rmask = tmask if periods.back is None else _mask_array(periods.back)
+        members = np.flatnonzero(tmask)
+        returning = np.zeros(len(tmask), np.int64)
+        returning[: min(len(rmask), len(tmask))] = rmask[: len(tmask)]
+        pairs, counts = np.unique((tmask[members] << n) | returning[members], return_counts=True)
+        return pairs >> n, pairs & ((1 << n) - 1), counts.astype(np.int64)
+    people = person_masks(source, query)
+    rows = source.rows(people.group_by("tmask", "rmask").aggregate(count=ibis._.count()))
+    tmask, rmask, count = (np.array([as_int(r[c]) for r in rows], dtype=np.int64) for c in ("tmask", "rmask", "count"))
+    return tmask, rmask, count
+
+
+def _mask_array(rows: ir.Table) -> Ints:
+    """The period mask of each person key (index) from rows of (``person_key``, ``idx``), streamed."""
+    found = np.zeros(0, dtype=np.int64)
+    keyed = rows.filter(rows.person_key.notnull()).select("person_key", "idx")
+    with closing(arrow_batches(keyed)) as batches:
+        for batch in batches:
+            keys = batch.column(0).to_numpy()
+            idx = batch.column(1).to_numpy()
+            if not len(keys):
+                continue
+            top = int(keys.max()) + 1
+            if top > len(found):
+                found = np.concatenate([found, np.zeros(max(top, 2 * len(found)) - len(found), np.int64)])
+            for i in np.unique(idx):  # one bit at a time: repeated keys write the same value
+                found[keys[idx == i]] |= np.int64(1) << int(i)
+    return found
 
 
 def run(source: QuerySource, query: RetentionQuery) -> RetentionResult:
     """Compute the retention table of ``query``."""
     starts = starts_of(query, source.timezone)
     n = len(starts)
-    people = person_masks(source, query)
-    pairs = source.rows(people.group_by("tmask", "rmask").aggregate(count=ibis._.count()))
-    tmask = np.array([as_int(r["tmask"]) for r in pairs], dtype=np.int64)
-    rmask = np.array([as_int(r["rmask"]) for r in pairs], dtype=np.int64)
-    count = np.array([as_int(r["count"]) for r in pairs], dtype=np.int64)
+    tmask, rmask, count = mask_pairs(source, query, n)
     cohorts = []
     for i in range(n):
         member = ((tmask >> i) & 1).astype(bool)
@@ -170,6 +228,7 @@ def run(source: QuerySource, query: RetentionQuery) -> RetentionResult:
             raise ValidationError(f"cohort must be between 0 and {n - 1} (0 is the oldest)")
         if not 0 <= interval < n - cohort:
             raise ValidationError(f"cohort {cohort} has intervals 0 to {n - cohort - 1}")
+        people = person_masks(source, query)
         chosen = people.filter(has_bit(people.tmask, cohort))
         if interval:
             at = cohort + interval
