@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import typer
@@ -47,7 +48,17 @@ def run_guarded(app: typer.Typer, argv: Sequence[str]) -> int:
     except HeadwayError as exc:
         return fail(exc.message)
     except Exception as exc:  # mapped at the boundary; never a traceback
+        if _interrupted(exc):
+            stderr.print("interrupted.")
+            return 130
         mapped = map_database_error(exc)
         if mapped is not None:
             return fail(mapped.message)
         return fail(f"unexpected {type(exc).__name__}: {exc}. Run `headway doctor` to check the installation.")
+
+
+def _interrupted(exc: Exception) -> bool:
+    """Whether ``exc`` is Ctrl-C as DuckDB reports it when the signal lands during its query (an Exception, not
+    KeyboardInterrupt). DuckDB raised it only if it is loaded."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(exc, duckdb.InterruptException)

@@ -89,3 +89,42 @@ def test_an_interrupted_ingest_keeps_whole_batches_and_a_rerun_completes_it(tmp_
     final = stored_uuids(url)
     assert len(final) == len(set(final)) == len(uuids)
     assert set(final) == set(uuids)
+
+
+def test_a_ctrl_c_that_reaches_duckdb_while_a_batch_is_released_stops_the_ingest(monkeypatch):
+    """DuckDB turns Ctrl-C during its query into ``duckdb.InterruptException`` (an ``Exception``): releasing a
+    batch's table is best effort, but that error must still stop the ingest (CI once saw a Ctrl-C swallowed
+    there: the child ingested everything and exited 0)."""
+    import duckdb
+
+    from headway.analytics.engine import backends
+
+    def interrupted(backend, name):
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    monkeypatch.setitem(backends.RELEASE_MEMTABLE, "duckdb", interrupted)
+    store = EventStore.connect()
+    with pytest.raises(duckdb.InterruptException):
+        store.ingest([{"event": "view", "timestamp": "2024-03-01T00:00:00Z", "distinct_id": "u1"}])
+
+    def failed(backend, name):
+        raise duckdb.CatalogException("no such view")
+
+    monkeypatch.setitem(backends.RELEASE_MEMTABLE, "duckdb", failed)  # any other failure costs memory only
+    assert store.ingest([{"event": "view", "timestamp": "2024-03-02T00:00:00Z", "distinct_id": "u1"}]).ingested == 1
+
+
+def test_the_cli_reports_a_ctrl_c_seen_by_duckdb_as_interrupted(monkeypatch, capsys):
+    import duckdb
+    import typer
+
+    from headway.cli.errors import run_guarded
+
+    app = typer.Typer()
+
+    @app.command()
+    def ingest() -> None:
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    assert run_guarded(app, []) == 130
+    assert "interrupted." in capsys.readouterr().err

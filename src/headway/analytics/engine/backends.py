@@ -10,10 +10,11 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -183,6 +184,8 @@ def transaction(backend: BaseBackend) -> Iterator[None]:
     _run(backend, commit)
 
 
+#: the errors an engine raises when Ctrl-C interrupts its query (never swallowed, even where other errors are)
+INTERRUPTED: tuple[type[BaseException], ...] = (duckdb.InterruptException, KeyboardInterrupt)
 #: how to forget an Arrow table registered for a memtable; elsewhere Ibis's own finalizer (a temp table drop)
 RELEASE_MEMTABLE: dict[str, Callable[[BaseBackend, str], None]] = {
     "duckdb": lambda backend, name: backend.con.unregister(name),
@@ -211,11 +214,15 @@ def _release(backend: BaseBackend, memtable: ir.Table) -> None:
     registered.discard(op)
     name = op.name
     release = RELEASE_MEMTABLE.get(backend.name)
-    with suppress(Exception):  # best effort: a failed release costs memory, never the ingest
+    try:
         if release is not None:
             release(backend, name)
         elif (finalizer := backend._make_memtable_finalizer(name)) is not None:
             finalizer()
+    except INTERRUPTED:  # Ctrl-C that reached the engine during the release: the caller must stop
+        raise
+    except Exception:  # noqa: S110 - best effort: a failed release costs memory, never the ingest
+        pass
 
 
 def arrow_batches(rows: ir.Table, size: int = 1_000_000) -> Generator[pa.RecordBatch, None, None]:
