@@ -128,3 +128,27 @@ def test_the_cli_reports_a_ctrl_c_seen_by_duckdb_as_interrupted(monkeypatch, cap
 
     assert run_guarded(app, []) == 130
     assert "interrupted." in capsys.readouterr().err
+
+
+def test_a_ctrl_c_swallowed_on_its_way_still_stops_the_ingest_at_the_next_batch():
+    """Ctrl-C that lands in code which swallows KeyboardInterrupt (here the progress callback; in the wild a
+    garbage-collector finalizer or DuckDB's interrupt turned into an error) is remembered: the ingest stops
+    before the next batch, keeping the whole batches already written."""
+    import os
+
+    store = EventStore.connect()
+    records = [{"event": "view", "timestamp": f"2024-03-01T00:00:{i:02d}Z", "distinct_id": "u1", "uuid": f"e{i}"}
+               for i in range(30)]
+
+    def swallow_ctrl_c(done: int, total: int | None) -> None:
+        if done == 10:
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.5)  # the handler runs here, in the main thread
+            except KeyboardInterrupt:
+                pass
+
+    with pytest.raises(KeyboardInterrupt):
+        store.ingest(records, batch_size=5, on_progress=swallow_ctrl_c)
+    assert store.stats().events == 10
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back

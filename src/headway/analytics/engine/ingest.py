@@ -12,11 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
+from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
 import duckdb
@@ -487,6 +491,32 @@ class BatchValidator:
     def close(self) -> None:
         """Release the private connection."""
         self._con.close()
+
+
+@contextmanager
+def interrupt_watch() -> Iterator[Callable[[], bool]]:
+    """Remember a Ctrl-C (SIGINT) for the block; yields a function that says whether one came.
+
+    Ctrl-C still raises KeyboardInterrupt where it lands, but where that is inside code that swallows it (a
+    finalizer run by the garbage collector, or a DuckDB query that turns it into an error a best-effort cleanup
+    ignores) the ingest would go on to the end: it checks this between batches instead. Only the main thread can
+    watch signals; elsewhere nothing is watched."""
+    seen: list[bool] = []
+    previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    if not callable(previous):  # not the main thread, or Ctrl-C ignored or left to the system: nothing to add
+        yield lambda: False
+        return
+    handler = previous
+
+    def remember(number: int, frame: FrameType | None) -> None:
+        seen.append(True)
+        handler(number, frame)
+
+    signal.signal(signal.SIGINT, remember)
+    try:
+        yield lambda: bool(seen)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def write_rejects(path: str | Path, source: Any, rejected: list[Rejected]) -> None:

@@ -81,6 +81,7 @@ from headway.analytics.engine.ingest import (
     BatchValidator,
     count_rows,
     estimated_total,
+    interrupt_watch,
     iter_batches,
     write_rejects,
 )
@@ -281,8 +282,10 @@ class EventStore:
         done = 0
         validator = BatchValidator()
         try:
-            with ingest_memory(self.backend):
+            with ingest_memory(self.backend), interrupt_watch() as interrupted:
                 for batch in iter_batches(source, batch_size):
+                    if interrupted():  # a Ctrl-C that something swallowed: stop after the whole batches
+                        raise KeyboardInterrupt
                     checked = validator.validate(batch)
                     report.rejected.extend(checked.rejected)
                     report.duplicates += checked.duplicates_in_batch
