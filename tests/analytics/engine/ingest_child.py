@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import resource
+import signal
 import sys
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def own_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 def main(argv: list[str]) -> None:
+    # Ctrl-C as at a terminal: a process started in the background (`cmd &`, as CI may run the suite) inherits
+    # SIGINT ignored, and Python then leaves it ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     url, source, batch_size = argv[0], argv[1], int(argv[2])
     signal_file = Path(argv[3]) if len(argv) > 3 else None
     signal_after = int(argv[4]) if len(argv) > 4 else 0

@@ -148,7 +148,11 @@ def test_a_ctrl_c_swallowed_on_its_way_still_stops_the_ingest_at_the_next_batch(
             except KeyboardInterrupt:
                 pass
 
-    with pytest.raises(KeyboardInterrupt):
-        store.ingest(records, batch_size=5, on_progress=swallow_ctrl_c)
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal, even under `cmd &`
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            store.ingest(records, batch_size=5, on_progress=swallow_ctrl_c)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     assert store.stats().events == 10
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
