@@ -17,3 +17,9 @@ class Pages(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=1000)
+
+
+def page_number(value: object) -> int:
+    """A web page's ``?page=`` as a page number from 1 to :data:`MAX_PAGE`; anything else reads as page 1."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_PAGE else 1

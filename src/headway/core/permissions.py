@@ -68,6 +68,13 @@ def has_perm(user: object, perm: Perm) -> bool:
     return perm in ROLE_PERMISSIONS[Role(user.role)]  # type: ignore[attr-defined]
 
 
+def check(actor: object | None, perm: Perm) -> None:
+    """The one permission check of every service: ``actor`` None is the system operator (the CLI without
+    ``--as``, the demo builder, a background task) and may do anything; anyone else needs ``perm``."""
+    if actor is not None:
+        require(actor, perm)
+
+
 def require(user: object, perm: Perm) -> None:
     """Raise :class:`PermissionDenied` unless the user's role grants ``perm``."""
     if not has_perm(user, perm):
