@@ -10,7 +10,7 @@ import sys
 import typer
 
 from headway import __version__
-from headway.cli import events, idea, insight, jd, metrics, plan, review, roadmap, team, tokens, users
+from headway.cli import events, idea, insight, jd, metrics, plan, review, roadmap, team, tokens, users, worker
 from headway.cli import feedback as feedback_commands
 from headway.cli import goal as goal_commands
 from headway.cli import kpi as kpi_commands
@@ -40,6 +40,8 @@ def root(
 
 
 setup_commands.register(app)
+app.command("worker")(worker.worker)
+app.add_typer(worker.app, name="jobs")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(team.app, name="team")

@@ -9,6 +9,7 @@
 | ``HEADWAY_SECRET_KEY`` | generated once into ``$HEADWAY_HOME/secret_key`` (local settings only) |
 | ``HEADWAY_DEBUG`` | ``false`` |
 | ``HEADWAY_ALLOWED_HOSTS`` | ``localhost,127.0.0.1,[::1]`` |
+| ``HEADWAY_TASKS_BACKEND`` | ``django_tasks_db.DatabaseBackend`` (background work in the database) |
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ SETTINGS = (
     "HEADWAY_ADMIN_PASSWORD",
     "HEADWAY_USER_PASSWORD",
     "HEADWAY_TEST_DATABASE_URL",
+    "HEADWAY_TASKS_BACKEND",
 )
 
 
@@ -47,6 +49,7 @@ class Config:
     debug: bool
     allowed_hosts: list[str]
     secret_key_from_env: str | None
+    tasks_backend: str = "django_tasks_db.DatabaseBackend"
 
     @property
     def secret_key_file(self) -> Path:
@@ -90,6 +93,12 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
             "HEADWAY_SECRET_KEY is too short (under 32 characters): generate one with "
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
+    tasks_backend = (env.get("HEADWAY_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend").strip()
+    if "." not in tasks_backend:
+        raise ConfigurationError(
+            f"HEADWAY_TASKS_BACKEND={tasks_backend!r} is not a backend class path: use "
+            "django_tasks_db.DatabaseBackend (the default) or django_tasks_rq.RQBackend."
+        )
     return Config(
         home=home,
         database_url=database_url,
@@ -97,6 +106,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         debug=parse_bool("HEADWAY_DEBUG", env.get("HEADWAY_DEBUG", "false")),
         allowed_hosts=hosts,
         secret_key_from_env=secret,
+        tasks_backend=tasks_backend,
     )
 
 

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "headway.core",
     "headway.web",
     "headway.team",
@@ -129,3 +131,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"headway": {"level": "INFO"}, "django.request": {"level": "ERROR"}},
 }
+
+# Background and scheduled work: Django's Tasks framework (the django-tasks backport). Every piece of work is a
+# headway.core Job run by the one task headway.core.tasks.run_job; `headway serve` runs a worker in-process,
+# `headway worker` runs more. HEADWAY_TASKS_BACKEND moves a deployment to RQ (django_tasks_rq.RQBackend).
+TASKS = {"default": {"BACKEND": CONFIG.tasks_backend, "QUEUES": ["default"]}}

@@ -14,3 +14,6 @@ else:
 from headway.conf.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["headway.core.hashers.TestArgon2PasswordHasher"]
+
+# Tests run background work at once, in the caller (tests of the worker itself switch to the database backend).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class AuthedRequest(HttpRequest):
     """An HttpRequest whose user is a logged-in Headway user (for type checking; never instantiated)."""
 
-    user: User  # type: ignore[assignment]  # narrower than HttpRequest's User | AnonymousUser, on purpose
+    user: User  # narrower than HttpRequest's User | AnonymousUser, on purpose
 
 
 def actor_of(request: HttpRequest) -> User:

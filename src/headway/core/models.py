@@ -96,3 +96,56 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.address or 'unknown'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Job(models.Model):
+    """A piece of background work (a theme run, an import, a KPI refresh): its progress, attempts and outcome.
+
+    The work itself runs as a Django task (:mod:`headway.core.tasks`); this row is what pages, the API and the
+    CLI read. ``heartbeat_at`` moves while the work runs, so a job whose worker was killed is found and run again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        RETRYING = "retrying", "Waiting to retry"
+        SUCCEEDED = "succeeded", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=64, db_index=True)
+    label = models.CharField(max_length=200)
+    arguments = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.FloatField(default=0.0)
+    message = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    error = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    run_after = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.status})"
+
+    @property
+    def done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ScheduleState(models.Model):
+    """When each periodic job (:mod:`headway.core.schedules`) is next due; one row per schedule name."""
+
+    name = models.CharField(max_length=64, unique=True)
+    next_due_at = models.DateTimeField()
+    last_job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.name} due {self.next_due_at:%Y-%m-%d %H:%M}"

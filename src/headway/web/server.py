@@ -22,8 +22,8 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Block serving the WSGI application until interrupted."""
+def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = 8, *, worker: bool = True) -> None:
+    """Block serving the WSGI application until interrupted, with a background worker in-process."""
     check_port_free(host, port)
     from pathlib import Path
 
@@ -33,5 +33,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise serves the app folders' files
 
     from headway.conf.wsgi import application
+    from headway.core.worker import start_in_process
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="headway")
+    stop_worker = start_in_process() if worker else None
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="headway")
+    finally:
+        if stop_worker is not None:
+            stop_worker.set()
