@@ -171,3 +171,21 @@ def test_reading_jobs_needs_a_workspace_role(db, make_user):
         jobs.list_jobs(viewer)
     with pytest.raises(ValidationError, match="Status 'done' is not one of"):
         jobs.list_jobs(None, status="done")
+
+
+def test_the_api_shows_a_job_and_the_schedule(db, client, make_user):
+    from headway.core import services
+
+    job = jobs.enqueue("test.add", a=4, b=5)
+    viewer = make_user("vic")
+    auth = {"Authorization": f"Bearer {services.create_token(viewer, 'test').secret}"}
+    one = client.get(f"/api/v1/jobs/{job.pk}", headers=auth).json()
+    assert (one["id"], one["status"], one["status_label"], one["progress"], one["label"]) == (
+        job.pk, "succeeded", "Done", 1.0, "Add two numbers")
+    listing = client.get("/api/v1/jobs?status=succeeded", headers=auth).json()
+    assert [j["id"] for j in listing] == [job.pk]
+    schedule = client.get("/api/v1/jobs/schedule", headers=auth).json()
+    assert {"kind": "strategy.refresh_kpis", "every_seconds": 3600.0}.items() <= schedule[0].items()
+    missing = client.get(f"/api/v1/jobs/{job.pk + 1}", headers=auth)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert client.get(f"/api/v1/jobs/{job.pk}").status_code == 401

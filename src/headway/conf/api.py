@@ -103,12 +103,14 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 from headway.analytics.api import router as analytics_router  # noqa: E402
 from headway.core.api import router as core_router  # noqa: E402
+from headway.core.jobs_api import router as jobs_router  # noqa: E402
 from headway.discovery.api import router as discovery_router  # noqa: E402
 from headway.planning.api import router as planning_router  # noqa: E402
 from headway.strategy.api import router as strategy_router  # noqa: E402
 from headway.team.api import router as team_router  # noqa: E402
 
 api.add_router("/", core_router)
+api.add_router("/jobs", jobs_router)
 api.add_router("/team", team_router)
 api.add_router("/planning", planning_router)
 api.add_router("/", analytics_router)
