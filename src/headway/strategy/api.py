@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.params.functions import Query as query_param
 
 from headway.core.http import AuthedRequest, actor_of
@@ -92,11 +92,11 @@ def goals(request: AuthedRequest, period: str | None = None) -> list[services.Go
 
 
 @router.post("/goals", response={201: services.GoalView})
-def create_goal(request: AuthedRequest, body: GoalRequest) -> tuple[int, services.GoalView]:
+def create_goal(request: AuthedRequest, body: GoalRequest) -> Status[services.GoalView]:
     """Add a goal (product leaders and admins)."""
     user = actor_of(request)
     goal = services.create_goal(user, **body.dict())
-    return 201, services.goal_view(user, goal.pk)
+    return Status(201, services.goal_view(user, goal.pk))
 
 
 @router.get("/goals/{goal_id}", response=services.GoalView)
@@ -131,11 +131,11 @@ def kpis(request: AuthedRequest, period: str | None = None,
 
 
 @router.post("/kpis", response={201: services.KpiSummary})
-def create_kpi(request: AuthedRequest, body: KpiRequest) -> tuple[int, services.KpiSummary]:
+def create_kpi(request: AuthedRequest, body: KpiRequest) -> Status[services.KpiSummary]:
     """Define a KPI bound to a catalogue metric, or (no metric) to imported / hand-entered values."""
     user = actor_of(request)
     kpi = services.create_kpi(user, **body.dict())
-    return 201, services.kpi_summary(user, kpi.name)
+    return Status(201, services.kpi_summary(user, kpi.name))
 
 
 # /kpis/refresh comes before /kpis/{name}, which would otherwise take it (and answer 405 to a POST).
@@ -178,10 +178,10 @@ def values(request: AuthedRequest, name: str, date_from: date | None = None,
 
 
 @router.post("/kpis/{name}/values", response={201: services.KpiValueView})
-def enter_value(request: AuthedRequest, name: str, body: KpiValueRequest) -> tuple[int, services.KpiValueView]:
+def enter_value(request: AuthedRequest, name: str, body: KpiValueRequest) -> Status[services.KpiValueView]:
     """Enter one day's value by hand (KPIs without a metric)."""
     row = services.enter_value(actor_of(request), name, body.date, body.value)
-    return 201, services.KpiValueView.from_model(row)
+    return Status(201, services.KpiValueView.from_model(row))
 
 
 @router.post("/kpis/{name}/values/import", response=services.ImportedValues)
@@ -235,6 +235,6 @@ def areas(request: AuthedRequest) -> list[services.AreaNode]:
 
 
 @router.post("/areas", response={201: services.AreaView})
-def create_area(request: AuthedRequest, body: ProductAreaRequest) -> tuple[int, services.AreaView]:
+def create_area(request: AuthedRequest, body: ProductAreaRequest) -> Status[services.AreaView]:
     """Add a product line, product or area (product leaders and admins)."""
-    return 201, services.AreaView.from_model(services.create_area(actor_of(request), **body.dict()))
+    return Status(201, services.AreaView.from_model(services.create_area(actor_of(request), **body.dict())))
