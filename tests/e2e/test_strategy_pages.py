@@ -65,19 +65,19 @@ def test_kpi_page_draws_the_target_line_and_the_forecast_band(demo_site, site_pa
     from headway.strategy import services
 
     data = services.kpi_chart_data(None, "weekly_buyers")
-    assert data["target"] is not None and data["forecast"] and data["actual"]
+    assert data.target is not None and data.forecast and data.actual
     page = site_page
     log_in(page, "leader")
     page.goto("/goals/kpis/weekly_buyers/")
     assert page.get_by_role("heading", level=1).inner_text() == "★ Weekly purchasing customers"
-    assert page.locator("#kpi-target").inner_text() == data["summary"].display["target"]
+    assert page.locator("#kpi-target").inner_text() == data.summary.display["target"]
     chart = page.locator("#kpi-chart .chart-canvas svg")
     chart.wait_for()
     assert chart.locator("g.mark-area.role-mark path").count() == 1  # the forecast's 80% band
     assert chart.locator("g.mark-rule.role-mark line").count() == 1  # the target
     assert chart.locator("g.mark-line.role-mark path").count() == 2  # actual and forecast
     spec = json.loads(page.locator("#kpi-chart-spec").text_content())
-    assert spec["layer"][-1]["data"]["values"] == [{"target": data["target"]}]
+    assert spec["layer"][-1]["data"]["values"] == [{"target": data.target}]
     assert page.problems.all() == []
 
 

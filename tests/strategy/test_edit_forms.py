@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pytest
 from django.test import Client
 
@@ -147,7 +149,7 @@ def test_product_areas_form_builds_the_hierarchy(leader):
     orphan = client.post("/goals/areas/", {"name": "Cart", "kind": "area", "parent": ""})
     assert orphan.status_code == 422 and "A area needs a product as its parent" in orphan.content.decode()
     assert client.post("/goals/areas/", {"name": "Cart", "kind": "area", "parent": "Web store"}).status_code == 302
-    assert services.area_tree(None) == [{"name": "Shop", "kind": "line", "children": [
+    assert [asdict(node) for node in services.area_tree(None)] == [{"name": "Shop", "kind": "line", "children": [
         {"name": "Web store", "kind": "product", "children": [{"name": "Cart", "kind": "area", "children": []}]}]}]
     page = client.get("/goals/areas/").content.decode()
     tree = page[page.index('<ul class="area-tree">'):]

@@ -35,7 +35,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_the_projection_is_the_same_in_the_api_the_cli_and_the_page(client, capsys, signups, viewer):
-    api = client.get(f"/api/v1/kpis/signups?period={PERIOD}", headers=bearer(viewer)).json()
+    api = client.get(f"/api/v1/strategy/kpis/signups?period={PERIOD}", headers=bearer(viewer)).json()
     code, out, _ = run(capsys, "kpi", "show", "signups", "--period", PERIOD, "--json")
     cli = json.loads(out)
     page = logged_in(viewer).get(f"/goals/kpis/signups/?period={PERIOD}").content.decode()
@@ -47,29 +47,29 @@ def test_the_projection_is_the_same_in_the_api_the_cli_and_the_page(client, caps
 
 
 def test_api_targets_values_goals_and_permissions(client, signups, viewer, leader):
-    refused = client.put("/api/v1/kpis/signups/targets", {"period": PERIOD, "value": 190},
+    refused = client.put("/api/v1/strategy/kpis/signups/targets", {"period": PERIOD, "value": 190},
                          content_type="application/json", headers=bearer(viewer))
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "permission_denied"
-    done = client.put("/api/v1/kpis/signups/targets", {"period": PERIOD, "value": "190"},
+    done = client.put("/api/v1/strategy/kpis/signups/targets", {"period": PERIOD, "value": "190"},
                       content_type="application/json", headers=bearer(leader))
     assert done.status_code == 200 and done.json()["value"] == 190.0
-    assert client.get(f"/api/v1/kpis/signups?period={PERIOD}", headers=bearer(viewer)).json()["status"] == "on_track"
-    values = client.get("/api/v1/kpis/signups/values", headers=bearer(viewer)).json()
+    assert client.get(f"/api/v1/strategy/kpis/signups?period={PERIOD}", headers=bearer(viewer)).json()["status"] == "on_track"
+    values = client.get("/api/v1/strategy/kpis/signups/values", headers=bearer(viewer)).json()
     assert [v["value"] for v in values] == [10.0, 20.0, 30.0]
-    bad = client.post("/api/v1/kpis/signups/values/import", {"csv": "date,value\n2026-05-09,x\n"},
+    bad = client.post("/api/v1/strategy/kpis/signups/values/import", {"csv": "date,value\n2026-05-09,x\n"},
                       content_type="application/json", headers=bearer(leader))
     assert bad.status_code == 422 and bad.json()["error"]["details"] == [{"line": 2, "message": "'x' is not a number"}]
-    goal = client.post("/api/v1/goals", {"title": "Onboard faster", "period": PERIOD, "key_results": ["signups"]},
+    goal = client.post("/api/v1/strategy/goals", {"title": "Onboard faster", "period": PERIOD, "key_results": ["signups"]},
                        content_type="application/json", headers=bearer(leader))
     assert goal.status_code == 201 and goal.json()["key_results"][0]["progress"] == pytest.approx(60 / 190)
-    patched = client.patch(f"/api/v1/goals/{goal.json()['id']}", {"status": "at_risk", "confidence": 40,
+    patched = client.patch(f"/api/v1/strategy/goals/{goal.json()['id']}", {"status": "at_risk", "confidence": 40,
                                                                  "comment": "slow"},
                            content_type="application/json", headers=bearer(leader))
     assert patched.json()["status"] == "at_risk"
-    assert client.get(f"/api/v1/goals/{goal.json()['id']}/updates", headers=bearer(viewer)).json()[0]["comment"] == "slow"
-    assert client.post("/api/v1/goals", {"title": "x"}, content_type="application/json",
+    assert client.get(f"/api/v1/strategy/goals/{goal.json()['id']}/updates", headers=bearer(viewer)).json()[0]["comment"] == "slow"
+    assert client.post("/api/v1/strategy/goals", {"title": "x"}, content_type="application/json",
                        headers=bearer(viewer)).status_code == 403
-    missing = client.get("/api/v1/kpis/nope", headers=bearer(viewer))
+    missing = client.get("/api/v1/strategy/kpis/nope", headers=bearer(viewer))
     assert missing.status_code == 404 and "headway kpi list" in missing.json()["error"]["message"]
 
 
@@ -126,21 +126,21 @@ def test_the_api_describes_a_kpi_with_the_services_summary(client, signups, view
     from datetime import date
 
     services.refresh_kpis(None, as_of=date(2026, 5, 3))
-    listed = client.get(f"/api/v1/kpis?period={PERIOD}&spark_days=2", headers=bearer(viewer)).json()
+    listed = client.get(f"/api/v1/strategy/kpis?period={PERIOD}&spark_days=2", headers=bearer(viewer)).json()
     summary = services.kpi_summaries(None, PERIOD, spark_days=2)[0]
     assert listed == [json.loads(json.dumps(asdict(summary), default=str))]
     assert listed[0]["spark"] == [20.0, 30.0] and listed[0]["current"] == 30.0
-    one = client.get(f"/api/v1/kpis/signups?period={PERIOD}", headers=bearer(viewer)).json()
+    one = client.get(f"/api/v1/strategy/kpis/signups?period={PERIOD}", headers=bearer(viewer)).json()
     assert one == {**listed[0], "spark": []}
-    too_long = client.get("/api/v1/kpis?spark_days=400", headers=bearer(viewer))
+    too_long = client.get("/api/v1/strategy/kpis?spark_days=400", headers=bearer(viewer))
     assert too_long.status_code == 422 and "spark_days" in too_long.json()["error"]["message"]
 
 
 def test_kpis_are_refreshed_over_the_api(client, signups, leader):
     """POST /kpis/refresh was taken by /kpis/{name} (405); a KPI may not be called refresh."""
-    done = client.post("/api/v1/kpis/refresh?as_of=2026-05-03", headers=bearer(leader))
+    done = client.post("/api/v1/strategy/kpis/refresh?as_of=2026-05-03", headers=bearer(leader))
     assert done.status_code == 200, done.content
     assert done.json() == {"as_of": "2026-05-03", "values": {"signups": 0}, "errors": {}, "alerts": []}
-    taken = client.post("/api/v1/kpis", {"name": "refresh", "label": "Refresh"}, content_type="application/json",
+    taken = client.post("/api/v1/strategy/kpis", {"name": "refresh", "label": "Refresh"}, content_type="application/json",
                         headers=bearer(leader))
     assert taken.status_code == 422 and "pick another name" in taken.json()["error"]["message"]

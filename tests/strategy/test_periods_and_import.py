@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from headway.core.errors import ValidationError
+from headway.strategy.engine.periods import parse_period, quarter_of, quarter_span
 from headway.strategy.importers import parse_number, read_targets, read_values
-from headway.strategy.periods import parse_period, quarter_of, quarter_span
 
 
 def test_fiscal_quarters_follow_the_start_month():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 import pytest
@@ -144,6 +145,6 @@ def test_the_strategy_is_versioned_and_rendered_safely(leader, admin):
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert services.render_markdown("[x](javascript:alert(1))") == "<p>[x](javascript:alert(1))</p>\n"
     assert services.current_strategy(None, "Checkout").vision == "One tap"
-    assert services.area_tree(None) == [{"name": "Shop", "kind": "line", "children": [
+    assert [asdict(node) for node in services.area_tree(None)] == [{"name": "Shop", "kind": "line", "children": [
         {"name": "Checkout", "kind": "product", "children": []}]}]
     assert AuditEvent.objects.filter(object_type="strategyversion").count() == 3

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from headway.cli.console import console, print_json, print_table
 from headway.conf.bootstrap import setup_django
+
+if TYPE_CHECKING:
+    from headway.strategy.services import GoalView
 
 app = typer.Typer(help="Goals: company objectives, product goals, key results and check-ins.", no_args_is_help=True)
 
@@ -17,8 +20,8 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
-def _rows(goals: list[Any], depth: int = 0) -> list[list[Any]]:
-    rows: list[list[Any]] = []
+def _rows(goals: list[GoalView], depth: int = 0) -> list[list[object]]:
+    rows: list[list[object]] = []
     for g in goals:
         krs = ", ".join(f"{k.kpi} {k.period_to_date}/{k.target}" for k in g.key_results)
         rows.append([g.id, "  " * depth + g.title, g.level, g.period, g.owner, g.status.replace("_", " "),
@@ -51,12 +54,10 @@ def show(goal_id: int = typer.Argument(..., help="Goal id (see `headway goal lis
     setup_django()
     from headway.strategy import services
 
-    view = services.goal_views(None, [services.get_goal(None, goal_id)])[0]
-    updates = list(services.goal_updates(None, goal_id))
+    view = services.goal_view(None, goal_id)
+    updates = services.goal_check_ins(None, goal_id)
     if as_json:
-        print_json({**asdict(view), "updates": [
-            {"status": u.status, "confidence": u.confidence, "comment": u.comment, "at": u.created_at,
-             "author": u.author.username if u.author else "system"} for u in updates]})
+        print_json({**asdict(view), "updates": [asdict(u) for u in updates]})
         return
     console.print(f"[bold]{view.title}[/] ({view.level}, {view.period}) owner {view.owner or '–'}: "
                   f"{view.status.replace('_', ' ')}, confidence {view.confidence}%, progress {_percent(view.progress)}",
@@ -65,7 +66,7 @@ def show(goal_id: int = typer.Argument(..., help="Goal id (see `headway goal lis
                 [[k.kpi, k.label, k.status.replace("_", " "), k.period_to_date, k.target, _percent(k.progress)]
                  for k in view.key_results])
     print_table("Check-ins", ["when", "who", "status", "confidence", "comment"],
-                [[f"{u.created_at:%Y-%m-%d %H:%M}", u.author.username if u.author else "system",
+                [[f"{u.at:%Y-%m-%d %H:%M}", u.author,
                   u.status.replace("_", " "), f"{u.confidence}%", u.comment] for u in updates])
 
 

@@ -113,7 +113,7 @@ def nps_values(ctx: DemoContext) -> list[tuple[date, float]]:
 def build_strategy(ctx: DemoContext) -> None:
     from headway.core.services import get_user
     from headway.strategy import services
-    from headway.strategy.models import Kpi, KpiProgress, KpiValue
+    from headway.strategy.models import KpiValue
 
     leader = get_user("leader")
     ctx.progress("vision and strategy", 0.0)
@@ -132,7 +132,7 @@ def build_strategy(ctx: DemoContext) -> None:
     for name, label, metric, unit, aggregation, parent, _, owner in KPIS:
         services.create_kpi(None, name, label, metric=metric, unit=unit, aggregation=aggregation, owner=owner,
                             parent=parent, north_star=parent is None)
-    nps = Kpi.objects.get(name="nps")
+    nps = services.get_kpi(None, "nps")
     KpiValue.objects.bulk_create([KpiValue(kpi=nps, date=d, value=v, origin=KpiValue.Origin.IMPORTED)
                                   for d, v in nps_values(ctx)])
 
@@ -141,12 +141,11 @@ def build_strategy(ctx: DemoContext) -> None:
     ctx.progress("targets", 0.8)
     period = services.current_period()
     wanted = {name: status for name, *_, status, _ in KPIS}
-    for progress in KpiProgress.objects.filter(period=period).select_related("kpi"):
-        p = progress
-        if p.projection is None or p.lower is None or p.upper is None or not math.isfinite(p.projection):
+    for k in services.kpi_summaries(None, period.name):
+        if k.projection is None or k.lower is None or k.upper is None or not math.isfinite(k.projection):
             continue
-        value = target_for(wanted[p.kpi.name], p.projection, p.lower, p.upper, p.kpi.unit)
-        services.set_target(None, p.kpi.name, period.name, value)
+        value = target_for(wanted[k.name], k.projection, k.lower, k.upper, k.unit)
+        services.set_target(None, k.name, period.name, value)
 
     ctx.progress("goals", 0.9)
     made: dict[str, int] = {}

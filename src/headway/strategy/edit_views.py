@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from headway.core import services as core
 from headway.core.errors import HeadwayError, ValidationError
+from headway.core.http import AuthedRequest
+from headway.core.models import User
 from headway.core.permissions import Perm, has_perm
 from headway.strategy import services
 from headway.strategy.models import Goal, Kpi, ProductArea
@@ -45,14 +48,14 @@ def _posted(request: HttpRequest, fields: tuple[str, ...], lists: tuple[str, ...
     return values
 
 
-def _people(user: Any) -> list[tuple[str, str]]:
+def _people(user: User) -> list[tuple[str, str]]:
     return [("", "No owner")] + [(u.username, f"{u.name} ({u.username})") for u in core.list_users(user)]
 
 
 # --- KPIs ----------------------------------------------------------------------------------------------
 
 
-def _kpi_context(user: Any, values: dict[str, Any], errors: dict[str, str], kpi: Kpi | None) -> dict[str, Any]:
+def _kpi_context(user: User, values: dict[str, Any], errors: dict[str, str], kpi: Kpi | None) -> dict[str, Any]:
     others = [k for k in services.list_kpis(user) if kpi is None or k.pk != kpi.pk]
     return {
         "title": f"Edit {kpi.label}" if kpi else "New KPI", "kpi": kpi, "values": values, "errors": errors,
@@ -66,9 +69,9 @@ def _kpi_context(user: Any, values: dict[str, Any], errors: dict[str, str], kpi:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def kpi_new(request: HttpRequest) -> HttpResponse:
+def kpi_new(request: AuthedRequest) -> HttpResponse:
     """Define a KPI: bound to a catalogue metric, or taking imported values."""
-    user: Any = request.user
+    user = request.user
     services.require_edit(user)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"name": "", "label": "", "description": "", "metric": "", "unit": "count",
@@ -96,9 +99,9 @@ def kpi_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def kpi_edit(request: HttpRequest, name: str) -> HttpResponse:
+def kpi_edit(request: AuthedRequest, name: str) -> HttpResponse:
     """Change a KPI's definition: label, metric, unit, direction, aggregation, owner, place in the tree."""
-    user: Any = request.user
+    user = request.user
     services.require_edit(user)
     kpi = services.get_kpi(user, name)
     errors: dict[str, str] = {}
@@ -125,10 +128,10 @@ def kpi_edit(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def kpi_import(request: HttpRequest, name: str) -> HttpResponse:
+def kpi_import(request: AuthedRequest, name: str) -> HttpResponse:
     """Import a KPI's daily values or its targets from a CSV file (or pasted text); every line is checked and
     the bad ones are listed with their line number; nothing is saved unless every line is good."""
-    user: Any = request.user
+    user = request.user
     services.require_edit(user)
     kpi = services.get_kpi(user, name)
     errors: dict[str, str] = {}
@@ -160,9 +163,10 @@ def kpi_import(request: HttpRequest, name: str) -> HttpResponse:
     }, status=422 if errors else 200)
 
 
-def _csv_text(upload: Any) -> str:
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"The file is {upload.size // 1024:,} KB: keep it under {MAX_UPLOAD_BYTES // 1024:,} KB "
+def _csv_text(upload: UploadedFile) -> str:
+    size = upload.size or 0
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(f"The file is {size // 1024:,} KB: keep it under {MAX_UPLOAD_BYTES // 1024:,} KB "
                               "or split it.", details={"file": "too large"})
     try:
         return str(upload.read().decode("utf-8-sig"))
@@ -174,7 +178,7 @@ def _csv_text(upload: Any) -> str:
 # --- goals ---------------------------------------------------------------------------------------------
 
 
-def _goal_context(user: Any, values: dict[str, Any], errors: dict[str, str], goal: Goal | None) -> dict[str, Any]:
+def _goal_context(user: User, values: dict[str, Any], errors: dict[str, str], goal: Goal | None) -> dict[str, Any]:
     goals = [g for g in services.list_goals(user) if goal is None or g.pk != goal.pk]
     return {
         "title": f"Edit {goal.title}" if goal else "New goal", "goal": goal, "values": values, "errors": errors,
@@ -194,9 +198,9 @@ def _goal_values(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_new(request: HttpRequest) -> HttpResponse:
+def goal_new(request: AuthedRequest) -> HttpResponse:
     """Add a company objective or a product goal with its key results."""
-    user: Any = request.user
+    user = request.user
     services.require_edit(user)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"title": "", "description": "", "level": "product",
@@ -221,9 +225,9 @@ def goal_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     """Change a goal: title, level, period, owner, the goal it supports, its area and key results."""
-    user: Any = request.user
+    user = request.user
     services.require_edit(user)
     goal = services.get_goal(user, goal_id)
     errors: dict[str, str] = {}
@@ -261,9 +265,9 @@ def _goal_id(text: str) -> int | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def areas_page(request: HttpRequest) -> HttpResponse:
+def areas_page(request: AuthedRequest) -> HttpResponse:
     """The product hierarchy (lines → products → areas), and a form to add to it for editors."""
-    user: Any = request.user
+    user = request.user
     errors: dict[str, str] = {}
     values = {"name": "", "kind": request.GET.get("kind", "line"), "parent": request.GET.get("parent", ""),
               "description": ""}

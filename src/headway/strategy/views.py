@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from headway.core import services as core
 from headway.core.errors import HeadwayError
+from headway.core.http import AuthedRequest
 from headway.core.permissions import Perm, Role, has_perm
 from headway.strategy import services
 from headway.strategy.picture import kpi_tree_svg, sparkline_svg
@@ -33,11 +35,11 @@ def _kpi_link(name: str) -> str:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """The first page a leader opens: North Star, KPI tree, goals, alerts, pinned insights, the workspace."""
-    board = services.dashboard(request.user)  # type: ignore[arg-type]
+    board = services.dashboard(request.user)
     workspace = core.get_workspace()
-    counts = Counter(user.role for user in core.list_users(request.user))  # type: ignore[arg-type]
+    counts = Counter(user.role for user in core.list_users(request.user))
     people = bar_chart(
         [{"role": role.label, "people": counts.get(role.value, 0)} for role in Role],
         category="role", value="people", title="People by role", value_title="People",
@@ -58,31 +60,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def goals_page(request: HttpRequest) -> HttpResponse:
+def goals_page(request: AuthedRequest) -> HttpResponse:
+    """The goals of a period as an alignment tree, with the period's KPIs."""
     period = request.GET.get("period") or None
     user = request.user
-    chosen = services.resolve_period(user, period) if period else services.current_period()  # type: ignore[arg-type]
-    goals = services.goal_views(user, services.list_goals(user).filter(period=chosen))  # type: ignore[arg-type]
+    chosen = services.resolve_period(user, period) if period else services.current_period()
+    goals = services.goal_views(user, services.list_goals(user, chosen.name))
     return render(request, "strategy/goals.html", {
         "title": "Goals", "period": chosen, "goals": goals,
-        "periods": services.list_periods(user),  # type: ignore[arg-type]
-        "kpis": services.kpi_summaries(user, chosen.name),  # type: ignore[arg-type]
-        "open_alerts": services.list_alerts(user, include_acknowledged=False).count(),  # type: ignore[arg-type]
+        "periods": services.list_periods(user),
+        "kpis": services.kpi_summaries(user, chosen.name),
+        "open_alerts": services.open_alert_count(user),
         "can_edit": _can_edit(request),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_page(request: HttpRequest, goal_id: int) -> HttpResponse:
+def goal_page(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    """One goal with its key results and check-ins; a POST is a check-in."""
     user = request.user
-    goal = services.get_goal(user, goal_id)  # type: ignore[arg-type]
+    goal = services.get_goal(user, goal_id)
     errors: dict[str, str] = {}
     values = {"status": goal.status, "confidence": str(goal.confidence), "comment": ""}
     if request.method == "POST":
         values = {key: request.POST.get(key, "") for key in values}
         try:
-            services.update_goal(user, goal_id, status=values["status"],  # type: ignore[arg-type]
+            services.update_goal(user, goal_id, status=values["status"],
                                  confidence=values["confidence"], comment=values["comment"])
         except HeadwayError as exc:
             if exc.status == 403:
@@ -92,22 +96,23 @@ def goal_page(request: HttpRequest, goal_id: int) -> HttpResponse:
         else:
             messages.success(request, "Check-in saved.")
             return redirect("goals-detail", goal_id=goal_id)
-    view = services.goal_views(user, [goal])[0]  # type: ignore[arg-type]
+    view = services.goal_views(user, [goal])[0]
     return render(request, "strategy/goal.html", {
-        "title": goal.title, "goal": goal, "view": view, "updates": services.goal_updates(user, goal_id),  # type: ignore[arg-type]
+        "title": goal.title, "goal": goal, "view": view, "updates": services.goal_updates(user, goal_id),
         "statuses": [(s.value, s.label) for s in goal.Status], "errors": errors, "values": values,
         "can_edit": _can_edit(request),
     }, status=422 if errors else 200)
 
 
-def kpi_chart(data: dict[str, Any]) -> dict[str, Any]:
+def kpi_chart(data: services.KpiChart) -> dict[str, Any]:
     """The KPI detail chart: actuals, the forecast with its 80% interval, and the target as a rule."""
-    summary = data["summary"]
-    title = f"{summary.label}: {'running total' if data['cumulative'] else 'daily value'}, {summary.period}"
-    rows = data["actual"] + data["forecast"]
+    summary = data.summary
+    title = f"{summary.label}: {'running total' if data.cumulative else 'daily value'}, {summary.period}"
+    rows = [{key: value for key, value in asdict(point).items() if value is not None}
+            for point in data.actual + data.forecast]
     fmt = ".1%" if summary.unit == "percent" else ",.0f" if summary.unit in ("count", "currency") else ",.2f"
     x = {"field": "date", "type": "temporal", "title": None, "axis": {"grid": False, "format": "%b %-d"}}
-    y_title = summary.label + (" (running total)" if data["cumulative"] else "")
+    y_title = summary.label + (" (running total)" if data.cumulative else "")
     layers: list[dict[str, Any]] = [
         {"transform": [{"filter": "datum.series === 'forecast'"}],
          "mark": {"type": "area", "opacity": 0.25, "color": "#6e7781"},
@@ -126,8 +131,8 @@ def kpi_chart(data: dict[str, Any]) -> dict[str, Any]:
                                   {"field": "lower", "type": "quantitative", "title": "Lower (80%)", "format": fmt},
                                   {"field": "upper", "type": "quantitative", "title": "Upper (80%)", "format": fmt}]}},
     ]
-    if data["target"] is not None:
-        layers.append({"data": {"values": [{"target": data["target"]}]},
+    if data.target is not None:
+        layers.append({"data": {"values": [{"target": data.target}]},
                        "mark": {"type": "rule", "color": "#cf222e", "strokeWidth": 2},
                        "encoding": {"y": {"field": "target", "type": "quantitative", "title": y_title}}})
     return to_spec({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": title, "height": 280,
@@ -137,7 +142,8 @@ def kpi_chart(data: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def kpi_page(request: HttpRequest, name: str) -> HttpResponse:
+def kpi_page(request: AuthedRequest, name: str) -> HttpResponse:
+    """One KPI: its numbers, the chart, targets, inputs and alerts; a POST sets a target."""
     user = request.user
     period = request.GET.get("period") or None
     errors: dict[str, str] = {}
@@ -145,7 +151,7 @@ def kpi_page(request: HttpRequest, name: str) -> HttpResponse:
     if request.method == "POST":
         values = {"period": request.POST.get("period", ""), "target": request.POST.get("target", "")}
         try:
-            target = services.set_target(user, name, values["period"], values["target"])  # type: ignore[arg-type]
+            target = services.set_target(user, name, values["period"], values["target"])
         except HeadwayError as exc:
             if exc.status == 403:
                 raise
@@ -153,31 +159,32 @@ def kpi_page(request: HttpRequest, name: str) -> HttpResponse:
         else:
             messages.success(request, f"Target for {target.period.name} saved.")
             return redirect(f"{reverse('goals-kpi', args=[name])}?period={target.period.name}")
-    data = services.kpi_chart_data(user, name, period)  # type: ignore[arg-type]
-    summary = data["summary"]
+    data = services.kpi_chart_data(user, name, period)
+    summary = data.summary
     if not values["period"]:
         values["period"] = summary.period
     return render(request, "strategy/kpi.html", {
         "title": summary.label, "k": summary, "chart": kpi_chart(data),
-        "targets": services.list_targets(user, name),  # type: ignore[arg-type]
-        "alerts": services.list_alerts(user, kpi=name)[:10],  # type: ignore[arg-type]
-        "inputs": [k for k in services.kpi_summaries(user, summary.period) if k.parent == name],  # type: ignore[arg-type]
+        "targets": services.list_targets(user, name),
+        "alerts": services.list_alerts(user, kpi=name)[:10],
+        "inputs": [k for k in services.kpi_summaries(user, summary.period) if k.parent == name],
         "errors": errors, "values": values, "can_edit": _can_edit(request),
     }, status=422 if errors else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def strategy_page(request: HttpRequest) -> HttpResponse:
+def strategy_page(request: AuthedRequest) -> HttpResponse:
+    """The vision and strategy document with every version's changes; a POST saves a new version."""
     user = request.user
     area = request.GET.get("area") or None
     errors: dict[str, str] = {}
-    current = services.current_strategy(user, area)  # type: ignore[arg-type]
+    current = services.current_strategy(user, area)
     values = {"vision": current.vision if current else "", "body": current.body if current else "", "note": ""}
     if request.method == "POST":
         values = {key: request.POST.get(key, "") for key in values}
         try:
-            services.save_strategy(user, vision=values["vision"], body=values["body"], area=area,  # type: ignore[arg-type]
+            services.save_strategy(user, vision=values["vision"], body=values["body"], area=area,
                                    note=values["note"])
         except HeadwayError as exc:
             if exc.status == 403:
@@ -186,29 +193,28 @@ def strategy_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Strategy saved as a new version.")
             return redirect(f"{reverse('goals-strategy')}{'?area=' + area if area else ''}")
-    history = list(services.strategy_history(user, area))  # type: ignore[arg-type]
-    changes = [{"version": v, "diff": services.strategy_diff(history[i + 1] if i + 1 < len(history) else None, v)}
-               for i, v in enumerate(history)]
+    changes = services.strategy_changes(user, area)
     return render(request, "strategy/strategy.html", {
         "title": "Vision and strategy", "area": area, "current": current,
         "html": SafeString(services.render_markdown(current.body)) if current else "",  # escaped by markdown-it
-        "changes": changes, "areas": services.list_areas(user), "errors": errors, "values": values,  # type: ignore[arg-type]
+        "changes": changes, "areas": services.list_areas(user), "errors": errors, "values": values,
         "can_edit": _can_edit(request),
     }, status=422 if errors else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def alerts_page(request: HttpRequest) -> HttpResponse:
+def alerts_page(request: AuthedRequest) -> HttpResponse:
+    """The alerts inbox; a POST acknowledges one."""
     user = request.user
     if request.method == "POST":
         try:
             alert_id = int(request.POST.get("acknowledge", ""))
         except ValueError:
             alert_id = 0
-        alert = services.acknowledge_alert(user, alert_id)  # type: ignore[arg-type]
+        alert = services.acknowledge_alert(user, alert_id)
         messages.success(request, f"Alert on {alert.kpi.label} acknowledged.")
         return redirect("goals-alerts")
     return render(request, "strategy/alerts.html", {
-        "title": "Alerts", "alerts": services.list_alerts(user),  # type: ignore[arg-type]
+        "title": "Alerts", "alerts": services.list_alerts(user),
     })
