@@ -30,7 +30,7 @@ def show(
         print_json({"audience": view.audience, "quarters": view.quarters, "rows": view.rows})
         return
     if not view.rows:
-        console.print("Nothing on the roadmap yet: `headway plan optimize --apply` or `headway roadmap place`.")
+        console.print("Nothing on the roadmap yet: `headway plan optimise --apply` or `headway roadmap place`.")
         return
     columns = [c for c in ("id", "title", "end_quarter", "commitment", "kind", "team", "effort_weeks", "cost")
                if c in view.columns]
