@@ -4,6 +4,7 @@ the command line."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -205,7 +206,8 @@ def link(
 
     from headway.planning import services
 
-    fields = {k: v for k, v in {"goal": goal, "kpi": kpi, "expected_impact": impact}.items() if v is not None}
+    fields: dict[str, Any] = {k: v for k, v in {"goal": goal, "kpi": kpi, "expected_impact": impact}.items()
+                              if v is not None}
     if url is None and not fields:
         raise ValidationError("Give a URL to attach, or --goal, --kpi or --impact to link: "
                               f"`headway idea link {initiative} --goal 3 --kpi conversion --impact '+2 pts'`.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from ninja import Body, Field, Router, Schema, Status
@@ -11,6 +11,7 @@ from ninja import Body, Field, Router, Schema, Status
 from headway.core.errors import ValidationError
 from headway.core.http import AuthedRequest, actor_of
 from headway.planning import services
+from headway.planning.models import Initiative
 
 router = Router(tags=["planning"])
 
@@ -186,7 +187,7 @@ def backlog(request: AuthedRequest, model: str | None = None, sort: str = "score
 
 
 @router.post("/initiatives", response={201: services.InitiativeDetail}, by_alias=True)
-def create_initiative(request: AuthedRequest, payload: InitiativeRequest) -> Status:
+def create_initiative(request: AuthedRequest, payload: InitiativeRequest) -> Status[Any]:
     """Propose an idea (needs ideas.edit); ``effort`` maps team name to person-weeks."""
     fields = _links(payload.dict())
     effort = fields.pop("effort")
@@ -211,35 +212,35 @@ def update_initiative(request: AuthedRequest, initiative_id: int,
 
 
 @router.delete("/initiatives/{int:initiative_id}", response={204: None})
-def delete_initiative(request: AuthedRequest, initiative_id: int) -> Status:
+def delete_initiative(request: AuthedRequest, initiative_id: int) -> Status[Any]:
     """Delete an initiative (needs plans.edit)."""
     services.delete_initiative(actor_of(request), initiative_id)
     return Status(204, None)
 
 
 @router.post("/initiatives/{initiative_id}/dependencies", response={201: DependencyOut})
-def add_dependency(request: AuthedRequest, initiative_id: int, payload: DependencyRequest) -> Status:
+def add_dependency(request: AuthedRequest, initiative_id: int, payload: DependencyRequest) -> Status[Any]:
     """``requires`` (a cycle is refused and named) or ``conflicts`` with another initiative."""
     dep = services.add_dependency(actor_of(request), initiative_id, payload.target, payload.type)
     return Status(201, DependencyOut(source=dep.source_id, target=dep.target_id, type=dep.type))
 
 
 @router.delete("/initiatives/{initiative_id}/dependencies/{target_id}", response={204: None})
-def remove_dependency(request: AuthedRequest, initiative_id: int, target_id: int) -> Status:
+def remove_dependency(request: AuthedRequest, initiative_id: int, target_id: int) -> Status[Any]:
     """Remove the links from one initiative to another."""
     services.remove_dependency(actor_of(request), initiative_id, target_id)
     return Status(204, None)
 
 
 @router.post("/initiatives/{initiative_id}/comments", response={201: services.CommentNote})
-def add_comment(request: AuthedRequest, initiative_id: int, payload: CommentRequest) -> Status:
+def add_comment(request: AuthedRequest, initiative_id: int, payload: CommentRequest) -> Status[Any]:
     """Comment on an initiative (needs comments.create)."""
     comment = services.add_comment(actor_of(request), initiative_id, payload.body)
     return Status(201, services.CommentNote.of(comment))
 
 
 @router.post("/initiatives/{initiative_id}/attachments", response={201: services.AttachedLink})
-def add_attachment(request: AuthedRequest, initiative_id: int, payload: AttachmentRequest) -> Status:
+def add_attachment(request: AuthedRequest, initiative_id: int, payload: AttachmentRequest) -> Status[Any]:
     """Attach a link (document, design, ticket)."""
     link = services.add_attachment(actor_of(request), initiative_id, payload.title, payload.url)
     return Status(201, services.AttachedLink(title=link.title, url=link.url))
@@ -249,22 +250,27 @@ Inputs = dict[str, dict[str, float | str]]
 """Scoring inputs: name → its ``value``, ``source``, ``at`` (ISO time) and ``detail``."""
 
 
+def _inputs(initiative: Initiative) -> Inputs:
+    """An initiative's scoring inputs (its JSON field, written only by ``services.set_inputs`` in this shape)."""
+    return cast(Inputs, initiative.inputs)
+
+
 @router.put("/initiatives/{initiative_id}/inputs", response=Inputs)
-def set_inputs(request: AuthedRequest, initiative_id: int, payload: dict[str, float] = Body(...)) -> Inputs:
+def set_inputs(request: AuthedRequest, initiative_id: int, payload: Body[dict[str, float]]) -> Inputs:
     """Set scoring inputs (name → number, e.g. ``{"reach": 1200, "impact": 2}``)."""
-    return services.set_inputs(actor_of(request), initiative_id, payload).inputs
+    return _inputs(services.set_inputs(actor_of(request), initiative_id, payload))
 
 
 @router.post("/initiatives/{initiative_id}/reach", response=Inputs)
 def reach_from_analytics(request: AuthedRequest, initiative_id: int, event: str, days: int = 30) -> Inputs:
     """Set reach to the persons who did ``event`` in the last 7 or 30 days (from the events store)."""
-    return services.reach_from_analytics(actor_of(request), initiative_id, event, days).inputs
+    return _inputs(services.reach_from_analytics(actor_of(request), initiative_id, event, days))
 
 
 @router.post("/initiatives/{initiative_id}/impact", response=Inputs)
 def impact_from_kpi(request: AuthedRequest, initiative_id: int) -> Inputs:
     """Set RICE impact from the expected impact on the linked KPI (a share of its latest value)."""
-    return services.impact_from_kpi(actor_of(request), initiative_id).inputs
+    return _inputs(services.impact_from_kpi(actor_of(request), initiative_id))
 
 
 @router.post("/initiatives/import", response=services.ImportReport)
@@ -284,7 +290,7 @@ def list_scoring(request: AuthedRequest) -> object:
 
 
 @router.post("/scoring", response={201: ScoringOut})
-def save_scoring(request: AuthedRequest, payload: ScoringRequest) -> Status:
+def save_scoring(request: AuthedRequest, payload: ScoringRequest) -> Status[Any]:
     """Create or change a scoring setup (needs plans.edit); a formula error names the wrong token and column."""
     return Status(201, services.save_scoring_model(actor_of(request), **payload.dict()))
 
@@ -343,7 +349,7 @@ def apply_scenario(request: AuthedRequest, name: str, commitment: str = "auto") 
 
 
 @router.delete("/scenarios/{name}", response={204: None})
-def delete_scenario(request: AuthedRequest, name: str) -> Status:
+def delete_scenario(request: AuthedRequest, name: str) -> Status[Any]:
     """Delete a saved scenario."""
     services.delete_scenario(actor_of(request), name)
     return Status(204, None)
@@ -380,7 +386,7 @@ def place(request: AuthedRequest, initiative_id: int, payload: PlaceRequest) -> 
 
 
 @router.delete("/roadmap/{initiative_id}", response={204: None})
-def unplace(request: AuthedRequest, initiative_id: int) -> Status:
+def unplace(request: AuthedRequest, initiative_id: int) -> Status[Any]:
     """Take an initiative off the roadmap."""
     services.unplace(actor_of(request), initiative_id)
     return Status(204, None)

@@ -154,7 +154,7 @@ def _idea_form(request: AuthedRequest, initiative_id: int | None) -> HttpRespons
         except ValidationError as exc:
             details = exc.details if isinstance(exc.details, dict) else {}
             by_name = {f"effort.{t.name}": f"effort-{t.pk}" for t in teams}
-            errors = {by_name.get(k, k): str(v) for k, v in details.items()} or {"__all__": exc.message}
+            errors = {by_name.get(str(k), str(k)): str(v) for k, v in details.items()} or {"__all__": exc.message}
         else:
             messages.success(request, f"Idea #{saved.pk} {saved.title} {'saved' if current else 'proposed'}.")
             return redirect("roadmap-idea", initiative_id=saved.pk)

@@ -46,7 +46,7 @@ class CurrentScore(BaseModel):
 class StageStep(BaseModel):
     """One step of the pipeline history (``from`` is blank for the first)."""
 
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(serialize_by_alias=True)
 
     from_stage: str = Field(alias="from")
     to: str
@@ -139,7 +139,7 @@ def initiative_detail(actor: User | None, initiative_id: int, *, now: datetime |
         effort={e.team.name: e.weeks for e in i.efforts.all()}, effort_weeks=effort_weeks(i),
         cost=cost(i), inputs=i.inputs, dependencies=links, scores=scores,
         quarter=item.quarter if item else None, commitment=item.commitment if item else None,
-        history=[StageStep(from_stage=h.from_stage, to=h.to_stage, at=h.at, by=h.actor_label)
+        history=[StageStep.model_validate({"from": h.from_stage, "to": h.to_stage, "at": h.at, "by": h.actor_label})
                  for h in i.stage_history.all()],
         comments=[CommentNote.of(c) for c in i.comments.all()],
         attachments=[AttachedLink(title=a.title, url=a.url) for a in i.attachments.all()],

@@ -21,7 +21,7 @@ SECONDS_PER_PERSON_WEEK = 5 * 8 * 3600
 """Jira's "Original Estimate" is in seconds; a person-week is five eight-hour days."""
 MAX_ROWS = 5000
 
-STAGES = {
+STAGES: dict[str, tuple[str, ...]] = {
     "idea": ("backlog", "to do", "todo", "open", "triage", "new", "idea"),
     "discovery": ("discovery", "research", "in discovery", "analysis"),
     "planned": ("selected for development", "planned", "ready", "up next", "unstarted"),
@@ -29,7 +29,7 @@ STAGES = {
     "shipped": ("done", "closed", "resolved", "completed", "released", "shipped"),
     "parked": ("canceled", "cancelled", "won't do", "wont do", "duplicate", "parked", "on hold"),
 }
-KINDS = {
+KINDS: dict[str, tuple[str, ...]] = {
     "tech_debt": ("tech debt", "tech-debt", "technical debt", "techdebt", "refactor"),
     "maintain": ("bug", "defect", "maintenance", "chore", "incident"),
     "innovate": ("epic", "new feature", "feature", "initiative", "experiment"),

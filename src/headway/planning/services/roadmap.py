@@ -12,14 +12,23 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from pydantic import BaseModel, computed_field
+from pydantic import BaseModel
 
 from headway.core import audit
 from headway.core.errors import ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 from headway.core.validation import Problems
-from headway.planning.models import Commitment, Dependency, Effort, Initiative, Kind, PlanningTeam, RoadmapItem, Stage
+from headway.planning.models import (
+    Commitment,
+    Dependency,
+    Effort,
+    Initiative,
+    Kind,
+    PlanningTeam,
+    RoadmapItem,
+    Stage,
+)
 from headway.planning.services._common import with_relations
 from headway.planning.services.initiatives import cost, effort_weeks, get_initiative
 from headway.planning.services.quarters import horizon, quarter_index, quarter_label, quarters
@@ -155,12 +164,8 @@ class CapacityRow(BaseModel):
     planned_weeks: float
     capacity_weeks: float
     cost: float
-
-    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
-    @property
-    def load(self) -> float:
-        """Planned over capacity (1.0 is full; above is overbooked)."""
-        return self.planned_weeks / self.capacity_weeks if self.capacity_weeks else float(self.planned_weeks > 0)
+    load: float
+    """Planned over capacity (1.0 is full; above is overbooked)."""
 
 
 def capacity(actor: User | None, *, count: int = 4, start: str | None = None,
@@ -180,9 +185,18 @@ def capacity(actor: User | None, *, count: int = 4, start: str | None = None,
         for index in range(max(begin, first), min(begin + duration - 1, last) + 1):
             planned[(team, quarter_label(index))] += weeks / duration
             money[(team, quarter_label(index))] += float(Decimal(str(weeks)) * rate) / duration
-    return [CapacityRow(team=t.name, quarter=q, planned_weeks=round(planned[(t.name, q)], 2),
-                        capacity_weeks=t.capacity_weeks, cost=round(money[(t.name, q)], 2))
-            for t in PlanningTeam.objects.order_by("name") for q in span]
+    rows = []
+    for team in PlanningTeam.objects.order_by("name"):
+        for q in span:
+            weeks = round(planned[(team.name, q)], 2)
+            rows.append(CapacityRow(team=team.name, quarter=q, planned_weeks=weeks, capacity_weeks=team.capacity_weeks,
+                                    cost=round(money[(team.name, q)], 2), load=_load(weeks, team.capacity_weeks)))
+    return rows
+
+
+def _load(planned: float, capacity: float) -> float:
+    """Planned over capacity (1.0 is full; above is overbooked; any plan on no capacity is 1.0)."""
+    return planned / capacity if capacity else float(planned > 0)
 
 
 def export_csv(actor: User | None, audience: str = "leadership", *, today: date | None = None) -> str:
