@@ -186,11 +186,11 @@ def capacity(actor: User | None, *, count: int = 4, start: str | None = None,
             planned[(team, quarter_label(index))] += weeks / duration
             money[(team, quarter_label(index))] += float(Decimal(str(weeks)) * rate) / duration
     rows = []
-    for team in PlanningTeam.objects.order_by("name"):
+    for t in PlanningTeam.objects.order_by("name"):
         for q in span:
-            weeks = round(planned[(team.name, q)], 2)
-            rows.append(CapacityRow(team=team.name, quarter=q, planned_weeks=weeks, capacity_weeks=team.capacity_weeks,
-                                    cost=round(money[(team.name, q)], 2), load=_load(weeks, team.capacity_weeks)))
+            weeks = round(planned[(t.name, q)], 2)
+            rows.append(CapacityRow(team=t.name, quarter=q, planned_weeks=weeks, capacity_weeks=t.capacity_weeks,
+                                    cost=round(money[(t.name, q)], 2), load=_load(weeks, t.capacity_weeks)))
     return rows
 
 
