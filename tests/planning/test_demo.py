@@ -52,7 +52,7 @@ def test_demo_step_builds_a_plan_that_forces_trade_offs():
     assert "2026-Q2" in commitments and commitments == {q: expected[q] for q in commitments}
     assert Initiative.objects.exclude(owner=None).count() == 120
     again = services.optimise(None, base.constraints, explain=False, today=AS_OF)
-    assert again["value"] == base.value
+    assert again.value == base.value
     long = Initiative.objects.filter(duration=2)
     assert 5 <= long.count() <= 10 and not Initiative.objects.filter(duration__gt=2).exists()
     assert RoadmapItem.objects.filter(initiative__in=long).exists()  # the timeline has bars over two quarters

@@ -44,15 +44,15 @@ def test_score_is_the_same_in_api_cli_and_page(client, portfolio, viewer):
 def test_optimiser_value_is_the_same_in_api_cli_and_page(client, portfolio, leader):
     login(client, leader)
     body = {"budget": 100000, "objective": "value", "quarters": 1}
-    api = client.post("/api/v1/planning/optimize", body, content_type="application/json").json()
+    api = client.post("/api/v1/planning/optimise", body, content_type="application/json").json()
     assert api["value"] == 31 and api["cost"] == 98000 and api["optimal"] is True
     assert {k: api["budget_plus_10"][k] for k in ("delta", "optimal", "bound", "gap", "certainty")} == {
         "delta": 8, "optimal": True, "bound": 39, "gap": 0, "certainty": "proven"}
     assert api["items"][0]["duration"] == 1
-    cli = json.loads(run("plan", "optimize", "--budget", "100000", "--objective", "value", "--quarters", "1",
+    cli = json.loads(run("plan", "optimise", "--budget", "100000", "--objective", "value", "--quarters", "1",
                          "--json").output)
     assert cli["value"] == 31 and [i["id"] for i in cli["items"]] == [i["id"] for i in api["items"]]
-    table = run("plan", "optimize", "--budget", "100000", "--objective", "value", "--quarters", "1")
+    table = run("plan", "optimise", "--budget", "100000", "--objective", "value", "--quarters", "1")
     assert "Plan value 31 (proven optimal" in table.output and "3 initiatives costing 98,000 of 100,000" in table.output
     assert "Binding: budget" in table.output
     a, c = portfolio["A"].pk, portfolio["C"].pk
@@ -85,7 +85,7 @@ def test_api_errors_and_permissions(client, portfolio, viewer, make_user):
     bad = client.post("/api/v1/planning/scoring", {"name": "F", "framework": "formula", "formula": "reach ^"},
                       content_type="application/json")
     assert bad.status_code == 403  # setups need plans.edit
-    negative = client.post("/api/v1/planning/optimize", {"budget": -1}, content_type="application/json")
+    negative = client.post("/api/v1/planning/optimise", {"budget": -1}, content_type="application/json")
     assert negative.status_code == 422 and "budget cannot be negative" in negative.json()["error"]["message"]
 
 
@@ -106,11 +106,11 @@ def test_infeasible_plan_names_the_constraints_on_every_face(client, portfolio, 
     a, b, c = (portfolio[k].pk for k in "ABC")
     login(client, leader)
     body = {"budget": 100000, "quarters": 1, "objective": "value", "must": [a, b, c]}
-    api = client.post("/api/v1/planning/optimize", body, content_type="application/json")
+    api = client.post("/api/v1/planning/optimise", body, content_type="application/json")
     assert api.status_code == 422 and api.json()["error"]["code"] == "infeasible"
     assert sorted(api.json()["error"]["details"]["constraints"]) == sorted(
         ["budget", f"must-have #{a}", f"must-have #{b}", f"must-have #{c}"])
-    cli = run("plan", "optimize", "--budget", "100000", "--quarters", "1", "--must", f"{a},{b},{c}")
+    cli = run("plan", "optimise", "--budget", "100000", "--quarters", "1", "--must", f"{a},{b},{c}")
     assert cli.exit_code == 1
     html = client.post("/roadmap/optimise/", {**body, "must": f"{a},{b},{c}", "run": "1"}).content.decode()
     assert "Constraints that clash" in html and f"must-have #{a}" in html
@@ -165,11 +165,11 @@ def test_pages_render_when_empty(client, workspace, viewer, path):
 def test_optimiser_answer_has_a_documented_schema(client, portfolio, viewer):
     login(client, viewer)
     spec = client.get("/api/v1/openapi.json").json()
-    answer = spec["paths"]["/api/v1/planning/optimize"]["post"]["responses"]["200"]["content"]["application/json"]
-    assert answer["schema"] == {"$ref": "#/components/schemas/PlanOut"}
-    what_if = spec["components"]["schemas"]["WhatIfOut"]["properties"]
+    answer = spec["paths"]["/api/v1/planning/optimise"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"] == {"$ref": "#/components/schemas/OptimisedPlan"}
+    what_if = spec["components"]["schemas"]["WhatIfPlan"]["properties"]
     assert {"optimal", "bound", "gap", "certainty"} <= set(what_if)
-    lean = client.post("/api/v1/planning/optimize", {"budget": 100000, "objective": "value", "quarters": 1,
+    lean = client.post("/api/v1/planning/optimise", {"budget": 100000, "objective": "value", "quarters": 1,
                                                      "explain": False}, content_type="application/json").json()
     assert lean["value"] == 31 and "budget_plus_10" not in lean and "left_out" not in lean
 
@@ -196,7 +196,7 @@ def test_cli_edits_moves_links_and_comments_on_an_idea(portfolio):
     assert run("idea", "comment", str(pk), "Customers ask weekly").exit_code == 0
     assert run("idea", "link", str(pk), "https://example.com/spec", "--title", "Spec").exit_code == 0
     assert run("idea", "link", str(pk), "ftp://nope").exit_code == 1
-    detail = services.initiative_detail(None, pk)
+    detail = services.initiative_detail(None, pk).model_dump()
     assert (detail["title"], detail["stage"], detail["duration"], detail["effort"]) == (
         "Wishlists", "discovery", 2, {"Mobile": 2.0})
     assert [h["to"] for h in detail["history"]] == ["idea", "discovery"]

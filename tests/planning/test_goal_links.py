@@ -27,7 +27,7 @@ PLAN = {"budget": 100000, "objective": "value", "quarters": 1, "time_limit": 5}
 
 
 def chosen(plan) -> set[int]:
-    return {item["id"] for item in plan["items"]}
+    return {item.id for item in plan.items}
 
 
 def login(client, user):
@@ -36,16 +36,16 @@ def login(client, user):
 
 def test_renaming_the_goal_keeps_the_idea_linked_and_the_cover_working(portfolio):
     a, b, goal = portfolio["A"], portfolio["B"], portfolio["goal"]
-    assert services.optimise(None, PLAN, explain=False)["value"] == 31
+    assert services.optimise(None, PLAN, explain=False).value == 31
     strategy.update_goal(None, goal.pk, title="Customers come back every week")
-    assert services.initiative_detail(None, a.pk)["goal"] == "Customers come back every week"
+    assert services.initiative_detail(None, a.pk).goal == "Customers come back every week"
     assert services.goals_in_use() == [(goal.pk, "Customers come back every week")]
     by_id = services.optimise(None, {**PLAN, "cover_goals": [goal.pk]}, explain=False)
     by_new_title = services.optimise(None, {**PLAN, "cover_goals": ["customers come back every week"]},
                                      explain=False)
-    assert (by_id["value"], chosen(by_id)) == (29, {a.pk, b.pk})
-    assert (by_new_title["value"], chosen(by_new_title)) == (29, {a.pk, b.pk})
-    assert by_id["request"]["cover_goals"] == (goal.pk,)  # saved scenarios keep the goal's id
+    assert (by_id.value, chosen(by_id)) == (29, {a.pk, b.pk})
+    assert (by_new_title.value, chosen(by_new_title)) == (29, {a.pk, b.pk})
+    assert by_id.request.cover_goals == (goal.pk,)  # saved scenarios keep the goal's id
     with pytest.raises(ValidationError, match="There is no goal called 'Grow repeat purchase'"):
         services.optimise(None, {**PLAN, "cover_goals": ["Grow repeat purchase"]}, explain=False)
 
@@ -59,9 +59,9 @@ def test_goals_that_share_a_title_do_not_mix(portfolio):
                                        (twin.pk, f"Grow repeat purchase (goal {twin.pk})")]
     # covering the twin is met by Gift cards (D) alone, not by Saved carts (A) which serves the other goal
     plan = services.optimise(None, {**PLAN, "cover_goals": [twin.pk]}, explain=False)
-    assert d.pk in chosen(plan) and a.pk not in chosen(plan) and plan["value"] == 31
+    assert d.pk in chosen(plan) and a.pk not in chosen(plan) and plan.value == 31
     plan = services.optimise(None, {**PLAN, "cover_goals": [goal.pk]}, explain=False)
-    assert a.pk in chosen(plan) and plan["value"] == 29
+    assert a.pk in chosen(plan) and plan.value == 29
     # a title is resolved once, to one row: a shared one is refused with the ids to choose from
     with pytest.raises(ValidationError) as caught:
         services.update_initiative(None, portfolio["B"].pk, goal="Grow repeat purchase")
@@ -97,10 +97,10 @@ def test_kpi_by_name_label_or_id_and_unlinking(portfolio):
     for ref in ("conversion", "CONVERSION", "Checkout conversion", kpi.pk, str(kpi.pk)):
         services.update_initiative(None, a, kpi="")
         assert services.update_initiative(None, a, kpi=ref).kpi_id == kpi.pk, ref
-    detail = services.initiative_detail(None, a)
+    detail = services.initiative_detail(None, a).model_dump()
     assert (detail["kpi_id"], detail["kpi"], detail["kpi_label"]) == (kpi.pk, "conversion", "Checkout conversion")
     services.update_initiative(None, a, goal=None, kpi="")
-    detail = services.initiative_detail(None, a)
+    detail = services.initiative_detail(None, a).model_dump()
     assert (detail["goal_id"], detail["goal"], detail["kpi_id"], detail["kpi"]) == (None, None, None, None)
 
 
@@ -151,7 +151,7 @@ def test_api_links_by_id_or_name_and_refuses_an_unknown_goal(client, portfolio, 
     assert unknown.status_code == 422 and "There is no goal called 'Grow revenue'" in unknown.json()["error"]["message"]
     unlinked = client.patch(f"{url}/{portfolio['A'].pk}", {"goal": None}, content_type="application/json")
     assert unlinked.status_code == 200 and unlinked.json()["goal_id"] is None
-    plan = client.post("/api/v1/planning/optimize", {**PLAN, "cover_goals": [goal.pk]},
+    plan = client.post("/api/v1/planning/optimise", {**PLAN, "cover_goals": [goal.pk]},
                        content_type="application/json")
     serving = {by_id.json()["id"], by_name.json()["id"], old_field.json()["id"]}
     assert plan.status_code == 200 and {i["id"] for i in plan.json()["items"]} & serving
@@ -161,9 +161,9 @@ def test_cli_links_an_idea_to_a_goal_and_kpi(portfolio):
     runner = CliRunner()
     b, goal = portfolio["B"].pk, portfolio["goal"]
     strategy.create_kpi(None, "conversion", "Checkout conversion", unit="percent")
-    optimize = ["plan", "optimize", "--budget", "100000", "--objective", "value", "--quarters", "1", "--cover",
+    optimise = ["plan", "optimise", "--budget", "100000", "--objective", "value", "--quarters", "1", "--cover",
                 str(goal.pk), "--json"]
-    assert json.loads(runner.invoke(app, optimize).output)["value"] == 29  # only Saved carts serves the goal
+    assert json.loads(runner.invoke(app, optimise).output)["value"] == 29  # only Saved carts serves the goal
     linked = runner.invoke(app, ["idea", "link", str(b), "--goal", "Grow repeat purchase", "--kpi", "conversion",
                                  "--impact", "+2 pts"], env={"COLUMNS": "200"})
     assert linked.exit_code == 0, linked.output
@@ -178,7 +178,7 @@ def test_cli_links_an_idea_to_a_goal_and_kpi(portfolio):
     assert nothing.exit_code == 1 and "Give a URL to attach, or --goal" in str(nothing.exception)
     half = runner.invoke(app, ["idea", "link", str(b), "ftp://nope", "--kpi", ""])
     assert half.exit_code == 1 and Initiative.objects.get(pk=b).kpi is not None  # both or neither
-    cover = runner.invoke(app, optimize)
+    cover = runner.invoke(app, optimise)
     assert cover.exit_code == 0, cover.output
     assert json.loads(cover.output)["value"] == 31  # One-tap reorder serves it now: B + C + D
 

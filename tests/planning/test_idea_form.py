@@ -68,7 +68,7 @@ def test_contributor_proposes_an_idea(client, portfolio, contributor, owner):
     assert (idea.kind, idea.stage, idea.duration, idea.owner, idea.team.name) == ("innovate", "idea", 2, owner, "Web")
     assert (idea.goal, idea.kpi.name, idea.expected_impact, idea.kano) == (
         portfolio["goal"], "repeat_rate", "+2 pts repeat rate", "attractive")
-    assert services.initiative_detail(None, idea.pk)["effort"] == {"Web": 6.0}
+    assert services.initiative_detail(None, idea.pk).effort == {"Web": 6.0}
     assert services.cost(idea) == 24_000  # 6 weeks x 4,000
     assert StageChange.objects.filter(initiative=idea, to_stage="idea").count() == 1
     assert AuditEvent.objects.filter(object_id=str(idea.pk), summary__contains="proposed").exists()
@@ -134,7 +134,7 @@ def test_edit_form_changes_an_idea(client, portfolio, leader, contributor):
                    **{f"effort-{web.pk}": "5", f"effort-{mobile.pk}": "0"})
     assert client.post(edit, changed).status_code == 302
     b.refresh_from_db()
-    assert b.title == "One-tap reorder v2" and services.initiative_detail(None, b.pk)["effort"] == {"Web": 5.0}
+    assert b.title == "One-tap reorder v2" and services.initiative_detail(None, b.pk).effort == {"Web": 5.0}
 
     services.add_dependency(None, b.pk, a.pk)  # B requires A, which is not on the roadmap
     client.logout()
@@ -166,7 +166,7 @@ def test_idea_page_adds_and_removes_dependencies_and_links(client, portfolio, co
     assert f'<option value="{a}">#{a} Saved carts</option>' in html and f'<option value="{b}">' not in html
     added = client.post(page, {"action": "depend", "type": "requires", "target": str(a)}, follow=True)
     assert "Dependency added." in added.content.decode()
-    assert services.initiative_detail(None, b)["dependencies"] == [{"type": "requires", "id": a,
+    assert services.initiative_detail(None, b).model_dump()["dependencies"] == [{"type": "requires", "id": a,
                                                                      "title": "Saved carts"}]
     cycle = client.post(f"/roadmap/ideas/{a}/", {"action": "depend", "type": "requires", "target": str(b)},
                         follow=True).content.decode()
@@ -177,12 +177,12 @@ def test_idea_page_adds_and_removes_dependencies_and_links(client, portfolio, co
     assert "is not a web link: give an http(s) URL" in bad.content.decode()
     removed = client.post(page, {"action": "undepend", "target": str(a)}, follow=True)
     assert "Dependency removed." in removed.content.decode()
-    assert services.initiative_detail(None, b)["dependencies"] == []
+    assert services.initiative_detail(None, b).dependencies == []
     client.logout()
     login(client, viewer)
     assert "Add dependency" not in client.get(page).content.decode()
     assert client.post(page, {"action": "depend", "target": str(a)}, follow=True).status_code == 200
-    assert services.initiative_detail(None, b)["dependencies"] == []  # refused: viewers may not edit ideas
+    assert services.initiative_detail(None, b).dependencies == []  # refused: viewers may not edit ideas
 
 
 def test_goal_and_kpi_are_offered_and_linked(client, portfolio, contributor):
@@ -231,5 +231,5 @@ def test_idea_page_shows_the_demand_behind_it(client, portfolio, viewer):
     login(client, viewer)
     html = client.get(f"/roadmap/ideas/{a}/").content.decode()
     assert "— 3 feedback items from 1 account (ARR 120,000) through 3 links</dd>" in html
-    assert services.initiative_detail(None, a)["demand_evidence"]["items"] == 3
+    assert services.initiative_detail(None, a).demand_evidence.items == 3
     assert "no feedback linked yet" in client.get(f"/roadmap/ideas/{portfolio['B'].pk}/").content.decode()

@@ -32,12 +32,12 @@ def ids(result):
 
 def test_capacity_holds_in_every_quarter_an_initiative_runs(long_gift_cards):
     a, b, c, d = (long_gift_cards[k].pk for k in "ABCD")
-    result = services.optimise(None, {"objective": "value", "quarters": 2}, today=TODAY)
+    result = services.optimise(None, {"objective": "value", "quarters": 2}, today=TODAY).model_dump()
     assert ids(result) == sorted([a, b, c]) and result["value"] == 35 and result["optimal"]
     reason = next(r["reason"] for r in result["left_out"] if r["id"] == d)
     assert "needs 4 person-weeks a quarter from team Web" in reason
 
-    forced = services.optimise(None, {"objective": "value", "quarters": 2, "must": [d]}, today=TODAY)
+    forced = services.optimise(None, {"objective": "value", "quarters": 2, "must": [d]}, today=TODAY).model_dump()
     assert ids(forced) == sorted([b, c, d]) and forced["value"] == 31
     item = next(i for i in forced["items"] if i["id"] == d)
     assert (item["quarter"], item["duration"]) == ("2026-Q2", 2)  # it must end inside the plan
@@ -45,7 +45,7 @@ def test_capacity_holds_in_every_quarter_an_initiative_runs(long_gift_cards):
 
 def test_an_initiative_longer_than_the_plan_is_left_out_with_the_reason(long_gift_cards):
     d = long_gift_cards["D"].pk
-    result = services.optimise(None, {"objective": "value", "quarters": 1}, today=TODAY)
+    result = services.optimise(None, {"objective": "value", "quarters": 1}, today=TODAY).model_dump()
     assert d not in ids(result)
     assert next(r["reason"] for r in result["left_out"] if r["id"] == d) == "runs 2 quarters, longer than the 1 planned"
     with pytest.raises(ValidationError, match=r"Gift cards runs 2 quarters, longer than the 1 planned: plan more "):
@@ -63,7 +63,7 @@ def test_capacity_roadmap_and_exports_show_the_span(long_gift_cards):
     assert (view.rows[0]["quarter"], view.rows[0]["end_quarter"]) == ("2026-Q2", "2026-Q3")
     assert "- **Gift cards** (committed, innovate) · runs to 2026-Q3 · team: Web" in services.export_markdown(
         None, today=TODAY)
-    assert services.initiative_detail(None, d)["duration"] == 2
+    assert services.initiative_detail(None, d).duration == 2
     from typer.testing import CliRunner
 
     from headway.cli import app

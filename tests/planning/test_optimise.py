@@ -24,7 +24,7 @@ def ids(result, *keys):
 
 def test_best_plan_under_budget_with_explanation(portfolio):
     a, b, c, d = (portfolio[k].pk for k in "ABCD")
-    result = services.optimise(None, {"budget": 100_000, "objective": "value", "quarters": 1}, today=TODAY)
+    result = services.optimise(None, {"budget": 100_000, "objective": "value", "quarters": 1}, today=TODAY).model_dump()
     assert ids(result) == [b, c, d]
     assert (result["value"], result["cost"], result["optimal"], result["gap"]) == (31, 98_000, True, 0)
     assert result["quarters"] == ["2026-Q2"] and {i["quarter"] for i in result["items"]} == {"2026-Q2"}
@@ -45,10 +45,10 @@ def test_best_plan_under_budget_with_explanation(portfolio):
 def test_dependencies_and_must_have_change_the_plan(portfolio):
     a, b, c, d = (portfolio[k].pk for k in "ABCD")
     services.add_dependency(None, b, a)  # B requires A: B + C + D is no longer possible
-    result = services.optimise(None, {"budget": 100_000, "objective": "value", "quarters": 1}, today=TODAY)
+    result = services.optimise(None, {"budget": 100_000, "objective": "value", "quarters": 1}, today=TODAY).model_dump()
     assert ids(result) == [a, b] and result["value"] == 29
     result = services.optimise(None, {"budget": 100_000, "objective": "value", "quarters": 1, "exclude": [a]},
-                               today=TODAY)
+                               today=TODAY).model_dump()
     assert ids(result) == [c, d] and result["value"] == 16
 
 
@@ -56,7 +56,7 @@ def test_prerequisite_starts_no_later_and_capacity_spreads_quarters(portfolio):
     a, b = portfolio["A"].pk, portfolio["B"].pk
     services.add_dependency(None, b, a)
     services.save_team(None, "Web", headcount=1)  # 12 person-weeks a quarter: A (10) and B (4) cannot share one
-    result = services.optimise(None, {"objective": "value", "quarters": 2, "must": [a, b]}, today=TODAY)
+    result = services.optimise(None, {"objective": "value", "quarters": 2, "must": [a, b]}, today=TODAY).model_dump()
     quarter = {i["id"]: i["quarter"] for i in result["items"]}
     assert quarter[a] == "2026-Q2" and quarter[b] == "2026-Q3"
 
@@ -89,7 +89,7 @@ def test_scenarios_saved_compared_and_applied(portfolio, viewer):
     services.optimise(None, {"budget": 100_000, "objective": "value", "quarters": 1}, scenario="Lean", today=TODAY)
     services.optimise(None, {"budget": 110_000, "objective": "value", "quarters": 1}, scenario="Plus", today=TODAY)
     assert Scenario.objects.get(name="Lean").value == 31
-    table = services.compare_scenarios(None, ["Lean", "Plus"])
+    table = services.compare_scenarios(None, ["Lean", "Plus"]).model_dump()
     assert [(s["name"], s["value"], s["cost"]) for s in table["scenarios"]] == [("Lean", 31, 98_000),
                                                                                   ("Plus", 39, 108_000)]
     rows = {r["id"]: r["quarters"] for r in table["rows"]}
@@ -103,7 +103,7 @@ def test_scenarios_saved_compared_and_applied(portfolio, viewer):
 
 def test_score_objective_uses_normalised_scores(portfolio):
     services.score_all(None)  # normalised RICE: A 100, B 35.7, C 0, D unscored (0)
-    result = services.optimise(None, {"budget": 80_000, "quarters": 1}, explain=False, today=TODAY)
+    result = services.optimise(None, {"budget": 80_000, "quarters": 1}, explain=False, today=TODAY).model_dump()
     assert ids(result) == [portfolio["A"].pk, portfolio["B"].pk]
     assert result["value"] == pytest.approx(100 + (62.5 - 25 / 3) / (160 - 25 / 3) * 100, abs=1e-3)
 
@@ -118,15 +118,16 @@ def test_certainty_in_words(optimal, gap, words):
 
 def test_a_what_if_not_proven_says_how_far_it_may_be(portfolio):
     from headway.planning.engine.portfolio import WhatIf
+    from headway.planning.services.portfolio import _what_if
 
     a, c = portfolio["A"], portfolio["C"]
     by_pk = {a.pk: a, c.pk: c}
     unproven = WhatIf("+10% budget", value=39.0, delta=8.0, added=(f"#{a.pk}",), removed=(f"#{c.pk}",),
                       optimal=False, bound=39.039, gap=0.001)
-    shown = services._what_if(unproven, by_pk)
+    shown = _what_if(unproven, by_pk).model_dump()
     assert shown["added"] == [{"id": a.pk, "title": "Saved carts"}]
     assert (shown["optimal"], shown["bound"], shown["gap"], shown["certainty"]) == (False, 39.039, 0.001,
                                                                                    "within 0.1 %")
     no_bound = WhatIf("+1 engineer in Web", 31.0, 0.0, (), (), False, float("inf"), float("inf"))
-    assert {k: services._what_if(no_bound, by_pk)[k] for k in ("bound", "gap", "certainty")} == {
+    assert {k: _what_if(no_bound, by_pk).model_dump()[k] for k in ("bound", "gap", "certainty")} == {
         "bound": None, "gap": None, "certainty": "bound unknown"}

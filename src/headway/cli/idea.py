@@ -4,6 +4,7 @@ the command line."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -40,7 +41,7 @@ def list_ideas(
 
     rows = services.backlog(None, model_name=model, sort=sort, descending=not ascending, open_only=not all_stages)
     if as_json:
-        print_json([services.as_dict(r) for r in rows])
+        print_json([r.model_dump() for r in rows])
         return
     print_table(f"Backlog ({len(rows)})", ["id", "title", "stage", "kind", "team", "weeks", "cost", "score",
                                            "0-100", "stale"],
@@ -60,29 +61,30 @@ def show(
 
     data = services.initiative_detail(None, initiative)
     if as_json:
-        print_json(data)
+        print_json(data.model_dump())
         return
-    console.print(f"[bold]#{data['id']} {data['title']}[/] · {data['stage']} · {data['kind']}", markup=True)
+    console.print(f"[bold]#{data.id} {data.title}[/] · {data.stage} · {data.kind}", markup=True)
+    shown = data.model_dump()
     for key in ("problem", "hypothesis", "product_area", "team", "owner", "duration", "goal", "kpi",
                 "expected_impact", "demand", "user_value", "business_value", "kano"):
-        if data[key] not in ("", None):
-            linked = f" (id {data[f'{key}_id']})" if key in ("goal", "kpi") else ""
-            console.print(f"{key.replace('_', ' ')}: {data[key]}{linked}", markup=False)
-    console.print(f"effort: {data['effort_weeks']:g} person-weeks "
-                  f"({', '.join(f'{t} {w:g}' for t, w in data['effort'].items()) or 'none'}) · "
-                  f"cost: {data['cost']:,.0f}", markup=False)
-    for dep in data["dependencies"]:
-        console.print(f"{dep['type']}: #{dep['id']} {dep['title']}", markup=False)
-    for score in data["scores"]:
-        console.print(f"score ({score['model']}): {score['value']:g} · {score['normalised']:g}/100"
-                      + (f" · stale: {'; '.join(score['stale'])}" if score["stale"] else ""), markup=False)
-    console.print("history: " + " → ".join(h["to"] for h in data["history"]), markup=False)
-    if data["quarter"]:
-        console.print(f"roadmap: {data['quarter']} ({data['commitment']})", markup=False)
-    for note in data["comments"]:
-        console.print(f"{note['author']}: {note['body']}", markup=False)
-    for attachment in data["attachments"]:
-        console.print(f"link: {attachment['title']} <{attachment['url']}>", markup=False)
+        if shown[key] not in ("", None):
+            linked = f" (id {shown[f'{key}_id']})" if key in ("goal", "kpi") else ""
+            console.print(f"{key.replace('_', ' ')}: {shown[key]}{linked}", markup=False)
+    console.print(f"effort: {data.effort_weeks:g} person-weeks "
+                  f"({', '.join(f'{t} {w:g}' for t, w in data.effort.items()) or 'none'}) · "
+                  f"cost: {data.cost:,.0f}", markup=False)
+    for dep in data.dependencies:
+        console.print(f"{dep.type}: #{dep.id} {dep.title}", markup=False)
+    for score in data.scores:
+        console.print(f"score ({score.model}): {score.value:g} · {score.normalised:g}/100"
+                      + (f" · stale: {'; '.join(score.stale)}" if score.stale else ""), markup=False)
+    console.print("history: " + " → ".join(h.to for h in data.history), markup=False)
+    if data.quarter:
+        console.print(f"roadmap: {data.quarter} ({data.commitment})", markup=False)
+    for note in data.comments:
+        console.print(f"{note.author}: {note.body}", markup=False)
+    for attachment in data.attachments:
+        console.print(f"link: {attachment.title} <{attachment.url}>", markup=False)
 
 
 @app.command("add")
@@ -204,7 +206,8 @@ def link(
 
     from headway.planning import services
 
-    fields = {k: v for k, v in {"goal": goal, "kpi": kpi, "expected_impact": impact}.items() if v is not None}
+    fields: dict[str, Any] = {k: v for k, v in {"goal": goal, "kpi": kpi, "expected_impact": impact}.items()
+                              if v is not None}
     if url is None and not fields:
         raise ValidationError("Give a URL to attach, or --goal, --kpi or --impact to link: "
                               f"`headway idea link {initiative} --goal 3 --kpi conversion --impact '+2 pts'`.")

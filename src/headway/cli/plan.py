@@ -1,14 +1,17 @@
-"""``headway plan optimize|scenarios|compare|apply|team``: the optimal portfolio from the command line."""
+"""``headway plan optimise|scenarios|compare|apply|team``: the optimal portfolio from the command line."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from headway.cli.console import console, print_json, print_table
 from headway.cli.idea import parse_pairs
 from headway.conf.bootstrap import setup_django
+
+if TYPE_CHECKING:
+    from headway.planning.services import WhatIfPlan
 
 app = typer.Typer(help="The optimal portfolio under budget and capacity, scenarios and teams.", no_args_is_help=True)
 
@@ -17,16 +20,16 @@ def _ids(values: list[str] | None) -> list[str]:
     return [v for value in values or [] for v in value.split(",") if v.strip()]
 
 
-def what_if_line(what_if: dict[str, Any]) -> str:
+def what_if_line(what_if: WhatIfPlan) -> str:
     """One what-if in a line: the gain, how sure it is, what comes in and goes out."""
-    line = f"{what_if['change']}: {what_if['delta']:+g} value ({what_if['certainty']})"
-    added = ", ".join(f"#{a['id']}" for a in what_if["added"])
-    removed = ", ".join(f"#{r['id']}" for r in what_if["removed"])
+    line = f"{what_if.change}: {what_if.delta:+g} value ({what_if.certainty})"
+    added = ", ".join(f"#{a.id}" for a in what_if.added)
+    removed = ", ".join(f"#{r.id}" for r in what_if.removed)
     return line + (f", adds {added}" if added else "") + (f", drops {removed}" if removed else "")
 
 
-@app.command("optimize")
-def optimize(
+@app.command("optimise")
+def optimise(
     budget: float = typer.Option(None, "--budget", help="Money available over the plan (leave out: no limit)."),
     scenario: str = typer.Option(None, "--scenario", help="Save the plan under this name."),
     quarters: int = typer.Option(4, "--quarters", help="How many quarters to plan, from --start."),
@@ -52,7 +55,7 @@ def optimize(
 
     if apply and not scenario:
         raise ValidationError("--apply puts a saved scenario on the roadmap: add --scenario NAME.")
-    request = {"budget": budget, "quarters": quarters, "start": start, "objective": objective,
+    request: dict[str, Any] = {"budget": budget, "quarters": quarters, "start": start, "objective": objective,
                "user_weight": user_weight, "business_weight": business_weight, "must": _ids(must),
                "exclude": _ids(exclude), "extra_headcount": parse_pairs(engineers, "Engineers"),
                "mix_min": parse_pairs(mix_min, "Mix"), "mix_max": parse_pairs(mix_max, "Mix"),
@@ -61,28 +64,27 @@ def optimize(
     if apply:
         services.apply_scenario(None, scenario)
     if as_json:
-        print_json(result)
+        print_json(result.model_dump(exclude_unset=True))
         return
-    proof = "proven optimal" if result["optimal"] else f"NOT proven optimal (gap {result['gap']:.2%})"
-    budget_text = f" of {result['budget']:,.0f}" if result["budget"] is not None else ""
-    console.print(f"[bold]Plan value {result['value']:g}[/] ({proof}, {result['seconds']:.2f} s): "
-                  f"{len(result['items'])} initiatives costing {result['cost']:,.0f}{budget_text}.", markup=True)
+    proof = "proven optimal" if result.optimal else f"NOT proven optimal (gap {result.gap or 0:.2%})"
+    budget_text = f" of {result.budget:,.0f}" if result.budget is not None else ""
+    console.print(f"[bold]Plan value {result.value:g}[/] ({proof}, {result.seconds:.2f} s): "
+                  f"{len(result.items)} initiatives costing {result.cost:,.0f}{budget_text}.", markup=True)
     print_table(None, ["quarter", "quarters", "id", "title", "kind", "team", "cost", "value"],
-                [(i["quarter"], i["duration"], i["id"], i["title"], i["kind"], i["team"], f"{i['cost']:,.0f}",
-                  f"{i['value']:g}")
-                 for i in sorted(result["items"], key=lambda i: (i["quarter"], i["id"]))])
+                [(i.quarter, i.duration, i.id, i.title, i.kind, i.team, f"{i.cost:,.0f}", f"{i.value:g}")
+                 for i in sorted(result.items, key=lambda i: (i.quarter, i.id))])
     print_table("Mix (share of cost)", ["kind", "share", "target", "difference"],
-                [(m["kind"], f"{m['share']:.0%}", f"{m['target']:.0%}", f"{m['difference']:+.0%}")
-                 for m in result["mix"]])
-    if "binding" in result:
-        console.print("Binding: " + ("; ".join(result["binding"]) or "nothing"), markup=False)
-        for what_if in [result["budget_plus_10"], *result["extra_engineer"].values()]:
+                [(m.kind, f"{m.share:.0%}", f"{m.target:.0%}", f"{m.difference:+.0%}") for m in result.mix])
+    if result.binding is not None:
+        console.print("Binding: " + ("; ".join(result.binding) or "nothing"), markup=False)
+        for what_if in [result.budget_plus_10, *(result.extra_engineer or {}).values()]:
             if what_if:
                 console.print(what_if_line(what_if), markup=False)
-        for row in result["left_out"][:15]:
-            console.print(f"out #{row['id']} {row['title']}: {row['reason']}", markup=False)
-        if len(result["left_out"]) > 15:
-            console.print(f"... and {len(result['left_out']) - 15} more left out (see --json).", markup=False)
+        left_out = result.left_out or []
+        for row in left_out[:15]:
+            console.print(f"out #{row.id} {row.title}: {row.reason}", markup=False)
+        if len(left_out) > 15:
+            console.print(f"... and {len(left_out) - 15} more left out (see --json).", markup=False)
     if scenario:
         console.print(f"Saved as scenario {scenario!r}" + (" and put on the roadmap." if apply else "."),
                       markup=False)
@@ -107,15 +109,15 @@ def compare(names: list[str] = typer.Argument(..., help="Two or more scenario na
     from headway.planning import services
 
     table = services.compare_scenarios(None, names)
-    heads = [s["name"] for s in table["scenarios"]]
+    heads = [s.name for s in table.scenarios]
     print_table("Scenarios", ["", *heads], [
-        ["budget", *(f"{s['budget']:,.0f}" if s["budget"] is not None else "none" for s in table["scenarios"])],
-        ["value", *(f"{s['value']:g}" for s in table["scenarios"])],
-        ["cost", *(f"{s['cost']:,.0f}" for s in table["scenarios"])],
-        ["initiatives", *(s["initiatives"] for s in table["scenarios"])],
+        ["budget", *(f"{s.budget:,.0f}" if s.budget is not None else "none" for s in table.scenarios)],
+        ["value", *(f"{s.value:g}" for s in table.scenarios)],
+        ["cost", *(f"{s.cost or 0:,.0f}" for s in table.scenarios)],
+        ["initiatives", *(s.initiatives for s in table.scenarios)],
     ])
     print_table("Initiatives", ["id", "title", *heads],
-                [[r["id"], r["title"], *(q or "-" for q in r["quarters"])] for r in table["rows"]])
+                [[r.id, r.title, *(q or "-" for q in r.quarters)] for r in table.rows])
 
 
 @app.command("apply")

@@ -30,7 +30,7 @@ def show(
         print_json({"audience": view.audience, "quarters": view.quarters, "rows": view.rows})
         return
     if not view.rows:
-        console.print("Nothing on the roadmap yet: `headway plan optimize --apply` or `headway roadmap place`.")
+        console.print("Nothing on the roadmap yet: `headway plan optimise --apply` or `headway roadmap place`.")
         return
     columns = [c for c in ("id", "title", "end_quarter", "commitment", "kind", "team", "effort_weeks", "cost")
                if c in view.columns]
@@ -38,10 +38,10 @@ def show(
     for name, rows in groups.items():
         print_table(f"{name} ({len(rows)})", columns, [[r[c] for c in columns] for r in rows])
     if audience in ("leadership", "engineering"):
-        rows = services.capacity(None)
-        print_table("Capacity (person-weeks planned / available)", ["team", *dict.fromkeys(r.quarter for r in rows)],
-                    [[team, *(f"{r.planned_weeks:g}/{r.capacity_weeks:g}" for r in rows if r.team == team)]
-                     for team in dict.fromkeys(r.team for r in rows)])
+        load = services.capacity(None)
+        print_table("Capacity (person-weeks planned / available)", ["team", *dict.fromkeys(r.quarter for r in load)],
+                    [[team, *(f"{r.planned_weeks:g}/{r.capacity_weeks:g}" for r in load if r.team == team)]
+                     for team in dict.fromkeys(r.team for r in load)])
 
 
 @app.command("export")

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Body, Field, Router, Schema, Status
 
+from headway.core.errors import ValidationError
+from headway.core.http import AuthedRequest, actor_of
 from headway.planning import services
+from headway.planning.models import Initiative
 
 router = Router(tags=["planning"])
 
 
-class TeamIn(Schema):
+class TeamRequest(Schema):
     cost_per_week: float | None = None
     headcount: int | None = None
     weeks_per_quarter: int | None = None
@@ -42,7 +45,7 @@ def _links(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-class InitiativeIn(Schema):
+class InitiativeRequest(Schema):
     title: str
     problem: str = ""
     hypothesis: str = ""
@@ -64,7 +67,7 @@ class InitiativeIn(Schema):
     effort: dict[str, float] = {}
 
 
-class InitiativePatch(Schema):
+class InitiativePatchRequest(Schema):
     title: str | None = None
     problem: str | None = None
     hypothesis: str | None = None
@@ -86,40 +89,21 @@ class InitiativePatch(Schema):
     effort: dict[str, float] | None = None
 
 
-class BacklogOut(Schema):
-    id: int
-    title: str
-    stage: str
-    kind: str
-    team: str
-    product_area: str
-    effort_weeks: float
-    duration: int
-    cost: float
-    demand: float
-    user_value: float
-    business_value: float
-    score: float | None
-    normalised: float | None
-    stale: list[str]
-    quarter: str
-
-
-class DependencyIn(Schema):
+class DependencyRequest(Schema):
     target: int
     type: str = "requires"
 
 
-class CommentIn(Schema):
+class CommentRequest(Schema):
     body: str
 
 
-class AttachmentIn(Schema):
+class AttachmentRequest(Schema):
     title: str = ""
     url: str
 
 
-class ScoringIn(Schema):
+class ScoringRequest(Schema):
     name: str
     framework: str
     formula: str = ""
@@ -137,31 +121,7 @@ class ScoringOut(Schema):
     primary: bool
 
 
-class ScoreRunOut(Schema):
-    model: str
-    scores: dict[int, float]
-    normalised: dict[int, float]
-    skipped: dict[int, str]
-
-
-class TradeoffOut(Schema):
-    id: int
-    title: str
-    kind: str
-    x: float
-    y: float
-    frontier: bool
-
-
-class MixOut(Schema):
-    kind: str
-    cost: float
-    share: float
-    target: float
-    difference: float
-
-
-class PlanIn(Schema):
+class OptimiseRequest(Schema):
     budget: float | None = None
     quarters: int = 4
     start: str | None = None
@@ -181,74 +141,6 @@ class PlanIn(Schema):
     explain: bool = True
 
 
-class NamedInitiativeOut(Schema):
-    id: int
-    title: str
-
-
-class WhatIfOut(Schema):
-    """The best plan after one change, and how sure it is."""
-
-    change: str
-    value: float
-    delta: float
-    added: list[NamedInitiativeOut]
-    removed: list[NamedInitiativeOut]
-    optimal: bool = Field(description="proven optimal")
-    bound: float | None = Field(description="the highest value the change could bring (None: no bound found)")
-    gap: float | None = Field(description="(bound - value) / value; 0 when proven")
-    certainty: str = Field(description="'proven', 'within 0.1 %' or 'bound unknown'")
-
-
-class PlanItemOut(Schema):
-    id: int
-    title: str
-    kind: str
-    team: str
-    quarter: str
-    duration: int = Field(description="quarters it runs, from its start quarter")
-    cost: float
-    effort_weeks: float
-    value: float
-
-
-class ConstraintOut(Schema):
-    name: str
-    used: float
-    limit: float
-    binding: bool
-
-
-class LeftOutOut(Schema):
-    id: int
-    title: str
-    reason: str
-
-
-class PlanOut(Schema):
-    """The optimal plan; with ``explain`` also the constraints, what-ifs and why each left-out item is out."""
-
-    scenario: str | None
-    request: dict[str, Any]
-    quarters: list[str]
-    value: float
-    bound: float
-    gap: float | None
-    optimal: bool
-    certainty: str
-    status: str
-    seconds: float
-    cost: float
-    budget: float | None
-    items: list[PlanItemOut]
-    mix: list[MixOut]
-    constraints: list[ConstraintOut] | None = None
-    binding: list[str] | None = None
-    budget_plus_10: WhatIfOut | None = None
-    extra_engineer: dict[str, WhatIfOut] | None = None
-    left_out: list[LeftOutOut] | None = None
-
-
 class ScenarioOut(Schema):
     name: str
     value: float
@@ -260,135 +152,131 @@ class ScenarioOut(Schema):
     result: dict[str, Any]
 
 
-class PlaceIn(Schema):
+class PlaceRequest(Schema):
     quarter: str
     commitment: str = "likely"
 
 
-class RoadmapOut(Schema):
-    audience: str
-    quarters: list[str]
-    columns: list[str]
-    rows: list[dict[str, Any]]
-
-
-class CapacityOut(Schema):
-    team: str
-    quarter: str
-    planned_weeks: float
-    capacity_weeks: float
-    cost: float
-    load: float
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.user
+class DependencyOut(Schema):
+    source: int
+    target: int
+    type: str
 
 
 # --- teams and initiatives -----------------------------------------------------------------------------
 
 
 @router.get("/teams", response=list[TeamOut])
-def list_teams(request: HttpRequest) -> object:
+def list_teams(request: AuthedRequest) -> object:
     """Delivery teams with their loaded cost per person-week and capacity per quarter."""
-    return services.list_teams(_actor(request))
+    return services.list_teams(actor_of(request))
 
 
 @router.put("/teams/{name}", response=TeamOut)
-def save_team(request: HttpRequest, name: str, payload: TeamIn) -> object:
+def save_team(request: AuthedRequest, name: str, payload: TeamRequest) -> object:
     """Create or change a team (needs plans.edit); a negative cost is refused."""
-    return services.save_team(_actor(request), name, **payload.dict(exclude_none=True))
+    return services.save_team(actor_of(request), name, **payload.dict(exclude_none=True))
 
 
-@router.get("/initiatives", response=list[BacklogOut])
-def backlog(request: HttpRequest, model: str | None = None, sort: str = "score", descending: bool = True,
-            open_only: bool = True) -> object:
+@router.get("/initiatives", response=list[services.BacklogRow])
+def backlog(request: AuthedRequest, model: str | None = None, sort: str = "score", descending: bool = True,
+            open_only: bool = True) -> list[services.BacklogRow]:
     """The backlog: each initiative with its current score under a scoring setup (default the primary one)."""
-    return services.backlog(_actor(request), model_name=model, sort=sort, descending=descending,
+    return services.backlog(actor_of(request), model_name=model, sort=sort, descending=descending,
                             open_only=open_only)
 
 
-@router.post("/initiatives", response={201: dict[str, Any]})
-def create_initiative(request: HttpRequest, payload: InitiativeIn) -> Status:
+@router.post("/initiatives", response={201: services.InitiativeDetail}, by_alias=True)
+def create_initiative(request: AuthedRequest, payload: InitiativeRequest) -> Status[Any]:
     """Propose an idea (needs ideas.edit); ``effort`` maps team name to person-weeks."""
     fields = _links(payload.dict())
     effort = fields.pop("effort")
-    created = services.create_initiative(_actor(request), effort=effort, **fields)
-    return Status(201, services.initiative_detail(_actor(request), created.pk))
+    created = services.create_initiative(actor_of(request), effort=effort, **fields)
+    return Status(201, services.initiative_detail(actor_of(request), created.pk))
 
 
-@router.get("/initiatives/{int:initiative_id}", response=dict[str, Any])
-def get_initiative(request: HttpRequest, initiative_id: int) -> dict[str, Any]:
+@router.get("/initiatives/{int:initiative_id}", response=services.InitiativeDetail, by_alias=True)
+def get_initiative(request: AuthedRequest, initiative_id: int) -> services.InitiativeDetail:
     """One initiative: fields, effort and cost, dependencies, scores with stale flags, history, comments."""
-    return services.initiative_detail(_actor(request), initiative_id)
+    return services.initiative_detail(actor_of(request), initiative_id)
 
 
-@router.patch("/initiatives/{int:initiative_id}", response=dict[str, Any])
-def update_initiative(request: HttpRequest, initiative_id: int, payload: InitiativePatch) -> dict[str, Any]:
+@router.patch("/initiatives/{int:initiative_id}", response=services.InitiativeDetail, by_alias=True)
+def update_initiative(request: AuthedRequest, initiative_id: int,
+                      payload: InitiativePatchRequest) -> services.InitiativeDetail:
     """Change an initiative; a stage change is kept in its history (needs ideas.edit)."""
     fields = _links(payload.dict(exclude_unset=True))
     effort = fields.pop("effort", None)
-    services.update_initiative(_actor(request), initiative_id, effort=effort, **fields)
-    return services.initiative_detail(_actor(request), initiative_id)
+    services.update_initiative(actor_of(request), initiative_id, effort=effort, **fields)
+    return services.initiative_detail(actor_of(request), initiative_id)
 
 
 @router.delete("/initiatives/{int:initiative_id}", response={204: None})
-def delete_initiative(request: HttpRequest, initiative_id: int) -> Status:
+def delete_initiative(request: AuthedRequest, initiative_id: int) -> Status[Any]:
     """Delete an initiative (needs plans.edit)."""
-    services.delete_initiative(_actor(request), initiative_id)
+    services.delete_initiative(actor_of(request), initiative_id)
     return Status(204, None)
 
 
-@router.post("/initiatives/{initiative_id}/dependencies", response={201: dict[str, Any]})
-def add_dependency(request: HttpRequest, initiative_id: int, payload: DependencyIn) -> Status:
+@router.post("/initiatives/{initiative_id}/dependencies", response={201: DependencyOut})
+def add_dependency(request: AuthedRequest, initiative_id: int, payload: DependencyRequest) -> Status[Any]:
     """``requires`` (a cycle is refused and named) or ``conflicts`` with another initiative."""
-    dep = services.add_dependency(_actor(request), initiative_id, payload.target, payload.type)
-    return Status(201, {"source": dep.source_id, "target": dep.target_id, "type": dep.type})
+    dep = services.add_dependency(actor_of(request), initiative_id, payload.target, payload.type)
+    return Status(201, DependencyOut(source=dep.source_id, target=dep.target_id, type=dep.type))
 
 
 @router.delete("/initiatives/{initiative_id}/dependencies/{target_id}", response={204: None})
-def remove_dependency(request: HttpRequest, initiative_id: int, target_id: int) -> Status:
+def remove_dependency(request: AuthedRequest, initiative_id: int, target_id: int) -> Status[Any]:
     """Remove the links from one initiative to another."""
-    services.remove_dependency(_actor(request), initiative_id, target_id)
+    services.remove_dependency(actor_of(request), initiative_id, target_id)
     return Status(204, None)
 
 
-@router.post("/initiatives/{initiative_id}/comments", response={201: dict[str, Any]})
-def add_comment(request: HttpRequest, initiative_id: int, payload: CommentIn) -> Status:
+@router.post("/initiatives/{initiative_id}/comments", response={201: services.CommentNote})
+def add_comment(request: AuthedRequest, initiative_id: int, payload: CommentRequest) -> Status[Any]:
     """Comment on an initiative (needs comments.create)."""
-    comment = services.add_comment(_actor(request), initiative_id, payload.body)
-    return Status(201, {"author": comment.author_label, "body": comment.body, "at": comment.at})
+    comment = services.add_comment(actor_of(request), initiative_id, payload.body)
+    return Status(201, services.CommentNote.of(comment))
 
 
-@router.post("/initiatives/{initiative_id}/attachments", response={201: dict[str, Any]})
-def add_attachment(request: HttpRequest, initiative_id: int, payload: AttachmentIn) -> Status:
+@router.post("/initiatives/{initiative_id}/attachments", response={201: services.AttachedLink})
+def add_attachment(request: AuthedRequest, initiative_id: int, payload: AttachmentRequest) -> Status[Any]:
     """Attach a link (document, design, ticket)."""
-    link = services.add_attachment(_actor(request), initiative_id, payload.title, payload.url)
-    return Status(201, {"title": link.title, "url": link.url})
+    link = services.add_attachment(actor_of(request), initiative_id, payload.title, payload.url)
+    return Status(201, services.AttachedLink(title=link.title, url=link.url))
 
 
-@router.put("/initiatives/{initiative_id}/inputs", response=dict[str, Any])
-def set_inputs(request: HttpRequest, initiative_id: int, payload: dict[str, float] = Body(...)) -> dict[str, Any]:
+Inputs = dict[str, dict[str, float | str]]
+"""Scoring inputs: name → its ``value``, ``source``, ``at`` (ISO time) and ``detail``."""
+
+
+def _inputs(initiative: Initiative) -> Inputs:
+    """An initiative's scoring inputs (its JSON field, written only by ``services.set_inputs`` in this shape)."""
+    return cast(Inputs, initiative.inputs)
+
+
+@router.put("/initiatives/{initiative_id}/inputs", response=Inputs)
+def set_inputs(request: AuthedRequest, initiative_id: int, payload: Body[dict[str, float]]) -> Inputs:
     """Set scoring inputs (name → number, e.g. ``{"reach": 1200, "impact": 2}``)."""
-    return services.set_inputs(_actor(request), initiative_id, payload).inputs
+    return _inputs(services.set_inputs(actor_of(request), initiative_id, payload))
 
 
-@router.post("/initiatives/{initiative_id}/reach", response=dict[str, Any])
-def reach_from_analytics(request: HttpRequest, initiative_id: int, event: str, days: int = 30) -> dict[str, Any]:
+@router.post("/initiatives/{initiative_id}/reach", response=Inputs)
+def reach_from_analytics(request: AuthedRequest, initiative_id: int, event: str, days: int = 30) -> Inputs:
     """Set reach to the persons who did ``event`` in the last 7 or 30 days (from the events store)."""
-    return services.reach_from_analytics(_actor(request), initiative_id, event, days).inputs
+    return _inputs(services.reach_from_analytics(actor_of(request), initiative_id, event, days))
 
 
-@router.post("/initiatives/{initiative_id}/impact", response=dict[str, Any])
-def impact_from_kpi(request: HttpRequest, initiative_id: int) -> dict[str, Any]:
+@router.post("/initiatives/{initiative_id}/impact", response=Inputs)
+def impact_from_kpi(request: AuthedRequest, initiative_id: int) -> Inputs:
     """Set RICE impact from the expected impact on the linked KPI (a share of its latest value)."""
-    return services.impact_from_kpi(_actor(request), initiative_id).inputs
+    return _inputs(services.impact_from_kpi(actor_of(request), initiative_id))
 
 
 @router.post("/initiatives/import", response=services.ImportReport)
-def import_csv(request: HttpRequest, source: str, team: str | None = None) -> object:
+def import_csv(request: AuthedRequest, source: str, team: str | None = None) -> services.ImportReport:
     """Import a Jira or Linear CSV export sent as the request body (``source=jira|linear``): all rows or none."""
-    return services.import_csv(_actor(request), request.body.decode("utf-8-sig", errors="replace"), source,
+    return services.import_csv(actor_of(request), request.body.decode("utf-8-sig", errors="replace"), source,
                                team=team)
 
 
@@ -396,120 +284,115 @@ def import_csv(request: HttpRequest, source: str, team: str | None = None) -> ob
 
 
 @router.get("/scoring", response=list[ScoringOut])
-def list_scoring(request: HttpRequest) -> object:
+def list_scoring(request: AuthedRequest) -> object:
     """Scoring setups, the primary one first."""
-    return services.list_scoring_models(_actor(request))
+    return services.list_scoring_models(actor_of(request))
 
 
 @router.post("/scoring", response={201: ScoringOut})
-def save_scoring(request: HttpRequest, payload: ScoringIn) -> Status:
+def save_scoring(request: AuthedRequest, payload: ScoringRequest) -> Status[Any]:
     """Create or change a scoring setup (needs plans.edit); a formula error names the wrong token and column."""
-    return Status(201, services.save_scoring_model(_actor(request), **payload.dict()))
+    return Status(201, services.save_scoring_model(actor_of(request), **payload.dict()))
 
 
-@router.post("/scoring/run", response=ScoreRunOut)
-def run_scoring(request: HttpRequest, model: str | None = None) -> object:
+@router.post("/scoring/run", response=services.ScoreRun)
+def run_scoring(request: AuthedRequest, model: str | None = None) -> services.ScoreRun:
     """Score every open initiative with a setup and keep the history."""
-    return services.score_all(_actor(request), model)
+    return services.score_all(actor_of(request), model)
 
 
-@router.get("/tradeoffs", response=list[TradeoffOut])
-def tradeoffs(request: HttpRequest, x: str = "user_value", y: str = "business_value") -> object:
+@router.get("/tradeoffs", response=list[services.TradeoffPoint])
+def tradeoffs(request: AuthedRequest, x: str = "user_value", y: str = "business_value") -> list[services.TradeoffPoint]:
     """Open initiatives on two axes (fields or ``score:SETUP``) with the Pareto frontier marked."""
-    return services.tradeoffs(_actor(request), x, y)
+    return services.tradeoffs(actor_of(request), x, y)
 
 
-@router.get("/mix", response=list[MixOut])
-def mix(request: HttpRequest, ids: str, target: str = "70/20/10") -> object:
+@router.get("/mix", response=list[services.MixRow])
+def mix(request: AuthedRequest, ids: str, target: str = "70/20/10") -> list[services.MixRow]:
     """The innovate/iterate/maintain mix (shares of cost) of the initiatives ``ids`` (comma-separated)."""
-    problems: dict[str, str] = {}
-    chosen = services._ids(ids, "ids", problems)
-    services._raise(problems, "The ids are not valid")
-    return services.mix(_actor(request), chosen, target)
+    return services.mix(actor_of(request), services.initiative_ids(ids), target)
 
 
 # --- optimiser and scenarios ---------------------------------------------------------------------------
 
 
-@router.post("/optimize", response=PlanOut, exclude_unset=True)
-def optimize(request: HttpRequest, payload: PlanIn) -> dict[str, Any]:
+@router.post("/optimise", response=services.OptimisedPlan, exclude_unset=True)
+def optimise(request: AuthedRequest, payload: OptimiseRequest) -> services.OptimisedPlan:
     """The optimal portfolio with its explanation; saved as a scenario when ``scenario`` is given."""
     data = payload.dict()
     scenario, explain = data.pop("scenario"), data.pop("explain")
-    return services.optimise(_actor(request), data, scenario=scenario, explain=explain)
+    return services.optimise(actor_of(request), data, scenario=scenario, explain=explain)
 
 
 @router.get("/scenarios", response=list[ScenarioOut])
-def list_scenarios(request: HttpRequest) -> object:
+def list_scenarios(request: AuthedRequest) -> object:
     """Saved scenarios."""
-    return services.list_scenarios(_actor(request))
+    return services.list_scenarios(actor_of(request))
 
 
-@router.get("/scenarios/compare", response=dict[str, Any])
-def compare(request: HttpRequest, names: str) -> dict[str, Any]:
+@router.get("/scenarios/compare", response=services.ScenarioComparison)
+def compare(request: AuthedRequest, names: str) -> services.ScenarioComparison:
     """Scenarios side by side (``names`` comma-separated)."""
-    return services.compare_scenarios(_actor(request), [n for n in names.split(",") if n.strip()])
+    return services.compare_scenarios(actor_of(request), [n for n in names.split(",") if n.strip()])
 
 
 @router.get("/scenarios/{name}", response=ScenarioOut)
-def get_scenario(request: HttpRequest, name: str) -> object:
+def get_scenario(request: AuthedRequest, name: str) -> object:
     """One saved scenario with its constraints and plan."""
-    return services.get_scenario(_actor(request), name)
+    return services.get_scenario(actor_of(request), name)
 
 
 @router.post("/scenarios/{name}/apply", response=dict[str, int])
-def apply_scenario(request: HttpRequest, name: str, commitment: str = "auto") -> dict[str, int]:
+def apply_scenario(request: AuthedRequest, name: str, commitment: str = "auto") -> dict[str, int]:
     """Put a scenario's plan on the roadmap (needs plans.edit)."""
-    return {"placed": services.apply_scenario(_actor(request), name, commitment)}
+    return {"placed": services.apply_scenario(actor_of(request), name, commitment)}
 
 
 @router.delete("/scenarios/{name}", response={204: None})
-def delete_scenario(request: HttpRequest, name: str) -> Status:
+def delete_scenario(request: AuthedRequest, name: str) -> Status[Any]:
     """Delete a saved scenario."""
-    services.delete_scenario(_actor(request), name)
+    services.delete_scenario(actor_of(request), name)
     return Status(204, None)
 
 
 # --- roadmap -------------------------------------------------------------------------------------------
 
 
-@router.get("/roadmap", response=RoadmapOut)
-def roadmap(request: HttpRequest, audience: str = "leadership") -> object:
+@router.get("/roadmap", response=services.Roadmap)
+def roadmap(request: AuthedRequest, audience: str = "leadership") -> services.Roadmap:
     """The roadmap as one audience sees it: leadership, engineering, design, marketing or sales."""
-    return services.roadmap(_actor(request), audience)
+    return services.roadmap(actor_of(request), audience)
 
 
 @router.get("/roadmap/export")
-def export(request: HttpRequest, format: str = "csv", audience: str = "leadership") -> HttpResponse:
+def export(request: AuthedRequest, format: str = "csv", audience: str = "leadership") -> HttpResponse:
     """The roadmap as CSV (``format=csv``) or Markdown (``format=md``)."""
-    from headway.core.errors import ValidationError
-
     if format not in ("csv", "md"):
         raise ValidationError(f"There is no export format {format!r}: choose csv or md.")
     if format == "csv":
-        body, kind = services.export_csv(_actor(request), audience), "text/csv"
+        body, kind = services.export_csv(actor_of(request), audience), "text/csv"
     else:
-        body, kind = services.export_markdown(_actor(request), audience), "text/markdown"
+        body, kind = services.export_markdown(actor_of(request), audience), "text/markdown"
     response = HttpResponse(body, content_type=f"{kind}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roadmap-{audience}-{date.today()}.{format}"'
     return response
 
 
 @router.put("/roadmap/{initiative_id}", response=dict[str, str])
-def place(request: HttpRequest, initiative_id: int, payload: PlaceIn) -> dict[str, str]:
+def place(request: AuthedRequest, initiative_id: int, payload: PlaceRequest) -> dict[str, str]:
     """Put an initiative on the roadmap in a quarter with a commitment level (needs plans.edit)."""
-    item = services.place(_actor(request), initiative_id, payload.quarter, payload.commitment)
+    item = services.place(actor_of(request), initiative_id, payload.quarter, payload.commitment)
     return {"quarter": item.quarter, "commitment": item.commitment}
 
 
 @router.delete("/roadmap/{initiative_id}", response={204: None})
-def unplace(request: HttpRequest, initiative_id: int) -> Status:
+def unplace(request: AuthedRequest, initiative_id: int) -> Status[Any]:
     """Take an initiative off the roadmap."""
-    services.unplace(_actor(request), initiative_id)
+    services.unplace(actor_of(request), initiative_id)
     return Status(204, None)
 
 
-@router.get("/capacity", response=list[CapacityOut])
-def capacity(request: HttpRequest, quarters: int = 4, start: str | None = None) -> object:
+@router.get("/capacity", response=list[services.CapacityRow])
+def capacity(request: AuthedRequest, quarters: int = 4, start: str | None = None) -> list[services.CapacityRow]:
     """Planned person-weeks, capacity and cost per team and quarter."""
-    return services.capacity(_actor(request), count=max(1, min(quarters, 8)), start=start)
+    return services.capacity(actor_of(request), count=max(1, min(quarters, 8)), start=start)

@@ -9,6 +9,15 @@ from typing import Any
 
 from headway.web.charts import Spec, to_spec
 
+
+def _inline(rows: list[dict[str, Any]]) -> Any:
+    """Rows as Vega-Lite inline data (``alt.Data`` has no type annotations, so it is called untyped here)."""
+    import altair as alt
+
+    data: Any = alt.Data
+    return data(values=rows)
+
+
 KIND_COLOURS = {"innovate": "#2563eb", "iterate": "#059669", "maintain": "#d97706", "tech_debt": "#7c3aed"}
 
 
@@ -18,7 +27,7 @@ def tradeoff_spec(points: Sequence[Any], x_title: str, y_title: str) -> Spec:
 
     rows = [{"id": p.id, "title": p.title, "kind": p.kind, "x": p.x, "y": p.y,
              "frontier": "Pareto frontier" if p.frontier else "dominated"} for p in points]
-    base = alt.Chart(alt.Data(values=rows), title=f"{y_title} against {x_title}", height=360)
+    base = alt.Chart(_inline(rows), title=f"{y_title} against {x_title}", height=360)
     dots = base.mark_point(filled=True, opacity=0.8).encode(
         x=alt.X("x:Q", title=x_title), y=alt.Y("y:Q", title=y_title),
         color=alt.Color("kind:N", title="Kind", scale=alt.Scale(domain=list(KIND_COLOURS),
@@ -40,7 +49,7 @@ def capacity_spec(rows: Sequence[Any]) -> Spec:
     data = [{"team": r.team, "quarter": r.quarter, "planned": r.planned_weeks, "capacity": r.capacity_weeks,
              "cost": r.cost, "over": "over capacity" if r.planned_weeks > r.capacity_weeks else "within capacity"}
             for r in rows]
-    base = alt.Chart(alt.Data(values=data), height=30 * max(1, len({r.team for r in rows})), width=180)
+    base = alt.Chart(_inline(data), height=30 * max(1, len({r.team for r in rows})), width=180)
     bars = base.mark_bar().encode(
         y=alt.Y("team:N", title=None), x=alt.X("planned:Q", title="person-weeks planned"),
         color=alt.Color("over:N", title="", scale=alt.Scale(domain=["within capacity", "over capacity"],

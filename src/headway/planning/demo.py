@@ -119,7 +119,8 @@ def _build(ctx: DemoContext) -> None:
 
     people = ctx.made.get("people", {})
     made_goals = ctx.made.get("strategy", {}).get("goals", {})  # title → id of the goals the strategy step made
-    goals = {g.pk: g for g in strategy.list_goals(None).filter(pk__in=list(made_goals.values()))}
+    wanted = set(made_goals.values())
+    goals = {g.pk: g for g in strategy.list_goals(None) if g.pk in wanted}
     links = {title: (goals[pk], next((kr.kpi for kr in goals[pk].key_results.all()), None))
              for title, pk in made_goals.items() if pk in goals}
     for team, (rate, headcount, _, _) in TEAMS.items():

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from headway.core.errors import HeadwayError, ValidationError
+from headway.core.http import AuthedRequest
 from headway.core.permissions import Perm, has_perm, require
 from headway.planning import charts, services
 from headway.planning.models import Framework, Stage
@@ -27,10 +28,10 @@ def _page(request: HttpRequest, template: str, current: str, context: dict[str, 
 
 
 @login_required
-def roadmap_page(request: HttpRequest) -> HttpResponse:
+def roadmap_page(request: AuthedRequest) -> HttpResponse:
     audience = request.GET.get("for") or "leadership"
-    view = services.roadmap(request.user, audience)  # type: ignore[arg-type]
-    capacity = services.capacity(request.user, start=view.quarters[0] if view.quarters else None,  # type: ignore[arg-type]
+    view = services.roadmap(request.user, audience)
+    capacity = services.capacity(request.user, start=view.quarters[0] if view.quarters else None,
                                  count=max(len(view.quarters), 4))
     show_capacity = audience in ("leadership", "engineering")
     return _page(request, "planning/roadmap.html", "roadmap", {
@@ -47,15 +48,15 @@ def roadmap_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def backlog_page(request: HttpRequest) -> HttpResponse:
+def backlog_page(request: AuthedRequest) -> HttpResponse:
     actor = request.user
     sort = request.GET.get("sort") or "score"
     descending = request.GET.get("order", "desc") != "asc"
     model = request.GET.get("model") or None
-    rows = services.backlog(actor, model_name=model, sort=sort, descending=descending)  # type: ignore[arg-type]
+    rows = services.backlog(actor, model_name=model, sort=sort, descending=descending)
     x, y = request.GET.get("x") or "user_value", request.GET.get("y") or "business_value"
-    points = services.tradeoffs(actor, x, y)  # type: ignore[arg-type]
-    roadmap_ids = [r["id"] for r in services.roadmap(actor).rows]  # type: ignore[arg-type]
+    points = services.tradeoffs(actor, x, y)
+    roadmap_ids = [int(str(r["id"])) for r in services.roadmap(actor).rows]
     target = request.GET.get("target") or "70/20/10"
     return _page(request, "planning/backlog.html", "roadmap-backlog", {
         "title": "Backlog",
@@ -63,14 +64,14 @@ def backlog_page(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "descending": descending,
         "model": model or "",
-        "models": services.list_scoring_models(actor),  # type: ignore[arg-type]
+        "models": services.list_scoring_models(actor),
         "columns": [("id", "#"), ("title", "Initiative"), ("cost", "Cost"), ("effort_weeks", "Person-weeks"),
                     ("demand", "Demand"), ("user_value", "User value"), ("business_value", "Business value"),
                     ("score", "Score")],
         "x": x, "y": y, "axes": services.known_fields(),
         "tradeoff_spec": charts.tradeoff_spec(points, x.replace("_", " "), y.replace("_", " ")),
         "frontier": [p for p in points if p.frontier],
-        "mix": services.mix(actor, roadmap_ids, target),  # type: ignore[arg-type]
+        "mix": services.mix(actor, roadmap_ids, target),
         "target": target,
         "can_propose": has_perm(actor, Perm.EDIT_IDEAS),
     })
@@ -78,36 +79,36 @@ def backlog_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def idea_page(request: HttpRequest, initiative_id: int) -> HttpResponse:
+def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
     actor = request.user
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "stage":
-                services.set_stage(actor, initiative_id, request.POST.get("stage", ""))  # type: ignore[arg-type]
+                services.set_stage(actor, initiative_id, request.POST.get("stage", ""))
                 messages.success(request, "Stage changed.")
             elif action == "depend":
-                services.add_dependency(actor, initiative_id, _id(request.POST.get("target")),  # type: ignore[arg-type]
+                services.add_dependency(actor, initiative_id, _id(request.POST.get("target")),
                                         request.POST.get("type", "requires"))
                 messages.success(request, "Dependency added.")
             elif action == "undepend":
-                services.remove_dependency(actor, initiative_id, _id(request.POST.get("target")))  # type: ignore[arg-type]
+                services.remove_dependency(actor, initiative_id, _id(request.POST.get("target")))
                 messages.success(request, "Dependency removed.")
             elif action == "link":
-                services.add_attachment(actor, initiative_id, request.POST.get("title", ""),  # type: ignore[arg-type]
+                services.add_attachment(actor, initiative_id, request.POST.get("title", ""),
                                         request.POST.get("url", ""))
                 messages.success(request, "Link added.")
             else:
-                services.add_comment(actor, initiative_id, request.POST.get("body", ""))  # type: ignore[arg-type]
+                services.add_comment(actor, initiative_id, request.POST.get("body", ""))
                 messages.success(request, "Comment added.")
         except HeadwayError as exc:
             messages.error(request, exc.message)
         return redirect("roadmap-idea", initiative_id=initiative_id)
-    data = services.initiative_detail(actor, initiative_id)  # type: ignore[arg-type]
-    others = [(i.pk, f"#{i.pk} {i.title}") for i in services.list_initiatives(actor)  # type: ignore[arg-type]
+    data = services.initiative_detail(actor, initiative_id)
+    others = [(i.pk, f"#{i.pk} {i.title}") for i in services.list_initiatives(actor)
               if i.pk != initiative_id]
     return _page(request, "planning/idea.html", "roadmap-backlog", {
-        "title": data["title"], "idea": data, "stages": Stage.choices, "others": others,
+        "title": data.title, "idea": data, "stages": Stage.choices, "others": others,
         "can_edit": has_perm(actor, Perm.EDIT_IDEAS), "can_comment": has_perm(actor, Perm.COMMENT),
     })
 
@@ -123,18 +124,19 @@ IDEA_LABELS = {"title": "Title", "problem": "Problem", "hypothesis": "Hypothesis
                "quarter": "Roadmap quarter", "commitment": "Commitment"}
 
 
-def _idea_form(request: HttpRequest, initiative_id: int | None) -> HttpResponse:
+def _idea_form(request: AuthedRequest, initiative_id: int | None) -> HttpResponse:
     """The new-idea and edit-idea form: every problem shown next to its field, nothing saved unless all is well."""
-    actor: Any = request.user
+    actor = request.user
     require(actor, Perm.EDIT_IDEAS)
     can_plan = has_perm(actor, Perm.EDIT_PLANS)
     teams = list(services.list_teams(actor))
     current = services.initiative_detail(actor, initiative_id) if initiative_id is not None else None
     if current is not None:
-        values = {k: "" if current.get(k) is None else str(current[k]) for k in IDEA_FIELDS if k not in LINK_FIELDS}
-        values.update({k: str(current[f"{k}_id"] or "") for k in LINK_FIELDS})
-        values.update(quarter=current["quarter"] or "", commitment=current["commitment"] or "likely")
-        effort = {t.pk: f"{current['effort'][t.name]:g}" if t.name in current["effort"] else "" for t in teams}
+        shown = current.model_dump()
+        values = {k: "" if shown.get(k) is None else str(shown[k]) for k in IDEA_FIELDS if k not in LINK_FIELDS}
+        values.update({k: str(shown[f"{k}_id"] or "") for k in LINK_FIELDS})
+        values.update(quarter=current.quarter or "", commitment=current.commitment or "likely")
+        effort = {t.pk: f"{current.effort[t.name]:g}" if t.name in current.effort else "" for t in teams}
     else:
         values = dict.fromkeys(IDEA_FIELDS, "") | {"kind": "iterate", "duration": "1", "user_value": "0",
                                                    "business_value": "0", "quarter": "", "commitment": "likely"}
@@ -152,7 +154,7 @@ def _idea_form(request: HttpRequest, initiative_id: int | None) -> HttpResponse:
         except ValidationError as exc:
             details = exc.details if isinstance(exc.details, dict) else {}
             by_name = {f"effort.{t.name}": f"effort-{t.pk}" for t in teams}
-            errors = {by_name.get(k, k): str(v) for k, v in details.items()} or {"__all__": exc.message}
+            errors = {by_name.get(str(k), str(k)): str(v) for k, v in details.items()} or {"__all__": exc.message}
         else:
             messages.success(request, f"Idea #{saved.pk} {saved.title} {'saved' if current else 'proposed'}.")
             return redirect("roadmap-idea", initiative_id=saved.pk)
@@ -167,14 +169,14 @@ def _idea_form(request: HttpRequest, initiative_id: int | None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def idea_new(request: HttpRequest) -> HttpResponse:
+def idea_new(request: AuthedRequest) -> HttpResponse:
     """Propose an idea (needs ideas.edit)."""
     return _idea_form(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def idea_edit(request: HttpRequest, initiative_id: int) -> HttpResponse:
+def idea_edit(request: AuthedRequest, initiative_id: int) -> HttpResponse:
     """Change an idea (needs ideas.edit; its roadmap place needs plans.edit)."""
     return _idea_form(request, initiative_id)
 
@@ -194,7 +196,7 @@ def _id(value: str | None) -> int:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scoring_page(request: HttpRequest) -> HttpResponse:
+def scoring_page(request: AuthedRequest) -> HttpResponse:
     actor = request.user
     error: HeadwayError | None = None
     values = {"name": "", "framework": "formula", "formula": "", "weights": "", "stale_after_days": "90"}
@@ -202,7 +204,7 @@ def scoring_page(request: HttpRequest) -> HttpResponse:
         values = {k: request.POST.get(k, v) for k, v in values.items()}
         try:
             if request.POST.get("action") == "run":
-                run = services.score_all(actor, request.POST.get("model") or None)  # type: ignore[arg-type]
+                run = services.score_all(actor, request.POST.get("model") or None)
                 messages.success(request, f"Scored {len(run.scores)} initiatives with {run.model}; "
                                           f"{len(run.skipped)} skipped for missing inputs.")
                 return redirect("roadmap-scoring")
@@ -211,9 +213,9 @@ def scoring_page(request: HttpRequest) -> HttpResponse:
                 name, _, weight = part.partition("=")
                 if name.strip():
                     weights[name.strip()] = weight.strip()
-            services.save_scoring_model(actor, values["name"], values["framework"],  # type: ignore[arg-type]
+            services.save_scoring_model(actor, values["name"], values["framework"],
                                         formula=values["formula"], weights=weights,
-                                        stale_after_days=values["stale_after_days"],  # type: ignore[arg-type]
+                                        stale_after_days=values["stale_after_days"],
                                         primary=bool(request.POST.get("primary")))
             messages.success(request, f"Scoring setup {values['name']} saved.")
             return redirect("roadmap-scoring")
@@ -222,7 +224,7 @@ def scoring_page(request: HttpRequest) -> HttpResponse:
     details = error.details if error is not None and isinstance(error.details, dict) else {}
     column = details.get("column") if error is not None and error.code == "formula_error" else None
     return _page(request, "planning/scoring.html", "roadmap-scoring", {
-        "title": "Scoring", "models": services.list_scoring_models(actor),  # type: ignore[arg-type]
+        "title": "Scoring", "models": services.list_scoring_models(actor),
         "frameworks": Framework.choices, "inputs": services.INPUTS, "derived": services.DERIVED,
         "fields": services.known_fields(), "values": values, "error": error,
         "formula_caret": " " * (int(column) - 1) + "^" if column else "",
@@ -236,10 +238,10 @@ OPTIMISE_FIELDS = ("budget", "quarters", "start", "objective", "user_weight", "b
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def optimise_page(request: HttpRequest) -> HttpResponse:
+def optimise_page(request: AuthedRequest) -> HttpResponse:
     actor = request.user
     source = request.POST if request.method == "POST" else request.GET
-    teams = list(services.list_teams(actor))  # type: ignore[arg-type]
+    teams = list(services.list_teams(actor))
     values = {k: source.get(k, "") for k in OPTIMISE_FIELDS}
     values["quarters"] = values["quarters"] or "4"
     values["objective"] = values["objective"] or "score"
@@ -256,13 +258,13 @@ def optimise_page(request: HttpRequest) -> HttpResponse:
         request_data["extra_headcount"] = {t.name: source.get(f"extra_{t.pk}") for t in teams
                                            if source.get(f"extra_{t.pk}", "").strip()}
         try:
-            result = services.optimise(actor, request_data, scenario=scenario or None)  # type: ignore[arg-type]
+            result = services.optimise(actor, request_data, scenario=scenario or None)
             if scenario:
                 messages.success(request, f"Saved as scenario {scenario}.")
         except HeadwayError as exc:
             error = exc
     compare = source.getlist("compare") if hasattr(source, "getlist") else []
-    comparison = services.compare_scenarios(actor, compare) if compare else None  # type: ignore[arg-type]
+    comparison = services.compare_scenarios(actor, compare) if compare else None
     return _page(request, "planning/optimise.html", "roadmap-optimise", {
         "title": "Optimiser", "values": values, "result": result, "error": error,
         "mix_kinds": services.MIX_KINDS,
@@ -271,6 +273,6 @@ def optimise_page(request: HttpRequest) -> HttpResponse:
         "extra_headcount": [{"id": f"extra_{t.pk}", "team": t.name, "value": source.get(f"extra_{t.pk}", "")}
                             for t in teams],
         "goals": services.goals_in_use(), "cover_goals": [_row_id(g.strip()) for g in source.getlist("cover_goals")],
-        "scenarios": services.list_scenarios(actor), "comparison": comparison,  # type: ignore[arg-type]
+        "scenarios": services.list_scenarios(actor), "comparison": comparison,
         "compare": compare, "can_save": has_perm(actor, Perm.EDIT_PLANS),
     })

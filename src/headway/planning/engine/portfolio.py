@@ -313,14 +313,14 @@ def _new_highs() -> highspy.Highs:
     """A silent HiGHS instance (the first one in a process prints a banner on the C stdout: swallowed)."""
     global _banner_shown
     if _banner_shown:
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no annotations
     else:
         sys.stdout.flush()
         saved = os.dup(1)
         try:
             with open(os.devnull, "w") as devnull:
                 os.dup2(devnull.fileno(), 1)
-                h = highspy.Highs()  # type: ignore[no-untyped-call]
+                h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no annotations
         finally:
             os.dup2(saved, 1)
             os.close(saved)
@@ -628,7 +628,7 @@ def _race(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> 
     thread = h.startSolve()
     result = solve_set_union([model.by_id[i].cost for i in items], bundles, float(p.budget or 0.0),
                              time_limit=time_limit, start=warm, stop=lambda: not thread.is_alive())
-    h.cancelSolve()  # type: ignore[no-untyped-call]
+    h.cancelSolve()  # type: ignore[no-untyped-call]  # highspy ships no annotations
     thread.join()
     plan = {items[i]: 0 for i in result.items}
     value, bound, optimal = result.value, result.bound, result.optimal
