@@ -7,7 +7,7 @@ For each case: Headway's exact solver (``headway.planning.nrp.solve``: presolve 
 optimiser), the score-and-sort greedy (customers by profit per cost), and with ``--baseline`` the plain textbook
 MILP (binary x per requirement, y per customer, y <= x for each request, x_b <= x_a for each dependency, HiGHS
 through scipy.optimize.milp with relative gap 0) run in the same process. Every release is re-checked (budget,
-dependencies, profit recomputed) and compared with the proven optimum in shared/data/nrp/classic/OPTIMA.csv.
+dependencies, profit recomputed) and compared with the proven optimum in tests/data/nrp/classic/OPTIMA.csv.
 Prints a Markdown table for benchmarks/RESULTS.md; JSON goes to benchmarks/out/planning_nrp.json.
 """
 
@@ -30,7 +30,7 @@ from headway.planning import nrp
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-DATA = REPO.parent / "shared" / "data" / "nrp" / "classic"
+DATA = REPO / "tests" / "data" / "nrp" / "classic"
 OUT = HERE.parent / "out"
 
 

@@ -103,7 +103,7 @@ def test_budget_what_if_reaches_a_bundle_the_current_budget_rules_out() -> None:
 
 
 def test_time_limited_what_if_reports_its_gap() -> None:
-    data = Path(__file__).resolve().parents[3] / "../shared/data/nrp/classic/nrp2.txt"
+    data = Path(__file__).resolve().parents[2] / "data" / "nrp" / "classic" / "nrp2.txt"
     portfolio = nrp.to_portfolio(nrp.load(data, budget_ratio=0.3))
     plan = optimise(portfolio, time_limit=0.5)
     what_if = explain(portfolio, plan, what_if_time_limit=0.2).budget_plus_10

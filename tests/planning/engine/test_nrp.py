@@ -10,7 +10,7 @@ import pytest
 from headway.core.errors import NotFound, ValidationError
 from headway.planning import nrp
 
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "nrp" / "classic"
+DATA = Path(__file__).resolve().parents[2] / "data" / "nrp" / "classic"
 OPTIMA = {(row["instance"], float(row["budget_ratio"])): int(row["optimal_value"])
           for row in csv.DictReader((DATA / "OPTIMA.csv").open())}
 

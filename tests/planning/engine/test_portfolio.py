@@ -212,7 +212,7 @@ def test_time_limit_returns_best_plan_with_gap() -> None:
 
     from headway.planning.engine import nrp
 
-    data = Path(__file__).resolve().parents[3] / "../shared/data/nrp/classic/nrp2.txt"
+    data = Path(__file__).resolve().parents[2] / "data" / "nrp" / "classic" / "nrp2.txt"
     plan = optimise(nrp.to_portfolio(nrp.load(data, budget_ratio=0.3)), time_limit=0.5)
     assert plan.optimal is False and plan.status == "time limit"
     assert plan.bound > plan.value > 0 and plan.gap == pytest.approx((plan.bound - plan.value) / plan.value)
