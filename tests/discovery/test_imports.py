@@ -6,7 +6,8 @@ import pytest
 
 from headway.core.errors import PermissionDenied, ValidationError
 from headway.core.permissions import Role
-from headway.discovery import importers, services
+from headway.discovery import services
+from headway.discovery.services import imports as importers
 from headway.discovery.models import Account, Contact, FeedbackItem
 
 ZENDESK = (

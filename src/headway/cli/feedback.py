@@ -54,12 +54,12 @@ def import_feedback(
 ) -> None:
     """Import feedback; the whole file or nothing. New items join the nearest existing theme."""
     setup_django()
-    from headway.discovery import importers, services
+    from headway.discovery import services
 
     result = services.import_feedback_file(actor(as_user), _read(file), filename=file.name, fmt=fmt,
-                                           mapping=importers.parse_mapping(mapping), default_source=source)
+                                           mapping=services.parse_mapping(mapping), default_source=source)
     if as_json:
-        print_json(result.as_dict())
+        print_json(result.model_dump())
         return
     console.print(f"Imported {result.rows} feedback items from {file.name}: {result.created} new, "
                   f"{result.updated} updated, {result.duplicates} near-duplicates, {result.truncated} cut for "
@@ -114,7 +114,8 @@ def theme(
     quotes = [{"id": q.pk, "date": q.received_on.isoformat(), "account": q.account.name if q.account else "",
                "person": services.person_view(who, q.contact), "text": q.text} for q in detail.quotes]
     if as_json:
-        print_json({**detail.metrics.as_dict(), "quotes": quotes, "accounts_asking": detail.accounts})
+        print_json({**detail.metrics.as_dict(), "quotes": quotes,
+                    "accounts_asking": [a.model_dump() for a in detail.accounts]})
         return
     m = detail.metrics
     console.print(f"[bold]{m.label}[/] — {m.size} items, {m.accounts} accounts, ARR {_money(m.arr)}, "
@@ -124,7 +125,7 @@ def theme(
                 [(q["id"], q["date"], q["account"], (q["person"] or {}).get("name", ""),
                   (q["person"] or {}).get("email") or "", q["text"]) for q in quotes])
     print_table("Accounts asking", ["account", "segment", "plan", "ARR", "items"],
-                [(a["name"], a["segment"], a["plan"], _money(a["arr"]), a["items"]) for a in detail.accounts[:20]])
+                [(a.name, a.segment, a.plan, _money(a.arr), a.items) for a in detail.accounts[:20]])
 
 
 @app.command("search")
@@ -184,7 +185,7 @@ def demand(
     who = actor(as_user)
     rows = [services.demand_for(idea, actor=who)] if idea else services.list_demand(who)
     if as_json:
-        print_json([d.__dict__ for d in rows])
+        print_json([d.model_dump() for d in rows])
         return
     print_table("Demand", ["idea", "score", "accounts", "ARR", "items", "links"],
                 [(d.idea_ref, d.score, d.accounts, _money(d.arr), d.items, d.links) for d in rows])
@@ -201,12 +202,12 @@ def import_customers(
 ) -> None:
     """Import accounts (or their people); rows with a known external id update it. All or nothing."""
     setup_django()
-    from headway.discovery import importers, services
+    from headway.discovery import services
 
     load = services.import_contacts_file if people else services.import_accounts_file
-    result = load(actor(as_user), _read(file), filename=file.name, fmt=fmt, mapping=importers.parse_mapping(mapping))
+    result = load(actor(as_user), _read(file), filename=file.name, fmt=fmt, mapping=services.parse_mapping(mapping))
     if as_json:
-        print_json(result.as_dict())
+        print_json(result.model_dump())
         return
     what = "people" if people else "accounts"
     console.print(f"Imported {result.rows} {what} from {file.name}: {result.created} created, {result.updated} updated.")
@@ -222,7 +223,7 @@ def list_customers(
     from headway.discovery import services
 
     rows = [{"id": a.pk, "name": a.name, "external_id": a.external_id, "segment": a.segment, "plan": a.plan,
-             "arr": a.arr, "owner": a.owner, "feedback": a.feedback_count}  # type: ignore[attr-defined]
+             "arr": a.arr, "owner": a.owner, "feedback": getattr(a, "feedback_count", 0)}
             for a in services.list_accounts(None, segment=segment)]
     if as_json:
         print_json(rows)
