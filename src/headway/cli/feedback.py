@@ -121,9 +121,10 @@ def theme(
     console.print(f"[bold]{m.label}[/] — {m.size} items, {m.accounts} accounts, ARR {_money(m.arr)}, "
                   f"sentiment {m.sentiment:+.2f}, growth {_growth(m.growth)}{', emerging' if m.emerging else ''}")
     console.print(f"keywords: {', '.join(m.keywords)}")
+    people = [services.person_view(who, q.contact) for q in detail.quotes]
     print_table("Quotes", ["id", "date", "account", "person", "email", "text"],
-                [(q["id"], q["date"], q["account"], (q["person"] or {}).get("name", ""),
-                  (q["person"] or {}).get("email") or "", q["text"]) for q in quotes])
+                [(q["id"], q["date"], q["account"], p["name"] if p else "", (p["email"] if p else None) or "",
+                  q["text"]) for q, p in zip(quotes, people, strict=True)])
     print_table("Accounts asking", ["account", "segment", "plan", "ARR", "items"],
                 [(a.name, a.segment, a.plan, _money(a.arr), a.items) for a in detail.accounts[:20]])
 
@@ -148,9 +149,14 @@ def search(
     if as_json:
         print_json(rows)
         return
+
+    def _email(hit: services.SearchHit) -> str:
+        person = services.person_view(who, hit.item.contact)
+        return (person["email"] if person else None) or ""
+
     print_table(f"{len(rows)} matches for {query!r}", ["score", "id", "date", "theme", "account", "email", "text"],
-                [(r["score"], r["id"], r["date"], r["theme"], r["account"], (r["person"] or {}).get("email") or "",
-                  r["text"]) for r in rows])
+                [(r["score"], r["id"], r["date"], r["theme"], r["account"], _email(h), r["text"])
+                 for r, h in zip(rows, hits, strict=True)])
 
 
 @app.command("link")
@@ -222,16 +228,16 @@ def list_customers(
     setup_django()
     from headway.discovery import services
 
+    accounts = list(services.list_accounts(None, segment=segment))
     rows = [{"id": a.pk, "name": a.name, "external_id": a.external_id, "segment": a.segment, "plan": a.plan,
-             "arr": a.arr, "owner": a.owner, "feedback": getattr(a, "feedback_count", 0)}
-            for a in services.list_accounts(None, segment=segment)]
+             "arr": a.arr, "owner": a.owner, "feedback": getattr(a, "feedback_count", 0)} for a in accounts]
     if as_json:
         print_json(rows)
         return
     print_table(f"Accounts ({len(rows)})", ["id", "name", "external id", "segment", "plan", "ARR", "owner",
                                             "feedback"],
-                [(r["id"], r["name"], r["external_id"], r["segment"], r["plan"], _money(r["arr"]), r["owner"],
-                  r["feedback"]) for r in rows])
+                [(a.pk, a.name, a.external_id, a.segment, a.plan, _money(a.arr), a.owner,
+                  getattr(a, "feedback_count", 0)) for a in accounts])
 
 
 @customers.command("show")

@@ -205,7 +205,8 @@ def list_feedback(request: AuthedRequest, theme: int | None = None, source: str 
 
 
 @router.post("/feedback", response={201: services.FeedbackImport})
-def add_feedback(request: AuthedRequest, payload: FeedbackBatchRequest | FeedbackRequest) -> Status:
+def add_feedback(request: AuthedRequest,
+                 payload: FeedbackBatchRequest | FeedbackRequest) -> Status[services.FeedbackImport]:
     """Add one item (a feedback object) or a batch (``{"items": [...]}``); all or nothing."""
     items = payload.items if isinstance(payload, FeedbackBatchRequest) else [payload]
     records = [i.dict(exclude_none=True) for i in items]
@@ -257,7 +258,8 @@ def merge_themes(request: AuthedRequest, theme_id: int, payload: ThemeMergeReque
 
 
 @router.post("/feedback/themes/{theme_id}/split", response={201: services.ThemeMetrics})
-def split_theme(request: AuthedRequest, theme_id: int, payload: ThemeSplitRequest) -> Status:
+def split_theme(request: AuthedRequest, theme_id: int,
+                payload: ThemeSplitRequest) -> Status[services.ThemeMetrics]:
     """Split items of this theme into a new theme with a label."""
     theme = services.split_theme(request.user, theme_id, payload.items, payload.label)
     return Status(201, _one_theme(request, theme.pk))
@@ -270,7 +272,7 @@ def move_items(request: AuthedRequest, theme_id: int, payload: FeedbackItemsRequ
 
 
 @router.post("/feedback/runs", response={202: RunOut})
-def start_run(request: AuthedRequest, payload: ThemeRunRequest) -> Status:
+def start_run(request: AuthedRequest, payload: ThemeRunRequest) -> Status[ThemeRun]:
     """Start computing themes in the background; poll the run for its progress."""
     return Status(202, services.start_theme_run(request.user, method=payload.method))
 
@@ -290,7 +292,7 @@ def search(request: AuthedRequest, q: str, mode: Literal["keyword", "semantic"] 
 
 
 @router.post("/feedback/demand", response={201: services.Demand})
-def link_demand(request: AuthedRequest, payload: DemandLinkRequest) -> Status:
+def link_demand(request: AuthedRequest, payload: DemandLinkRequest) -> Status[services.Demand]:
     """Link a feedback item or a theme to an idea (an initiative id or a reference) with an importance."""
     link = services.link_demand(request.user, payload.idea, importance=payload.importance,
                                 item_id=payload.item_id, theme_id=payload.theme_id)

@@ -10,12 +10,12 @@ import json
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import SupportsFloat
+from typing import Any, SupportsFloat
 
 import numpy as np
 import numpy.typing as npt
 from django.db import connections
-from django.db.models import Count
+from django.db.models import Count, Field
 
 from headway.discovery.engine import ThemeModel
 from headway.discovery.models import Account, DemandLink, FeedbackItem, Theme, ThemeRun
@@ -26,13 +26,21 @@ ProgressFn = Callable[[str, float], None]
 Vectors = npt.NDArray[np.float32]
 
 
+def _column(name: str) -> tuple[Field[Any, Any], str]:
+    """A concrete field of FeedbackItem and its column."""
+    field = FeedbackItem._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise TypeError(f"{name} is not a column of FeedbackItem")
+    return field, field.column
+
+
 def write_columns(items: Sequence[FeedbackItem], fields: Sequence[str]) -> None:
     """Save ``fields`` of many items with one prepared UPDATE run per row (much faster than bulk_update)."""
     connection = connections[FeedbackItem.objects.db]
-    model_fields = [FeedbackItem._meta.get_field(f) for f in fields]
-    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in model_fields)
+    model_fields = [_column(f) for f in fields]
+    columns = ", ".join(f"{connection.ops.quote_name(column)} = %s" for _, column in model_fields)
     table = connection.ops.quote_name(FeedbackItem._meta.db_table)
-    rows = [[f.get_db_prep_save(getattr(item, f.attname), connection) for f in model_fields] + [item.pk]
+    rows = [[f.get_db_prep_save(getattr(item, f.attname), connection) for f, _ in model_fields] + [item.pk]
             for item in items]
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # names come from the model

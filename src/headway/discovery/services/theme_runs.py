@@ -25,12 +25,18 @@ from headway.core.errors import Conflict, HeadwayError, NotFound, ValidationErro
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 from headway.core.validation import actor_label
-from headway.discovery.engine import ThemeResult, find_themes, near_duplicates
 from headway.discovery.engine import Theme as FoundTheme
-from headway.discovery.engine.texts import MAX_CHARS, cut
+from headway.discovery.engine import ThemeResult, find_themes, near_duplicates
 from headway.discovery.engine.embeddings import Method
+from headway.discovery.engine.texts import MAX_CHARS, cut
 from headway.discovery.models import FeedbackItem, Theme, ThemeRun
-from headway.discovery.services._common import ProgressFn, announce_demand, recount_sizes, to_bytes, write_columns
+from headway.discovery.services._common import (
+    ProgressFn,
+    announce_demand,
+    recount_sizes,
+    to_bytes,
+    write_columns,
+)
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +201,9 @@ def _store_themes(run: ThemeRun, items: list[FeedbackItem], result: ThemeResult)
     parents_by_id = {p.id: p for p in result.parents}
     parent_groups: dict[int, list[int]] = defaultdict(list)
     for cluster, members in clusters.items():
-        if by_id[cluster].parent is not None:
-            parent_groups[int(by_id[cluster].parent)].extend(members)
+        parent = by_id[cluster].parent
+        if parent is not None:
+            parent_groups[int(parent)].extend(members)
     parent_match = _majority(parent_groups, old_parent_of)
     parent_rows: dict[int, Theme] = {}
     for pid, engine_parent in parents_by_id.items():
