@@ -39,9 +39,9 @@ def keep_test_connection():
 def no_background_theme_runs(monkeypatch):
     """A theme run started through the API stays queued (as if the worker were busy): a thread of its own
     would race the test's transaction. Theme computation itself is tested in tests/discovery."""
-    from headway.discovery import services as discovery
+    from headway.discovery.services import theme_runs
 
-    monkeypatch.setattr(discovery, "_run_in_thread", lambda run_id, seed: None)
+    monkeypatch.setattr(theme_runs, "launch_theme_run", lambda run_id, seed=0: None)
 
 
 def api_operations():

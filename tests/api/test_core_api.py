@@ -138,7 +138,7 @@ def test_wrong_method_uses_the_error_body(client, viewer):
 
 @pytest.mark.parametrize("method, path, body", [
     ("put", f"/api/v1/team/reviews/cycles/{2**70}/reviewees/1/calibration", {"notes": "n"}),
-    ("post", "/api/v1/feedback/reviewed", {"items": [2**70]}),
+    ("post", "/api/v1/discovery/feedback/reviewed", {"items": [2**70]}),
 ])
 def test_an_integer_beyond_64_bits_is_never_a_server_error(client, admin, method, path, body):
     """Django guards only `pk=` lookups against such numbers; in a foreign key or an `in` lookup SQLite raised

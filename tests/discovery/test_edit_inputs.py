@@ -56,11 +56,11 @@ def test_api_answers_422_with_the_message(two_themes, client, make_user):
     headers = {"Authorization": f"Bearer {core_services.create_token(make_user('cora', Role.CONTRIBUTOR), 't').secret}"}
     theme, other = crash.theme_id, delivery.theme_id
     cases = [
-        (f"/api/v1/feedback/themes/{other}/items", {"items": []}, "Name at least one feedback item"),
-        (f"/api/v1/feedback/themes/{other}/items", {"items": [crash.pk, crash.pk]}, "is given more than once"),
-        (f"/api/v1/feedback/themes/{theme}/split", {"items": [], "label": "New"}, "Name at least one feedback item"),
-        (f"/api/v1/feedback/themes/{theme}/merge", {"themes": [theme]}, "cannot be merged into itself"),
-        (f"/api/v1/feedback/themes/{theme}/merge", {"themes": []}, "Name at least one other theme"),
+        (f"/api/v1/discovery/feedback/themes/{other}/items", {"items": []}, "Name at least one feedback item"),
+        (f"/api/v1/discovery/feedback/themes/{other}/items", {"items": [crash.pk, crash.pk]}, "is given more than once"),
+        (f"/api/v1/discovery/feedback/themes/{theme}/split", {"items": [], "label": "New"}, "Name at least one feedback item"),
+        (f"/api/v1/discovery/feedback/themes/{theme}/merge", {"themes": [theme]}, "cannot be merged into itself"),
+        (f"/api/v1/discovery/feedback/themes/{theme}/merge", {"themes": []}, "Name at least one other theme"),
     ]
     before = places()
     for url, payload, message in cases:

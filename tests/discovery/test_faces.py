@@ -30,13 +30,13 @@ def cli(*args: str):
 
 def test_api_accepts_one_item_or_a_batch(client, accounts, make_user):
     pm = make_user("pam", Role.PRODUCT_MANAGER)
-    one = client.post("/api/v1/feedback", {"text": "Search is broken", "account": "A1", "nps": 3},
+    one = client.post("/api/v1/discovery/feedback", {"text": "Search is broken", "account": "A1", "nps": 3},
                       headers=bearer(pm), content_type="application/json")
     assert one.status_code == 201 and one.json()["created"] == 1
-    batch = client.post("/api/v1/feedback", {"items": [{"text": "a"}, {"text": "b", "source": "sales"}]},
+    batch = client.post("/api/v1/discovery/feedback", {"items": [{"text": "a"}, {"text": "b", "source": "sales"}]},
                         headers=bearer(pm), content_type="application/json")
     assert batch.status_code == 201 and batch.json()["created"] == 2
-    bad = client.post("/api/v1/feedback", {"items": [{"text": "ok"}, {"text": " "}]}, headers=bearer(pm),
+    bad = client.post("/api/v1/discovery/feedback", {"items": [{"text": "ok"}, {"text": " "}]}, headers=bearer(pm),
                       content_type="application/json")
     body = bad.json()
     assert bad.status_code == 422 and body["error"]["details"] == [
@@ -45,21 +45,21 @@ def test_api_accepts_one_item_or_a_batch(client, accounts, make_user):
 
 
 def test_api_accounts_upsert_and_contact_details(client, accounts, leader, viewer):
-    made = client.post("/api/v1/accounts", [{"name": "Dune", "external_id": "D1", "mrr": 500}],
+    made = client.post("/api/v1/discovery/accounts", [{"name": "Dune", "external_id": "D1", "mrr": 500}],
                        headers=bearer(leader), content_type="application/json")
     assert made.status_code == 200 and made.json()["created"] == 1
-    listed = client.get("/api/v1/accounts", headers=bearer(viewer)).json()
+    listed = client.get("/api/v1/discovery/accounts", headers=bearer(viewer)).json()
     assert [(a["name"], a["arr"]) for a in listed["items"]] == [
         ("Acme", 120_000), ("Bolt", 30_000), ("Cove", 12_000), ("Dune", 6_000)]
     acme = accounts["A1"].pk
-    as_leader = client.get(f"/api/v1/accounts/{acme}", headers=bearer(leader)).json()["people"][0]
-    as_viewer = client.get(f"/api/v1/accounts/{acme}", headers=bearer(viewer)).json()["people"][0]
+    as_leader = client.get(f"/api/v1/discovery/accounts/{acme}", headers=bearer(leader)).json()["people"][0]
+    as_viewer = client.get(f"/api/v1/discovery/accounts/{acme}", headers=bearer(viewer)).json()["people"][0]
     assert (as_leader["email"], as_leader["phone"]) == ("ann@acme.example", "+1 555 0100")
     assert (as_viewer["name"], as_viewer["email"], as_viewer["phone"]) == ("Ann Buyer", None, None)
 
 
 def test_same_numbers_in_api_cli_and_page(client, themed, leader, viewer):
-    api = client.get("/api/v1/feedback/themes?parents=true", headers=bearer(viewer)).json()
+    api = client.get("/api/v1/discovery/feedback/themes?parents=true", headers=bearer(viewer)).json()
     rows = json.loads(cli("feedback", "themes", "--parents", "--json"))
     python = [m.as_dict() for m in services.theme_metrics(None, parents=True)]
     assert api == rows == python
@@ -78,7 +78,7 @@ def test_contact_details_hidden_from_non_leaders_on_every_face(client, themed, l
     client.force_login(viewer)
     assert "ann@acme.example" not in client.get(f"/feedback/themes/{theme.pk}/").content.decode()
     assert "ann@acme.example" not in client.get("/feedback/inbox/").content.decode()
-    quotes = client.get(f"/api/v1/feedback/themes/{theme.pk}").json()["quotes"]
+    quotes = client.get(f"/api/v1/discovery/feedback/themes/{theme.pk}").json()["quotes"]
     assert quotes[0]["person"]["name"] == "Ann Buyer" and quotes[0]["person"]["email"] is None
     assert "ann@acme.example" not in cli("feedback", "theme", str(theme.pk), "--as", viewer.username)
     client.force_login(leader)
@@ -144,7 +144,7 @@ def test_a_parent_theme_over_the_api_has_its_sub_themes(client, themed, viewer):
     """A parent theme's detail once passed the quotes' page offset where the sub-themes' history start was due
     (a 500 found by fuzzing the API)."""
     parent = services.theme_metrics(None, parents=True)[0]
-    body = client.get(f"/api/v1/feedback/themes/{parent.id}", headers=bearer(viewer)).json()
+    body = client.get(f"/api/v1/discovery/feedback/themes/{parent.id}", headers=bearer(viewer)).json()
     assert body["id"] == parent.id and body["is_parent"] and body["children"]
     assert sum(child["size"] for child in body["children"]) == parent.size
 
@@ -152,8 +152,8 @@ def test_a_parent_theme_over_the_api_has_its_sub_themes(client, themed, viewer):
 def test_people_are_added_to_accounts_over_the_api(client, accounts, leader):
     """POST /accounts/people was taken by /accounts/{account_id} (405) until the id was typed."""
     people = [{"name": "Bo Buyer", "email": "bo@bolt.example", "phone": "+1 555 0199", "account_external_id": "B1"}]
-    done = client.post("/api/v1/accounts/people", people, content_type="application/json", headers=bearer(leader))
+    done = client.post("/api/v1/discovery/accounts/people", people, content_type="application/json", headers=bearer(leader))
     assert done.status_code == 200, done.content
     assert (done.json()["rows"], done.json()["created"]) == (1, 1)
-    bolt = client.get(f"/api/v1/accounts/{accounts['B1'].pk}", headers=bearer(leader)).json()
+    bolt = client.get(f"/api/v1/discovery/accounts/{accounts['B1'].pk}", headers=bearer(leader)).json()
     assert [(p["name"], p["phone"]) for p in bolt["people"]] == [("Bo Buyer", "+1 555 0199")]

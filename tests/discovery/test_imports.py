@@ -6,8 +6,9 @@ import pytest
 
 from headway.core.errors import PermissionDenied, ValidationError
 from headway.core.permissions import Role
-from headway.discovery import importers, services
+from headway.discovery import services
 from headway.discovery.models import Account, Contact, FeedbackItem
+from headway.discovery.services import imports as importers
 
 ZENDESK = (
     b"Ticket ID,Subject,Description,Organization,Requester email,Created at,Satisfaction Score,Tags\n"

@@ -24,12 +24,12 @@ def test_people_and_accounts_update_by_external_id_on_the_api_and_in_files(clien
     cy = Contact.objects.get(external_id="P9")
     assert (cy.name, cy.email, cy.title, cy.account.external_id) == ("Cy Clerk-Jones", "cy.jones@cove.example",
                                                                       "Buyer", "C1")
-    updated = client.post("/api/v1/accounts", [{"external_id": "A1", "arr": 150_000, "plan": "Enterprise+"}],
+    updated = client.post("/api/v1/discovery/accounts", [{"external_id": "A1", "arr": 150_000, "plan": "Enterprise+"}],
                           headers=bearer(leader), content_type="application/json")
     assert updated.status_code == 200 and (updated.json()["created"], updated.json()["updated"]) == (0, 1)
     acme = Account.objects.get(external_id="A1")
     assert (acme.name, acme.arr, acme.plan, acme.segment) == ("Acme", 150_000, "Enterprise+", "Enterprise")
-    unknown = client.post("/api/v1/accounts", [{"external_id": "Z9", "arr": 1}], headers=bearer(leader),
+    unknown = client.post("/api/v1/discovery/accounts", [{"external_id": "Z9", "arr": 1}], headers=bearer(leader),
                           content_type="application/json")
     assert unknown.status_code == 422 and "no account has external id 'Z9'" in unknown.json()["error"]["message"]
 
@@ -66,35 +66,35 @@ def test_theme_list_rows_show_size_sparkline_growth_sentiment_accounts_and_arr(c
 
 
 def test_api_search_by_words_and_meaning(client, themed, viewer):
-    words = client.get("/api/v1/feedback/search", {"q": "courier"}, headers=bearer(viewer)).json()
+    words = client.get("/api/v1/discovery/feedback/search", {"q": "courier"}, headers=bearer(viewer)).json()
     assert sorted(h["item"]["text"] for h in words) == sorted(
         f"The delivery courier was late again, {n} days" for n in (2, 3, 4, 5))
-    meaning = client.get("/api/v1/feedback/search", {"q": "android crash", "mode": "semantic", "limit": 3},
+    meaning = client.get("/api/v1/discovery/feedback/search", {"q": "android crash", "mode": "semantic", "limit": 3},
                          headers=bearer(viewer)).json()
     assert len(meaning) == 3 and all("ndroid" in h["item"]["text"] for h in meaning)
-    empty = client.get("/api/v1/feedback/search", {"q": "  "}, headers=bearer(viewer))
+    empty = client.get("/api/v1/discovery/feedback/search", {"q": "  "}, headers=bearer(viewer))
     assert empty.status_code == 422 and "Give words to search for" in empty.json()["error"]["message"]
 
 
 def test_api_links_demand_and_reports_the_score(client, themed, leader, viewer):
     theme = FeedbackItem.objects.get(text="My parcel delivery was late by 2 days").theme
-    made = client.post("/api/v1/feedback/demand", {"idea": "Faster couriers", "importance": "critical",
+    made = client.post("/api/v1/discovery/feedback/demand", {"idea": "Faster couriers", "importance": "critical",
                                                    "theme_id": theme.pk}, headers=bearer(leader),
                        content_type="application/json")
     assert made.status_code == 201
     expected = services.demand_for("Faster couriers")
     # Acme only (ARR 120,000; mean ARR 54,000): 3 × (1 + 120/54) = 9.67
     assert made.json()["score"] == expected.score == 9.67 and made.json()["accounts"] == 1
-    shown = client.get("/api/v1/feedback/demand/Faster couriers", headers=bearer(viewer)).json()
+    shown = client.get("/api/v1/discovery/feedback/demand/Faster couriers", headers=bearer(viewer)).json()
     assert shown["score"] == 9.67 and shown["by_importance"]["critical"] == 1
-    refused = client.post("/api/v1/feedback/demand", {"idea": "X", "theme_id": theme.pk}, headers=bearer(viewer),
+    refused = client.post("/api/v1/discovery/feedback/demand", {"idea": "X", "theme_id": theme.pk}, headers=bearer(viewer),
                           content_type="application/json")
     assert refused.status_code == 403
 
 
 def test_api_shows_a_run_and_its_progress(client, corpus, viewer):
     run = ThemeRun.objects.create(status="running", progress=0.42, message="finding themes in 36 feedback items")
-    body = client.get(f"/api/v1/feedback/runs/{run.pk}", headers=bearer(viewer)).json()
+    body = client.get(f"/api/v1/discovery/feedback/runs/{run.pk}", headers=bearer(viewer)).json()
     assert (body["status"], body["progress"], body["message"]) == ("running", 0.42,
                                                                    "finding themes in 36 feedback items")
     with pytest.raises(NotFound):

@@ -54,12 +54,12 @@ def import_feedback(
 ) -> None:
     """Import feedback; the whole file or nothing. New items join the nearest existing theme."""
     setup_django()
-    from headway.discovery import importers, services
+    from headway.discovery import services
 
     result = services.import_feedback_file(actor(as_user), _read(file), filename=file.name, fmt=fmt,
-                                           mapping=importers.parse_mapping(mapping), default_source=source)
+                                           mapping=services.parse_mapping(mapping), default_source=source)
     if as_json:
-        print_json(result.as_dict())
+        print_json(result.model_dump())
         return
     console.print(f"Imported {result.rows} feedback items from {file.name}: {result.created} new, "
                   f"{result.updated} updated, {result.duplicates} near-duplicates, {result.truncated} cut for "
@@ -114,17 +114,19 @@ def theme(
     quotes = [{"id": q.pk, "date": q.received_on.isoformat(), "account": q.account.name if q.account else "",
                "person": services.person_view(who, q.contact), "text": q.text} for q in detail.quotes]
     if as_json:
-        print_json({**detail.metrics.as_dict(), "quotes": quotes, "accounts_asking": detail.accounts})
+        print_json({**detail.metrics.as_dict(), "quotes": quotes,
+                    "accounts_asking": [a.model_dump() for a in detail.accounts]})
         return
     m = detail.metrics
     console.print(f"[bold]{m.label}[/] — {m.size} items, {m.accounts} accounts, ARR {_money(m.arr)}, "
                   f"sentiment {m.sentiment:+.2f}, growth {_growth(m.growth)}{', emerging' if m.emerging else ''}")
     console.print(f"keywords: {', '.join(m.keywords)}")
+    people = [services.person_view(who, q.contact) for q in detail.quotes]
     print_table("Quotes", ["id", "date", "account", "person", "email", "text"],
-                [(q["id"], q["date"], q["account"], (q["person"] or {}).get("name", ""),
-                  (q["person"] or {}).get("email") or "", q["text"]) for q in quotes])
+                [(q["id"], q["date"], q["account"], p["name"] if p else "", (p["email"] if p else None) or "",
+                  q["text"]) for q, p in zip(quotes, people, strict=True)])
     print_table("Accounts asking", ["account", "segment", "plan", "ARR", "items"],
-                [(a["name"], a["segment"], a["plan"], _money(a["arr"]), a["items"]) for a in detail.accounts[:20]])
+                [(a.name, a.segment, a.plan, _money(a.arr), a.items) for a in detail.accounts[:20]])
 
 
 @app.command("search")
@@ -147,9 +149,14 @@ def search(
     if as_json:
         print_json(rows)
         return
+
+    def _email(hit: services.SearchHit) -> str:
+        person = services.person_view(who, hit.item.contact)
+        return (person["email"] if person else None) or ""
+
     print_table(f"{len(rows)} matches for {query!r}", ["score", "id", "date", "theme", "account", "email", "text"],
-                [(r["score"], r["id"], r["date"], r["theme"], r["account"], (r["person"] or {}).get("email") or "",
-                  r["text"]) for r in rows])
+                [(r["score"], r["id"], r["date"], r["theme"], r["account"], _email(h), r["text"])
+                 for r, h in zip(rows, hits, strict=True)])
 
 
 @app.command("link")
@@ -184,7 +191,7 @@ def demand(
     who = actor(as_user)
     rows = [services.demand_for(idea, actor=who)] if idea else services.list_demand(who)
     if as_json:
-        print_json([d.__dict__ for d in rows])
+        print_json([d.model_dump() for d in rows])
         return
     print_table("Demand", ["idea", "score", "accounts", "ARR", "items", "links"],
                 [(d.idea_ref, d.score, d.accounts, _money(d.arr), d.items, d.links) for d in rows])
@@ -201,12 +208,12 @@ def import_customers(
 ) -> None:
     """Import accounts (or their people); rows with a known external id update it. All or nothing."""
     setup_django()
-    from headway.discovery import importers, services
+    from headway.discovery import services
 
     load = services.import_contacts_file if people else services.import_accounts_file
-    result = load(actor(as_user), _read(file), filename=file.name, fmt=fmt, mapping=importers.parse_mapping(mapping))
+    result = load(actor(as_user), _read(file), filename=file.name, fmt=fmt, mapping=services.parse_mapping(mapping))
     if as_json:
-        print_json(result.as_dict())
+        print_json(result.model_dump())
         return
     what = "people" if people else "accounts"
     console.print(f"Imported {result.rows} {what} from {file.name}: {result.created} created, {result.updated} updated.")
@@ -221,16 +228,16 @@ def list_customers(
     setup_django()
     from headway.discovery import services
 
+    accounts = list(services.list_accounts(None, segment=segment))
     rows = [{"id": a.pk, "name": a.name, "external_id": a.external_id, "segment": a.segment, "plan": a.plan,
-             "arr": a.arr, "owner": a.owner, "feedback": a.feedback_count}  # type: ignore[attr-defined]
-            for a in services.list_accounts(None, segment=segment)]
+             "arr": a.arr, "owner": a.owner, "feedback": getattr(a, "feedback_count", 0)} for a in accounts]
     if as_json:
         print_json(rows)
         return
     print_table(f"Accounts ({len(rows)})", ["id", "name", "external id", "segment", "plan", "ARR", "owner",
                                             "feedback"],
-                [(r["id"], r["name"], r["external_id"], r["segment"], r["plan"], _money(r["arr"]), r["owner"],
-                  r["feedback"]) for r in rows])
+                [(a.pk, a.name, a.external_id, a.segment, a.plan, _money(a.arr), a.owner,
+                  getattr(a, "feedback_count", 0)) for a in accounts])
 
 
 @customers.command("show")

@@ -161,15 +161,17 @@ class Importance(models.TextChoices):
     CRITICAL = "critical", "Critical"
 
 
+#: How an idea reference names a planning initiative: ``initiative:12``.
+INITIATIVE_PREFIX = "initiative:"
+
+
 class DemandLink(models.Model):
     """Feedback (one item or a whole theme) linked to an idea with an importance.
 
-    The idea is a planning initiative when one is named, else a free reference (``idea_ref``).
+    The idea (``idea_ref``) is a planning initiative (``initiative:12``) or a free reference. Discovery keeps no
+    foreign key to planning: planning removes the links of an initiative it deletes.
     """
 
-    initiative = models.ForeignKey(
-        "planning.Initiative", null=True, blank=True, on_delete=models.CASCADE, related_name="demand_links"
-    )
     idea_ref = models.CharField(max_length=120, db_index=True)
     item = models.ForeignKey(
         FeedbackItem, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
@@ -184,3 +186,9 @@ class DemandLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_ref} ← {self.theme or self.item} ({self.importance})"
+
+    @property
+    def initiative_id(self) -> int | None:
+        """The id of the planning initiative the link is to (None for a free reference)."""
+        number = self.idea_ref[len(INITIATIVE_PREFIX):] if self.idea_ref.startswith(INITIATIVE_PREFIX) else ""
+        return int(number) if number.isdigit() else None

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from headway.core.errors import HeadwayError, NotFound, ValidationError
+from headway.core.http import AuthedRequest
+from headway.core.pagination import page_number
 from headway.core.permissions import Perm, has_perm, require
 from headway.discovery import services
 from headway.web.charts import to_spec
@@ -34,16 +36,16 @@ def _row(metrics: services.ThemeMetrics) -> dict[str, Any]:
 
 
 @login_required
-def feedback_page(request: HttpRequest) -> HttpResponse:
+def feedback_page(request: AuthedRequest) -> HttpResponse:
     actor = request.user
-    themes = services.theme_metrics(actor)  # type: ignore[arg-type]
-    parents = services.theme_metrics(actor, parents=True)  # type: ignore[arg-type]
+    themes = services.theme_metrics(actor)
+    parents = services.theme_metrics(actor, parents=True)
     query, mode = request.GET.get("q", "").strip(), request.GET.get("mode", "keyword")
     hits: list[services.SearchHit] = []
     search_error = ""
     if query:
         try:
-            hits = services.search(actor, query, mode=mode, limit=30)  # type: ignore[arg-type]
+            hits = services.search(actor, query, mode=mode, limit=30)
         except HeadwayError as exc:
             search_error = exc.message
     run = services.latest_run()
@@ -51,31 +53,31 @@ def feedback_page(request: HttpRequest) -> HttpResponse:
         "title": "Feedback",
         "rows": [_row(m) for m in themes],
         "parents": [_row(m) for m in parents],
-        "unthemed": services.unthemed_count(actor),  # type: ignore[arg-type]
-        "inbox": services.list_feedback(actor, inbox=True).count(),  # type: ignore[arg-type]
-        "total": services.list_feedback(actor).count(),  # type: ignore[arg-type]
+        "unthemed": services.unthemed_count(actor),
+        "inbox": services.list_feedback(actor, inbox=True).count(),
+        "total": services.list_feedback(actor).count(),
         "run": run, "can_edit": has_perm(actor, Perm.EDIT_FEEDBACK),
         "query": query, "mode": mode, "hits": hits, "search_error": search_error,
-        "contacts": services.can_see_contacts(actor),  # type: ignore[arg-type]
+        "contacts": services.can_see_contacts(actor),
         "spark_width": SPARK_WIDTH, "spark_height": SPARK_HEIGHT,
     })
 
 
 @login_required
 @require_POST
-def start_run(request: HttpRequest) -> HttpResponse:
-    run = services.start_theme_run(request.user, method=request.POST.get("method", "auto"))  # type: ignore[arg-type]
-    if request.htmx:  # type: ignore[attr-defined]
+def start_run(request: AuthedRequest) -> HttpResponse:
+    run = services.start_theme_run(request.user, method=request.POST.get("method", "auto"))
+    if _htmx(request):
         return render(request, "discovery/_progress.html", {"run": run})
     messages.success(request, "Themes are being computed; the page shows the progress.")
     return redirect("feedback")
 
 
 @login_required
-def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = services.get_run(request.user, run_id)  # type: ignore[arg-type]
+def run_progress(request: AuthedRequest, run_id: int) -> HttpResponse:
+    run = services.get_run(request.user, run_id)
     response = render(request, "discovery/_progress.html", {"run": run})
-    if not run.active and request.htmx:  # type: ignore[attr-defined]
+    if not run.active and _htmx(request):
         response["HX-Refresh"] = "true"  # reload the theme list once the run has finished
     return response
 
@@ -83,8 +85,9 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 QUOTES_PER_PAGE = 20
 
 
-def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and 0 < len(value) < 7 else 1
+def _htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (django-htmx's middleware sets ``request.htmx``)."""
+    return bool(getattr(request, "htmx", False))
 
 
 def _theme_url(theme_id: int, page: int = 1, search: str = "") -> str:
@@ -94,29 +97,29 @@ def _theme_url(theme_id: int, page: int = 1, search: str = "") -> str:
 
 
 @login_required
-def theme_page(request: HttpRequest, theme_id: int) -> HttpResponse:
+def theme_page(request: AuthedRequest, theme_id: int) -> HttpResponse:
     actor = request.user
     search = " ".join(request.GET.get("q", "").split())[:200]
-    detail = services.theme_detail(actor, theme_id, quotes=QUOTES_PER_PAGE,  # type: ignore[arg-type]
-                                   page=_page_number(request.GET.get("page")), search=search)
+    detail = services.theme_detail(actor, theme_id, quotes=QUOTES_PER_PAGE,
+                                   page=page_number(request.GET.get("page")), search=search)
     chart = to_spec({
         "title": "Feedback items per week",
-        "data": {"values": detail.weekly_series},
+        "data": {"values": [w.model_dump() for w in detail.weekly_series]},
         "mark": {"type": "bar"},
         "encoding": {"x": {"field": "week", "type": "ordinal", "timeUnit": "yearmonthdate", "title": "Week ending",
                            "axis": {"format": "%b %d", "labelAngle": 0}},
                      "y": {"field": "items", "type": "quantitative", "title": "Items"}},
     })
-    quotes = [{"item": q, "person": services.person_view(actor, q.contact)} for q in detail.quotes]  # type: ignore[arg-type]
+    quotes = [{"item": q, "person": services.person_view(actor, q.contact)} for q in detail.quotes]
     can_edit = has_perm(actor, Perm.EDIT_FEEDBACK)
     others = []
     if can_edit and not detail.metrics.is_parent:
-        others = [(t.id, f"{t.label} ({t.size})") for t in services.theme_metrics(actor)  # type: ignore[arg-type]
+        others = [(t.id, f"{t.label} ({t.size})") for t in services.theme_metrics(actor)
                   if t.id != theme_id]
     return render(request, "discovery/theme.html", {
         "title": detail.metrics.label, "d": detail, "m": detail.metrics, "chart": chart, "quotes": quotes,
         "children": [_row(c) for c in detail.children],
-        "can_edit": can_edit, "contacts": services.can_see_contacts(actor),  # type: ignore[arg-type]
+        "can_edit": can_edit, "contacts": services.can_see_contacts(actor),
         "growth": _row(detail.metrics)["growth"], "others": others, "search": search,
         "first_shown": (detail.page - 1) * QUOTES_PER_PAGE + 1 if detail.quotes else 0,
         "last_shown": (detail.page - 1) * QUOTES_PER_PAGE + len(detail.quotes),
@@ -126,7 +129,7 @@ def theme_page(request: HttpRequest, theme_id: int) -> HttpResponse:
 
 def _back(request: HttpRequest, theme_id: int) -> HttpResponse:
     """Back to the theme page, at the page of quotes and the search the form was sent from."""
-    return redirect(_theme_url(theme_id, _page_number(request.POST.get("page")),
+    return redirect(_theme_url(theme_id, page_number(request.POST.get("page")),
                                " ".join(request.POST.get("q", "").split())[:200]))
 
 
@@ -145,9 +148,9 @@ def _selected_items(request: HttpRequest, action: str) -> list[int]:
 
 @login_required
 @require_POST
-def rename_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
+def rename_theme(request: AuthedRequest, theme_id: int) -> HttpResponse:
     try:
-        services.rename_theme(request.user, theme_id, request.POST.get("label", ""))  # type: ignore[arg-type]
+        services.rename_theme(request.user, theme_id, request.POST.get("label", ""))
     except (ValidationError, NotFound) as exc:
         return _back_with_error(request, theme_id, exc)
     messages.success(request, "Theme renamed; later runs keep the new name.")
@@ -156,14 +159,14 @@ def rename_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def merge_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
+def merge_theme(request: AuthedRequest, theme_id: int) -> HttpResponse:
     """Merge this theme into the theme chosen in the form; the page of that theme follows."""
     require(request.user, Perm.EDIT_FEEDBACK)
     target = request.POST.get("target", "")
     try:
         if not target.isdigit():
             raise ValidationError("Choose the theme to merge this one into, then press Merge.")
-        merged = services.merge_themes(request.user, int(target), [theme_id])  # type: ignore[arg-type]
+        merged = services.merge_themes(request.user, int(target), [theme_id])
     except (ValidationError, NotFound) as exc:
         return _back_with_error(request, theme_id, exc)
     messages.success(request, f"Theme merged into “{merged.label}”; later runs keep them together.")
@@ -172,12 +175,12 @@ def merge_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def split_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
+def split_theme(request: AuthedRequest, theme_id: int) -> HttpResponse:
     """Take the ticked quotes out of this theme into a new theme named in the form."""
     require(request.user, Perm.EDIT_FEEDBACK)
     try:
         ids = _selected_items(request, "split off")
-        theme = services.split_theme(request.user, theme_id, ids, request.POST.get("label", ""))  # type: ignore[arg-type]
+        theme = services.split_theme(request.user, theme_id, ids, request.POST.get("label", ""))
     except (ValidationError, NotFound) as exc:
         return _back_with_error(request, theme_id, exc)
     messages.success(request, f"{len(ids)} item(s) split off into the new theme “{theme.label}”; "
@@ -187,7 +190,7 @@ def split_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def move_items(request: HttpRequest, theme_id: int) -> HttpResponse:
+def move_items(request: AuthedRequest, theme_id: int) -> HttpResponse:
     """Move the ticked quotes of this theme to the theme chosen in the form."""
     require(request.user, Perm.EDIT_FEEDBACK)
     target = request.POST.get("target", "")
@@ -195,7 +198,7 @@ def move_items(request: HttpRequest, theme_id: int) -> HttpResponse:
         ids = _selected_items(request, "move")
         if not target.isdigit():
             raise ValidationError("Choose the theme to move the ticked quotes to, then press Move.")
-        theme = services.move_items(request.user, ids, int(target))  # type: ignore[arg-type]
+        theme = services.move_items(request.user, ids, int(target))
     except (ValidationError, NotFound) as exc:
         return _back_with_error(request, theme_id, exc)
     messages.success(request, f"{len(ids)} item(s) moved to “{theme.label}”; later runs leave them there.")
@@ -203,20 +206,20 @@ def move_items(request: HttpRequest, theme_id: int) -> HttpResponse:
 
 
 @login_required
-def inbox_page(request: HttpRequest) -> HttpResponse:
+def inbox_page(request: AuthedRequest) -> HttpResponse:
     actor = request.user
-    items = services.list_feedback(actor, inbox=True)  # type: ignore[arg-type]
+    items = services.list_feedback(actor, inbox=True)
     shown = list(items[:100])
     return render(request, "discovery/inbox.html", {
         "title": "Feedback inbox", "count": items.count(), "items": shown,
-        "can_edit": has_perm(actor, Perm.EDIT_FEEDBACK), "contacts": services.can_see_contacts(actor),  # type: ignore[arg-type]
+        "can_edit": has_perm(actor, Perm.EDIT_FEEDBACK), "contacts": services.can_see_contacts(actor),
     })
 
 
 @login_required
 @require_POST
-def mark_reviewed(request: HttpRequest) -> HttpResponse:
+def mark_reviewed(request: AuthedRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
-    count = services.mark_reviewed(request.user, ids)  # type: ignore[arg-type]
+    count = services.mark_reviewed(request.user, ids)
     messages.success(request, f"{count} item(s) marked as reviewed.")
     return redirect("feedback-inbox")

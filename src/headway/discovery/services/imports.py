@@ -1,8 +1,9 @@
-"""Reading customer and feedback files: CSV or JSON Lines, strict UTF-8, columns mapped to Headway fields.
+"""Imports from files: customers (accounts, people) and feedback, from CSV or JSON Lines.
 
-Rows come back as ``(line, {field: value})`` so that every problem can name its line. Support-ticket exports
-(Zendesk, Intercom, Freshdesk, Help Scout) are recognised by their usual column names; ``mapping`` names
-columns explicitly (``{"text": "Description", "account": "Organization"}``).
+Files are strict UTF-8; rows come back as ``(line, {field: value})`` so that every problem can name its line.
+Support-ticket exports (Zendesk, Intercom, Freshdesk, Help Scout) are recognised by their usual column names;
+``mapping`` names columns explicitly (``{"text": "Description", "account": "Organization"}``, the CLI's
+``--map text=Description`` read by :func:`parse_mapping`). Each import is all or nothing.
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from headway.core.errors import ValidationError
+from headway.core.models import User
+from headway.core.permissions import Perm, check
+from headway.discovery.services.accounts import ImportResult, upsert_accounts, upsert_contacts
+from headway.discovery.services.feedback import FeedbackImport, add_feedback
 
+#: One row of a file: its line number and its values by column (or by field once mapped).
 Row = tuple[int, dict[str, Any]]
 
 #: Column names (lower case) recognised for each feedback field, in order of preference.
@@ -250,3 +257,60 @@ def mapped_rows(
         (line, {field: record.get(column) for field, column in columns.items()})
         for line, record in parsed.rows
     ]
+
+
+def import_accounts_file(
+    actor: User | None,
+    data: bytes,
+    *,
+    filename: str = "the file",
+    fmt: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportResult:
+    """Import accounts from CSV or JSON Lines (columns as in :data:`ACCOUNT_COLUMNS`)."""
+    check(actor, Perm.EDIT_FEEDBACK)
+    rows = mapped_rows(parse(data, filename=filename, fmt=fmt), ACCOUNT_COLUMNS, mapping)
+    return upsert_accounts(actor, [{**r, "_line": line} for line, r in rows], origin=filename)
+
+
+def import_contacts_file(
+    actor: User | None,
+    data: bytes,
+    *,
+    filename: str = "the file",
+    fmt: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportResult:
+    """Import people from CSV or JSON Lines (columns as in :data:`CONTACT_COLUMNS`)."""
+    check(actor, Perm.EDIT_FEEDBACK)
+    rows = mapped_rows(parse(data, filename=filename, fmt=fmt), CONTACT_COLUMNS, mapping)
+    return upsert_contacts(actor, [{**r, "_line": line} for line, r in rows], origin=filename)
+
+
+def import_feedback_file(
+    actor: User | None,
+    data: bytes,
+    *,
+    filename: str = "the file",
+    fmt: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    default_source: str = "support",
+    today: date | None = None,
+) -> FeedbackImport:
+    """Import feedback from CSV or JSON Lines, mapping columns to fields (:data:`FEEDBACK_COLUMNS`); all or
+    nothing."""
+    check(actor, Perm.EDIT_FEEDBACK)
+    parsed = parse(data, filename=filename, fmt=fmt)
+    rows = mapped_rows(parsed, FEEDBACK_COLUMNS, mapping)
+    if "text" not in resolve_columns(parsed.columns, FEEDBACK_COLUMNS, mapping):
+        raise ValidationError(
+            f"{filename} has no feedback text column: name it with --map text=COLUMN; the "
+            f"columns are {', '.join(parsed.columns)}."
+        )
+    return add_feedback(
+        actor,
+        [{**r, "_line": line} for line, r in rows],
+        default_source=default_source,
+        origin=filename,
+        today=today,
+    )
