@@ -1,7 +1,7 @@
 """Feedback themes on BANKING77: Headway (model and fallback) against two baselines given the true k.
 
 ``python -m benchmarks discovery [--quick]`` or ``python -m benchmarks.discovery [--quick]``. Reads
-``shared/data/feedback/banking77/{test,train}.csv`` beside the repository; labels are used only to score.
+``tests/data/feedback/banking77/{test,train}.csv`` (CC BY 4.0, see its README); labels are used only to score.
 Writes ``benchmarks/out/discovery.json`` and prints a Markdown table for ``benchmarks/RESULTS.md``.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO.parent / "shared" / "data" / "feedback" / "banking77"
+DATA = REPO / "tests" / "data" / "feedback" / "banking77"
 OUT = REPO / "benchmarks" / "out"
 SCALE = 10_000
 

@@ -12,7 +12,7 @@ from headway.discovery import find_themes
 from headway.discovery.engine import model_available
 
 TEST_CSV = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "feedback" / "banking77" / "test.csv"
+    Path(__file__).resolve().parents[2] / "data" / "feedback" / "banking77" / "test.csv"
 )
 
 
