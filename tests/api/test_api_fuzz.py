@@ -41,7 +41,7 @@ def no_background_theme_runs(monkeypatch):
     would race the test's transaction. Theme computation itself is tested in tests/discovery."""
     from headway.discovery.services import theme_runs
 
-    monkeypatch.setattr(theme_runs, "launch_theme_run", lambda run_id, seed=0: None)
+    monkeypatch.setattr(theme_runs, "launch_theme_run", lambda run_id, **options: None)
 
 
 def api_operations():

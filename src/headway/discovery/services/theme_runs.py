@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -17,7 +16,7 @@ from datetime import timedelta
 from typing import cast
 
 import numpy as np
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from headway.core import audit
@@ -93,24 +92,18 @@ def start_theme_run(
         run = ThemeRun.objects.create(requested=method, started_by=actor_label(actor), message="queued")
         audit.record(actor, AuditEvent.Action.CREATE, run, summary=f"theme computation {run.pk} started")
     if background:
-        launch_theme_run(run.pk, seed=seed)
+        launch_theme_run(run.pk, seed=seed, actor=actor)
         return run
     run_theme_computation(run.pk, progress=progress, seed=seed)
     return ThemeRun.objects.get(pk=run.pk)
 
 
-def launch_theme_run(run_id: int, *, seed: int = 0) -> None:
-    """Carry out the queued run ``run_id`` in the background (a daemon thread); returns at once."""
-    threading.Thread(
-        target=_run_in_thread, args=(run_id, seed), name=f"theme-run-{run_id}", daemon=True
-    ).start()
+def launch_theme_run(run_id: int, *, seed: int = 0, actor: User | None = None) -> None:
+    """Hand the queued run ``run_id`` to a background worker (the job ``discovery.compute_themes``)."""
+    from headway.core import jobs
 
-
-def _run_in_thread(run_id: int, seed: int) -> None:
-    try:
-        run_theme_computation(run_id, seed=seed)
-    finally:
-        connections.close_all()
+    jobs.enqueue("discovery.compute_themes", actor=actor, label=f"Compute feedback themes (run {run_id})",
+                 run_id=run_id, seed=seed)
 
 
 def run_theme_computation(run_id: int, *, progress: ProgressFn | None = None, seed: int = 0) -> None:
