@@ -202,7 +202,7 @@ def cycle_page(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     return render(request, "team/cycle.html", {
         "title": cycle.name, "cycle": cycle, "next_state": reviews.NEXT_STATE.get(cycle.state),
         "progress": review_reports.progress(actor, cycle_id),
-        "mine": mine, "my_nominations": reviews.list_nominations(actor, cycle_id, me.pk) if mine else [],
+        "mine": mine, "my_nominations": reviews.list_nominations(actor, cycle_id, me.pk) if mine and me else [],
         "managed": [(r, reviews.list_nominations(actor, cycle_id, r.reviewee_id)) for r in managed],
         "people": services.list_people(actor), "can_manage": has_perm(actor, Perm.MANAGE_TEAM),
         "results": [r for r in cycle.reviews.select_related("reviewee") if review_reports.may_see_results(actor, r)],

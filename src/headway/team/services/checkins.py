@@ -309,8 +309,8 @@ class OverdueLine(BaseModel):
 
 def overdue_data(rows: list[engine.OverdueCheckin]) -> list[OverdueLine]:
     """Overdue check-ins with names, as typed lines."""
-    ids = {r.manager for r in rows} | {r.report for r in rows}
+    ids = {int(r.manager) for r in rows} | {int(r.report) for r in rows}
     names: dict[int, str] = {pk: name for pk, name in Person.objects.filter(pk__in=ids).values_list("id", "name")}
-    return [OverdueLine(manager_id=r.manager, manager=names.get(r.manager), report_id=r.report,
-                        report=names.get(r.report), cadence=r.cadence, due=r.due, days_overdue=r.days_overdue)
+    return [OverdueLine(manager_id=int(r.manager), manager=names.get(int(r.manager)), report_id=int(r.report),
+                        report=names.get(int(r.report)), cadence=r.cadence, due=r.due, days_overdue=r.days_overdue)
             for r in rows]
