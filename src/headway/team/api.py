@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from headway.core.http import AuthedRequest, actor_of
@@ -116,9 +116,9 @@ def get_person(request: AuthedRequest, person_id: int) -> Person:
 
 
 @router.post("/people", response={201: PersonOut})
-def create_person(request: AuthedRequest, payload: PersonRequest) -> tuple[int, Person]:
+def create_person(request: AuthedRequest, payload: PersonRequest) -> Status[Person]:
     """Add a person (needs team.manage)."""
-    return 201, services.create_person(actor_of(request), **_in_fields(payload))
+    return Status(201, services.create_person(actor_of(request), **_in_fields(payload)))
 
 
 @router.patch("/people/{person_id}", response=PersonOut)
@@ -182,11 +182,11 @@ def ladder_versions(request: AuthedRequest) -> list[Any]:
 
 
 @router.post("/ladder/edits", response={201: dict[str, Any]})
-def edit_ladder(request: AuthedRequest, payload: LadderEditRequest) -> tuple[int, dict[str, Any]]:
+def edit_ladder(request: AuthedRequest, payload: LadderEditRequest) -> Status[dict[str, Any]]:
     """Apply one edit (rename-level, add-level, remove-level, add-competency, ...); returns the new version."""
     new = ladders.edit_ladder(actor_of(request), payload.op, note=payload.note,
                               **payload.args.model_dump(exclude_unset=True))
-    return 201, ladder_to_dict(new)
+    return Status(201, ladder_to_dict(new))
 
 
 class PairRequest(Schema):
@@ -236,11 +236,11 @@ def list_pairs(request: AuthedRequest) -> list[checkins.PairReport]:
 
 
 @router.post("/checkins", response={201: checkins.PairReport})
-def create_pair(request: AuthedRequest, payload: PairRequest) -> tuple[int, checkins.PairReport]:
+def create_pair(request: AuthedRequest, payload: PairRequest) -> Status[checkins.PairReport]:
     """Start check-ins between a manager and a report (the manager, or team.manage)."""
     actor = actor_of(request)
     pair = checkins.create_pair(actor, payload.manager_id, payload.report_id, payload.cadence, payload.started)
-    return 201, checkins.pair_data(checkins.pair_view(actor, pair.pk))
+    return Status(201, checkins.pair_data(checkins.pair_view(actor, pair.pk)))
 
 
 @router.get("/checkins/overdue", response=list[checkins.OverdueLine])
@@ -256,24 +256,24 @@ def get_pair(request: AuthedRequest, pair_id: int) -> checkins.PairReport:
 
 
 @router.post("/checkins/{pair_id}/agenda", response={201: AgendaItemOut})
-def add_agenda(request: AuthedRequest, pair_id: int, payload: AgendaRequest) -> tuple[int, Any]:
+def add_agenda(request: AuthedRequest, pair_id: int, payload: AgendaRequest) -> Status[Any]:
     """Add an agenda item for the next check-in."""
-    return 201, checkins.add_agenda_item(actor_of(request), pair_id, payload.text, private=payload.private)
+    return Status(201, checkins.add_agenda_item(actor_of(request), pair_id, payload.text, private=payload.private))
 
 
 @router.post("/checkins/{pair_id}/actions", response={201: ActionItemOut})
-def add_action(request: AuthedRequest, pair_id: int, payload: ActionRequest) -> tuple[int, Any]:
+def add_action(request: AuthedRequest, pair_id: int, payload: ActionRequest) -> Status[Any]:
     """Add an action item with an owner and a due date."""
-    return 201, checkins.add_action_item(actor_of(request), pair_id, payload.text, payload.owner_id, payload.due)
+    return Status(201, checkins.add_action_item(actor_of(request), pair_id, payload.text, payload.owner_id, payload.due))
 
 
 @router.post("/checkins/{pair_id}/checkins", response={201: checkins.PairReport})
-def record_checkin(request: AuthedRequest, pair_id: int, payload: CheckinRequest) -> tuple[int, checkins.PairReport]:
+def record_checkin(request: AuthedRequest, pair_id: int, payload: CheckinRequest) -> Status[checkins.PairReport]:
     """Record a check-in; open agenda items carry over, ``done`` closes them."""
     actor = actor_of(request)
     checkins.record_checkin(actor, pair_id, on=payload.on, pulse=payload.pulse, pulse_comment=payload.pulse_comment,
                             notes=payload.notes, done=payload.done, actions_done=payload.actions_done)
-    return 201, checkins.pair_data(checkins.pair_view(actor, pair_id))
+    return Status(201, checkins.pair_data(checkins.pair_view(actor, pair_id)))
 
 
 class CycleRequest(Schema):
@@ -367,9 +367,9 @@ def cycles(request: AuthedRequest) -> list[reviews.CycleSummary]:
 
 
 @router.post("/reviews/cycles", response={201: reviews.CycleSummary})
-def create_cycle(request: AuthedRequest, payload: CycleRequest) -> tuple[int, reviews.CycleSummary]:
+def create_cycle(request: AuthedRequest, payload: CycleRequest) -> Status[reviews.CycleSummary]:
     """A draft cycle on the current ladder (team.manage)."""
-    return 201, reviews.cycle_data(reviews.create_cycle(actor_of(request), payload.name, payload.reviewee_ids))
+    return Status(201, reviews.cycle_data(reviews.create_cycle(actor_of(request), payload.name, payload.reviewee_ids)))
 
 
 @router.get("/reviews/cycles/{cycle_id}", response=reviews.CycleDetail)
@@ -385,12 +385,12 @@ def advance(request: AuthedRequest, cycle_id: int, payload: CycleStateRequest) -
 
 
 @router.post("/reviews/cycles/{cycle_id}/reviewees", response={201: reviews.CycleSummary})
-def add_reviewees(request: AuthedRequest, cycle_id: int, payload: PersonIdsRequest) -> tuple[int, reviews.CycleSummary]:
+def add_reviewees(request: AuthedRequest, cycle_id: int, payload: PersonIdsRequest) -> Status[reviews.CycleSummary]:
     """Add reviewees to a draft or nominating cycle (team.manage)."""
     actor = actor_of(request)
     for pid in payload.ids:
         reviews.add_reviewee(actor, cycle_id, pid)
-    return 201, reviews.cycle_data(reviews.get_cycle(actor, cycle_id))
+    return Status(201, reviews.cycle_data(reviews.get_cycle(actor, cycle_id)))
 
 
 @router.get("/reviews/cycles/{cycle_id}/progress", response=list[review_reports.ReviewProgressLine])
@@ -412,9 +412,9 @@ def nominations(request: AuthedRequest, cycle_id: int, person_id: int) -> list[A
 
 
 @router.post("/reviews/cycles/{cycle_id}/reviewees/{person_id}/nominations", response={201: list[NominatedOut]})
-def nominate(request: AuthedRequest, cycle_id: int, person_id: int, payload: PersonIdsRequest) -> tuple[int, list[Any]]:
+def nominate(request: AuthedRequest, cycle_id: int, person_id: int, payload: PersonIdsRequest) -> Status[list[Any]]:
     """The reviewee proposes reviewers."""
-    return 201, reviews.nominate(actor_of(request), cycle_id, person_id, payload.ids)
+    return Status(201, reviews.nominate(actor_of(request), cycle_id, person_id, payload.ids))
 
 
 @router.post("/reviews/nominations/{nomination_id}/decision", response=NominationDecisionOut)
@@ -424,10 +424,10 @@ def decide(request: AuthedRequest, nomination_id: int, payload: NominationDecisi
 
 
 @router.post("/reviews/nominations/{nomination_id}/response", response={201: ReviewSubmittedOut})
-def respond(request: AuthedRequest, nomination_id: int, payload: ReviewResponseRequest) -> tuple[int, ReviewSubmittedOut]:
+def respond(request: AuthedRequest, nomination_id: int, payload: ReviewResponseRequest) -> Status[ReviewSubmittedOut]:
     """Submit your review once; nothing of it is returned."""
     reviews.respond(actor_of(request), nomination_id, payload.ratings, payload.comment)
-    return 201, ReviewSubmittedOut(status="submitted")
+    return Status(201, ReviewSubmittedOut(status="submitted"))
 
 
 @router.get("/reviews/cycles/{cycle_id}/reviewees/{person_id}/results", response=review_reports.ReviewResults)
@@ -505,11 +505,11 @@ def list_jobs(request: AuthedRequest) -> list[Any]:
 
 
 @router.post("/jds", response={201: jobs.JobDetail})
-def generate_job(request: AuthedRequest, payload: JobDescriptionRequest) -> tuple[int, jobs.JobDetail]:
+def generate_job(request: AuthedRequest, payload: JobDescriptionRequest) -> Status[jobs.JobDetail]:
     """Generate a job description from a ladder level, a specialisation and a team (team.manage)."""
     actor = actor_of(request)
     job = jobs.generate(actor, **payload.dict())
-    return 201, jobs.job_data(actor, job.pk)
+    return Status(201, jobs.job_data(actor, job.pk))
 
 
 @router.get("/jds/{job_id}", response=jobs.JobDetail)
