@@ -25,7 +25,7 @@ def seeded(admin, people, portfolio, themed, signups, events):  # noqa: F811
     from headway.discovery import services as discovery
     from headway.planning import services as planning
     from headway.strategy import services as strategy
-    from headway.team import checkins, jobs
+    from headway.team.services import checkins, jobs
 
     run_review(people)
     checkins.create_pair(None, people["Vic"].pk, people["Ann"].pk, "weekly")

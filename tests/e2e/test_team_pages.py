@@ -63,7 +63,7 @@ def test_narrow_team_page_shows_the_outline_and_fits(demo_site, site_phone_page)
 
 
 def test_ladder_page_lists_every_level_and_competency(demo_site, site_page):
-    from headway.team import ladders
+    from headway.team.services import ladders
 
     ladder = ladders.current_ladder(None)
     page = site_page

@@ -71,8 +71,8 @@ def people(org):
 
 def run_review(people, reviewers=("Bea", "Gus", "Hal", "Ed", "Fay", "Dan"), *, release=True):
     """Ann's review through every state, with the responses above; returns the cycle."""
-    from headway.team import reviews
     from headway.team.models import Nomination
+    from headway.team.services import review_reports, reviews
 
     ann = people["Ann"]
     cycle = reviews.create_cycle(None, "H1", [ann.pk])
@@ -86,7 +86,7 @@ def run_review(people, reviewers=("Bea", "Gus", "Hal", "Ed", "Fay", "Dan"), *, r
         nom = Nomination.objects.get(review__cycle=cycle, reviewer=people[name])
         pf, dl = RATINGS[name]
         reviews.respond(None, nom.pk, {"problem-framing": pf, "delivery": dl}, COMMENTS[name])
-    reviews.calibrate(users["Vic"], cycle.pk, ann.pk, performance=4, potential=5,
+    review_reports.calibrate(users["Vic"], cycle.pk, ann.pk, performance=4, potential=5,
                       notes="private-manager-note about Ann")
     reviews.advance(None, cycle.pk)
     if release:

@@ -110,5 +110,5 @@ def test_ladder_edits_are_typed_in_the_api(client, org, leader):
     done = edit({"op": "set-expectation", "args": {"level": "pm", "competency": "delivery", "rating": 4}})
     assert done.status_code == 201 and done.json()["version"] == 2
     spec = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
-    assert "add-competency" in spec["LadderEditIn"]["properties"]["op"]["enum"]
+    assert "add-competency" in spec["LadderEditRequest"]["properties"]["op"]["enum"]
     assert spec["LadderEditArgs"]["properties"]["rank"]["type"] == "integer"

@@ -8,9 +8,9 @@ import pytest
 
 from headway.demo.builder import DemoContext
 from headway.demo.company import build_company
-from headway.team import checkins, jobs, ladders, reviews
 from headway.team.demo import CHECKIN_WEEKS, build_team, build_team_practices
 from headway.team.models import Checkin, CheckinPair, JobDescription, Person
+from headway.team.services import checkins, jobs, ladders, review_reports, reviews
 
 AS_OF = date(2026, 6, 30)
 
@@ -36,11 +36,11 @@ def test_demo_practices():
 
     cycle = reviews.get_cycle(None, ctx.made["review_cycle"])
     assert cycle.state == "released"
-    priya = reviews.results(None, cycle.pk, ids["pm-checkout"]).report
+    priya = review_reports.results(None, cycle.pk, ids["pm-checkout"]).report
     assert [u.key for u in priya.units] == ["self", "manager", "peer", "engineering", "cross_functional"]
     assert priya.unit("cross_functional").groups == ("design", "marketing", "sales")
     assert priya.hidden_groups == ()
-    gpm = reviews.results(None, cycle.pk, ids["gpm-search-discovery"]).report
+    gpm = review_reports.results(None, cycle.pk, ids["gpm-search-discovery"]).report
     assert [u.key for u in gpm.units] == ["self", "manager", "direct_report"]
     assert set(gpm.hidden_groups) == {"peer", "engineering"}
     assert gpm.overall.count == 4  # manager + three direct reports

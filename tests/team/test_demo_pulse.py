@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from headway.cli import app
 from headway.demo.builder import DemoContext
 from headway.demo.company import build_company, demo_password
-from headway.team import reviews
 from headway.team.demo import PULSE_CYCLE, build_team, build_team_practices
 from headway.team.models import Response
+from headway.team.services import review_reports, reviews
 
 SPEC = re.compile(r'<script id="competency-([\w-]+)-spec" type="application/json">(.*?)</script>', re.S)
 
@@ -40,7 +40,7 @@ def test_pulse_cycle_hides_the_small_group_on_every_face(client):
     acq = ids["pm-acquisition"]
     stored = {r.group: r.ratings for r in Response.objects.filter(review__cycle=cycle, review__reviewee_id=acq)}
     assert sorted(stored) == ["engineering", "manager", "peer", "self"]  # the hidden responses do exist
-    report = reviews.results(None, cycle.pk, acq).report
+    report = review_reports.results(None, cycle.pk, acq).report
     assert [u.key for u in report.units] == ["self", "manager"]
     assert report.hidden_groups == ("peer", "engineering")
     assert report.overall.count == 1
@@ -50,7 +50,7 @@ def test_pulse_cycle_hides_the_small_group_on_every_face(client):
     pooled = [r.ratings for r in Response.objects.filter(review__cycle=cycle, review__reviewee_id=loyalty,
                                                          group__in=["peer", "design"])]
     assert len(pooled) == 3
-    others = reviews.results(None, cycle.pk, loyalty).report.unit("others")
+    others = review_reports.results(None, cycle.pk, loyalty).report.unit("others")
     assert others is not None and others.groups == ("peer", "design")
     assert others.means == {s: round(sum(r[s] for r in pooled) / 3, 2) for s in slugs}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from headway.core.errors import HeadwayError
-from headway.team import checkins, jobs, ladders, privacy, reviews
+from headway.team.services import checkins, jobs, ladders, privacy, review_reports, reviews
 from tests.team.conftest import run_review
 
 ACTORS = ("Ann", "Vic", "Cora", "Bea", "Ed", "Ada")
@@ -56,17 +56,17 @@ def attempt(name, actor, people, w):
     if name == "edit ladder":
         return ladders.edit_ladder(actor, "rename-level", slug="apm", title="Associate product manager")
     if name == "read results":
-        return reviews.results(actor, cycle, ann)
+        return review_reports.results(actor, cycle, ann)
     if name == "read manager notes":
-        return reviews.results(actor, cycle, ann).notes or None
+        return review_reports.results(actor, cycle, ann).notes or None
     if name == "see progress":
-        return reviews.progress(actor, cycle) or None
+        return review_reports.progress(actor, cycle) or None
     if name == "nine-box with people":
-        return any(rs for _, rs in reviews.nine_box(actor, cycle).cells) or None
+        return any(rs for _, rs in review_reports.nine_box(actor, cycle).cells) or None
     if name == "list nominations":
         return reviews.list_nominations(actor, cycle, ann)
     if name == "calibrate":
-        return reviews.calibrate(actor, w["collecting"].pk, ann, performance=3, potential=4)
+        return review_reports.calibrate(actor, w["collecting"].pk, ann, performance=3, potential=4)
     if name == "see the check-ins":
         return checkins.pair_view(actor, w["pair"].pk)
     if name == "see Ann's private agenda item":

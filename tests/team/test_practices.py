@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from headway.cli import app
 from headway.core.errors import NotFound, PermissionDenied, ValidationError
 from headway.core.models import AuditEvent
-from headway.team import checkins, jobs, ladders, privacy, reviews, services
+from headway.team import services
 from headway.team.models import CheckinPair, Person, Response
+from headway.team.services import checkins, jobs, ladders, privacy, review_reports
 from tests.conftest import PASSWORD
 from tests.team.conftest import run_review
 
@@ -93,12 +94,12 @@ def test_job_descriptions_generate_version_export_check(workspace, leader):
         jobs.generate(leader, level="pm", specialisation="growth", team="Growth", location="Denver, Colorado")
     job = jobs.generate(leader, level="pm", specialisation="growth", team="Growth", location="Denver, Colorado",
                         pay={"minimum": 120000, "maximum": 150000})
-    data = jobs.job_data(leader, job.pk)
+    data = jobs.job_data(leader, job.pk).model_dump()
     assert data["pay_text"] == "USD 120,000–150,000 per year"
     assert data["pay_required_by"] == ["Colorado Equal Pay for Equal Work Act"]
     assert len(data["must_haves"]) <= 7
     jobs.edit(leader, job.pk, summary="Join our rockstar team of aggressive growth hackers.")
-    data = jobs.job_data(leader, job.pk)
+    data = jobs.job_data(leader, job.pk).model_dump()
     assert data["version"] == 2
     assert [(f["term"], f["category"]) for f in data["findings"] if f["field"] == "summary"] == [
         ("rockstar", "exclusionary"), ("aggressive", "masculine-coded")]
@@ -128,9 +129,9 @@ def test_a_job_description_part_cannot_be_edited_to_null(workspace, leader, clie
 def test_delete_person_data_keeps_only_aggregates_that_meet_the_threshold(people, admin):
     cycle = run_review(people)  # peers Bea, Gus, Hal shown (3); engineering+design pooled (3)
     checkins.create_pair(None, people["Vic"].pk, people["Hal"].pk, "weekly", "2025-01-06")
-    counts = privacy.delete_person_data(admin, people["Hal"].pk)
+    counts = privacy.delete_person_data(admin, people["Hal"].pk).model_dump()
     assert counts == {"checkin_pairs": 1, "reviews": 0, "responses_written": 1}
-    report = reviews.results(None, cycle.pk, people["Ann"].pk).report
+    report = review_reports.results(None, cycle.pk, people["Ann"].pk).report
     # peers now have 2 responses (< 3): pooled with nothing else small in their pool... the close pool (2)
     # and partner pool (3) do not both reach 3, their union (5) does: one "Other reviewers" unit
     assert [u.key for u in report.units] == ["self", "manager", "others"]
@@ -147,7 +148,7 @@ def test_delete_person_data_keeps_only_aggregates_that_meet_the_threshold(people
 def test_export_is_only_your_own(people):
     with pytest.raises(PermissionDenied, match="only your own"):
         privacy.export_person_data(people["users"]["Vic"], people["Ann"].pk)
-    data = privacy.export_person_data(people["users"]["Ann"])
+    data = privacy.export_person_data(people["users"]["Ann"]).model_dump()
     assert data["person"]["name"] == "Ann" and data["review_reports"] == []
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from headway.team import ladders
+from headway.team.services import ladders
 from tests.conftest import PASSWORD
 from tests.team.conftest import run_review
 

@@ -6,15 +6,15 @@ import pytest
 
 from headway.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from headway.core.models import AuditEvent
-from headway.team import reviews
 from headway.team.models import Nomination, Response
+from headway.team.services import review_reports, reviews
 from tests.team.conftest import run_review
 
 
 def test_results_match_the_hand_computed_values(people):
     cycle = run_review(people)
     assert cycle.state == "released"
-    res = reviews.results(people["users"]["Ann"], cycle.pk, people["Ann"].pk)
+    res = review_reports.results(people["users"]["Ann"], cycle.pk, people["Ann"].pk)
     report = res.report
     assert [u.key for u in report.units] == ["self", "manager", "peer", "cross_functional"]
     assert report.unit("peer").means == {"problem-framing": 4.0, "delivery": 4.0}
@@ -28,7 +28,7 @@ def test_results_match_the_hand_computed_values(people):
 
 def test_a_small_group_is_hidden_and_cannot_be_subtracted(people):
     cycle = run_review(people, reviewers=("Bea", "Gus", "Hal", "Ed", "Fay"))
-    report = reviews.results(people["users"]["Vic"], cycle.pk, people["Ann"].pk).report
+    report = review_reports.results(people["users"]["Vic"], cycle.pk, people["Ann"].pk).report
     assert report.hidden_groups == ("engineering",)
     assert [u.key for u in report.units] == ["self", "manager", "peer"]
     # overall = manager + peers only: (4+4+3+5)/4 = 4.0 and (4+3+5+4)/4 = 4.0
@@ -45,7 +45,7 @@ def test_threshold_is_configurable_but_never_below_two(people, admin):
         reviews.set_threshold(people["users"]["Vic"], 2)
     reviews.set_threshold(admin, 2)
     cycle = run_review(people, reviewers=("Bea", "Gus", "Hal", "Ed", "Fay"))
-    report = reviews.results(None, cycle.pk, people["Ann"].pk).report
+    report = review_reports.results(None, cycle.pk, people["Ann"].pk).report
     # with 2, engineering (Ed 2,2 · Fay 3,3) is shown on its own: 2.5 and 2.5
     assert report.unit("engineering").means == {"problem-framing": 2.5, "delivery": 2.5}
 
@@ -112,20 +112,20 @@ def test_who_sees_results_and_notes(people):
     cycle = run_review(people, release=False)  # calibrating
     users, ann = people["users"], people["Ann"].pk
     with pytest.raises(PermissionDenied, match="open when the cycle is released"):
-        reviews.results(users["Ann"], cycle.pk, ann)
-    assert reviews.results(users["Vic"], cycle.pk, ann).notes == "private-manager-note about Ann"
-    assert reviews.results(users["Cora"], cycle.pk, ann).notes == "private-manager-note about Ann"
+        review_reports.results(users["Ann"], cycle.pk, ann)
+    assert review_reports.results(users["Vic"], cycle.pk, ann).notes == "private-manager-note about Ann"
+    assert review_reports.results(users["Cora"], cycle.pk, ann).notes == "private-manager-note about Ann"
     for outsider in ("Ada", "Bea", "Ed"):
         with pytest.raises(PermissionDenied):
-            reviews.results(users[outsider], cycle.pk, ann)
-    progress = dict((r.reviewee.name, p) for r, p in reviews.progress(users["Ada"], cycle.pk))
+            review_reports.results(users[outsider], cycle.pk, ann)
+    progress = dict((r.reviewee.name, p) for r, p in review_reports.progress(users["Ada"], cycle.pk))
     assert (progress["Ann"].expected, progress["Ann"].received) == (8, 8)
 
 
 def test_every_view_of_results_is_audited(people):
     cycle = run_review(people)
     before = AuditEvent.objects.filter(action="view").count()
-    reviews.results(people["users"]["Ann"], cycle.pk, people["Ann"].pk)
+    review_reports.results(people["users"]["Ann"], cycle.pk, people["Ann"].pk)
     event = AuditEvent.objects.filter(action="view").first()
     assert AuditEvent.objects.filter(action="view").count() == before + 1
     assert event.actor_label == "ann" and event.summary == "review results of Ann in H1 viewed"
@@ -133,8 +133,8 @@ def test_every_view_of_results_is_audited(people):
 
 def test_nine_box_places_reviewees_for_their_managers_only(people):
     cycle = run_review(people)
-    box = reviews.nine_box(people["users"]["Vic"], cycle.pk)
+    box = review_reports.nine_box(people["users"]["Vic"], cycle.pk)
     placed = {cell.name: [r.reviewee.name for r in rs] for cell, rs in box.cells if rs}
     assert placed == {"Star": ["Ann"]}  # performance 4 (high), potential 5 (high)
     assert [c.name for c, _ in box.cells][:3] == ["Rough diamond", "High potential", "Star"]
-    assert all(not rs for _, rs in reviews.nine_box(people["users"]["Ada"], cycle.pk).cells)
+    assert all(not rs for _, rs in review_reports.nine_box(people["users"]["Ada"], cycle.pk).cells)

@@ -19,7 +19,7 @@ app = typer.Typer(help="Job descriptions: generate, edit, version, export, inclu
 def list_jobs() -> None:
     """Job descriptions with their level, team and version."""
     setup_django()
-    from headway.team import jobs
+    from headway.team.services import jobs
 
     print_table("Job descriptions", ["id", "title", "level", "team", "location", "version"],
                 [(j.pk, j.title, j.level, j.team, j.location, j.version) for j in jobs.list_jobs(None)])
@@ -35,7 +35,7 @@ def generate(level: str = typer.Option(..., "--level", help="A ladder level slug
              as_user: str = AS_OPTION) -> None:
     """Generate a job description (a pay range is required where the location mandates one)."""
     setup_django()
-    from headway.team import jobs
+    from headway.team.services import jobs
 
     pay = {"minimum": pay_min, "maximum": pay_max, "currency": currency} if pay_min is not None else None
     job = jobs.generate(actor(as_user), level=level, specialisation=specialisation, team=team,
@@ -47,17 +47,17 @@ def generate(level: str = typer.Option(..., "--level", help="A ladder level slug
 def show(job: int = typer.Argument(...), as_json: bool = typer.Option(False, "--json")) -> None:
     """A job description as Markdown, with its inclusive-language findings."""
     setup_django()
-    from headway.team import jobs
+    from headway.team.services import jobs
 
     if as_json:
-        print_json(jobs.job_data(None, job))
+        print_json(jobs.job_data(None, job).model_dump(mode="json"))
         return
     console.print(jobs.export(None, job, "markdown").text, markup=False)
     _print_findings(job)
 
 
 def _print_findings(job: int) -> None:
-    from headway.team import jobs
+    from headway.team.services import jobs
 
     found = jobs.findings(None, job)
     print_table(f"Inclusive-language findings ({len(found)})", ["where", "term", "kind", "suggestion"],
@@ -81,7 +81,7 @@ def edit(job: int = typer.Argument(...),
          note: str = typer.Option("", "--note"), as_user: str = AS_OPTION) -> None:
     """Save a new version with the parts you change."""
     setup_django()
-    from headway.team import jobs
+    from headway.team.services import jobs
 
     changes = {k: v for k, v in {"title": title, "summary": summary, "location": location,
                                  "must_haves": must_have, "nice_to_haves": nice_to_have,
@@ -94,7 +94,7 @@ def edit(job: int = typer.Argument(...),
 def versions(job: int = typer.Argument(...)) -> None:
     """The saved versions of a job description."""
     setup_django()
-    from headway.team import jobs
+    from headway.team.services import jobs
 
     print_table("Versions", ["version", "note", "at"],
                 [(v.version, v.note, v.created_at.strftime("%Y-%m-%d %H:%M")) for v in jobs.versions(None, job)])
@@ -108,7 +108,7 @@ def export(job: int = typer.Argument(...),
            ) -> None:
     """Export a job description as Markdown or HTML."""
     setup_django()
-    from headway.team import jobs
+    from headway.team.services import jobs
 
     out = jobs.export(None, job, fmt, version)
     if output:

@@ -17,7 +17,7 @@ app = typer.Typer(help="360 review cycles: nominations, responses, anonymous res
 def list_cycles() -> None:
     """Review cycles with their state."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     print_table("Review cycles", ["id", "name", "state", "ladder", "reviewees"],
                 [(c.pk, c.name, c.state, f"v{c.ladder.version}", c.reviews.count())
@@ -30,7 +30,7 @@ def create(name: str = typer.Argument(...),
            as_user: str = AS_OPTION) -> None:
     """Create a draft cycle on the current ladder."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     cycle = reviews.create_cycle(actor(as_user), name, reviewee or [])
     console.print(f"Cycle {cycle.pk} {escape(cycle.name)} created (draft).")
@@ -40,13 +40,13 @@ def create(name: str = typer.Argument(...),
 def show(cycle: int = typer.Argument(...), as_user: str = AS_OPTION) -> None:
     """A cycle's state, reviewees and progress (counts only)."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import review_reports, reviews
 
     c = reviews.get_cycle(actor(as_user), cycle)
     console.print(f"[bold]{escape(c.name)}[/] is {c.state}; next: {reviews.NEXT_STATE.get(c.state) or '—'}")
-    rows = reviews.progress_data(reviews.progress(actor(as_user), cycle))
+    rows = review_reports.progress_data(review_reports.progress(actor(as_user), cycle))
     print_table("Progress", ["id", "reviewee", "received", "expected", "%"],
-                [(r["reviewee_id"], r["reviewee"], r["received"], r["expected"], r["percent"]) for r in rows])
+                [(r.reviewee_id, r.reviewee, r.received, r.expected, r.percent) for r in rows])
 
 
 @app.command("add")
@@ -54,7 +54,7 @@ def add(cycle: int = typer.Argument(...), person: list[int] = typer.Argument(...
         as_user: str = AS_OPTION) -> None:
     """Add reviewees to a draft cycle."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     for pid in person:
         reviews.add_reviewee(actor(as_user), cycle, pid)
@@ -67,7 +67,7 @@ def advance(cycle: int = typer.Argument(...),
             as_user: str = AS_OPTION) -> None:
     """Move a cycle one step: draft → nominating → collecting → calibrating → released → closed."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     c = reviews.advance(actor(as_user), cycle, to)
     console.print(f"Cycle {escape(c.name)} is now {c.state}.")
@@ -79,7 +79,7 @@ def nominate(cycle: int = typer.Argument(...), reviewee: int = typer.Argument(..
              as_user: str = AS_OPTION) -> None:
     """The reviewee proposes reviewers (their group follows from who they are)."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     made = reviews.nominate(actor(as_user), cycle, reviewee, reviewer)
     print_table("Nominated", ["id", "reviewer", "group", "status"],
@@ -91,7 +91,7 @@ def nominations(cycle: int = typer.Argument(...), reviewee: int = typer.Argument
                 as_user: str = AS_OPTION) -> None:
     """Who is asked to review someone (never who has submitted)."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     rows = reviews.list_nominations(actor(as_user), cycle, reviewee)
     print_table("Nominations", ["id", "reviewer", "group", "status"],
@@ -104,7 +104,7 @@ def approve(nomination: int = typer.Argument(...),
             as_user: str = AS_OPTION) -> None:
     """The reviewee's manager approves (or declines) a nomination."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     n = reviews.decide(actor(as_user), nomination, approve=not decline)
     console.print(f"Nomination {n.pk} {n.status}.")
@@ -114,7 +114,7 @@ def approve(nomination: int = typer.Argument(...),
 def todo(as_user: str = AS_OPTION) -> None:
     """The reviews you are asked to write."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     print_table("Reviews to write", ["nomination", "cycle", "reviewee", "as", "submitted"],
                 [(a.nomination.pk, a.review.cycle.name, a.review.reviewee.name, a.nomination.group,
@@ -128,7 +128,7 @@ def respond(nomination: int = typer.Argument(...),
     """Submit a review once: ratings per competency and a comment."""
     setup_django()
     from headway.core.errors import ValidationError
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     ratings: dict[str, int] = {}
     for item in rating:
@@ -148,9 +148,9 @@ def calibrate(cycle: int = typer.Argument(...), reviewee: int = typer.Argument(.
               as_user: str = AS_OPTION) -> None:
     """The manager's performance and potential ratings and private notes."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import review_reports
 
-    r = reviews.calibrate(actor(as_user), cycle, reviewee, performance=performance, potential=potential,
+    r = review_reports.calibrate(actor(as_user), cycle, reviewee, performance=performance, potential=potential,
                           notes=notes)
     console.print(f"{r.reviewee.name}: performance {r.performance}, potential {r.potential}.")
 
@@ -160,24 +160,24 @@ def results(cycle: int = typer.Argument(...), reviewee: int = typer.Argument(...
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Anonymous results of a review (the view is audited)."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import review_reports
 
-    data = reviews.results_data(reviews.results(actor(as_user), cycle, reviewee))
+    data = review_reports.results_data(review_reports.results(actor(as_user), cycle, reviewee))
     if as_json:
-        print_json(data)
+        print_json(data.model_dump(mode="json"))
         return
-    units = [*data["units"], data["overall"]]
-    names = [s["name"] for s in data["overall"]["scores"]]
-    print_table(f"{data['reviewee']} — {data['cycle']}", ["competency", *[f"{u['label']} ({u['count']})" for u in units]],
-                [(name, *["" if u["scores"][i]["mean"] is None else u["scores"][i]["mean"] for u in units])
+    units = [*data.units, data.overall]
+    names = [s.name for s in data.overall.scores]
+    print_table(f"{data.reviewee} — {data.cycle}", ["competency", *[f"{u.label} ({u.count})" for u in units]],
+                [(name, *["" if u.scores[i].mean is None else u.scores[i].mean for u in units])
                  for i, name in enumerate(names)])
-    if data["hidden_groups"]:
-        console.print(f"Hidden (below the threshold of {data['threshold']}): {', '.join(data['hidden_groups'])}")
-    for c in data["comments"]:
-        console.print(f"• {escape(c['text'])}")
-    if "manager_notes" in data:
-        console.print(f"[bold]Manager's private notes:[/] {escape(data['manager_notes'])}")
-    console.print(escape(data["rule"]))
+    if data.hidden_groups:
+        console.print(f"Hidden (below the threshold of {data.threshold}): {', '.join(data.hidden_groups)}")
+    for c in data.comments:
+        console.print(f"• {escape(c.text)}")
+    if data.manager_notes is not None:
+        console.print(f"[bold]Manager's private notes:[/] {escape(data.manager_notes)}")
+    console.print(escape(data.rule))
 
 
 @app.command("ninebox")
@@ -185,15 +185,14 @@ def ninebox(cycle: int = typer.Argument(...), as_user: str = AS_OPTION,
             as_json: bool = typer.Option(False, "--json")) -> None:
     """The nine-box grid (performance × potential) of the reviewees you manage."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import review_reports
 
-    data = reviews.nine_box_data(reviews.nine_box(actor(as_user), cycle))
+    data = review_reports.nine_box_data(review_reports.nine_box(actor(as_user), cycle))
     if as_json:
-        print_json(data)
+        print_json(data.model_dump(mode="json"))
         return
     print_table("Nine-box", ["cell", "performance", "potential", "people"],
-                [(c["name"], c["performance"], c["potential"], ", ".join(p["name"] for p in c["people"]))
-                 for c in data["cells"]])
+                [(c.name, c.performance, c.potential, ", ".join(p.name for p in c.people)) for c in data.cells])
 
 
 @app.command("threshold")
@@ -201,7 +200,7 @@ def threshold(value: int = typer.Argument(None, help="A new threshold (2 or more
               as_user: str = AS_OPTION) -> None:
     """Show or change the anonymity threshold of review results."""
     setup_django()
-    from headway.team import reviews
+    from headway.team.services import reviews
 
     if value is not None:
         reviews.set_threshold(actor(as_user), value)

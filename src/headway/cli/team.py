@@ -10,6 +10,7 @@ from rich.tree import Tree
 
 from headway.cli.console import console, print_json, print_table
 from headway.conf.bootstrap import setup_django
+from headway.team.engine.org import OrgNode
 
 app = typer.Typer(help="People, the org chart and spans of control.", no_args_is_help=True)
 
@@ -30,7 +31,8 @@ def list_people(
     people = services.list_people(None, department=department)
     rows = [
         {"id": p.pk, "name": p.name, "title": p.title, "department": p.department, "team": p.team,
-         "manager": p.manager.name if p.manager else "", "reports": p.report_count, "location": p.location}
+         "manager": p.manager.name if p.manager else "", "reports": getattr(p, "report_count", 0),
+         "location": p.location}
         for p in people
     ]
     if as_json:
@@ -40,7 +42,7 @@ def list_people(
                 [[r[k] for k in ("id", "name", "title", "department", "team", "manager", "reports")] for r in rows])
 
 
-def _add_branch(parent: Tree, node: Any) -> None:
+def _add_branch(parent: Tree, node: OrgNode) -> None:
     style = DEPARTMENT_STYLES.get(node.department, "white")
     branch = parent.add(f"[bold]{escape(node.name)}[/] [{style}]{escape(node.title)}[/]")
     for child in node.children:
@@ -126,8 +128,8 @@ def ladder_show(
 ) -> None:
     """Show the ladder: levels with scope and experience, and the expected rating per competency."""
     setup_django()
-    from headway.team import ladders
     from headway.team.engine.ladder import SCOPES, ladder_to_dict
+    from headway.team.services import ladders
 
     lad = ladders.ladder_at(None, version) if version else ladders.current_ladder(None)
     if as_json:
@@ -144,7 +146,7 @@ def ladder_show(
 def ladder_versions() -> None:
     """List the ladder's versions with their change notes."""
     setup_django()
-    from headway.team import ladders
+    from headway.team.services import ladders
 
     print_table("Ladder versions", ["version", "change", "by", "at"],
                 [(v.version, v.change_note, v.created_by.username if v.created_by else "system",
@@ -166,7 +168,7 @@ def ladder_edit(
     import json
 
     from headway.core.errors import ValidationError
-    from headway.team import ladders
+    from headway.team.services import ladders
 
     values: dict[str, Any] = {}
     for pair in args or []:
@@ -188,7 +190,7 @@ def ladder_edit(
 def checkin_list(as_user: str = AS_OPTION) -> None:
     """Check-in pairs with their cadence and when each is due next."""
     setup_django()
-    from headway.team import checkins
+    from headway.team.services import checkins
 
     rows = [checkins.pair_view(actor(as_user), p.pk) for p in checkins.list_pairs(actor(as_user))]
     print_table(f"Check-in pairs ({len(rows)})", ["id", "manager", "report", "cadence", "last", "due"],
@@ -206,7 +208,7 @@ def checkin_start(
 ) -> None:
     """Start check-ins between a manager and a report."""
     setup_django()
-    from headway.team import checkins
+    from headway.team.services import checkins
 
     pair = checkins.create_pair(actor(as_user), manager, report, cadence, started)
     console.print(f"Check-ins {pair.manager.name} ↔ {pair.report.name} ({pair.cadence}), pair id {pair.pk}.")
@@ -217,21 +219,21 @@ def checkin_show(pair: int = typer.Argument(..., help="The pair id."), as_user: 
                  as_json: bool = typer.Option(False, "--json")) -> None:
     """A pair's upcoming agenda, open actions and check-in history."""
     setup_django()
-    from headway.team import checkins
+    from headway.team.services import checkins
 
     data = checkins.pair_data(checkins.pair_view(actor(as_user), pair))
     if as_json:
-        print_json(data)
+        print_json(data.model_dump(mode="json"))
         return
-    console.print(f"[bold]{escape(data['manager']['name'])} ↔ {escape(data['report']['name'])}[/] "
-                  f"({data['cadence']}), next due {data['due']}")
+    console.print(f"[bold]{escape(data.manager.name)} ↔ {escape(data.report.name)}[/] "
+                  f"({data.cadence}), next due {data.due.isoformat()}")
     print_table("Agenda", ["id", "item", "author", "private", "carried"],
-                [(i["id"], i["text"], i["author"], "yes" if i["private"] else "", i["carried"])
-                 for i in data["upcoming"]])
+                [(i.id, i.text, i.author, "yes" if i.private else "", i.carried) for i in data.upcoming])
     print_table("Actions", ["id", "action", "owner", "due", "done"],
-                [(a["id"], a["text"], a["owner"], a["due"], "yes" if a["done"] else "") for a in data["actions"]])
+                [(a.id, a.text, a.owner, a.due.isoformat() if a.due else None, "yes" if a.done else "")
+                 for a in data.actions])
     print_table("Check-ins", ["date", "pulse", "comment", "notes"],
-                [(c["date"], c["pulse"], c["pulse_comment"], c["notes"]) for c in data["checkins"]])
+                [(c.date.isoformat(), c.pulse, c.pulse_comment, c.notes) for c in data.checkins or []])
 
 
 @checkin_app.command("agenda")
@@ -240,7 +242,7 @@ def checkin_agenda(pair: int = typer.Argument(...), text: str = typer.Argument(.
                    as_user: str = AS_OPTION) -> None:
     """Add an agenda item for the next check-in."""
     setup_django()
-    from headway.team import checkins
+    from headway.team.services import checkins
 
     item = checkins.add_agenda_item(actor(as_user), pair, text, private=private)
     console.print(f"Agenda item {item.pk} added{' (private)' if item.private else ''}.")
@@ -253,7 +255,7 @@ def checkin_action(pair: int = typer.Argument(...), text: str = typer.Argument(.
                    as_user: str = AS_OPTION) -> None:
     """Add an action item with an owner and a due date."""
     setup_django()
-    from headway.team import checkins
+    from headway.team.services import checkins
 
     action = checkins.add_action_item(actor(as_user), pair, text, owner, due)
     console.print(f"Action item {action.pk} added.")
@@ -271,7 +273,7 @@ def checkin_record(
 ) -> None:
     """Record a check-in; open agenda items carry over to the next one until done."""
     setup_django()
-    from headway.team import checkins
+    from headway.team.services import checkins
 
     c = checkins.record_checkin(actor(as_user), pair, on=on, pulse=pulse, pulse_comment=comment, notes=notes,
                                 done=done or [])
@@ -283,11 +285,11 @@ def checkin_overdue(manager: int = typer.Option(None, "--manager", help="Only th
                     as_user: str = AS_OPTION) -> None:
     """Overdue check-ins, most overdue first."""
     setup_django()
-    from headway.team import checkins
+    from headway.team.services import checkins
 
     rows = checkins.overdue_data(checkins.overdue(actor(as_user), manager))
     print_table(f"Overdue check-ins ({len(rows)})", ["manager", "report", "cadence", "due", "days overdue"],
-                [(r["manager"], r["report"], r["cadence"], r["due"], r["days_overdue"]) for r in rows])
+                [(r.manager, r.report, r.cadence, r.due.isoformat(), r.days_overdue) for r in rows])
 
 
 # --- readiness and privacy ------------------------------------------------------------------------------
@@ -299,19 +301,17 @@ def readiness(person: int = typer.Argument(..., help="The person's id."),
               as_user: str = AS_OPTION, as_json: bool = typer.Option(False, "--json")) -> None:
     """Promotion readiness: gaps to the next level and the evidence you may see."""
     setup_django()
-    from headway.team import readiness as service
+    from headway.team.services import readiness as service
 
     data = service.readiness_data(service.promotion_readiness(actor(as_user), person, target=target))
     if as_json:
-        print_json(data)
+        print_json(data.model_dump(mode="json"))
         return
-    console.print(f"[bold]{data['verdict_label']}[/] for {escape(str(data['target_title']))} "
-                  f"(from {escape(str(data['source']))})")
+    console.print(f"[bold]{data.verdict_label}[/] for {escape(data.target_title)} (from {escape(data.source)})")
     print_table("Gaps", ["competency", "expected", "actual", "gap"],
-                [(g["name"], g["expected"], g["actual"], g["gap"]) for g in data["gaps"]])  # type: ignore[attr-defined]
-    print_table("Evidence", ["source", "when", "text"],
-                [(e["source"], e["when"], e["text"]) for e in data["evidence"]])  # type: ignore[attr-defined]
-    console.print(escape(str(data["rule"])))
+                [(g.name, g.expected, g.actual, g.gap) for g in data.gaps])
+    print_table("Evidence", ["source", "when", "text"], [(e.source, e.when, e.text) for e in data.evidence])
+    console.print(escape(data.rule))
 
 
 @app.command("export")
@@ -319,9 +319,9 @@ def export(person: int = typer.Option(None, "--person", help="A person id (syste
            as_user: str = AS_OPTION) -> None:
     """Export all of a person's own data as JSON (with --as, the user's own)."""
     setup_django()
-    from headway.team import privacy
+    from headway.team.services import privacy
 
-    print_json(privacy.export_person_data(actor(as_user), person))
+    print_json(privacy.export_person_data(actor(as_user), person).model_dump(mode="json"))
 
 
 @app.command("forget")
@@ -331,9 +331,9 @@ def forget(person: int = typer.Argument(..., help="The person's id."),
     """Delete a person's data on request (admins); review aggregates stay only where the threshold holds."""
     setup_django()
     from headway.core.errors import ValidationError
-    from headway.team import privacy
+    from headway.team.services import privacy
 
     if not yes:
         raise ValidationError("Deleting a person's data cannot be undone: add --yes to confirm.")
     counts = privacy.delete_person_data(actor(as_user), person)
-    console.print("Deleted: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()) + ".")
+    console.print("Deleted: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.model_dump().items()) + ".")

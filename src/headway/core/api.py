@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from headway.core import services
+from headway.core.http import AuthedRequest, actor_of
+from headway.core.models import AuditEvent
 from headway.core.pagination import Pages
 from headway.core.permissions import ROLE_PERMISSIONS, Role
 
@@ -86,72 +88,72 @@ class AuditOut(Schema):
     changes: dict[str, object]
 
     @staticmethod
-    def resolve_actor(obj: object) -> str:
-        return obj.actor_label  # type: ignore[attr-defined,no-any-return]
+    def resolve_actor(obj: AuditEvent) -> str:
+        return obj.actor_label
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthedRequest) -> dict[str, object]:
     """The authenticated user and the permissions their role grants."""
-    user = request.user
-    perms = sorted(p.value for p in ROLE_PERMISSIONS[Role(user.role)])  # type: ignore[union-attr]
+    user = actor_of(request)
+    perms = sorted(p.value for p in ROLE_PERMISSIONS[Role(user.role)])
     return {**UserOut.from_orm(user).dict(), "permissions": perms}
 
 
 @router.get("/workspace", response=WorkspaceOut)
-def get_workspace(request: HttpRequest) -> object:
+def get_workspace(request: AuthedRequest) -> object:
     """The company's workspace settings."""
     return services.get_workspace()
 
 
 @router.patch("/workspace", response=WorkspaceOut)
-def patch_workspace(request: HttpRequest, payload: WorkspacePatch) -> object:
+def patch_workspace(request: AuthedRequest, payload: WorkspacePatch) -> object:
     """Change workspace settings (admins)."""
-    return services.update_workspace(request.user, **payload.dict(exclude_none=True))  # type: ignore[arg-type]
+    return services.update_workspace(actor_of(request), **payload.dict(exclude_none=True))
 
 
 @router.get("/users", response=list[UserOut])
 @paginate(Pages, page_size=50)
-def list_users(request: HttpRequest) -> object:
+def list_users(request: AuthedRequest) -> object:
     """Users, by username (paged)."""
-    return services.list_users(request.user)  # type: ignore[arg-type]
+    return services.list_users(actor_of(request))
 
 
 @router.post("/users", response={201: UserOut})
-def create_user(request: HttpRequest, payload: UserIn) -> Status:
+def create_user(request: AuthedRequest, payload: UserIn) -> Status[Any]:
     """Create a user with a role (admins)."""
-    user = services.create_user(request.user, payload.username, payload.password, role=payload.role,  # type: ignore[arg-type]
+    user = services.create_user(actor_of(request), payload.username, payload.password, role=payload.role,
                                 email=payload.email, display_name=payload.display_name)
     return Status(201, user)
 
 
 @router.put("/users/{username}/role", response=UserOut)
-def set_role(request: HttpRequest, username: str, payload: RoleIn) -> object:
+def set_role(request: AuthedRequest, username: str, payload: RoleIn) -> object:
     """Change a user's role (admins)."""
-    return services.set_role(request.user, username, payload.role)  # type: ignore[arg-type]
+    return services.set_role(actor_of(request), username, payload.role)
 
 
 @router.get("/tokens", response=list[TokenOut])
-def list_tokens(request: HttpRequest) -> object:
+def list_tokens(request: AuthedRequest) -> object:
     """Your API tokens."""
-    return services.list_tokens(request.user)  # type: ignore[arg-type]
+    return services.list_tokens(actor_of(request))
 
 
 @router.post("/tokens", response={201: NewTokenOut})
-def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+def create_token(request: AuthedRequest, payload: TokenIn) -> Status[Any]:
     """Create an API token; the secret is in this answer only."""
-    new = services.create_token(request.user, payload.name)  # type: ignore[arg-type]
+    new = services.create_token(actor_of(request), payload.name)
     return Status(201, {**TokenOut.from_orm(new.token).dict(), "secret": new.secret})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut)
-def revoke_token(request: HttpRequest, token_id: int) -> object:
+def revoke_token(request: AuthedRequest, token_id: int) -> object:
     """Revoke one of your API tokens."""
-    return services.revoke_token(request.user, token_id)  # type: ignore[arg-type]
+    return services.revoke_token(actor_of(request), token_id)
 
 
 @router.get("/audit", response=list[AuditOut])
 @paginate(Pages, page_size=100)
-def audit_log(request: HttpRequest) -> object:
+def audit_log(request: AuthedRequest) -> object:
     """The audit log, newest first (admins)."""
-    return services.list_audit_events(request.user)  # type: ignore[arg-type]
+    return services.list_audit_events(actor_of(request))

@@ -94,6 +94,13 @@ DEMO_MODULES = (
 )
 
 
+def _share_of(report: ProgressFn, base: float, share: float) -> ProgressFn:
+    """A step's progress callback: the step's fraction 0–1 as its ``share`` of the bar after ``base``."""
+    def progress(label: str, fraction: float) -> None:
+        report(label, base + share * fraction)
+    return progress
+
+
 def build_demo(seed: int = 7, *, as_of: date | None = None, progress: ProgressFn | None = None,
                users: int = 50_000, days: int = 180) -> DemoResult:
     """Wipe the installation's data and build Northwind Retail; returns the logins and step timings."""
@@ -112,7 +119,7 @@ def build_demo(seed: int = 7, *, as_of: date | None = None, progress: ProgressFn
     done += 1.0
     for step in steps:
         base, share = done / total, step.weight / total
-        ctx.progress = lambda label, fraction, base=base, share=share: report(label, base + share * fraction)
+        ctx.progress = _share_of(report, base, share)
         report(step.name, base)
         t0 = time.perf_counter()
         step.run(ctx)

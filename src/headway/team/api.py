@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from headway.core.http import AuthedRequest, actor_of
 from headway.core.pagination import Pages
 from headway.team import services
+from headway.team.engine.ladder import ladder_to_dict
 from headway.team.engine.org import OrgNode
+from headway.team.models import Person
+from headway.team.services import checkins, jobs, ladders, privacy, readiness, review_reports, reviews
 
 router = Router(tags=["team"])
 
@@ -47,8 +53,16 @@ class PersonDetailOut(PersonOut):
     reporting_chain: list[PersonRef]
     direct_reports: list[PersonRef]
 
+    @staticmethod
+    def resolve_reporting_chain(obj: Person) -> list[Person]:
+        return services.reporting_chain(obj)
 
-class PersonIn(Schema):
+    @staticmethod
+    def resolve_direct_reports(obj: Person) -> list[Person]:
+        return list(obj.reports.filter(active=True).order_by("name"))
+
+
+class PersonRequest(Schema):
     name: str
     title: str
     department: str = "product"
@@ -63,7 +77,7 @@ class PersonIn(Schema):
     username: str | None = None
 
 
-class PersonPatch(Schema):
+class PersonPatchRequest(Schema):
     name: str | None = None
     title: str | None = None
     department: str | None = None
@@ -77,35 +91,11 @@ class PersonPatch(Schema):
     active: bool | None = None
 
 
-class ManagerIn(Schema):
+class ManagerRequest(Schema):
     manager_id: int | None
 
 
-class OrgNodeOut(Schema):
-    id: int
-    name: str
-    title: str
-    department: str
-    level: str
-    team: str
-    children: list[OrgNodeOut]
-
-
-OrgNodeOut.model_rebuild()
-
-
-class SpanOut(Schema):
-    manager_id: int
-    name: str
-    title: str
-    department: str
-    direct_reports: int
-    wide: bool
-    single: bool
-    flag: str
-
-
-def _in_fields(payload: PersonIn) -> dict[str, object]:
+def _in_fields(payload: PersonRequest) -> dict[str, object]:
     fields = payload.dict()
     fields["manager"] = fields.pop("manager_id")
     fields["user"] = fields.pop("username")
@@ -114,115 +104,110 @@ def _in_fields(payload: PersonIn) -> dict[str, object]:
 
 @router.get("/people", response=list[PersonOut])
 @paginate(Pages, page_size=50)
-def list_people(request: HttpRequest, department: str | None = None) -> object:
+def list_people(request: AuthedRequest, department: str | None = None) -> QuerySet[Person]:
     """Active people by name (paged), optionally of one department."""
-    return services.list_people(request.user, department=department)  # type: ignore[arg-type]
+    return services.list_people(actor_of(request), department=department)
 
 
 @router.get("/people/{person_id}", response=PersonDetailOut)
-def get_person(request: HttpRequest, person_id: int) -> dict[str, object]:
+def get_person(request: AuthedRequest, person_id: int) -> Person:
     """One person with their reporting chain (nearest manager first) and direct reports."""
-    person = services.get_person(request.user, person_id)  # type: ignore[arg-type]
-    return {
-        **PersonOut.from_orm(person).dict(),
-        "reporting_chain": services.reporting_chain(person),
-        "direct_reports": list(person.reports.filter(active=True).order_by("name")),
-    }
+    return services.get_person(actor_of(request), person_id)
 
 
 @router.post("/people", response={201: PersonOut})
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, object]:
+def create_person(request: AuthedRequest, payload: PersonRequest) -> Status[Person]:
     """Add a person (needs team.manage)."""
-    return 201, services.create_person(request.user, **_in_fields(payload))  # type: ignore[arg-type]
+    return Status(201, services.create_person(actor_of(request), **_in_fields(payload)))
 
 
 @router.patch("/people/{person_id}", response=PersonOut)
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> object:
+def update_person(request: AuthedRequest, person_id: int, payload: PersonPatchRequest) -> Person:
     """Change a person's fields (needs team.manage); move them with PUT .../manager."""
-    return services.update_person(request.user, person_id, **payload.dict(exclude_unset=True))  # type: ignore[arg-type]
+    return services.update_person(actor_of(request), person_id, **payload.dict(exclude_unset=True))
 
 
 @router.put("/people/{person_id}/manager", response=PersonOut)
-def move_person(request: HttpRequest, person_id: int, payload: ManagerIn) -> object:
+def move_person(request: AuthedRequest, person_id: int, payload: ManagerRequest) -> Person:
     """Change a person's manager (null: the top); a reporting cycle is refused (needs team.manage)."""
-    return services.move(request.user, person_id, payload.manager_id)  # type: ignore[arg-type]
+    return services.move(actor_of(request), person_id, payload.manager_id)
 
 
-@router.get("/org", response=list[OrgNodeOut])
-def org(request: HttpRequest) -> list[OrgNode]:
+@router.get("/org", response=list[OrgNode])
+def org(request: AuthedRequest) -> list[OrgNode]:
     """The reporting hierarchy as a tree (a list of roots; normally one)."""
-    return services.org_tree(request.user)  # type: ignore[arg-type]
+    return services.org_tree(actor_of(request))
 
 
-@router.get("/spans", response=list[SpanOut])
-def spans(request: HttpRequest) -> object:
+@router.get("/spans", response=list[services.SpanOfControl])
+def spans(request: AuthedRequest) -> list[services.SpanOfControl]:
     """Direct reports per manager, most first, flagged when wider than 8 or only 1."""
-    return services.spans_of_control(request.user).spans  # type: ignore[arg-type]
+    return services.spans_of_control(actor_of(request)).spans
 
 
 # --- ladder, check-ins, reviews, readiness, job descriptions, privacy -----------------------------------
 # Every endpoint calls the same service function as the CLI and the web page; the service checks access.
 
-from typing import Any  # noqa: E402
 
-from django.http import HttpResponse  # noqa: E402
-
-from headway.team import checkins, jobs, ladders, privacy, readiness, reviews  # noqa: E402
-from headway.team.engine.ladder import ladder_to_dict  # noqa: E402
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.user
-
-
-class LadderEditIn(Schema):
+class LadderEditRequest(Schema):
     op: ladders.EditOp
     args: ladders.LadderEditArgs = ladders.LadderEditArgs()
     note: str = ""
 
 
-@router.get("/ladder", response=dict)
-def ladder(request: HttpRequest, version: int | None = None) -> dict[str, Any]:
+class LadderVersionOut(Schema):
+    version: int
+    name: str
+    change_note: str
+    created_by: str | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_created_by(obj: Any) -> str | None:
+        return obj.created_by.username if obj.created_by else None
+
+
+@router.get("/ladder", response=dict[str, Any])
+def ladder(request: AuthedRequest, version: int | None = None) -> dict[str, Any]:
     """The career ladder (newest version, or ``version``) as the engine's plain data."""
-    lad = ladders.ladder_at(_actor(request), version) if version else ladders.current_ladder(_actor(request))
+    actor = actor_of(request)
+    lad = ladders.ladder_at(actor, version) if version else ladders.current_ladder(actor)
     return ladder_to_dict(lad)
 
 
-@router.get("/ladder/versions", response=list[dict])
-def ladder_versions(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/ladder/versions", response=list[LadderVersionOut])
+def ladder_versions(request: AuthedRequest) -> list[Any]:
     """Every ladder version, newest first, with its change note."""
-    return [{"version": v.version, "name": v.name, "change_note": v.change_note,
-             "created_by": v.created_by.username if v.created_by else None, "created_at": v.created_at}
-            for v in ladders.list_versions(_actor(request))]
+    return ladders.list_versions(actor_of(request))
 
 
-@router.post("/ladder/edits", response={201: dict})
-def edit_ladder(request: HttpRequest, payload: LadderEditIn) -> tuple[int, dict[str, Any]]:
+@router.post("/ladder/edits", response={201: dict[str, Any]})
+def edit_ladder(request: AuthedRequest, payload: LadderEditRequest) -> Status[dict[str, Any]]:
     """Apply one edit (rename-level, add-level, remove-level, add-competency, ...); returns the new version."""
-    new = ladders.edit_ladder(_actor(request), payload.op, note=payload.note,
+    new = ladders.edit_ladder(actor_of(request), payload.op, note=payload.note,
                               **payload.args.model_dump(exclude_unset=True))
-    return 201, ladder_to_dict(new)
+    return Status(201, ladder_to_dict(new))
 
 
-class PairIn(Schema):
+class PairRequest(Schema):
     manager_id: int
     report_id: int
     cadence: str = "weekly"
     started: date | None = None
 
 
-class AgendaIn(Schema):
+class AgendaRequest(Schema):
     text: str
     private: bool = False
 
 
-class ActionIn(Schema):
+class ActionRequest(Schema):
     text: str
     owner_id: int
     due: date | None = None
 
 
-class CheckinIn(Schema):
+class CheckinRequest(Schema):
     on: date | None = None
     pulse: int | None = None
     pulse_comment: str = ""
@@ -231,213 +216,251 @@ class CheckinIn(Schema):
     actions_done: list[int] = []
 
 
-@router.get("/checkins", response=list[dict])
-def list_pairs(request: HttpRequest) -> list[dict[str, Any]]:
+class AgendaItemOut(Schema):
+    id: int
+    text: str
+    private: bool
+
+
+class ActionItemOut(Schema):
+    id: int
+    text: str
+    owner_id: int
+    due: date | None
+
+
+@router.get("/checkins", response=list[checkins.PairReport])
+def list_pairs(request: AuthedRequest) -> list[checkins.PairReport]:
     """The check-in pairs you may see, with when each is due next."""
-    return [checkins.pair_data(checkins.pair_view(_actor(request), p.pk)) | {"checkins": None}
-            for p in checkins.list_pairs(_actor(request))]
+    return checkins.pair_summaries(actor_of(request))
 
 
-@router.post("/checkins", response={201: dict})
-def create_pair(request: HttpRequest, payload: PairIn) -> tuple[int, dict[str, Any]]:
+@router.post("/checkins", response={201: checkins.PairReport})
+def create_pair(request: AuthedRequest, payload: PairRequest) -> Status[checkins.PairReport]:
     """Start check-ins between a manager and a report (the manager, or team.manage)."""
-    pair = checkins.create_pair(_actor(request), payload.manager_id, payload.report_id, payload.cadence,
-                                payload.started)
-    return 201, checkins.pair_data(checkins.pair_view(_actor(request), pair.pk))
+    actor = actor_of(request)
+    pair = checkins.create_pair(actor, payload.manager_id, payload.report_id, payload.cadence, payload.started)
+    return Status(201, checkins.pair_data(checkins.pair_view(actor, pair.pk)))
 
 
-@router.get("/checkins/overdue", response=list[dict])
-def overdue(request: HttpRequest, manager_id: int | None = None) -> list[dict[str, Any]]:
+@router.get("/checkins/overdue", response=list[checkins.OverdueLine])
+def overdue(request: AuthedRequest, manager_id: int | None = None) -> list[checkins.OverdueLine]:
     """Overdue check-ins you may see (of one manager if given), most overdue first."""
-    return checkins.overdue_data(checkins.overdue(_actor(request), manager_id))
+    return checkins.overdue_data(checkins.overdue(actor_of(request), manager_id))
 
 
-@router.get("/checkins/{pair_id}", response=dict)
-def get_pair(request: HttpRequest, pair_id: int) -> dict[str, Any]:
+@router.get("/checkins/{pair_id}", response=checkins.PairReport)
+def get_pair(request: AuthedRequest, pair_id: int) -> checkins.PairReport:
     """A pair's history, upcoming agenda (private items only for their author) and actions."""
-    return checkins.pair_data(checkins.pair_view(_actor(request), pair_id))
+    return checkins.pair_data(checkins.pair_view(actor_of(request), pair_id))
 
 
-@router.post("/checkins/{pair_id}/agenda", response={201: dict})
-def add_agenda(request: HttpRequest, pair_id: int, payload: AgendaIn) -> tuple[int, dict[str, Any]]:
+@router.post("/checkins/{pair_id}/agenda", response={201: AgendaItemOut})
+def add_agenda(request: AuthedRequest, pair_id: int, payload: AgendaRequest) -> Status[Any]:
     """Add an agenda item for the next check-in."""
-    item = checkins.add_agenda_item(_actor(request), pair_id, payload.text, private=payload.private)
-    return 201, {"id": item.pk, "text": item.text, "private": item.private}
+    return Status(201, checkins.add_agenda_item(actor_of(request), pair_id, payload.text, private=payload.private))
 
 
-@router.post("/checkins/{pair_id}/actions", response={201: dict})
-def add_action(request: HttpRequest, pair_id: int, payload: ActionIn) -> tuple[int, dict[str, Any]]:
+@router.post("/checkins/{pair_id}/actions", response={201: ActionItemOut})
+def add_action(request: AuthedRequest, pair_id: int, payload: ActionRequest) -> Status[Any]:
     """Add an action item with an owner and a due date."""
-    action = checkins.add_action_item(_actor(request), pair_id, payload.text, payload.owner_id, payload.due)
-    return 201, {"id": action.pk, "text": action.text, "owner_id": action.owner_id, "due": action.due}
+    return Status(201, checkins.add_action_item(actor_of(request), pair_id, payload.text, payload.owner_id, payload.due))
 
 
-@router.post("/checkins/{pair_id}/checkins", response={201: dict})
-def record_checkin(request: HttpRequest, pair_id: int, payload: CheckinIn) -> tuple[int, dict[str, Any]]:
+@router.post("/checkins/{pair_id}/checkins", response={201: checkins.PairReport})
+def record_checkin(request: AuthedRequest, pair_id: int, payload: CheckinRequest) -> Status[checkins.PairReport]:
     """Record a check-in; open agenda items carry over, ``done`` closes them."""
-    checkins.record_checkin(_actor(request), pair_id, on=payload.on, pulse=payload.pulse,
-                            pulse_comment=payload.pulse_comment, notes=payload.notes, done=payload.done,
-                            actions_done=payload.actions_done)
-    return 201, checkins.pair_data(checkins.pair_view(_actor(request), pair_id))
+    actor = actor_of(request)
+    checkins.record_checkin(actor, pair_id, on=payload.on, pulse=payload.pulse, pulse_comment=payload.pulse_comment,
+                            notes=payload.notes, done=payload.done, actions_done=payload.actions_done)
+    return Status(201, checkins.pair_data(checkins.pair_view(actor, pair_id)))
 
 
-class CycleIn(Schema):
+class CycleRequest(Schema):
     name: str
     reviewee_ids: list[int] = []
 
 
-class StateIn(Schema):
+class CycleStateRequest(Schema):
     to: str | None = None
 
 
-class IdsIn(Schema):
+class PersonIdsRequest(Schema):
     ids: list[int]
 
 
-class DecisionIn(Schema):
+class NominationDecisionRequest(Schema):
     approve: bool = True
 
 
-class ResponseIn(Schema):
+class ReviewResponseRequest(Schema):
     ratings: dict[str, int]
     comment: str = ""
 
 
-class CalibrationIn(Schema):
+class CalibrationRequest(Schema):
     performance: int | None = None
     potential: int | None = None
     notes: str | None = None
 
 
-class ThresholdIn(Schema):
+class AnonymityThresholdRequest(Schema):
     threshold: int
 
 
-@router.get("/reviews/threshold", response=dict)
-def get_threshold(request: HttpRequest) -> dict[str, int]:
+class AnonymityThresholdOut(Schema):
+    threshold: int
+
+
+class NominationOut(Schema):
+    id: int
+    reviewer_id: int
+    reviewer: str = Field(..., alias="reviewer.name")
+    group: str
+    status: str
+
+
+class NominatedOut(Schema):
+    id: int
+    reviewer: str = Field(..., alias="reviewer.name")
+    group: str
+    status: str
+
+
+class NominationDecisionOut(Schema):
+    id: int
+    status: str
+
+
+class ReviewSubmittedOut(Schema):
+    status: str
+
+
+class CalibrationOut(Schema):
+    reviewee_id: int
+    performance: int | None
+    potential: int | None
+
+
+@router.get("/reviews/threshold", response=AnonymityThresholdOut)
+def get_threshold(request: AuthedRequest) -> AnonymityThresholdOut:
     """The anonymity threshold of review results."""
-    return {"threshold": reviews.threshold()}
+    return AnonymityThresholdOut(threshold=reviews.threshold())
 
 
-@router.put("/reviews/threshold", response=dict)
-def put_threshold(request: HttpRequest, payload: ThresholdIn) -> dict[str, int]:
+@router.put("/reviews/threshold", response=AnonymityThresholdOut)
+def put_threshold(request: AuthedRequest, payload: AnonymityThresholdRequest) -> AnonymityThresholdOut:
     """Change the anonymity threshold (admins; never below 2)."""
-    return {"threshold": reviews.set_threshold(_actor(request), payload.threshold)}
+    return AnonymityThresholdOut(threshold=reviews.set_threshold(actor_of(request), payload.threshold))
 
 
-@router.get("/reviews/todo", response=list[dict])
-def todo(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/reviews/todo", response=list[reviews.AssignmentLine])
+def todo(request: AuthedRequest) -> list[reviews.AssignmentLine]:
     """The reviews you are asked to write in collecting cycles."""
-    return [{"nomination_id": a.nomination.pk, "cycle_id": a.review.cycle_id, "cycle": a.review.cycle.name,
-             "reviewee": a.review.reviewee.name, "group": a.nomination.group, "submitted": a.submitted}
-            for a in reviews.my_assignments(_actor(request))]
+    return reviews.todo(actor_of(request))
 
 
-@router.get("/reviews/cycles", response=list[dict])
-def cycles(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/reviews/cycles", response=list[reviews.CycleSummary])
+def cycles(request: AuthedRequest) -> list[reviews.CycleSummary]:
     """Review cycles, newest first."""
-    return [reviews.cycle_data(c) for c in reviews.list_cycles(_actor(request))]
+    return [reviews.cycle_data(c) for c in reviews.list_cycles(actor_of(request))]
 
 
-@router.post("/reviews/cycles", response={201: dict})
-def create_cycle(request: HttpRequest, payload: CycleIn) -> tuple[int, dict[str, Any]]:
+@router.post("/reviews/cycles", response={201: reviews.CycleSummary})
+def create_cycle(request: AuthedRequest, payload: CycleRequest) -> Status[reviews.CycleSummary]:
     """A draft cycle on the current ladder (team.manage)."""
-    return 201, reviews.cycle_data(reviews.create_cycle(_actor(request), payload.name, payload.reviewee_ids))
+    return Status(201, reviews.cycle_data(reviews.create_cycle(actor_of(request), payload.name, payload.reviewee_ids)))
 
 
-@router.get("/reviews/cycles/{cycle_id}", response=dict)
-def cycle(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+@router.get("/reviews/cycles/{cycle_id}", response=reviews.CycleDetail)
+def cycle(request: AuthedRequest, cycle_id: int) -> reviews.CycleDetail:
     """A cycle with its questions (competencies and their anchors)."""
-    c = reviews.get_cycle(_actor(request), cycle_id)
-    return {**reviews.cycle_data(c), "questions": [q.__dict__ for q in reviews.questions(c)]}
+    return reviews.cycle_detail(actor_of(request), cycle_id)
 
 
-@router.post("/reviews/cycles/{cycle_id}/advance", response=dict)
-def advance(request: HttpRequest, cycle_id: int, payload: StateIn) -> dict[str, Any]:
+@router.post("/reviews/cycles/{cycle_id}/advance", response=reviews.CycleSummary)
+def advance(request: AuthedRequest, cycle_id: int, payload: CycleStateRequest) -> reviews.CycleSummary:
     """Move the cycle to its next state (team.manage)."""
-    return reviews.cycle_data(reviews.advance(_actor(request), cycle_id, payload.to))
+    return reviews.cycle_data(reviews.advance(actor_of(request), cycle_id, payload.to))
 
 
-@router.post("/reviews/cycles/{cycle_id}/reviewees", response={201: dict})
-def add_reviewees(request: HttpRequest, cycle_id: int, payload: IdsIn) -> tuple[int, dict[str, Any]]:
+@router.post("/reviews/cycles/{cycle_id}/reviewees", response={201: reviews.CycleSummary})
+def add_reviewees(request: AuthedRequest, cycle_id: int, payload: PersonIdsRequest) -> Status[reviews.CycleSummary]:
     """Add reviewees to a draft or nominating cycle (team.manage)."""
+    actor = actor_of(request)
     for pid in payload.ids:
-        reviews.add_reviewee(_actor(request), cycle_id, pid)
-    return 201, reviews.cycle_data(reviews.get_cycle(_actor(request), cycle_id))
+        reviews.add_reviewee(actor, cycle_id, pid)
+    return Status(201, reviews.cycle_data(reviews.get_cycle(actor, cycle_id)))
 
 
-@router.get("/reviews/cycles/{cycle_id}/progress", response=list[dict])
-def progress(request: HttpRequest, cycle_id: int) -> list[dict[str, Any]]:
+@router.get("/reviews/cycles/{cycle_id}/progress", response=list[review_reports.ReviewProgressLine])
+def progress(request: AuthedRequest, cycle_id: int) -> list[review_reports.ReviewProgressLine]:
     """Responses received against expected per reviewee and group: counts, never content."""
-    return reviews.progress_data(reviews.progress(_actor(request), cycle_id))
+    return review_reports.progress_data(review_reports.progress(actor_of(request), cycle_id))
 
 
-@router.get("/reviews/cycles/{cycle_id}/ninebox", response=dict)
-def ninebox(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+@router.get("/reviews/cycles/{cycle_id}/ninebox", response=review_reports.NineBoxReport)
+def ninebox(request: AuthedRequest, cycle_id: int) -> review_reports.NineBoxReport:
     """The nine-box of the reviewees you manage, from the manager's ratings."""
-    return reviews.nine_box_data(reviews.nine_box(_actor(request), cycle_id))
+    return review_reports.nine_box_data(review_reports.nine_box(actor_of(request), cycle_id))
 
 
-@router.get("/reviews/cycles/{cycle_id}/reviewees/{person_id}/nominations", response=list[dict])
-def nominations(request: HttpRequest, cycle_id: int, person_id: int) -> list[dict[str, Any]]:
+@router.get("/reviews/cycles/{cycle_id}/reviewees/{person_id}/nominations", response=list[NominationOut])
+def nominations(request: AuthedRequest, cycle_id: int, person_id: int) -> list[Any]:
     """Who is asked to review (reviewee and managers); not who has submitted."""
-    return [{"id": n.pk, "reviewer_id": n.reviewer_id, "reviewer": n.reviewer.name, "group": n.group,
-             "status": n.status} for n in reviews.list_nominations(_actor(request), cycle_id, person_id)]
+    return reviews.list_nominations(actor_of(request), cycle_id, person_id)
 
 
-@router.post("/reviews/cycles/{cycle_id}/reviewees/{person_id}/nominations", response={201: list[dict]})
-def nominate(request: HttpRequest, cycle_id: int, person_id: int, payload: IdsIn) -> tuple[int, list[dict[str, Any]]]:
+@router.post("/reviews/cycles/{cycle_id}/reviewees/{person_id}/nominations", response={201: list[NominatedOut]})
+def nominate(request: AuthedRequest, cycle_id: int, person_id: int, payload: PersonIdsRequest) -> Status[list[Any]]:
     """The reviewee proposes reviewers."""
-    made = reviews.nominate(_actor(request), cycle_id, person_id, payload.ids)
-    return 201, [{"id": n.pk, "reviewer": n.reviewer.name, "group": n.group, "status": n.status} for n in made]
+    return Status(201, reviews.nominate(actor_of(request), cycle_id, person_id, payload.ids))
 
 
-@router.post("/reviews/nominations/{nomination_id}/decision", response=dict)
-def decide(request: HttpRequest, nomination_id: int, payload: DecisionIn) -> dict[str, Any]:
+@router.post("/reviews/nominations/{nomination_id}/decision", response=NominationDecisionOut)
+def decide(request: AuthedRequest, nomination_id: int, payload: NominationDecisionRequest) -> Any:
     """The reviewee's manager approves or declines a nomination."""
-    n = reviews.decide(_actor(request), nomination_id, payload.approve)
-    return {"id": n.pk, "status": n.status}
+    return reviews.decide(actor_of(request), nomination_id, payload.approve)
 
 
-@router.post("/reviews/nominations/{nomination_id}/response", response={201: dict})
-def respond(request: HttpRequest, nomination_id: int, payload: ResponseIn) -> tuple[int, dict[str, str]]:
+@router.post("/reviews/nominations/{nomination_id}/response", response={201: ReviewSubmittedOut})
+def respond(request: AuthedRequest, nomination_id: int, payload: ReviewResponseRequest) -> Status[ReviewSubmittedOut]:
     """Submit your review once; nothing of it is returned."""
-    reviews.respond(_actor(request), nomination_id, payload.ratings, payload.comment)
-    return 201, {"status": "submitted"}
+    reviews.respond(actor_of(request), nomination_id, payload.ratings, payload.comment)
+    return Status(201, ReviewSubmittedOut(status="submitted"))
 
 
-@router.get("/reviews/cycles/{cycle_id}/reviewees/{person_id}/results", response=dict)
-def results(request: HttpRequest, cycle_id: int, person_id: int) -> dict[str, Any]:
+@router.get("/reviews/cycles/{cycle_id}/reviewees/{person_id}/results", response=review_reports.ReviewResults)
+def results(request: AuthedRequest, cycle_id: int, person_id: int) -> review_reports.ReviewResults:
     """Anonymous results (reviewee once released; management chain from calibration); audited."""
-    return reviews.results_data(reviews.results(_actor(request), cycle_id, person_id))
+    return review_reports.results_data(review_reports.results(actor_of(request), cycle_id, person_id))
 
 
-@router.put("/reviews/cycles/{cycle_id}/reviewees/{person_id}/calibration", response=dict)
-def calibrate(request: HttpRequest, cycle_id: int, person_id: int, payload: CalibrationIn) -> dict[str, Any]:
+@router.put("/reviews/cycles/{cycle_id}/reviewees/{person_id}/calibration", response=CalibrationOut)
+def calibrate(request: AuthedRequest, cycle_id: int, person_id: int, payload: CalibrationRequest) -> Any:
     """The manager's performance and potential (1–5) and private notes."""
-    r = reviews.calibrate(_actor(request), cycle_id, person_id, **payload.dict(exclude_unset=True))
-    return {"reviewee_id": r.reviewee_id, "performance": r.performance, "potential": r.potential}
+    return review_reports.calibrate(actor_of(request), cycle_id, person_id, **payload.dict(exclude_unset=True))
 
 
-@router.get("/people/{person_id}/readiness", response=dict)
-def person_readiness(request: HttpRequest, person_id: int, target: str | None = None) -> dict[str, Any]:
+@router.get("/people/{person_id}/readiness", response=readiness.ReadinessReport)
+def person_readiness(request: AuthedRequest, person_id: int, target: str | None = None) -> readiness.ReadinessReport:
     """Promotion readiness against the next level, with gaps and evidence you may see."""
-    return readiness.readiness_data(readiness.promotion_readiness(_actor(request), person_id, target=target))
+    return readiness.readiness_data(readiness.promotion_readiness(actor_of(request), person_id, target=target))
 
 
-@router.get("/me/export", response=dict)
-def export_my_data(request: HttpRequest) -> dict[str, Any]:
+@router.get("/me/export", response=privacy.PersonalData)
+def export_my_data(request: AuthedRequest) -> privacy.PersonalData:
     """All data about you (your linked person), as JSON."""
-    return privacy.export_person_data(_actor(request))
+    return privacy.export_person_data(actor_of(request))
 
 
-@router.delete("/people/{person_id}/data", response=dict)
-def delete_person_data(request: HttpRequest, person_id: int) -> dict[str, int]:
+@router.delete("/people/{person_id}/data", response=privacy.ErasedData)
+def delete_person_data(request: AuthedRequest, person_id: int) -> privacy.ErasedData:
     """Erase a person's data on request (admins); returns what was removed."""
-    return privacy.delete_person_data(_actor(request), person_id)
+    return privacy.delete_person_data(actor_of(request), person_id)
 
 
-class JobIn(Schema):
+class JobDescriptionRequest(Schema):
     level: str
     specialisation: str = "core"
     team: str
@@ -447,7 +470,7 @@ class JobIn(Schema):
     about: str = ""
 
 
-class JobPatch(Schema):
+class JobDescriptionPatchRequest(Schema):
     title: str | None = None
     location: str | None = None
     summary: str | None = None
@@ -459,47 +482,63 @@ class JobPatch(Schema):
     note: str = ""
 
 
-@router.get("/jds", response=list[dict])
-def list_jobs(request: HttpRequest) -> list[dict[str, Any]]:
+class JobDescriptionOut(Schema):
+    id: int
+    title: str
+    level: str
+    specialisation: str
+    team: str
+    location: str
+    version: int
+
+
+class JobDescriptionVersionOut(Schema):
+    version: int
+    note: str
+    created_at: datetime
+
+
+@router.get("/jds", response=list[JobDescriptionOut])
+def list_jobs(request: AuthedRequest) -> list[Any]:
     """Job descriptions by title."""
-    return [{"id": j.pk, "title": j.title, "level": j.level, "specialisation": j.specialisation, "team": j.team,
-             "location": j.location, "version": j.version} for j in jobs.list_jobs(_actor(request))]
+    return jobs.list_jobs(actor_of(request))
 
 
-@router.post("/jds", response={201: dict})
-def generate_job(request: HttpRequest, payload: JobIn) -> tuple[int, dict[str, Any]]:
+@router.post("/jds", response={201: jobs.JobDetail})
+def generate_job(request: AuthedRequest, payload: JobDescriptionRequest) -> Status[jobs.JobDetail]:
     """Generate a job description from a ladder level, a specialisation and a team (team.manage)."""
-    job = jobs.generate(_actor(request), **payload.dict())
-    return 201, jobs.job_data(_actor(request), job.pk)
+    actor = actor_of(request)
+    job = jobs.generate(actor, **payload.dict())
+    return Status(201, jobs.job_data(actor, job.pk))
 
 
-@router.get("/jds/{job_id}", response=dict)
-def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
+@router.get("/jds/{job_id}", response=jobs.JobDetail)
+def get_job(request: AuthedRequest, job_id: int) -> jobs.JobDetail:
     """A job description's newest version with its inclusive-language findings."""
-    return jobs.job_data(_actor(request), job_id)
+    return jobs.job_data(actor_of(request), job_id)
 
 
-@router.patch("/jds/{job_id}", response=dict)
-def edit_job(request: HttpRequest, job_id: int, payload: JobPatch) -> dict[str, Any]:
+@router.patch("/jds/{job_id}", response=jobs.JobDetail)
+def edit_job(request: AuthedRequest, job_id: int, payload: JobDescriptionPatchRequest) -> jobs.JobDetail:
     """Save a new version with the changed parts (team.manage)."""
+    actor = actor_of(request)
     changes = payload.dict(exclude_unset=True)
     note = changes.pop("note", "")
-    jobs.edit(_actor(request), job_id, note=note, **changes)
-    return jobs.job_data(_actor(request), job_id)
+    jobs.edit(actor, job_id, note=note, **changes)
+    return jobs.job_data(actor, job_id)
 
 
-@router.get("/jds/{job_id}/versions", response=list[dict])
-def job_versions(request: HttpRequest, job_id: int) -> list[dict[str, Any]]:
+@router.get("/jds/{job_id}/versions", response=list[JobDescriptionVersionOut])
+def job_versions(request: AuthedRequest, job_id: int) -> list[Any]:
     """Saved versions, newest first."""
-    return [{"version": v.version, "note": v.note, "created_at": v.created_at}
-            for v in jobs.versions(_actor(request), job_id)]
+    return jobs.versions(actor_of(request), job_id)
 
 
 @router.get("/jds/{job_id}/export", response=None)
-def export_job(request: HttpRequest, job_id: int, format: str = "markdown",
+def export_job(request: AuthedRequest, job_id: int, format: str = "markdown",
                version: int | None = None) -> HttpResponse:
     """The job description as Markdown (``format=markdown``) or HTML (``format=html``)."""
-    out = jobs.export(_actor(request), job_id, format, version)
+    out = jobs.export(actor_of(request), job_id, format, version)
     response = HttpResponse(out.text, content_type=f"{out.media_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{out.filename}"'
     return response

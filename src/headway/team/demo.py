@@ -215,8 +215,8 @@ PULSE_REVIEW_COMMENTS = ["Keeps the growth experiments honest.", "Would like ear
 
 def build_pulse_cycle(ctx: DemoContext, ids: dict[str, int]) -> int:
     """The released "Growth team pulse" cycle, with responses written in bulk; returns its id."""
-    from headway.team import reviews
     from headway.team.models import Nomination, NominationStatus, Response
+    from headway.team.services import reviews
 
     rng = ctx.rng("team pulse")
     cycle = reviews.create_cycle(None, PULSE_CYCLE, [ids[key] for key in PULSE_REVIEWS])
@@ -247,9 +247,9 @@ def _around(rng: np.random.Generator, expected: int) -> int:
 @demo_step("team reviews and check-ins", order=25, weight=0.5)
 def build_team_practices(ctx: DemoContext) -> None:
     """The default ladder, weekly check-ins of the PMs, a released review cycle and two job descriptions."""
-    from headway.team import checkins, jobs, ladders, reviews
     from headway.team.engine.ladder import ladder_from_dict
     from headway.team.models import Nomination, Person
+    from headway.team.services import checkins, jobs, ladders, review_reports, reviews
 
     rng = ctx.rng("team practices")
     ids: dict[str, int] = ctx.made.get("people", {})
@@ -260,6 +260,8 @@ def build_team_practices(ctx: DemoContext) -> None:
     start = ctx.as_of - timedelta(weeks=CHECKIN_WEEKS)
     pms = Person.objects.filter(pk__in=ids.values(), level__in=["apm", "pm", "senior_pm"]).select_related("manager")
     for n, person in enumerate(pms):
+        if person.manager_id is None:  # the demo's PMs all have a manager
+            continue
         pair = checkins.create_pair(None, person.manager_id, person.pk, "weekly", start)
         skip_last = 2 if n % 4 == 0 else 0  # every fourth pair has missed two weeks: overdue
         for week in range(CHECKIN_WEEKS - skip_last):
@@ -289,7 +291,7 @@ def build_team_practices(ctx: DemoContext) -> None:
         ratings = {slug: _around(rng, level.expectations[slug]) for slug in slugs}
         reviews.respond(None, nom.pk, ratings, REVIEW_COMMENTS[i % len(REVIEW_COMMENTS)])
     for key, (performance, potential) in zip(REVIEWS, [(4, 4), (3, 4)], strict=True):
-        reviews.calibrate(None, cycle.pk, ids[key], performance=performance, potential=potential,
+        review_reports.calibrate(None, cycle.pk, ids[key], performance=performance, potential=potential,
                           notes="Discussed in calibration; strong quarter.")
     reviews.advance(None, cycle.pk)
     reviews.advance(None, cycle.pk)

@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from headway.core.http import AuthedRequest, actor_of
 from headway.core.permissions import Perm, has_perm
 from headway.team import services
 from headway.team.engine.layout import ChartLayout, wrap_text
 from headway.team.engine.org import OrgNode
 from headway.team.models import Department
+from headway.web.charts import inline_data
 
 COLLAPSED_DEPTH = 2
 """Depth of the last row shown when the chart is collapsed (CPO 0, VP 1, directors 2)."""
@@ -36,14 +38,14 @@ def _outline(nodes: list[OrgNode]) -> list[dict[str, Any]]:
 
 
 @login_required
-def team_page(request: HttpRequest) -> HttpResponse:
+def team_page(request: AuthedRequest) -> HttpResponse:
     department = request.GET.get("department") or ""
     collapsed = request.GET.get("chart") == "collapsed"
-    actor = request.user
-    tree = services.org_tree(actor)  # type: ignore[arg-type]
-    chart = services.org_chart(actor, collapse_depth=COLLAPSED_DEPTH if collapsed else None)  # type: ignore[arg-type]
-    people = services.list_people(actor, department=department or None)  # type: ignore[arg-type]
-    spans = services.spans_of_control(actor)  # type: ignore[arg-type]
+    actor = actor_of(request)
+    tree = services.org_tree(actor)
+    chart = services.org_chart(actor, collapse_depth=COLLAPSED_DEPTH if collapsed else None)
+    people = services.list_people(actor, department=department or None)
+    spans = services.spans_of_control(actor)
     return render(request, "team/team.html", {
         "title": "Team",
         "chart": chart,
@@ -71,10 +73,10 @@ from django.http import HttpResponseRedirect  # noqa: E402
 from django.shortcuts import redirect  # noqa: E402
 
 from headway.core.errors import HeadwayError, NotFound  # noqa: E402
-from headway.team import checkins, jobs, ladders, privacy, readiness, reviews  # noqa: E402
-from headway.team.access import person_of  # noqa: E402
 from headway.team.engine.jd import MAX_MUST_HAVES  # noqa: E402
 from headway.team.engine.ladder import SCOPES  # noqa: E402
+from headway.team.services import checkins, jobs, ladders, privacy, readiness, review_reports, reviews  # noqa: E402
+from headway.team.services.access import person_of  # noqa: E402
 
 
 def _post(request: HttpRequest, action: Callable[[], object], ok: str) -> HttpResponseRedirect:
@@ -92,130 +94,132 @@ def _lines(text: str) -> list[str]:
 
 
 @login_required
-def ladder_page(request: HttpRequest) -> HttpResponse:
-    actor = request.user
+def ladder_page(request: AuthedRequest) -> HttpResponse:
+    actor = actor_of(request)
     if request.method == "POST":
         op = request.POST.get("op", "")
-        args = {k: v for k, v in request.POST.items() if k not in {"op", "csrfmiddlewaretoken", "note"} and v}
-        for key in ("anchors", "expectations"):
-            if key in args:
-                args[key] = _lines(args[key]) if key == "anchors" else json.loads(args[key] or "{}")
-        return _post(request, lambda: ladders.edit_ladder(actor, op, note=request.POST.get("note", ""), **args),  # type: ignore[arg-type]
+        args: dict[str, object] = {k: v for k, v in request.POST.items()
+                                   if k not in {"op", "csrfmiddlewaretoken", "note"} and v}
+        if "anchors" in args:
+            args["anchors"] = _lines(str(args["anchors"]))
+        if "expectations" in args:
+            args["expectations"] = json.loads(str(args["expectations"]) or "{}")
+        return _post(request, lambda: ladders.edit_ladder(actor, op, note=request.POST.get("note", ""), **args),
                      "The ladder was saved as a new version.")
-    ladder = ladders.current_ladder(actor)  # type: ignore[arg-type]
+    ladder = ladders.current_ladder(actor)
     rows = [{"competency": c, "expected": [lv.expectations[c.slug] for lv in ladder.levels]}
             for c in ladder.competencies]
     return render(request, "team/ladder.html", {
         "title": "Career ladder", "ladder": ladder, "rows": rows, "scopes": SCOPES,
-        "versions": ladders.list_versions(actor),  # type: ignore[arg-type]
+        "versions": ladders.list_versions(actor),
         "can_edit": has_perm(actor, Perm.MANAGE_TEAM),
     })
 
 
 @login_required
-def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
-    actor = request.user
-    person = services.get_person(actor, person_id)  # type: ignore[arg-type]
+def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    person = services.get_person(actor, person_id)
     return render(request, "team/person.html", {
         "title": person.name, "person": person, "chain": services.reporting_chain(person),
         "reports": person.reports.filter(active=True).order_by("name"),
-        "pairs": checkins.pairs_of_person(actor, person.pk),  # type: ignore[arg-type]
-        "reviews": reviews.visible_reviews(actor, person.pk),  # type: ignore[arg-type]
-        "is_me": person_of(actor) == person,  # type: ignore[arg-type]
+        "pairs": checkins.pairs_of_person(actor, person.pk),
+        "reviews": review_reports.visible_reviews(actor, person.pk),
+        "is_me": person_of(actor) == person,
     })
 
 
 @login_required
-def checkins_page(request: HttpRequest) -> HttpResponse:
-    actor = request.user
-    pairs = [checkins.pair_view(actor, p.pk) for p in checkins.list_pairs(actor)]  # type: ignore[arg-type]
+def checkins_page(request: AuthedRequest) -> HttpResponse:
+    actor = actor_of(request)
+    pairs = [checkins.pair_view(actor, p.pk) for p in checkins.list_pairs(actor)]
     return render(request, "team/checkins.html", {
         "title": "Check-ins", "pairs": pairs,
-        "overdue": checkins.overdue_data(checkins.overdue(actor)),  # type: ignore[arg-type]
+        "overdue": checkins.overdue_data(checkins.overdue(actor)),
     })
 
 
 @login_required
-def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
-    actor = request.user
+def pair_page(request: AuthedRequest, pair_id: int) -> HttpResponse:
+    actor = actor_of(request)
     if request.method == "POST":
         form = request.POST
         if form.get("form") == "agenda":
             return _post(request, lambda: checkins.add_agenda_item(
-                actor, pair_id, form.get("text", ""), private=bool(form.get("private"))), "Agenda item added.")  # type: ignore[arg-type]
+                actor, pair_id, form.get("text", ""), private=bool(form.get("private"))), "Agenda item added.")
         if form.get("form") == "action":
             return _post(request, lambda: checkins.add_action_item(
-                actor, pair_id, form.get("text", ""), int(form.get("owner") or 0), form.get("due") or None),  # type: ignore[arg-type]
+                actor, pair_id, form.get("text", ""), int(form.get("owner") or 0), form.get("due") or None),
                 "Action item added.")
         pulse = form.get("pulse")
         return _post(request, lambda: checkins.record_checkin(
-            actor, pair_id, on=form.get("date") or None, pulse=int(pulse) if pulse else None,  # type: ignore[arg-type]
+            actor, pair_id, on=form.get("date") or None, pulse=int(pulse) if pulse else None,
             pulse_comment=form.get("pulse_comment", ""), notes=form.get("notes", ""),
             done=[int(i) for i in form.getlist("done")], actions_done=[int(i) for i in form.getlist("actions_done")]),
             "Check-in recorded.")
-    view = checkins.pair_view(actor, pair_id)  # type: ignore[arg-type]
+    view = checkins.pair_view(actor, pair_id)
     return render(request, "team/pair.html", {"title": "Check-ins", "view": view, "pulses": range(1, 6)})
 
 
 @login_required
-def reviews_page(request: HttpRequest) -> HttpResponse:
-    actor = request.user
+def reviews_page(request: AuthedRequest) -> HttpResponse:
+    actor = actor_of(request)
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("reviewee")]
-        return _post(request, lambda: reviews.create_cycle(actor, request.POST.get("name", ""), ids),  # type: ignore[arg-type]
+        return _post(request, lambda: reviews.create_cycle(actor, request.POST.get("name", ""), ids),
                      "Review cycle created.")
     return render(request, "team/reviews.html", {
-        "title": "Reviews", "cycles": reviews.list_cycles(actor),  # type: ignore[arg-type]
-        "todo": reviews.my_assignments(actor),  # type: ignore[arg-type]
-        "can_manage": has_perm(actor, Perm.MANAGE_TEAM), "people": services.list_people(actor),  # type: ignore[arg-type]
+        "title": "Reviews", "cycles": reviews.list_cycles(actor),
+        "todo": reviews.my_assignments(actor),
+        "can_manage": has_perm(actor, Perm.MANAGE_TEAM), "people": services.list_people(actor),
     })
 
 
 @login_required
-def cycle_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    actor = request.user
+def cycle_page(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    actor = actor_of(request)
     if request.method == "POST":
         form = request.POST
         what = form.get("form")
         if what == "advance":
-            return _post(request, lambda: reviews.advance(actor, cycle_id, form.get("to") or None), "Cycle moved on.")  # type: ignore[arg-type]
+            return _post(request, lambda: reviews.advance(actor, cycle_id, form.get("to") or None), "Cycle moved on.")
         if what == "nominate":
-            me = person_of(actor)  # type: ignore[arg-type]
+            me = person_of(actor)
             return _post(request, lambda: reviews.nominate(
-                actor, cycle_id, me.pk if me else 0, [int(i) for i in form.getlist("reviewer")]),  # type: ignore[arg-type]
+                actor, cycle_id, me.pk if me else 0, [int(i) for i in form.getlist("reviewer")]),
                 "Reviewers nominated.")
         if what == "decide":
             return _post(request, lambda: reviews.decide(
-                actor, int(form.get("nomination") or 0), form.get("approve") == "1"), "Nomination decided.")  # type: ignore[arg-type]
+                actor, int(form.get("nomination") or 0), form.get("approve") == "1"), "Nomination decided.")
         if what == "calibrate":
-            return _post(request, lambda: reviews.calibrate(
-                actor, cycle_id, int(form.get("reviewee") or 0), performance=form.get("performance") or None,  # type: ignore[arg-type]
+            return _post(request, lambda: review_reports.calibrate(
+                actor, cycle_id, int(form.get("reviewee") or 0), performance=form.get("performance") or None,
                 potential=form.get("potential") or None, notes=form.get("notes")), "Calibration saved.")
-    cycle = reviews.get_cycle(actor, cycle_id)  # type: ignore[arg-type]
-    me = person_of(actor)  # type: ignore[arg-type]
+    cycle = reviews.get_cycle(actor, cycle_id)
+    me = person_of(actor)
     mine = cycle.reviews.filter(reviewee=me).first() if me else None
-    managed = [r for r in cycle.reviews.select_related("reviewee") if me and reviews.may_manage(actor, r)]  # type: ignore[arg-type]
+    managed = [r for r in cycle.reviews.select_related("reviewee") if me and reviews.may_manage(actor, r)]
     return render(request, "team/cycle.html", {
         "title": cycle.name, "cycle": cycle, "next_state": reviews.NEXT_STATE.get(cycle.state),
-        "progress": reviews.progress(actor, cycle_id),  # type: ignore[arg-type]
-        "mine": mine, "my_nominations": reviews.list_nominations(actor, cycle_id, me.pk) if mine else [],  # type: ignore[arg-type,union-attr]
-        "managed": [(r, reviews.list_nominations(actor, cycle_id, r.reviewee_id)) for r in managed],  # type: ignore[arg-type]
-        "people": services.list_people(actor), "can_manage": has_perm(actor, Perm.MANAGE_TEAM),  # type: ignore[arg-type]
-        "results": [r for r in cycle.reviews.select_related("reviewee") if reviews.may_see_results(actor, r)],  # type: ignore[arg-type]
+        "progress": review_reports.progress(actor, cycle_id),
+        "mine": mine, "my_nominations": reviews.list_nominations(actor, cycle_id, me.pk) if mine and me else [],
+        "managed": [(r, reviews.list_nominations(actor, cycle_id, r.reviewee_id)) for r in managed],
+        "people": services.list_people(actor), "can_manage": has_perm(actor, Perm.MANAGE_TEAM),
+        "results": [r for r in cycle.reviews.select_related("reviewee") if review_reports.may_see_results(actor, r)],
         "ratings": range(1, 6),
     })
 
 
 @login_required
-def respond_page(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    actor = request.user
-    assignment = next((a for a in reviews.my_assignments(actor) if a.nomination.pk == nomination_id), None)  # type: ignore[arg-type]
+def respond_page(request: AuthedRequest, nomination_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    assignment = next((a for a in reviews.my_assignments(actor) if a.nomination.pk == nomination_id), None)
     if assignment is None:
         raise NotFound("There is no open review for you with this id: see Reviews for yours.")
     if request.method == "POST":
         ratings = {q.slug: request.POST.get(f"rating-{q.slug}") for q in reviews.questions(assignment.review.cycle)}
         try:
-            reviews.respond(actor, nomination_id, ratings, request.POST.get("comment", ""))  # type: ignore[arg-type]
+            reviews.respond(actor, nomination_id, ratings, request.POST.get("comment", ""))
         except HeadwayError as exc:
             messages.error(request, exc.message)
             return redirect(request.path)
@@ -227,22 +231,22 @@ def respond_page(request: HttpRequest, nomination_id: int) -> HttpResponse:
     })
 
 
-def _expected_levels(res: reviews.Results) -> dict[str, int]:
+def _expected_levels(res: review_reports.Results) -> dict[str, int]:
     """What the ladder expects of the reviewee's level per competency; empty when the level is not on it."""
     ladder = reviews.cycle_ladder(res.review.cycle)
     level = next((lv for lv in ladder.levels if lv.slug == res.review.reviewee.level), None)
     return dict(level.expectations) if level else {}
 
 
-def competency_charts(data: dict[str, Any], expected: dict[str, int]) -> list[dict[str, Any]]:
+def competency_charts(data: review_reports.ReviewResults, expected: dict[str, int]) -> list[dict[str, Any]]:
     """One small bar chart per competency: a bar per displayed unit (hidden means left out), the expected
     level as a rule line. Built only from ``results_data``, so a hidden group's numbers never reach a chart."""
-    units = [*data["units"], data["overall"]]
+    units = [*data.units, data.overall]
     charts = []
-    for i, score in enumerate(data["overall"]["scores"]):
-        slug, name = score["competency"], score["name"]
-        rows: list[dict[str, Any]] = [{"group": u["label"], "mean": u["scores"][i]["mean"]}
-                                      for u in units if u["scores"][i]["mean"] is not None]
+    for i, score in enumerate(data.overall.scores):
+        slug, name = score.competency, score.name
+        rows: list[dict[str, Any]] = [{"group": u.label, "mean": u.scores[i].mean}
+                                      for u in units if u.scores[i].mean is not None]
         if slug in expected:
             rows = [{**row, "expected": expected[slug]} for row in rows]
         y = alt.Y("mean:Q", title="Average rating", scale=alt.Scale(domain=[0, 5]))
@@ -256,87 +260,88 @@ def competency_charts(data: dict[str, Any], expected: dict[str, int]) -> list[di
             layers.append(alt.Chart().mark_rule(color="#b45309", strokeDash=[4, 3], size=2).encode(
                 y=alt.Y("max(expected):Q", title="Expected at this level")))
             label += f"; the level expects {expected[slug]}"
-        chart = alt.layer(*layers, data=alt.Data(values=rows), title=name, height=160)
+        chart = alt.layer(*layers, data=inline_data(rows), title=name, height=160)
         charts.append({"id": f"competency-{slug}", "label": label, "spec": chart,
                        "empty": f"No group has enough ratings of {name} to show an average."})
     return charts
 
 
 @login_required
-def results_page(request: HttpRequest, cycle_id: int, person_id: int) -> HttpResponse:
-    res = reviews.results(request.user, cycle_id, person_id)  # type: ignore[arg-type]
-    data = reviews.results_data(res)
-    units = [*data["units"], data["overall"]]
-    table = [{"name": s["name"], "means": [u["scores"][i]["mean"] for u in units]}
-             for i, s in enumerate(data["overall"]["scores"])]
-    return render(request, "team/results.html", {"title": f"Review of {data['reviewee']}", "data": data,
+def results_page(request: AuthedRequest, cycle_id: int, person_id: int) -> HttpResponse:
+    res = review_reports.results(actor_of(request), cycle_id, person_id)
+    data = review_reports.results_data(res)
+    units = [*data.units, data.overall]
+    table = [{"name": s.name, "means": [u.scores[i].mean for u in units]}
+             for i, s in enumerate(data.overall.scores)]
+    return render(request, "team/results.html", {"title": f"Review of {data.reviewee}", "data": data,
                                                  "units": units, "table": table,
                                                  "charts": competency_charts(data, _expected_levels(res))})
 
 
 @login_required
-def ninebox_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = reviews.get_cycle(request.user, cycle_id)  # type: ignore[arg-type]
-    data = reviews.nine_box_data(reviews.nine_box(request.user, cycle_id))  # type: ignore[arg-type]
+def ninebox_page(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    cycle = reviews.get_cycle(actor_of(request), cycle_id)
+    data = review_reports.nine_box_data(review_reports.nine_box(actor_of(request), cycle_id))
     selected = request.GET.get("cell", "")
-    cell = next((c for c in data["cells"] if c["name"] == selected), None)
+    cell = next((c for c in data.cells if c.name == selected), None)
     return render(request, "team/ninebox.html", {"title": "Nine-box", "cycle": cycle, "data": data, "cell": cell})
 
 
 @login_required
-def readiness_page(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = services.get_person(request.user, person_id)  # type: ignore[arg-type]
-    data = readiness.readiness_data(readiness.promotion_readiness(request.user, person_id))  # type: ignore[arg-type]
+def readiness_page(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = services.get_person(actor_of(request), person_id)
+    data = readiness.readiness_data(readiness.promotion_readiness(actor_of(request), person_id))
     return render(request, "team/readiness.html", {"title": "Promotion readiness", "person": person, "data": data})
 
 
 @login_required
-def jobs_page(request: HttpRequest) -> HttpResponse:
-    actor = request.user
+def jobs_page(request: AuthedRequest) -> HttpResponse:
+    actor = actor_of(request)
     if request.method == "POST":
         form = request.POST
         pay = ({"minimum": form["pay_min"], "maximum": form.get("pay_max"), "currency": form.get("currency")}
                if form.get("pay_min") else None)
         return _post(request, lambda: jobs.generate(
-            actor, level=form.get("level", ""), specialisation=form.get("specialisation", "core"),  # type: ignore[arg-type]
+            actor, level=form.get("level", ""), specialisation=form.get("specialisation", "core"),
             team=form.get("team", ""), location=form.get("location", ""), mission=form.get("mission", ""),
             pay=pay), "Job description generated.")
-    ladder = ladders.current_ladder(actor)  # type: ignore[arg-type]
+    ladder = ladders.current_ladder(actor)
     return render(request, "team/jobs.html", {
-        "title": "Job descriptions", "jobs": jobs.list_jobs(actor), "ladder": ladder,  # type: ignore[arg-type]
+        "title": "Job descriptions", "jobs": jobs.list_jobs(actor), "ladder": ladder,
         "can_edit": has_perm(actor, Perm.MANAGE_TEAM),
     })
 
 
 @login_required
-def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
-    actor = request.user
+def job_page(request: AuthedRequest, job_id: int) -> HttpResponse:
+    actor = actor_of(request)
     if request.method == "POST":
         form = request.POST
         changes: dict[str, Any] = {k: form.get(k, "") for k in ("title", "location", "summary", "about_company")}
         for key in ("responsibilities", "must_haves", "nice_to_haves"):
             changes[key] = _lines(form.get(key, ""))
-        return _post(request, lambda: jobs.edit(actor, job_id, note=form.get("note", ""), **changes),  # type: ignore[arg-type]
+        return _post(request, lambda: jobs.edit(actor, job_id, note=form.get("note", ""), **changes),
                      "Saved as a new version.")
     return render(request, "team/job.html", {
-        "title": "Job description", "job": (job := jobs.job_data(actor, job_id)),  # type: ignore[arg-type]
-        "lines": {k: "\n".join(job[k]) for k in ("responsibilities", "must_haves", "nice_to_haves")},
-        "versions": jobs.versions(actor, job_id), "max_must_haves": MAX_MUST_HAVES,  # type: ignore[arg-type]
-        "preview": jobs.export(actor, job_id, "html").text, "can_edit": has_perm(actor, Perm.MANAGE_TEAM),  # type: ignore[arg-type]
+        "title": "Job description", "job": (job := jobs.job_data(actor, job_id)),
+        "lines": {"responsibilities": "\n".join(job.responsibilities), "must_haves": "\n".join(job.must_haves),
+                  "nice_to_haves": "\n".join(job.nice_to_haves)},
+        "versions": jobs.versions(actor, job_id), "max_must_haves": MAX_MUST_HAVES,
+        "preview": jobs.export(actor, job_id, "html").text, "can_edit": has_perm(actor, Perm.MANAGE_TEAM),
     })
 
 
 @login_required
-def job_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
-    out = jobs.export(request.user, job_id, fmt)  # type: ignore[arg-type]
+def job_export(request: AuthedRequest, job_id: int, fmt: str) -> HttpResponse:
+    out = jobs.export(actor_of(request), job_id, fmt)
     response = HttpResponse(out.text, content_type=f"{out.media_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{out.filename}"'
     return response
 
 
 @login_required
-def my_data_export(request: HttpRequest) -> HttpResponse:
-    data = privacy.export_person_data(request.user)  # type: ignore[arg-type]
-    response = HttpResponse(json.dumps(data, indent=2, default=str), content_type="application/json")
+def my_data_export(request: AuthedRequest) -> HttpResponse:
+    data = privacy.export_person_data(actor_of(request))
+    response = HttpResponse(json.dumps(data.model_dump(mode="json"), indent=2), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-headway-data.json"'
     return response

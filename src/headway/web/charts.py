@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +116,14 @@ def chart_title(spec: Mapping[str, Any]) -> str:
     return str(title or spec.get("description") or "")
 
 
+def inline_data(rows: Sequence[Mapping[str, Any]]) -> Any:
+    """Altair's ``Data`` with ``rows`` inline as its ``values`` (altair's constructor is untyped: typed here once)."""
+    import altair as alt
+
+    data: Any = alt.Data
+    return data(values=[dict(row) for row in rows])
+
+
 def bar_chart(rows: list[Mapping[str, Any]], *, category: str, value: str, title: str,
               category_title: str = "", value_title: str = "") -> Spec:
     """A horizontal bar chart spec of ``value`` per ``category``, bars in the order of ``rows``."""
@@ -123,7 +131,7 @@ def bar_chart(rows: list[Mapping[str, Any]], *, category: str, value: str, title
 
     height = max(60, 30 * len(rows))
     chart = (
-        alt.Chart(alt.Data(values=[dict(row) for row in rows]), title=title, height=height)
+        alt.Chart(inline_data(rows), title=title, height=height)
         .mark_bar()
         .encode(
             y=alt.Y(f"{category}:N", sort=None, title=category_title or None),

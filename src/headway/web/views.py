@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from headway.core import services
 from headway.core.errors import HeadwayError, Throttled
+from headway.core.http import AuthedRequest, actor_of
 from headway.core.models import CURRENCIES
 from headway.core.permissions import Perm, Role, has_perm
 from headway.web.charts import bar_chart
@@ -82,9 +84,9 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     workspace = services.get_workspace()
-    counts = Counter(user.role for user in services.list_users(request.user))  # type: ignore[arg-type]
+    counts = Counter(user.role for user in services.list_users(actor_of(request)))
     people = bar_chart(
         [{"role": role.label, "people": counts.get(role.value, 0)} for role in Role],
         category="role", value="people", title="People by role", value_title="People",
@@ -98,21 +100,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def area(request: HttpRequest, name: str) -> HttpResponse:
+def area(request: AuthedRequest, name: str) -> HttpResponse:
     title, blurb = AREAS[name]
     return render(request, "web/area.html", {"title": title, "blurb": blurb})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def workspace_settings(request: HttpRequest) -> HttpResponse:
+def workspace_settings(request: AuthedRequest) -> HttpResponse:
     workspace = services.get_workspace()
     values = {key: getattr(workspace, key) for key in services.WORKSPACE_FIELDS}
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {key: request.POST.get(key, "") for key in services.WORKSPACE_FIELDS}
         try:
-            services.update_workspace(request.user, **values)  # type: ignore[arg-type]
+            services.update_workspace(actor_of(request), **values)
         except HeadwayError as exc:
             if exc.status == 403:
                 raise
@@ -130,15 +132,15 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def users(request: HttpRequest) -> HttpResponse:
-    user_list = services.list_users(request.user)  # type: ignore[arg-type]
+def users(request: AuthedRequest) -> HttpResponse:
+    user_list = services.list_users(actor_of(request))
     errors: dict[str, str] = {}
     values: dict[str, str] = {"role": Role.VIEWER.value}
     if request.method == "POST":
         if request.POST.get("action") == "set-role":
             username = request.POST.get("username", "")
             try:
-                services.set_role(request.user, username, request.POST.get("role", ""))  # type: ignore[arg-type]
+                services.set_role(actor_of(request), username, request.POST.get("role", ""))
             except HeadwayError as exc:
                 if exc.status == 403:
                     raise
@@ -149,7 +151,7 @@ def users(request: HttpRequest) -> HttpResponse:
         values = {key: request.POST.get(key, "") for key in NEW_USER_FIELDS}
         try:
             services.create_user(
-                request.user, values["username"], values["password"],  # type: ignore[arg-type]
+                actor_of(request), values["username"], values["password"],
                 role=values["role"] or Role.VIEWER, email=values["email"],
                 display_name=values["display_name"],
             )
@@ -170,22 +172,22 @@ def users(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     new_secret = None
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             if "revoke" in request.POST:
-                token = services.revoke_token(request.user, _int(request.POST["revoke"]))  # type: ignore[arg-type]
+                token = services.revoke_token(actor_of(request), _int(request.POST["revoke"]))
                 messages.success(request, f"Token {token.name!r} revoked: programs using it are now refused.")
                 return redirect("settings-tokens")
-            new_secret = services.create_token(request.user, request.POST.get("name", "")).secret  # type: ignore[arg-type]
+            new_secret = services.create_token(actor_of(request), request.POST.get("name", "")).secret
         except HeadwayError as exc:
             if exc.status != 422:
                 raise  # the error page: 403 for a role without tokens, 404 for someone else's token
             errors = {"name": exc.message}
     return render(request, "web/tokens.html", {
-        "title": "API tokens", "tokens": services.list_tokens(request.user),  # type: ignore[arg-type]
+        "title": "API tokens", "tokens": services.list_tokens(actor_of(request)),
         "new_secret": new_secret, "errors": errors,
     }, status=422 if errors else 200)
 
@@ -198,12 +200,12 @@ def _int(value: str) -> int:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    events = services.list_audit_events(request.user)[:200]  # type: ignore[arg-type]
+def audit_log(request: AuthedRequest) -> HttpResponse:
+    events = services.list_audit_events(actor_of(request))[:200]
     return render(request, "web/audit.html", {"title": "Audit log", "events": events})
 
 
-def logout(request: HttpRequest) -> HttpResponse:
+def logout(request: HttpRequest) -> HttpResponseBase:
     """Log out on POST (the button in the header); a GET only explains that, with status 405."""
     if request.method != "POST":
         response = error_page(request, 405, "Use the Log out button",

@@ -10,29 +10,54 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from pydantic import BaseModel
 
 from headway.core import audit
 from headway.core import services as core_services
 from headway.core.errors import NotFound, ValidationError
 from headway.core.models import AuditEvent, User
-from headway.core.permissions import Perm
-from headway.team import ladders
-from headway.team.access import check
+from headway.core.permissions import Perm, check
 from headway.team.engine import jd as engine
 from headway.team.engine.inclusive import LanguageFinding
 from headway.team.models import JobDescription, JobDescriptionVersion
+from headway.team.services import ladders
 
 DEFAULT_ABOUT = "{name} builds products its customers rely on every day."
 EDITABLE = ("title", "location", "summary", "responsibilities", "must_haves", "nice_to_haves", "about_company",
             "pay")
 
 
-def to_data(jd: engine.JobDescription) -> dict[str, Any]:
-    """A job description as JSON-ready data."""
-    data = dataclasses.asdict(jd)
-    for key in ("responsibilities", "must_haves", "nice_to_haves"):
-        data[key] = list(data[key])
-    return data
+class JobText(BaseModel):
+    """The text of a job description (the engine's :class:`JobDescription` as a typed, JSON-ready result)."""
+
+    title: str
+    company: str
+    team: str
+    location: str
+    level: str
+    specialisation: str
+    summary: str
+    responsibilities: list[str]
+    must_haves: list[str]
+    nice_to_haves: list[str]
+    pay: engine.PayRange | None
+    about_company: str
+
+
+class JobDetail(JobText):
+    """A job description's newest version with its pay text, the laws that require a pay range where it is,
+    and its inclusive-language findings."""
+
+    id: int
+    version: int
+    pay_text: str | None
+    pay_required_by: list[str]
+    findings: list[LanguageFinding]
+
+
+def to_data(jd: engine.JobDescription) -> JobText:
+    """A job description as its typed text (``.model_dump()`` is what a version stores)."""
+    return JobText.model_validate(dataclasses.asdict(jd))
 
 
 def from_data(data: dict[str, Any]) -> engine.JobDescription:
@@ -62,7 +87,7 @@ def _pay(value: Any) -> engine.PayRange | None:
 
 
 def _save_version(actor: User | None, job: JobDescription, jd: engine.JobDescription, note: str) -> None:
-    JobDescriptionVersion.objects.create(job=job, version=job.version, data=to_data(jd), note=note[:300],
+    JobDescriptionVersion.objects.create(job=job, version=job.version, data=to_data(jd).model_dump(), note=note[:300],
                                          created_by=actor)
 
 
@@ -162,13 +187,13 @@ def findings(actor: User | None, job_id: int) -> tuple[LanguageFinding, ...]:
     return engine.check_job_description(content(actor, job_id))
 
 
-def job_data(actor: User | None, job_id: int) -> dict[str, Any]:
-    """A job description's newest version with its inclusive-language findings, as JSON-ready data."""
+def job_data(actor: User | None, job_id: int) -> JobDetail:
+    """A job description's newest version with its inclusive-language findings."""
     job = get_job(actor, job_id)
     jd = content(None, job_id)
-    return {
-        "id": job.pk, "version": job.version, **to_data(jd),
-        "pay_text": jd.pay.text() if jd.pay else None,
-        "pay_required_by": [r.law for r in engine.pay_rules_for(jd.location)],
-        "findings": [dataclasses.asdict(f) for f in engine.check_job_description(jd)],
-    }
+    return JobDetail(
+        id=job.pk, version=job.version, **dict(to_data(jd)),
+        pay_text=jd.pay.text() if jd.pay else None,
+        pay_required_by=[r.law for r in engine.pay_rules_for(jd.location)],
+        findings=list(engine.check_job_description(jd)),
+    )

@@ -1,32 +1,24 @@
-"""360 review cycles: nominations, responses, anonymous results, progress, calibration and the nine-box.
+"""360 review cycles: the anonymity threshold, cycles and their states, nominations and responses.
 
-The guarantees, enforced here for every face:
-
-* results come only from the engine's :func:`aggregate_reviews` with the workspace's anonymity threshold;
-* no function returns a reviewer's individual response (rows only feed the aggregation), and which reviewer
-  has submitted is shown only to that reviewer; others see counts per group;
-* the reviewee sees their report once the cycle is released, without the manager's private notes;
-* the reviewee's management chain sees the report from calibration on, with the notes; admins and leaders
-  outside the chain see progress (counts), never content;
-* every view of results is written to the audit log.
+Results, progress, calibration and the nine-box are in :mod:`review_reports`. No function here returns a
+reviewer's individual response (rows only feed the aggregation), and which reviewer has submitted is shown
+only to that reviewer.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from pydantic import BaseModel
 
 from headway.core import audit
 from headway.core.errors import Conflict, NotFound, ValidationError
 from headway.core.models import AuditEvent, User
-from headway.core.permissions import Perm
-from headway.team import ladders
-from headway.team.access import can, check, deny, in_chain, is_person, manager_ids, person_of, record_view
-from headway.team.engine import readiness as readiness_engine
+from headway.core.permissions import Perm, check
 from headway.team.engine import reviews as engine
 from headway.team.engine.ladder import Ladder, ladder_from_dict
 from headway.team.models import (
@@ -40,12 +32,13 @@ from headway.team.models import (
     ReviewCycle,
     TeamSettings,
 )
-from headway.team.services import get_person
+from headway.team.services import ladders
+from headway.team.services._common import require_state
+from headway.team.services.access import deny, in_chain, is_person, person_of
+from headway.team.services.people import PersonName, get_person
 
 STATES = [s.value for s in CycleState]
 NEXT_STATE = dict(itertools.pairwise(STATES))
-CONTENT_STATES = {CycleState.CALIBRATING, CycleState.RELEASED, CycleState.CLOSED}
-RELEASED_STATES = {CycleState.RELEASED, CycleState.CLOSED}
 
 
 # --- the anonymity threshold ----------------------------------------------------------------------------
@@ -113,18 +106,12 @@ def create_cycle(actor: User | None, name: str, reviewees: list[int] | tuple[int
     return cycle
 
 
-def _require_state(cycle: ReviewCycle, *states: str, doing: str) -> None:
-    if cycle.state not in states:
-        names = " or ".join(states)
-        raise Conflict(f"Cannot {doing} while cycle {cycle.name!r} is {cycle.state}: that needs it {names}.")
-
-
 @transaction.atomic
 def add_reviewee(actor: User | None, cycle_id: int, person_id: int) -> Review:
     """Add a reviewee to a draft cycle; their current manager is the one who approves and calibrates."""
     check(actor, Perm.MANAGE_TEAM)
     cycle = get_cycle(None, cycle_id)
-    _require_state(cycle, CycleState.DRAFT, CycleState.NOMINATING, doing="add reviewees")
+    require_state(cycle, CycleState.DRAFT, CycleState.NOMINATING, doing="add reviewees")
     person = get_person(None, person_id)
     if cycle.reviews.filter(reviewee=person).exists():
         raise Conflict(f"{person.name} is already in {cycle.name}.")
@@ -205,7 +192,7 @@ def nominate(actor: User | None, cycle_id: int, reviewee: int, reviewers: list[i
     review = get_review(actor, cycle_id, reviewee)
     if actor is not None and not is_person(actor, review.reviewee_id):
         raise deny("nominate reviewers for someone else", "reviewees nominate their own reviewers")
-    _require_state(review.cycle, CycleState.NOMINATING, doing="nominate")
+    require_state(review.cycle, CycleState.NOMINATING, doing="nominate")
     made = []
     for rid in reviewers:
         person = get_person(None, rid)
@@ -237,7 +224,7 @@ def decide(actor: User | None, nomination_id: int, approve: bool = True) -> Nomi
         raise NotFound(f"There is no nomination {nomination_id}.")
     if not may_manage(actor, nom.review):
         raise deny("approve this nomination", f"only {nom.review.reviewee.name}'s managers can")
-    _require_state(nom.review.cycle, CycleState.NOMINATING, doing="approve nominations")
+    require_state(nom.review.cycle, CycleState.NOMINATING, doing="approve nominations")
     if nom.group in engine.NAMED_GROUPS:
         raise ValidationError("Self and manager reviews are always part of a review.")
     nom.status = NominationStatus.APPROVED if approve else NominationStatus.DECLINED
@@ -292,7 +279,8 @@ def questions(cycle: ReviewCycle) -> list[Question]:
 
 
 @transaction.atomic
-def respond(actor: User | None, nomination_id: int, ratings: dict[str, int], comment: str = "") -> None:
+def respond(actor: User | None, nomination_id: int, ratings: Mapping[str, int | str | None],
+            comment: str = "") -> None:
     """Submit a review once: ratings 1–5 per competency (unrated ones left out) and a comment.
 
     Nothing is returned and nothing about the response is logged beyond the fact that a review was written.
@@ -302,16 +290,18 @@ def respond(actor: User | None, nomination_id: int, ratings: dict[str, int], com
         pk=nomination_id).first()
     if nom is None or (actor is not None and not is_person(actor, nom.reviewer_id)):
         raise NotFound(f"You have no review to write with id {nomination_id}: `headway review todo` lists yours.")
-    _require_state(nom.review.cycle, CycleState.COLLECTING, doing="submit reviews")
+    require_state(nom.review.cycle, CycleState.COLLECTING, doing="submit reviews")
     if nom.status != NominationStatus.APPROVED:
         raise Conflict("This nomination was not approved by the manager, so there is nothing to submit.")
     if nom.submitted:
         raise Conflict("You already submitted this review; a review can be submitted once.")
     slugs = [c.slug for c in cycle_ladder(nom.review.cycle).competencies]
-    clean = {str(k): v for k, v in ratings.items() if v not in (None, "")}
-    for key, value in list(clean.items()):
+    clean: dict[str, int] = {}
+    for key, value in ratings.items():
+        if value is None or value == "":
+            continue
         try:
-            clean[key] = int(value)
+            clean[str(key)] = int(value)
         except (TypeError, ValueError):
             raise ValidationError(f"The rating of {key!r} is {value!r}: ratings are whole numbers 1–5.") from None
     if not clean:
@@ -326,189 +316,53 @@ def respond(actor: User | None, nomination_id: int, ratings: dict[str, int], com
                  summary=f"a review was submitted in {nom.review.cycle.name}")
 
 
-# --- progress and results -------------------------------------------------------------------------------
+# --- typed summaries for the faces ----------------------------------------------------------------------
 
 
-def progress(actor: User | None, cycle_id: int) -> list[tuple[Review, engine.ReviewProgress]]:
-    """Responses received against expected, per reviewee and group: counts only, for leaders and admins."""
-    cycle = get_cycle(actor, cycle_id)
-    out = []
-    for review in cycle.reviews.select_related("reviewee"):
-        if not (can(actor, Perm.MANAGE_TEAM) or may_manage(actor, review)):
-            continue
-        approved = review.nominations.filter(status=NominationStatus.APPROVED)
-        expected: dict[str, int] = {}
-        received: dict[str, int] = {}
-        for group, submitted in approved.values_list("group", "submitted"):
-            expected[group] = expected.get(group, 0) + 1
-            received[group] = received.get(group, 0) + int(submitted)
-        out.append((review, engine.review_progress(expected, received)))
-    return out
+class CycleSummary(BaseModel):
+    """A cycle's summary: name, state, the state it moves to next, ladder version and reviewees (names only)."""
+
+    id: int
+    name: str
+    state: str
+    next_state: str | None
+    ladder_version: int
+    reviewees: list[PersonName]
 
 
-def may_see_results(actor: User | None, review: Review) -> bool:
-    """The system; the reviewee once released; the management chain from calibration on."""
-    if actor is None:
-        return review.cycle.state in CONTENT_STATES
-    if is_person(actor, review.reviewee_id):
-        return review.cycle.state in RELEASED_STATES
-    return review.cycle.state in CONTENT_STATES and in_chain(actor, review.reviewee_id)
+class CycleDetail(CycleSummary):
+    """A cycle's summary with its questions (the ladder's competencies and their anchors)."""
+
+    questions: list[Question]
 
 
-def may_see_notes(actor: User | None, review: Review) -> bool:
-    """The manager's private notes: the system and the management chain, never the reviewee."""
-    return actor is None or (not is_person(actor, review.reviewee_id) and in_chain(actor, review.reviewee_id))
-
-
-def aggregate(review: Review) -> engine.ReviewReport:
-    """The engine's anonymous report of one review (internal: callers check access first)."""
-    responses = [engine.ReviewResponse(r.group, r.ratings, r.comment) for r in review.responses.all()]
-    slugs = [c.slug for c in cycle_ladder(review.cycle).competencies]
-    return engine.aggregate_reviews(responses, cycle=str(review.cycle_id), reviewee=str(review.reviewee_id),
-                                    threshold=threshold(), competencies=slugs)
-
-
-@dataclass(frozen=True)
-class Results:
-    """What a viewer sees of a review: the anonymous report, and the manager's notes when allowed."""
-
-    review: Review
-    report: engine.ReviewReport
-    names: dict[str, str]
-    notes: str | None
-
-
-def results(actor: User | None, cycle_id: int, reviewee: int) -> Results:
-    """The anonymous results of a review, if the actor may see them; the view is audited."""
-    review = get_review(actor, cycle_id, reviewee)
-    if not may_see_results(actor, review):
-        if is_person(actor, review.reviewee_id):
-            raise deny("see your results yet", "they open when the cycle is released")
-        raise deny(f"see {review.reviewee.name}'s review results",
-                   "results are for the reviewee and their management chain; admins see progress only")
-    report = aggregate(review)
-    record_view(actor, review, f"review results of {review.reviewee.name} in {review.cycle.name} viewed")
-    names = {c.slug: c.name for c in cycle_ladder(review.cycle).competencies}
-    return Results(review, report, names, review.manager_notes if may_see_notes(actor, review) else None)
-
-
-def visible_reviews(actor: User | None, person: int) -> list[Review]:
-    """The reviews of ``person`` whose results the actor may see, newest cycle first."""
-    reviews = Review.objects.select_related("cycle__ladder", "reviewee").filter(reviewee_id=person)
-    return [r for r in reviews.order_by("-cycle__created_at", "-cycle_id") if may_see_results(actor, r)]
-
-
-# --- calibration ----------------------------------------------------------------------------------------
-
-
-def _rating(value: Any, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if number not in (1, 2, 3, 4, 5):
-        raise ValidationError(f"{field} is a whole number 1–5, not {value!r}.", details={field: value})
-    return number
-
-
-@transaction.atomic
-def calibrate(actor: User | None, cycle_id: int, reviewee: int, *, performance: Any = None,
-              potential: Any = None, notes: str | None = None) -> Review:
-    """The manager's performance and potential ratings (1–5) and private notes, for the nine-box."""
-    review = get_review(actor, cycle_id, reviewee)
-    if not may_manage(actor, review):
-        raise deny(f"calibrate {review.reviewee.name}", "only their management chain can")
-    _require_state(review.cycle, CycleState.COLLECTING, CycleState.CALIBRATING, doing="calibrate")
-    if performance is not None:
-        review.performance = _rating(performance, "performance")
-    if potential is not None:
-        review.potential = _rating(potential, "potential")
-    if notes is not None:
-        review.manager_notes = notes.strip()
-    review.save(update_fields=["performance", "potential", "manager_notes"])
-    audit.record(actor, AuditEvent.Action.UPDATE, review, summary=f"{review.reviewee.name} calibrated")
-    return review
-
-
-@dataclass(frozen=True)
-class NineBox:
-    """The nine-box grid of a cycle: cell name → reviews, with each cell's grid position."""
-
-    cells: list[tuple[readiness_engine.NineBoxCell, list[Review]]]
-    unrated: list[Review]
-
-
-def nine_box(actor: User | None, cycle_id: int) -> NineBox:
-    """The reviewees the actor manages (everyone for the system), placed by the manager's ratings."""
-    cycle = get_cycle(actor, cycle_id)
-    reviews = [r for r in cycle.reviews.select_related("reviewee") if may_manage(actor, r)]
-    rated = {r.pk: r for r in reviews if r.performance and r.potential}
-    grid = readiness_engine.nine_box_grid({pk: (r.performance, r.potential) for pk, r in rated.items()})
-    cells = []
-    for (perf, pot), name in readiness_engine.NINE_BOX_NAMES.items():
-        cells.append((readiness_engine.NineBoxCell(perf, pot, name), [rated[pk] for pk in grid[name]]))  # type: ignore[index]
-    cells.sort(key=lambda c: (c[0].row, c[0].column))
-    if reviews:
-        record_view(actor, cycle, f"nine-box of {cycle.name} viewed ({len(rated)} people)")
-    return NineBox(cells, [r for r in reviews if r.pk not in rated])
-
-
-def chain_of(person: Person) -> list[int]:
-    """Ids of the person's managers (re-exported for faces that show the chain)."""
-    return manager_ids(person)
-
-
-# --- plain data for the faces ---------------------------------------------------------------------------
-
-
-def results_data(res: Results) -> dict[str, Any]:
-    """Results as JSON-ready data: aggregates, unnamed comments, the rule; notes only when allowed."""
-    report = res.report
-    units = [
-        {"key": u.key, "label": u.label, "groups": list(u.groups), "count": u.count,
-         "scores": [{"competency": s.competency, "name": res.names.get(s.competency, s.competency),
-                     "count": s.count, "mean": s.mean} for s in u.scores]}
-        for u in (*report.units, report.overall)
-    ]
-    data: dict[str, Any] = {
-        "cycle": res.review.cycle.name, "cycle_id": res.review.cycle_id, "reviewee": res.review.reviewee.name,
-        "reviewee_id": res.review.reviewee_id, "threshold": report.threshold, "units": units[:-1],
-        "overall": units[-1], "hidden_groups": list(report.hidden_groups),
-        "comments": [{"unit": c.unit, "text": c.text} for c in report.comments], "rule": report.rule,
-    }
-    if res.notes is not None:
-        data["manager_notes"] = res.notes
-    return data
-
-
-def progress_data(rows: list[tuple[Review, engine.ReviewProgress]]) -> list[dict[str, Any]]:
-    """Progress rows as JSON-ready data (counts only)."""
-    return [
-        {"reviewee_id": r.reviewee_id, "reviewee": r.reviewee.name, "expected": p.expected, "received": p.received,
-         "percent": p.percent,
-         "groups": [{"group": g.group, "label": g.label, "expected": g.expected, "received": g.received}
-                    for g in p.groups]}
-        for r, p in rows
-    ]
-
-
-def nine_box_data(box: NineBox) -> dict[str, Any]:
-    """The nine-box as JSON-ready data, every cell present, with the people in it for drill-down."""
-    return {
-        "cells": [{"name": c.name, "performance": c.performance, "potential": c.potential, "row": c.row,
-                   "column": c.column,
-                   "people": [{"id": r.reviewee_id, "name": r.reviewee.name, "performance": r.performance,
-                               "potential": r.potential} for r in rs]} for c, rs in box.cells],
-        "unrated": [{"id": r.reviewee_id, "name": r.reviewee.name} for r in box.unrated],
-        "rule": readiness_engine.BAND_RULE,
-    }
-
-
-def cycle_data(cycle: ReviewCycle) -> dict[str, Any]:
+def cycle_data(cycle: ReviewCycle) -> CycleSummary:
     """A cycle's summary: name, state, ladder version and reviewees (names only)."""
-    return {"id": cycle.pk, "name": cycle.name, "state": cycle.state, "next_state": NEXT_STATE.get(cycle.state),
-            "ladder_version": cycle.ladder.version,
-            "reviewees": [{"id": r.reviewee_id, "name": r.reviewee.name}
-                          for r in cycle.reviews.select_related("reviewee")]}
+    return CycleSummary(id=cycle.pk, name=cycle.name, state=cycle.state, next_state=NEXT_STATE.get(cycle.state),
+                        ladder_version=cycle.ladder.version,
+                        reviewees=[PersonName(id=r.reviewee_id, name=r.reviewee.name)
+                                   for r in cycle.reviews.select_related("reviewee")])
+
+
+def cycle_detail(actor: User | None, cycle_id: int) -> CycleDetail:
+    """A cycle's summary with its questions."""
+    cycle = get_cycle(actor, cycle_id)
+    return CycleDetail(**dict(cycle_data(cycle)), questions=questions(cycle))
+
+
+class AssignmentLine(BaseModel):
+    """A review the viewer is asked to write, by ids and names."""
+
+    nomination_id: int
+    cycle_id: int
+    cycle: str
+    reviewee: str
+    group: str
+    submitted: bool
+
+
+def todo(actor: User | None) -> list[AssignmentLine]:
+    """The reviews the actor is asked to write in collecting cycles, as typed lines."""
+    return [AssignmentLine(nomination_id=a.nomination.pk, cycle_id=a.review.cycle_id, cycle=a.review.cycle.name,
+                           reviewee=a.review.reviewee.name, group=a.nomination.group, submitted=a.submitted)
+            for a in my_assignments(actor)]

@@ -11,14 +11,8 @@ from headway.core import audit
 from headway.core import services as core_services
 from headway.core.errors import PermissionDenied
 from headway.core.models import AuditEvent, User
-from headway.core.permissions import Perm, has_perm, require
+from headway.core.permissions import Perm, has_perm
 from headway.team.models import Person
-
-
-def check(actor: User | None, perm: Perm) -> None:
-    """Raise unless ``actor`` is the system or their role grants ``perm``."""
-    if actor is not None:
-        require(actor, perm)
 
 
 def person_of(actor: User | None) -> Person | None:

@@ -7,21 +7,23 @@ the pair; setting up a pair is for the report's manager or anyone with ``Perm.MA
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
+from pydantic import BaseModel
 
 from headway.core import audit
 from headway.core.errors import Conflict, NotFound, ValidationError
 from headway.core.models import AuditEvent, User
-from headway.core.permissions import Perm
-from headway.team.access import can, check, deny, in_chain, is_person, person_of
+from headway.core.permissions import Perm, check
 from headway.team.engine import checkins as engine
 from headway.team.models import ActionItem, AgendaItem, Checkin, CheckinPair, Person
-from headway.team.services import get_person
+from headway.team.services.access import can, deny, in_chain, is_person, person_of
+from headway.team.services.people import PersonName, get_person
 
 
 def _date(value: Any, field: str) -> date:
@@ -211,7 +213,7 @@ def pair_view(actor: User | None, pair_id: int) -> PairView:
 def overdue(actor: User | None, manager: int | None = None, *, today: date | None = None
             ) -> list[engine.OverdueCheckin]:
     """Overdue check-ins of the pairs the actor may see (of ``manager`` if given), most overdue first."""
-    pairs = [engine.CheckinPair(p.manager_id, p.report_id, p.cadence, p.started, p.last)  # type: ignore[attr-defined]
+    pairs = [engine.CheckinPair(p.manager_id, p.report_id, p.cadence, p.started, getattr(p, "last", None))
              for p in list_pairs(actor)]
     return engine.overdue_checkins(pairs, today or date.today(), manager=manager)
 
@@ -222,30 +224,93 @@ def pairs_of_person(actor: User | None, person: int) -> QuerySet[CheckinPair]:
     return CheckinPair.objects.filter(pk__in=ids).select_related("manager", "report")
 
 
-def pair_data(view: PairView) -> dict[str, Any]:
-    """A pair view as JSON-ready data."""
-    def item(i: AgendaItem) -> dict[str, Any]:
-        return {"id": i.pk, "text": i.text, "author": i.author.name, "private": i.private, "done": i.done,
-                "carried": i.carried}
+class AgendaLine(BaseModel):
+    """An agenda item as the viewer may see it."""
+
+    id: int
+    text: str
+    author: str
+    private: bool
+    done: bool
+    carried: int
+
+
+class ActionLine(BaseModel):
+    """An action item: what, whose, by when, whether done."""
+
+    id: int
+    text: str
+    owner: str
+    due: dt.date | None
+    done: bool
+
+
+class CheckinRecord(BaseModel):
+    """A check-in: its pulse, shared notes and the agenda items the viewer may see."""
+
+    id: int
+    date: dt.date
+    pulse: int | None
+    pulse_comment: str
+    notes: str
+    agenda: list[AgendaLine]
+
+
+class PairReport(BaseModel):
+    """A pair's history, upcoming agenda and actions, for the viewer (``checkins`` None in lists)."""
+
+    id: int
+    manager: PersonName
+    report: PersonName
+    cadence: str
+    started: dt.date
+    due: dt.date
+    upcoming: list[AgendaLine]
+    actions: list[ActionLine]
+    checkins: list[CheckinRecord] | None
+
+
+def pair_data(view: PairView) -> PairReport:
+    """A pair view as a typed report."""
+    def item(i: AgendaItem) -> AgendaLine:
+        return AgendaLine(id=i.pk, text=i.text, author=i.author.name, private=i.private, done=i.done,
+                          carried=i.carried)
 
     p = view.pair
-    return {
-        "id": p.pk, "manager": {"id": p.manager_id, "name": p.manager.name},
-        "report": {"id": p.report_id, "name": p.report.name}, "cadence": p.cadence,
-        "started": p.started.isoformat(), "due": view.due.isoformat(),
-        "upcoming": [item(i) for i in view.upcoming],
-        "actions": [{"id": a.pk, "text": a.text, "owner": a.owner.name, "due": a.due.isoformat() if a.due else None,
-                     "done": a.done} for a in view.actions],
-        "checkins": [{"id": c.checkin.pk, "date": c.checkin.date.isoformat(), "pulse": c.checkin.pulse,
-                      "pulse_comment": c.checkin.pulse_comment, "notes": c.checkin.notes,
-                      "agenda": [item(i) for i in c.agenda]} for c in view.checkins],
-    }
+    return PairReport(
+        id=p.pk, manager=PersonName(id=p.manager_id, name=p.manager.name),
+        report=PersonName(id=p.report_id, name=p.report.name), cadence=p.cadence,
+        started=p.started, due=view.due,
+        upcoming=[item(i) for i in view.upcoming],
+        actions=[ActionLine(id=a.pk, text=a.text, owner=a.owner.name, due=a.due, done=a.done)
+                 for a in view.actions],
+        checkins=[CheckinRecord(id=c.checkin.pk, date=c.checkin.date, pulse=c.checkin.pulse,
+                                pulse_comment=c.checkin.pulse_comment, notes=c.checkin.notes,
+                                agenda=[item(i) for i in c.agenda]) for c in view.checkins],
+    )
 
 
-def overdue_data(rows: list[engine.OverdueCheckin]) -> list[dict[str, Any]]:
-    """Overdue check-ins with names, as JSON-ready data."""
-    names = dict(Person.objects.filter(pk__in={r.manager for r in rows} | {r.report for r in rows})
-                 .values_list("id", "name"))
-    return [{"manager_id": r.manager, "manager": names.get(r.manager), "report_id": r.report,  # type: ignore[call-overload]
-             "report": names.get(r.report), "cadence": r.cadence, "due": r.due.isoformat(),  # type: ignore[call-overload]
-             "days_overdue": r.days_overdue} for r in rows]
+def pair_summaries(actor: User | None) -> list[PairReport]:
+    """The pairs the actor may see, each without its check-in history (``checkins`` None)."""
+    return [pair_data(pair_view(actor, p.pk)).model_copy(update={"checkins": None}) for p in list_pairs(actor)]
+
+
+class OverdueLine(BaseModel):
+    """An overdue check-in with the names of the two people."""
+
+    manager_id: int
+    manager: str | None
+    report_id: int
+    report: str | None
+    cadence: str
+    due: dt.date
+    days_overdue: int
+
+
+def overdue_data(rows: list[engine.OverdueCheckin]) -> list[OverdueLine]:
+    """Overdue check-ins with names, as typed lines."""
+    ids = {int(r.manager) for r in rows} | {int(r.report) for r in rows}
+    names: dict[int, str] = {pk: name for pk, name in Person.objects.filter(pk__in=ids).values_list("id", "name")}
+    return [OverdueLine(manager_id=int(r.manager), manager=names.get(int(r.manager)), report_id=int(r.report),
+                        report=names.get(int(r.report)), cadence=r.cadence, due=r.due, days_overdue=r.days_overdue)
+            for r in rows]

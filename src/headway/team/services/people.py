@@ -1,4 +1,4 @@
-"""Use cases of the team app: people, the reporting hierarchy, the org tree and spans of control.
+"""People: the reporting hierarchy, the org tree and spans of control.
 
 Every face (CLI, API, web, Python) calls these functions. Writes need ``Perm.MANAGE_TEAM``, reads
 ``Perm.VIEW_WORKSPACE``; ``actor=None`` means the system (the CLI operator, the demo builder).
@@ -12,36 +12,29 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from pydantic import BaseModel
 
 from headway.core import audit
 from headway.core import services as core_services
 from headway.core.errors import Conflict, NotFound, ValidationError
 from headway.core.models import AuditEvent, User
-from headway.core.permissions import Perm, require
+from headway.core.permissions import Perm, check
+from headway.core.validation import Problems, choice_key
 from headway.team.engine import layout
 from headway.team.engine.org import OrgNode, PersonRow, Span, build_tree, cycle_if_moved
 from headway.team.engine.org import spans_of_control as compute_spans
-from headway.team.models import Department, Level, Person, Specialisation, Track
+from headway.team.models import Department, LadderVersion, Level, Person, Specialisation, Track
+from headway.team.services._common import MAX_ID, plain
 
 PERSON_FIELDS = ("name", "title", "level", "track", "specialisation", "department", "team", "manager",
                  "start_date", "location", "email", "user", "active")
 
 
-MAX_ID = 2**63 - 1
+class PersonName(BaseModel):
+    """A person as other results name them: id and name."""
 
-
-def _check(actor: User | None, perm: Perm) -> None:
-    if actor is not None:
-        require(actor, perm)
-
-
-def _choice(value: Any, choices: type[Any], field: str, problems: dict[str, str], *, blank: bool) -> str:
-    text = str(value or "").strip().lower().replace("-", "_").replace(" ", "_")
-    if (blank and text == "") or text in choices.values:
-        return text
-    allowed = ", ".join(choices.values)
-    problems[field] = f"{value!r} is not one of {allowed}" + (" (or blank)" if blank else "")
-    return text
+    id: int
+    name: str
 
 
 # --- reading -------------------------------------------------------------------------------------------
@@ -49,11 +42,11 @@ def _choice(value: Any, choices: type[Any], field: str, problems: dict[str, str]
 
 def list_people(actor: User | None, *, department: str | None = None, active_only: bool = True) -> QuerySet[Person]:
     """People by name, optionally of one department, with their manager and report count."""
-    _check(actor, Perm.VIEW_WORKSPACE)
+    check(actor, Perm.VIEW_WORKSPACE)
     people = Person.objects.select_related("manager", "user").annotate(report_count=Count("reports"))
     if department:
-        problems: dict[str, str] = {}
-        department = _choice(department, Department, "department", problems, blank=False)
+        problems = Problems()
+        department = problems.choice(department, Department, "department")
         if problems:
             raise ValidationError(f"Unknown department: {problems['department']}.", details=problems)
         people = people.filter(department=department)
@@ -64,7 +57,7 @@ def list_people(actor: User | None, *, department: str | None = None, active_onl
 
 def get_person(actor: User | None, person_id: int) -> Person:
     """One person by id, or a NotFound that says how to find ids."""
-    _check(actor, Perm.VIEW_WORKSPACE)
+    check(actor, Perm.VIEW_WORKSPACE)
     try:
         if not 0 < person_id <= MAX_ID:
             raise Person.DoesNotExist
@@ -88,7 +81,7 @@ def _managers() -> dict[int, int | None]:
 
 def org_tree(actor: User | None) -> list[OrgNode]:
     """The active org as a forest of :class:`OrgNode` (normally one root: the top of the organisation)."""
-    _check(actor, Perm.VIEW_WORKSPACE)
+    check(actor, Perm.VIEW_WORKSPACE)
     return build_tree(_rows())
 
 
@@ -97,14 +90,33 @@ def org_chart(actor: User | None, *, collapse_depth: int | None = None) -> layou
     return layout.layout_org(org_tree(actor), collapse_depth=collapse_depth)
 
 
+class SpanOfControl(BaseModel):
+    """A manager's span of control, its flags and the reason to look at it (``flag``, empty when none)."""
+
+    manager_id: int
+    name: str
+    title: str
+    department: str
+    direct_reports: int
+    wide: bool
+    single: bool
+    flag: str
+
+    @classmethod
+    def of(cls, span: Span) -> SpanOfControl:
+        """The engine's span with its flag spelt out."""
+        return cls(manager_id=span.manager_id, name=span.name, title=span.title, department=span.department,
+                   direct_reports=span.direct_reports, wide=span.wide, single=span.single, flag=span.flag)
+
+
 @dataclass(frozen=True)
 class SpanReport:
     """Spans of control and the managers worth a look."""
 
-    spans: list[Span]
+    spans: list[SpanOfControl]
 
     @property
-    def flagged(self) -> list[Span]:
+    def flagged(self) -> list[SpanOfControl]:
         """Managers with a wide span (> 8) or a single direct report."""
         return [s for s in self.spans if s.wide or s.single]
 
@@ -116,8 +128,8 @@ class SpanReport:
 
 def spans_of_control(actor: User | None) -> SpanReport:
     """Direct reports per manager among active people, with wide (> 8) and single-report flags."""
-    _check(actor, Perm.VIEW_WORKSPACE)
-    return SpanReport(spans=compute_spans(_rows()))
+    check(actor, Perm.VIEW_WORKSPACE)
+    return SpanReport(spans=[SpanOfControl.of(s) for s in compute_spans(_rows())])
 
 
 def reporting_chain(person: Person | int) -> list[Person]:
@@ -155,10 +167,10 @@ def _check_manager(person: Person | None, manager: Person | None) -> None:
         )
 
 
-def _clean(fields: dict[str, Any], *, creating: bool) -> tuple[dict[str, Any], dict[str, str]]:
+def _clean(fields: dict[str, Any], *, creating: bool) -> tuple[dict[str, Any], Problems]:
     """Validate person fields; returns the cleaned values and the problems found."""
     clean: dict[str, Any] = {}
-    problems: dict[str, str] = {}
+    problems = Problems()
     for key, value in fields.items():
         if key not in PERSON_FIELDS:
             problems[key] = f"unknown field; a person has {', '.join(PERSON_FIELDS)}"
@@ -168,13 +180,13 @@ def _clean(fields: dict[str, Any], *, creating: bool) -> tuple[dict[str, Any], d
                 problems[key] = "give 1 to 150 characters"
             clean[key] = text
         elif key == "department":
-            clean[key] = _choice(value, Department, key, problems, blank=False)
+            clean[key] = problems.choice(value, Department, key)
         elif key == "level":
             clean[key] = _level(value, problems)
         elif key == "track":
-            clean[key] = _choice(value, Track, key, problems, blank=False)
+            clean[key] = problems.choice(value, Track, key)
         elif key == "specialisation":
-            clean[key] = _choice(value, Specialisation, key, problems, blank=True)
+            clean[key] = problems.choice(value, Specialisation, key, blank=True)
         elif key in {"team", "location"}:
             clean[key] = str(value or "").strip()[:100]
         elif key == "email":
@@ -199,9 +211,7 @@ def _clean(fields: dict[str, Any], *, creating: bool) -> tuple[dict[str, Any], d
 
 def _level(value: Any, problems: dict[str, str]) -> str:
     """A level of the built-in choices or of the workspace's stored ladder (which may add or rename levels)."""
-    from headway.team.models import LadderVersion
-
-    text = str(value or "").strip().lower().replace("-", "_").replace(" ", "_")
+    text = choice_key(value)
     stored = LadderVersion.objects.order_by("-version").values_list("data", flat=True).first()
     slugs = [lv["slug"] for lv in stored["levels"]] if stored else list(Level.values)
     if text == "" or text in slugs or str(value).strip() in slugs:
@@ -249,13 +259,6 @@ def _user(value: Any, problems: dict[str, str]) -> User | None:
         return None
 
 
-def _raise(problems: dict[str, str], what: str) -> None:
-    if problems:
-        raise ValidationError(
-            f"{what}: " + "; ".join(f"{k}: {v}" for k, v in problems.items()) + ".", details=problems,
-        )
-
-
 def _snapshot(person: Person) -> dict[str, Any]:
     return {
         key: (getattr(person, f"{key}_id") if key in {"manager", "user"} else getattr(person, key))
@@ -263,14 +266,13 @@ def _snapshot(person: Person) -> dict[str, Any]:
     }
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def _check_user_free(user: User | None, person: Person | None) -> None:
     if user is None:
         return
-    taken = Person.objects.filter(user=user).exclude(pk=person.pk if person else None).first()
+    others = Person.objects.filter(user=user)
+    if person is not None:
+        others = others.exclude(pk=person.pk)
+    taken = others.first()
     if taken is not None:
         raise Conflict(f"User {user.username} is already linked to {taken.name}: unlink them there first.")
 
@@ -278,23 +280,23 @@ def _check_user_free(user: User | None, person: Person | None) -> None:
 @transaction.atomic
 def create_person(actor: User | None, **fields: Any) -> Person:
     """Add a person; ``manager`` is a person or id, ``user`` a user or username (both optional)."""
-    _check(actor, Perm.MANAGE_TEAM)
+    check(actor, Perm.MANAGE_TEAM)
     clean, problems = _clean(fields, creating=True)
-    _raise(problems, "The person is not valid")
+    problems.raise_if_any("The person is not valid")
     _check_user_free(clean.get("user"), None)
     person = Person.objects.create(**clean)
     audit.record(actor, AuditEvent.Action.CREATE, person, summary=f"person {person.name} ({person.title}) added",
-                 changes={k: _plain(v) for k, v in _snapshot(person).items()})
+                 changes={k: plain(v) for k, v in _snapshot(person).items()})
     return person
 
 
 @transaction.atomic
 def update_person(actor: User | None, person_id: int, **fields: Any) -> Person:
     """Change a person's fields; a new manager is checked for reporting cycles."""
-    _check(actor, Perm.MANAGE_TEAM)
+    check(actor, Perm.MANAGE_TEAM)
     person = get_person(None, person_id)
     clean, problems = _clean(fields, creating=False)
-    _raise(problems, f"Cannot update {person.name}")
+    problems.raise_if_any(f"Cannot update {person.name}")
     if "manager" in clean:
         _check_manager(person, clean["manager"])
     if "user" in clean:
@@ -303,7 +305,7 @@ def update_person(actor: User | None, person_id: int, **fields: Any) -> Person:
     for key, value in clean.items():
         setattr(person, key, value)
     person.save()
-    changes = {k: [_plain(old), _plain(new)] for k, (old, new) in audit.diff(before, _snapshot(person)).items()}
+    changes = {k: [plain(old), plain(new)] for k, (old, new) in audit.diff(before, _snapshot(person)).items()}
     if changes:
         audit.record(actor, AuditEvent.Action.UPDATE, person,
                      summary=f"person {person.name} updated: {', '.join(changes)}", changes=changes)

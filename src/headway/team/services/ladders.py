@@ -15,8 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from headway.core import audit
 from headway.core.errors import NotFound, ValidationError, validated
 from headway.core.models import AuditEvent, User
-from headway.core.permissions import Perm
-from headway.team.access import check
+from headway.core.permissions import Perm, check
 from headway.team.engine import ladder as engine
 from headway.team.engine.default_ladder import default_ladder
 from headway.team.engine.ladder import Competency, Ladder, Level, ladder_from_dict, ladder_to_dict
