@@ -17,8 +17,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from headway.analytics import behaviour, cohorts, sankey, services
+from headway.analytics import sankey, services
 from headway.core.errors import HeadwayError
+from headway.core.http import AuthedRequest, actor_of
 
 TABS = {"trends": "Trends", "funnel": "Funnels", "retention": "Retention", "stickiness": "Stickiness",
         "lifecycle": "Lifecycle", "paths": "Paths"}
@@ -53,7 +54,7 @@ def query_from_params(kind: str, params: QueryDict) -> dict[str, Any]:
     return query
 
 
-def query_json(answer: behaviour.Answer) -> str:
+def query_json(answer: services.Answer[Any, Any]) -> str:
     """The validated query as compact JSON (for ``q``)."""
     return json.dumps(answer.query.model_dump(mode="json", exclude_defaults=True), separators=(",", ":"))
 
@@ -128,18 +129,18 @@ def lifecycle_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _kind(params: QueryDict) -> str:
     kind = params.get("tab", "")
-    if kind not in behaviour.KINDS:
+    if kind not in services.KINDS:
         raise Http404("Unknown insight tab: use funnel, retention, stickiness, lifecycle or paths.")
     return kind
 
 
-def result_context(request: HttpRequest, kind: str, params: QueryDict,
+def result_context(request: AuthedRequest, kind: str, params: QueryDict,
                    raw: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run the tab's query (``raw``, else the one ``params`` describe); errors become a message, not a crash."""
     raw = raw if raw is not None else query_from_params(kind, params)
     context: dict[str, Any] = {"kind": kind, "error": None, "answer": None, "raw": raw}
     try:
-        answer = behaviour.run(request.user, kind, context["raw"])  # type: ignore[arg-type]
+        answer = services.run(actor_of(request), kind, context["raw"])
     except HeadwayError as exc:
         if exc.status == 403:
             raise
@@ -148,7 +149,7 @@ def result_context(request: HttpRequest, kind: str, params: QueryDict,
     q = query_json(answer)
     rows = answer.rows
     whole = [r for r in rows if r.get("breakdown", "(all)") == "(all)"]  # what the charts draw
-    groups = [("(all)", answer.result)] + [(behaviour.NONE_GROUP if b.value is None else str(b.value), b.result)
+    groups = [("(all)", answer.result)] + [(services.NONE_GROUP if b.value is None else str(b.value), b.result)
                                            for b in getattr(answer.result, "breakdowns", [])]
     context["groups"] = len(groups) > 1
     context.update({"answer": answer, "q": q, "rows": rows, "share": urlencode({"tab": kind, "q": q})})
@@ -160,11 +161,11 @@ def result_context(request: HttpRequest, kind: str, params: QueryDict,
                             for r in rows]
     elif kind == "retention":
         context["spec"] = retention_heatmap(whole)
-        curve = behaviour.retention_curve(answer.result)
+        curve = services.retention_curve(answer.result)
         context.update({"curve": curve, "curve_spec": retention_curve_chart(curve)})
         context["table"] = [
             (_in_group(services.trends_label(c.start, answer.result.period), group),
-             [{"persons": v, "rate": behaviour._pct(v, c.values[0]),
+             [{"persons": v, "rate": services.percent(v, c.values[0]),
                "url": persons_url(kind, q, cohort=i, interval=j, breakdown=_group(group))}
               for j, v in enumerate(c.values)])
             for group, result in groups for i, c in enumerate(result.cohorts)]
@@ -180,7 +181,7 @@ def result_context(request: HttpRequest, kind: str, params: QueryDict,
                              [{"persons": getattr(result, status)[i],
                                "url": persons_url(kind, q, interval=i, status=status, breakdown=_group(group))}
                               for i in range(len(labels))])
-                            for group, result in groups for status in behaviour.LIFECYCLE_STATUSES]
+                            for group, result in groups for status in services.LIFECYCLE_STATUSES]
         context["labels"] = labels
     else:
         edges = sorted(answer.result.edges, key=lambda e: -e.count)[:SANKEY_EDGES]  # PostHog's edge limit
@@ -210,9 +211,9 @@ def _breakdown(row: dict[str, Any]) -> str | None:
     return None if value in (None, "(all)") else value
 
 
-def page_context(request: HttpRequest, kind: str, params: QueryDict) -> dict[str, Any]:
+def page_context(request: AuthedRequest, kind: str, params: QueryDict) -> dict[str, Any]:
     """The whole tab: builder choices, the result and the saved insights."""
-    names = services.event_names(request.user)  # type: ignore[arg-type]
+    names = services.event_names(actor_of(request))
     raw = query_from_params(kind, params)
     if names and not params.get("q"):  # a first visit: start from the most frequent events
         if kind == "funnel" and not raw.get("steps"):
@@ -225,20 +226,20 @@ def page_context(request: HttpRequest, kind: str, params: QueryDict) -> dict[str
     steps = [s if isinstance(s, str) else s.get("event", "") for s in raw.get("steps", [])]
     context.update({
         "title": f"Insights · {TABS[kind]}", "tabs": TABS, "tab": kind, "tab_label": TABS[kind],
-        "event_names": names, "window_units": list(behaviour.WINDOW_UNITS), "orders": ("ordered", "strict", "unordered"),
+        "event_names": names, "window_units": list(services.WINDOW_UNITS), "orders": ("ordered", "strict", "unordered"),
         "periods": ("hour", "day", "week", "month"), "activity_intervals": ("day", "week", "month"),
         "steps": (steps + [""] * STEP_ROWS)[:max(STEP_ROWS, len(steps))],
         "where_text": raw.get("where", []) + [""] * max(0, 2 - len(raw.get("where", []))),
-        "cohorts": cohorts.list_cohorts(request.user),  # type: ignore[arg-type]
+        "cohorts": services.list_cohorts(actor_of(request)),
         "breakdown_cohorts": [int(c) for c in raw.get("breakdown_cohorts", []) if str(c).isdigit()],
-        "saved": [s for s in services.list_insights(request.user) if s.kind == kind],  # type: ignore[arg-type]
+        "saved": [s for s in services.list_insights(actor_of(request)) if s.kind == kind],
     })
     return context
 
 
 @login_required
 @require_GET
-def behaviour_result(request: HttpRequest) -> HttpResponse:
+def behaviour_result(request: AuthedRequest) -> HttpResponse:
     """The chart and table of a tab's current query (HTMX swaps it in)."""
     kind = _kind(request.GET)
     return render(request, "analytics/_behaviour_result.html", result_context(request, kind, request.GET))
@@ -246,7 +247,7 @@ def behaviour_result(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def behaviour_persons(request: HttpRequest) -> HttpResponse:
+def behaviour_persons(request: AuthedRequest) -> HttpResponse:
     """The persons behind one number (HTMX swaps the list in beside the table)."""
     kind = _kind(request.GET)
     at: dict[str, Any] = {}
@@ -260,11 +261,11 @@ def behaviour_persons(request: HttpRequest) -> HttpResponse:
         at["dropped"] = True
     context: dict[str, Any] = {"kind": kind, "at": at, "error": None, "persons": []}
     try:
-        context["persons"] = behaviour.persons(request.user, kind,  # type: ignore[arg-type]
+        context["persons"] = services.persons(actor_of(request), kind,
                                                query_from_params(kind, request.GET), **at)
     except HeadwayError as exc:
         if exc.status == 403:
             raise
         context["error"] = exc.message
-    context["limit"] = behaviour.PERSONS_LIMIT
+    context["limit"] = services.PERSONS_LIMIT
     return render(request, "analytics/_persons.html", context)

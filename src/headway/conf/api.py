@@ -111,6 +111,6 @@ from headway.team.api import router as team_router  # noqa: E402
 api.add_router("/", core_router)
 api.add_router("/team", team_router)
 api.add_router("/planning", planning_router)
-api.add_router("/", analytics_router)
+api.add_router("/analytics", analytics_router)
 api.add_router("/", strategy_router)
 api.add_router("/", discovery_router)
