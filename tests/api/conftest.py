@@ -32,7 +32,7 @@ def seeded(admin, people, portfolio, themed, signups, events):  # noqa: F811
     strategy.update_goal(None, portfolio["goal"].pk, key_results=["signups"])  # the goal Saved carts serves
     strategy.save_strategy(None, vision="Everyday shopping, faster.", body="## Bets\n- reorder")
     analytics.create_insight(admin, "Purchases", {"event": "purchase"})
-    services.create_cohort(admin, "Buyers", {"rules": [{"event": "purchase"}]})
+    analytics.create_cohort(admin, "Buyers", {"rules": [{"event": "purchase"}]})
     discovery.link_demand(None, portfolio["A"].pk, item_id=discovery.list_feedback(None)[0].pk)
     planning.optimise(None, {"quarters": 2, "start": "2026-Q3"}, scenario="plan-a", explain=False)
     return admin
