@@ -7,12 +7,13 @@ A query travels as form fields or, once validated, as JSON in ``q`` (share links
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 import altair as alt
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -39,9 +40,10 @@ SANKEY_EDGES = 40  # the most frequent transitions drawn (and listed) on the pag
 
 def query_from_params(kind: str, params: QueryDict) -> dict[str, Any]:
     """The query a tab's form (or a link with ``q``) describes, as plain data for the service."""
-    if params.get("q"):
+    text = params.get("q") or ""
+    if text:
         try:
-            data = json.loads(params["q"])
+            data = json.loads(text)
         except ValueError:
             data = None
         if isinstance(data, dict):
@@ -66,8 +68,21 @@ def persons_url(kind: str, q: str, **at: Any) -> str:
 
 # --- charts --------------------------------------------------------------------------------------------
 
+_Data: Callable[..., alt.Data] = alt.Data  # altair's Data takes untyped keywords
 
-def funnel_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+
+def chart_data(values: Sequence[Mapping[str, Any]]) -> alt.Data:
+    """Rows as the inline data of a chart (kept inline in the spec, where the page's table reads them)."""
+    return _Data(values=list(values))
+
+
+def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The Vega-Lite spec of an Altair chart."""
+    built: dict[str, Any] = chart.to_dict()
+    return built
+
+
+def funnel_chart(rows: list[services.Row]) -> dict[str, Any]:
     """Bars of persons per step, with the drop-off stacked on top and the conversion rate in the tooltip."""
     data = []
     for r in rows:
@@ -76,19 +91,20 @@ def funnel_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
         label = f"{r['step']}. {r['name']}"
         data.append({"step": label, "status": "converted", "persons": r["persons"], "conversion": r["conversion"]})
         data.append({"step": label, "status": "dropped off", "persons": r["dropped"], "conversion": r["conversion"]})
-    return alt.Chart(alt.Data(values=data), title="Persons per step").mark_bar().encode(
+    chart = alt.Chart(chart_data(data), title="Persons per step").mark_bar().encode(
         x=alt.X("step:N", sort=None, title=None),
         y=alt.Y("persons:Q", title="Persons", stack="zero"),
         color=alt.Color("status:N", title=None, scale=alt.Scale(domain=["converted", "dropped off"],
                                                                 range=["#1f5fa8", "#d9d9d9"])),
         order=alt.Order("status:N", sort="ascending"),
         tooltip=["step:N", "status:N", "persons:Q", alt.Tooltip("conversion:Q", title="conversion from step 1 %")],
-    ).properties(height=300).to_dict()
+    ).properties(height=300)
+    return spec(chart)
 
 
 def retention_heatmap(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Cohort × interval cells coloured by the retained share, with the percentage written in."""
-    base = alt.Chart(alt.Data(values=rows), title="Retention by cohort").encode(
+    base = alt.Chart(chart_data(rows), title="Retention by cohort").encode(
         x=alt.X("interval:O", title="periods later"), y=alt.Y("cohort:O", title="cohort", sort=None))
     cells = base.mark_rect().encode(
         color=alt.Color("rate:Q", title="retained %", scale=alt.Scale(domain=[0, 100], scheme="blues")),
@@ -96,32 +112,36 @@ def retention_heatmap(rows: list[dict[str, Any]]) -> dict[str, Any]:
     text = base.mark_text(baseline="middle").encode(
         text=alt.Text("rate:Q", format=".0f"),
         color=alt.condition(alt.datum.rate > 50, alt.value("white"), alt.value("black")))
-    return (cells + text).properties(height=max(120, 26 * len({r["cohort"] for r in rows}))).to_dict()
+    chart = (cells + text).properties(height=max(120, 26 * len({r["cohort"] for r in rows})))
+    return spec(chart)
 
 
 def retention_curve_chart(curve: list[dict[str, Any]]) -> dict[str, Any]:
     """The share retained per interval over every cohort that reached it."""
-    return alt.Chart(alt.Data(values=curve), title="Retention curve").mark_line(point=True).encode(
+    chart = alt.Chart(chart_data(curve), title="Retention curve").mark_line(point=True).encode(
         x=alt.X("interval:O", title="periods later"), y=alt.Y("rate:Q", title="retained %",
                                                              scale=alt.Scale(domain=[0, 100])),
         tooltip=["interval:O", "persons:Q", "of:Q", alt.Tooltip("rate:Q", title="retained %")],
-    ).properties(height=240).to_dict()
+    ).properties(height=240)
+    return spec(chart)
 
 
 def stickiness_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Bars of persons by the number of intervals they were active in."""
-    return alt.Chart(alt.Data(values=rows), title="Persons by intervals active").mark_bar().encode(
+    chart = alt.Chart(chart_data(rows), title="Persons by intervals active").mark_bar().encode(
         x=alt.X("label:N", sort=None, title=None), y=alt.Y("persons:Q", title="Persons"),
-        tooltip=["label:N", "persons:Q"]).properties(height=280).to_dict()
+        tooltip=["label:N", "persons:Q"]).properties(height=280)
+    return spec(chart)
 
 
 def lifecycle_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Stacked bars per interval: new, returning and resurrecting above the axis, dormant below."""
-    return alt.Chart(alt.Data(values=rows), title="Lifecycle").mark_bar().encode(
+    chart = alt.Chart(chart_data(rows), title="Lifecycle").mark_bar().encode(
         x=alt.X("interval:N", title=None), y=alt.Y("persons:Q", title="Persons", stack="zero"),
         color=alt.Color("status:N", title=None, sort=list(LIFECYCLE_COLORS),
                         scale=alt.Scale(domain=list(LIFECYCLE_COLORS), range=list(LIFECYCLE_COLORS.values()))),
-        tooltip=["interval:N", "status:N", "persons:Q"]).properties(height=300).to_dict()
+        tooltip=["interval:N", "status:N", "persons:Q"]).properties(height=300)
+    return spec(chart)
 
 
 # --- views ---------------------------------------------------------------------------------------------
@@ -157,7 +177,7 @@ def result_context(request: AuthedRequest, kind: str, params: QueryDict,
         context["spec"] = funnel_chart(rows)
         context["cells"] = [{**r, "url": persons_url(kind, q, step=r["step"], breakdown=_breakdown(r)),
                              "dropped_url": persons_url(kind, q, step=r["step"], dropped="true",
-                                                        breakdown=_breakdown(r)) if r["step"] > 1 else ""}
+                                                        breakdown=_breakdown(r)) if _after_first(r) else ""}
                             for r in rows]
     elif kind == "retention":
         context["spec"] = retention_heatmap(whole)
@@ -194,6 +214,12 @@ def result_context(request: AuthedRequest, kind: str, params: QueryDict,
             (group, edge, persons_url(kind, q, step=edge.step, source=edge.source, target=edge.target,
                                       breakdown=group)) for group, result in groups[1:] for edge in result.edges]
     return context
+
+
+def _after_first(row: services.Row) -> bool:
+    """Whether a funnel row is a step after the first (which has a drop-off)."""
+    step = row["step"]
+    return isinstance(step, int) and step > 1
 
 
 def _group(name: str) -> str | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
 import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from headway.analytics import behaviour_views, services
 from headway.core.errors import HeadwayError
 from headway.core.http import AuthedRequest, actor_of
+
+if TYPE_CHECKING:
+    from headway.analytics.engine import TrendsResult
 
 DISPLAYS = {"line": "Line", "bar": "Bar", "number": "Big number"}
 MATH_LABELS = {
@@ -69,23 +72,24 @@ def query_params(query: services.TrendsRequest, display: str = "line") -> str:
     return urlencode(pairs)
 
 
-def trends_chart(query: services.TrendsRequest, result: Any, display: str) -> dict[str, Any]:
+def trends_chart(query: services.TrendsRequest, result: TrendsResult, display: str) -> dict[str, Any]:
     """The Vega-Lite spec (built with Altair) of a trends result: line, bar or big number."""
     rows = services.trends_rows(result)
     if query.interval == "hour":  # ISO with Z: the browser reads it as UTC, the axis shows it as UTC
-        rows = [{**row, "interval": row["interval"].replace(" ", "T") + "Z"} for row in rows]
+        rows = [{**row, "interval": str(row["interval"]).replace(" ", "T") + "Z"} for row in rows]
     title = f"{query.formula or query.event} · {MATH_LABELS[query.math].lower()} per {query.interval}"
     if display == "number":
         value = services.big_number(query, result)
-        return alt.Chart(alt.Data(values=[{"metric": title, "value": value}]), title=title).mark_text(
-            fontSize=56, fontWeight="bold").encode(text=alt.Text("value:Q", format=",.4~f")).properties(
-            height=120).to_dict()
+        return behaviour_views.spec(alt.Chart(behaviour_views.chart_data([{"metric": title, "value": value}]),
+                                              title=title).mark_text(fontSize=56, fontWeight="bold").encode(
+            text=alt.Text("value:Q", format=",.4~f")).properties(height=120))
     # Interval starts are wall-clock times of the workspace: draw them in UTC so no browser shifts them.
-    time_unit = "utcyearmonthdatehours" if query.interval == "hour" else "utcyearmonthdate"
+    time_unit: Literal["utcyearmonthdatehours", "utcyearmonthdate"] = \
+        "utcyearmonthdatehours" if query.interval == "hour" else "utcyearmonthdate"
     x = alt.X("interval:T", title=None, timeUnit=time_unit, scale=alt.Scale(type="utc"))
     y = alt.Y("value:Q", title=MATH_LABELS[query.math])
     color = alt.Color("series:N", title=query.breakdown or "series")
-    base = alt.Chart(alt.Data(values=rows), title=title)
+    base = alt.Chart(behaviour_views.chart_data(rows), title=title)
     mark = base.mark_bar() if display == "bar" else base.mark_line(point=len(result.labels) <= 60)
     encoding = {"x": x, "y": y, "tooltip": ["interval:N", "series:N", alt.Tooltip("value:Q", format=",.4~f")]}
     if len(result.series) > 1:
@@ -93,17 +97,18 @@ def trends_chart(query: services.TrendsRequest, result: Any, display: str) -> di
         if display == "bar":
             encoding["xOffset"] = alt.XOffset("series:N")
     if query.compare and display == "line":
-        rows = [{**row, "period": "previous" if row["series"].endswith("(previous period)") else "current"}
+        rows = [{**row, "period": "previous" if str(row["series"]).endswith("(previous period)") else "current"}
                 for row in rows]
-        base = alt.Chart(alt.Data(values=rows), title=title)
+        base = alt.Chart(behaviour_views.chart_data(rows), title=title)
         mark = base.mark_line(point=len(result.labels) <= 60)
         encoding["strokeDash"] = alt.StrokeDash("period:N", title="period", sort=["current", "previous"])
-    return mark.encode(**encoding).properties(height=320).to_dict()
+    return behaviour_views.spec(mark.encode(**encoding).properties(height=320))
 
 
 def _result_context(request: AuthedRequest, params: QueryDict) -> dict[str, Any]:
     """Run the query a request describes; errors become a message on the page, not a crash."""
-    display = params.get("display") if params.get("display") in DISPLAYS else "line"
+    display = params.get("display") or "line"
+    display = display if display in DISPLAYS else "line"
     names = services.event_names(actor_of(request))
     context: dict[str, Any] = {"event_names": names, "display": display, "error": None, "result": None}
     raw = query_from_params(params, names[0] if names else "")
@@ -148,7 +153,7 @@ def insights(request: AuthedRequest) -> HttpResponse:
         if saved.kind != "trends":
             params = QueryDict(urlencode({"tab": saved.kind, "q": json.dumps(saved.query)}))
         else:
-            params = QueryDict(query_params(services.insight_query(saved), params.get("display", "line")))
+            params = QueryDict(query_params(services.trends_query(saved.query), params.get("display") or "line"))
     if params.get("tab") in behaviour_views.TABS and params.get("tab") != "trends":
         return render(request, "analytics/behaviour.html",
                       behaviour_views.page_context(request, params["tab"], params))

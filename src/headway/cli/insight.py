@@ -158,13 +158,14 @@ def funnel(
     as_csv: bool = CSV_OPTION,
 ) -> None:
     """Where people drop out: persons per step, conversion rates, drop-off and time to convert."""
-    step_items: list[dict[str, object]] = [{"event": s, "where": []} for s in steps]
+    step_where_of: list[list[str]] = [[] for _ in steps]
     for text in step_where or []:
         number, _, condition = text.partition(":")
         if not number.isdigit() or not 1 <= int(number) <= len(steps):
             raise typer.BadParameter(f"{text!r}: start with the step number 1 to {len(steps)}, e.g. 2:device:eq:mobile",
                                      param_hint="--step-where")
-        step_items[int(number) - 1]["where"].append(condition)  # type: ignore[union-attr]
+        step_where_of[int(number) - 1].append(condition)
+    step_items = [{"event": s, "where": w} for s, w in zip(steps, step_where_of, strict=True)]
     exclusions = []
     for text in exclude or []:
         parts = text.rsplit(":", 2)

@@ -49,7 +49,15 @@ from headway.analytics.services.metrics import (
     validate_metrics,
 )
 from headway.analytics.services.paths import PathsRequest
-from headway.analytics.services.registry import KINDS, RUNNERS, Runner, answer_body, make_request, persons, run
+from headway.analytics.services.registry import (
+    KINDS,
+    RUNNERS,
+    Runner,
+    answer_body,
+    make_request,
+    persons,
+    run,
+)
 from headway.analytics.services.retention import RetentionRequest, retention_curve
 from headway.analytics.services.stickiness import StickinessRequest
 from headway.analytics.services.store import (

@@ -27,8 +27,16 @@ from headway.analytics.services.formatting import WHOLE_GROUP, Row, group_name, 
 from headway.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from headway.analytics.engine import EventStore, Exclusion, Filter, FunnelResult, FunnelStep, InCohort, Step
-    from headway.analytics.engine import PersonCohort
+    from headway.analytics.engine import (
+        EventStore,
+        Exclusion,
+        Filter,
+        FunnelResult,
+        FunnelStep,
+        InCohort,
+        PersonCohort,
+        Step,
+    )
 
 WINDOW_UNITS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
 ORDERS = ("ordered", "strict", "unordered")

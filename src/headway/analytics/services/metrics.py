@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,7 +21,7 @@ from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 
 if TYPE_CHECKING:
-    from headway.analytics.engine.metrics import MetricCatalog, MetricIssue, MetricResult
+    from headway.analytics.engine.metrics import MetricCatalog, MetricIssue, MetricResult, TrendsSource
 
 
 def read_metrics_file(path: str | Path) -> str:
@@ -91,7 +91,8 @@ def compute_metric(actor: User | None, name: str, *, date_from: date, date_to: d
         known = ", ".join(catalog.metrics) or "none yet: load a file with `headway metrics load FILE`"
         raise NotFound(f"There is no metric {name!r}; defined: {known}.")
     with open_store() as store:
-        return metrics.compute(store, catalog, name, date_from=date_from, date_to=date_to, interval=interval)
+        source = cast("TrendsSource", store)  # an EventStore: its trends() takes what the protocol passes
+        return metrics.compute(source, catalog, name, date_from=date_from, date_to=date_to, interval=interval)
 
 
 class MetricValues(BaseModel):

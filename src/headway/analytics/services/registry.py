@@ -85,7 +85,8 @@ def make_request(kind: str, data: BaseModel | dict[str, Any]) -> BaseModel:
     """Validate a request of insight ``kind`` given as plain data, with one message that lists every problem."""
     model = runner(kind).request
     if isinstance(data, model):
-        return data
+        same: BaseModel = data
+        return same
     plain = data if isinstance(data, dict) else data.model_dump()
     if kind == "trends":
         return trend.trends_query(plain)
@@ -120,7 +121,7 @@ def persons(actor: User | None, kind: str, query: BaseModel | dict[str, Any], **
     clean = make_request(kind, query)
     now = clock()
     args = found.build(clean, now)
-    address = {k: v for k, v in at.items() if v is not None}
+    address: dict[str, PersonsAt] = {k: v for k, v in at.items() if v is not None}
     if address.get("breakdown") == NONE_GROUP:  # the group of persons in no cohort (or without the property)
         address["breakdown"] = None
     with open_store() as store:

@@ -23,7 +23,15 @@ from headway.core.permissions import Perm, check
 from headway.core.validation import validated
 
 if TYPE_CHECKING:
-    from headway.analytics.engine import EventSeries, EventStore, Filter, InCohort, PersonCohort, Series, TrendsResult
+    from headway.analytics.engine import (
+        EventSeries,
+        EventStore,
+        Filter,
+        InCohort,
+        PersonCohort,
+        Series,
+        TrendsResult,
+    )
 
 MATHS = ("total", "unique_users", "weekly_active", "monthly_active", "sum", "avg", "min", "max", "median")
 PROPERTY_MATHS = ("sum", "avg", "min", "max", "median")
