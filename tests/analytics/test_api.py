@@ -21,59 +21,59 @@ def post(client, path, body, user):
 def test_post_a_batch_of_events_returns_the_ingest_report(client, empty_store, pm):
     bad = {"event": "visit", "timestamp": "yesterday-ish", "distinct_id": "z"}
     segment = {"event": "visit", "timestamp": "2026-01-05T08:00:00Z", "userId": "seg-1", "messageId": "m1"}
-    response = post(client, "/api/v1/events", {"events": [*EVENTS, bad, segment]}, pm)
+    response = post(client, "/api/v1/analytics/events", {"events": [*EVENTS, bad, segment]}, pm)
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["ingested"], body["duplicates"]) == (6, 0)
     assert [r["row"] for r in body["rejected"]] == [6]
     assert "timestamp" in body["rejected"][0]["reason"]
-    again = post(client, "/api/v1/events", {"events": EVENTS}, pm).json()
+    again = post(client, "/api/v1/analytics/events", {"events": EVENTS}, pm).json()
     assert (again["ingested"], again["duplicates"]) == (0, 5)
 
 
 def test_a_viewer_may_not_post_events(client, empty_store, viewer):
-    response = post(client, "/api/v1/events", {"events": EVENTS}, viewer)
+    response = post(client, "/api/v1/analytics/events", {"events": EVENTS}, viewer)
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
 
 
 def test_a_batch_too_large_or_malformed_gets_the_error_body(client, empty_store, pm):
-    big = post(client, "/api/v1/events", {"events": [EVENTS[0]] * 10_001}, pm)
+    big = post(client, "/api/v1/analytics/events", {"events": [EVENTS[0]] * 10_001}, pm)
     assert big.status_code == 422
     assert "at most 10,000" in big.json()["error"]["message"]
-    malformed = post(client, "/api/v1/events", {"rows": []}, pm)
+    malformed = post(client, "/api/v1/analytics/events", {"rows": []}, pm)
     assert malformed.status_code == 422
     assert malformed.json()["error"]["code"] == "validation_error"
 
 
 def test_trends_answer_labels_and_series(client, events, viewer):
-    response = post(client, "/api/v1/insights/trends", {"event": "purchase", **RANGE}, viewer)
+    response = post(client, "/api/v1/analytics/insights/trends", {"event": "purchase", **RANGE}, viewer)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["labels"] == ["2026-01-05", "2026-01-06", "2026-01-07"]
     assert [s["data"] for s in body["series"]] == [PURCHASES_PER_DAY]
     assert body["timezone"] == "Europe/London" and body["big_number"] == 4.0
-    stats = client.get("/api/v1/events/stats", headers=bearer(viewer)).json()
+    stats = client.get("/api/v1/analytics/events/stats", headers=bearer(viewer)).json()
     assert stats["events"] == 5 and stats["by_event"] == {"purchase": 4, "visit": 1}
 
 
 def test_bad_trends_queries_get_the_error_body(client, events, viewer):
-    bad_math = post(client, "/api/v1/insights/trends", {"event": "purchase", "math": "most"}, viewer)
+    bad_math = post(client, "/api/v1/analytics/insights/trends", {"event": "purchase", "math": "most"}, viewer)
     assert bad_math.status_code == 422
     assert bad_math.json()["error"]["code"] == "validation_error"
     assert "math" in bad_math.json()["error"]["message"]
-    bad_filter = post(client, "/api/v1/insights/trends", {"event": "purchase", "where": ["amount:gt:lots"]}, viewer)
+    bad_filter = post(client, "/api/v1/analytics/insights/trends", {"event": "purchase", "where": ["amount:gt:lots"]}, viewer)
     assert bad_filter.status_code == 422
     assert "give a number" in bad_filter.json()["error"]["message"]
 
 
 def test_saved_insights_crud(client, events, viewer, make_user):
-    created = post(client, "/api/v1/insights", {"name": "Purchases", "query": {"event": "purchase", **RANGE}},
+    created = post(client, "/api/v1/analytics/insights", {"name": "Purchases", "query": {"event": "purchase", **RANGE}},
                    viewer)
     assert created.status_code == 201
     insight = created.json()
     assert (insight["name"], insight["owner"], insight["kind"]) == ("Purchases", "vic", "trends")
-    url = f"/api/v1/insights/{insight['id']}"
+    url = f"/api/v1/analytics/insights/{insight['id']}"
     result = client.get(url + "/result", headers=bearer(viewer)).json()
     assert [s["data"] for s in result["series"]] == [PURCHASES_PER_DAY]
     patched = client.patch(url, {"pinned": True}, content_type="application/json", headers=bearer(viewer))
@@ -84,4 +84,4 @@ def test_saved_insights_crud(client, events, viewer, make_user):
     assert client.delete(url, headers=bearer(viewer)).status_code == 204
     missing = client.get(url, headers=bearer(viewer))
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
-    assert client.get("/api/v1/insights", headers=bearer(viewer)).json() == []
+    assert client.get("/api/v1/analytics/insights", headers=bearer(viewer)).json() == []

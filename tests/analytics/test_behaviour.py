@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from headway.analytics import behaviour, cohorts, services
+from headway.analytics import services
 from headway.analytics.models import SavedInsight
 from headway.core.errors import PermissionDenied, ValidationError
 from tests.analytics.behaviour_data import (
@@ -22,21 +22,21 @@ from tests.analytics.behaviour_data import (
 
 
 def test_funnel_counts_rates_drop_off_and_times(behaviour_events):
-    answer = behaviour.run(None, "funnel", FUNNEL)
+    answer = services.run(None, "funnel", FUNNEL)
     assert [s.count for s in answer.result.steps] == FUNNEL_COUNTS
     assert [s.average_conversion_time for s in answer.result.steps] == FUNNEL_TIMES
     assert [(r["persons"], r["conversion"], r["step_conversion"], r["dropped"]) for r in answer.rows] == [
         (3, 100.0, 100.0, 0), (2, 66.67, 66.67, 1), (1, 33.33, 50.0, 1)]
-    assert behaviour.persons(None, "funnel", FUNNEL, step=2) == ["a", "b"]
-    assert behaviour.persons(None, "funnel", FUNNEL, step=2, dropped=True) == ["c"]
-    assert behaviour.persons(None, "funnel", FUNNEL, step=3, dropped=True) == ["b"]
+    assert services.persons(None, "funnel", FUNNEL, step=2) == ["a", "b"]
+    assert services.persons(None, "funnel", FUNNEL, step=2, dropped=True) == ["c"]
+    assert services.persons(None, "funnel", FUNNEL, step=3, dropped=True) == ["b"]
     # a one-hour window: b's view a day later no longer converts
-    assert [s.count for s in behaviour.run(None, "funnel", {**FUNNEL, "window": 1, "window_unit": "hour"}
+    assert [s.count for s in services.run(None, "funnel", {**FUNNEL, "window": 1, "window_unit": "hour"}
                                            ).result.steps] == [3, 1, 1]
 
 
 def test_funnel_breakdown_rows_follow_the_whole_funnel(behaviour_events):
-    rows = behaviour.run(None, "funnel", {**FUNNEL, "breakdown": "device"}).rows
+    rows = services.run(None, "funnel", {**FUNNEL, "breakdown": "device"}).rows
     assert [(r["breakdown"], r["step"], r["persons"]) for r in rows] == [
         ("(all)", 1, 3), ("(all)", 2, 2), ("(all)", 3, 1),
         ("desktop", 1, 2), ("desktop", 2, 1), ("desktop", 3, 0),
@@ -44,64 +44,64 @@ def test_funnel_breakdown_rows_follow_the_whole_funnel(behaviour_events):
 
 
 def test_retention_cohorts_and_curve(behaviour_events):
-    answer = behaviour.run(None, "retention", RETENTION)
+    answer = services.run(None, "retention", RETENTION)
     assert [c.values for c in answer.result.cohorts] == RETENTION_VALUES
     assert [(r["cohort"], r["interval"], r["persons"], r["rate"]) for r in answer.rows[:3]] == [
         ("2026-01-05", 0, 2, 100.0), ("2026-01-05", 1, 0, 0.0), ("2026-01-05", 2, 1, 50.0)]
     # day 1: 0 of the 3 persons of the two cohorts that reached it; day 2: 1 of 2
-    assert [(p["persons"], p["of"], p["rate"]) for p in behaviour.retention_curve(answer.result)] == [
+    assert [(p["persons"], p["of"], p["rate"]) for p in services.retention_curve(answer.result)] == [
         (4, 4, 100.0), (0, 3, 0.0), (1, 2, 50.0)]
-    assert behaviour.persons(None, "retention", RETENTION, cohort=0, interval=2) == ["a"]
-    unbounded = behaviour.run(None, "retention", {**RETENTION, "mode": "on_or_after"}).result
+    assert services.persons(None, "retention", RETENTION, cohort=0, interval=2) == ["a"]
+    unbounded = services.run(None, "retention", {**RETENTION, "mode": "on_or_after"}).result
     assert [c.values for c in unbounded.cohorts] == [[2, 1, 1], [1, 0], [1]]
 
 
 def test_stickiness_and_lifecycle(behaviour_events):
-    sticky = behaviour.run(None, "stickiness", ACTIVITY)
+    sticky = services.run(None, "stickiness", ACTIVITY)
     assert sticky.result.data == STICKINESS
     assert [(r["label"], r["persons"]) for r in sticky.rows] == [("1 day", 2), ("2 days", 1), ("3 days", 0)]
-    assert behaviour.persons(None, "stickiness", ACTIVITY, intervals=1) == ["b", "c"]
-    life = behaviour.run(None, "lifecycle", ACTIVITY)
+    assert services.persons(None, "stickiness", ACTIVITY, intervals=1) == ["b", "c"]
+    life = services.run(None, "lifecycle", ACTIVITY)
     assert {status: getattr(life.result, status) for status in LIFECYCLE} == LIFECYCLE
     assert [r for r in life.rows if r["interval"] == "2026-01-06" and r["status"] == "dormant"] == [
         {"interval": "2026-01-06", "status": "dormant", "persons": -2}]
-    assert behaviour.persons(None, "lifecycle", ACTIVITY, interval=1, status="dormant") == ["a", "b"]
+    assert services.persons(None, "lifecycle", ACTIVITY, interval=1, status="dormant") == ["a", "b"]
 
 
 def test_paths_of_page_views_and_of_custom_events(behaviour_events):
-    pages = behaviour.run(None, "paths", {**RANGE, "path_property": "page"})
+    pages = services.run(None, "paths", {**RANGE, "path_property": "page"})
     assert [(r["step"], r["source"], r["target"], r["persons"]) for r in pages.rows] == [
         (1, "/home", "/pricing", 2), (2, "/pricing", "/signup", 1)]
-    custom = behaviour.run(None, "paths", {**RANGE, "event_type": "custom"})
+    custom = services.run(None, "paths", {**RANGE, "event_type": "custom"})
     assert [(r["step"], r["source"], r["target"], r["persons"]) for r in custom.rows] == [
         (1, "visit", "view_item", 2), (2, "view_item", "purchase", 1), (3, "purchase", "visit", 1)]
-    assert behaviour.persons(None, "paths", {**RANGE, "path_property": "page"}, step=1, source="/home",
+    assert services.persons(None, "paths", {**RANGE, "path_property": "page"}, step=1, source="/home",
                              target="/pricing") == ["a", "b"]
 
 
 def test_cohorts_filter_every_insight(behaviour_events, viewer, make_user):
-    buyers = cohorts.create_cohort(viewer, "Buyers", {"rules": [{"event": "purchase", "days": 3650}]})
-    visitors = cohorts.create_cohort(viewer, "Repeat visitors",
+    buyers = services.create_cohort(viewer, "Buyers", {"rules": [{"event": "purchase", "days": 3650}]})
+    visitors = services.create_cohort(viewer, "Repeat visitors",
                                      {"rules": [{"event": "visit", "min_count": 2, "days": 3650}]})
-    desktop = cohorts.create_cohort(viewer, "Desktop", {"rules": [{"property": "device:eq:desktop"}]})
-    assert cohorts.members(viewer, buyers.pk) == ["a"]
-    assert cohorts.members(viewer, visitors.pk) == ["a"]
-    assert cohorts.members(viewer, desktop.pk) == ["b", "c"]
-    assert cohorts.describe(cohorts.definition(visitors.definition)) == \
+    desktop = services.create_cohort(viewer, "Desktop", {"rules": [{"property": "device:eq:desktop"}]})
+    assert services.members(viewer, buyers.pk) == ["a"]
+    assert services.members(viewer, visitors.pk) == ["a"]
+    assert services.members(viewer, desktop.pk) == ["b", "c"]
+    assert services.describe(services.definition(visitors.definition)) == \
         "did visit at least 2 times in the last 3650 days"
-    assert [s.count for s in behaviour.run(viewer, "funnel", {**FUNNEL, "cohort": desktop.pk}).result.steps] == \
+    assert [s.count for s in services.run(viewer, "funnel", {**FUNNEL, "cohort": desktop.pk}).result.steps] == \
         [2, 1, 0]
-    assert behaviour.run(viewer, "stickiness", {**ACTIVITY, "cohort": buyers.pk}).result.data == [0, 1, 0]
-    assert [c.values for c in behaviour.run(viewer, "retention", {**RETENTION, "cohort": desktop.pk}
+    assert services.run(viewer, "stickiness", {**ACTIVITY, "cohort": buyers.pk}).result.data == [0, 1, 0]
+    assert [c.values for c in services.run(viewer, "retention", {**RETENTION, "cohort": desktop.pk}
                                             ).result.cohorts] == [[1, 0, 0], [1, 0], [0]]
     with pytest.raises(PermissionDenied, match="only its owner"):
-        cohorts.delete_cohort(make_user("olga"), buyers.pk)
+        services.delete_cohort(make_user("olga"), buyers.pk)
     with pytest.raises(ValidationError, match="already a cohort named"):
-        cohorts.create_cohort(viewer, "Buyers", {"rules": [{"event": "visit"}]})
+        services.create_cohort(viewer, "Buyers", {"rules": [{"event": "visit"}]})
     with pytest.raises(ValidationError, match="at least one rule"):
-        cohorts.create_cohort(viewer, "Nobody", {"rules": []})
+        services.create_cohort(viewer, "Nobody", {"rules": []})
     with pytest.raises(ValidationError, match="either an event"):
-        cohorts.create_cohort(viewer, "Both", {"rules": [{"event": "visit", "property": "device:eq:mobile"}]})
+        services.create_cohort(viewer, "Both", {"rules": [{"event": "visit", "property": "device:eq:mobile"}]})
 
 
 @pytest.mark.parametrize(("kind", "query", "message"), [
@@ -124,7 +124,7 @@ def test_cohorts_filter_every_insight(behaviour_events, viewer, make_user):
 ])
 def test_bad_queries_say_what_to_fix(behaviour_events, kind, query, message):
     with pytest.raises(ValidationError, match=message):
-        behaviour.run(None, kind, query)
+        services.run(None, kind, query)
 
 
 def test_saved_insights_of_every_kind_run_again(behaviour_events, viewer):
@@ -133,7 +133,7 @@ def test_saved_insights_of_every_kind_run_again(behaviour_events, viewer):
                                  ("lifecycle", ACTIVITY), ("paths", {**RANGE, "path_property": "page"})]}
     assert SavedInsight.objects.get(pk=saved["funnel"].pk).query["steps"][0] == {"event": "visit"}
     assert services.list_insights(viewer)[0].name == "My funnel"
-    again = behaviour.run(viewer, "funnel", services.insight_query(saved["funnel"]))
+    again = services.run(viewer, "funnel", services.insight_query(saved["funnel"]))
     assert [s.count for s in again.result.steps] == FUNNEL_COUNTS
     with pytest.raises(ValidationError, match="at least 2 steps"):
         services.create_insight(viewer, "Broken", {"steps": ["visit"]}, kind="funnel")
@@ -144,6 +144,6 @@ def test_saved_insights_of_every_kind_run_again(behaviour_events, viewer):
 def test_a_login_is_enough_to_read_but_not_anonymous(behaviour_events, viewer):
     from django.contrib.auth.models import AnonymousUser
 
-    assert behaviour.run(viewer, "stickiness", ACTIVITY).result.data == STICKINESS
+    assert services.run(viewer, "stickiness", ACTIVITY).result.data == STICKINESS
     with pytest.raises(PermissionDenied):
-        behaviour.run(AnonymousUser(), "stickiness", ACTIVITY)  # type: ignore[arg-type]
+        services.run(AnonymousUser(), "stickiness", ACTIVITY)  # type: ignore[arg-type]

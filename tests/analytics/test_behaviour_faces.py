@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from headway.analytics import behaviour, services
+from headway.analytics import services
 from headway.analytics.models import SavedInsight
 from headway.cli import main
 from headway.core import services as core
@@ -37,22 +37,22 @@ def post(client, path, body, user):
 
 @pytest.mark.django_db
 def test_the_api_answers_each_insight(client, behaviour_events, viewer):
-    funnel = post(client, "/api/v1/insights/funnel", FUNNEL, viewer)
+    funnel = post(client, "/api/v1/analytics/insights/funnel", FUNNEL, viewer)
     assert funnel.status_code == 200, funnel.content
     assert [r["persons"] for r in funnel.json()["rows"]] == FUNNEL_COUNTS
     assert funnel.json()["result"]["steps"][2]["median_conversion_time"] == 300.0
-    retention = post(client, "/api/v1/insights/retention", RETENTION, viewer).json()
+    retention = post(client, "/api/v1/analytics/insights/retention", RETENTION, viewer).json()
     assert [c["values"] for c in retention["result"]["cohorts"]] == RETENTION_VALUES
     assert [p["rate"] for p in retention["curve"]] == [100.0, 0.0, 50.0]
-    assert post(client, "/api/v1/insights/stickiness", ACTIVITY, viewer).json()["result"]["data"] == STICKINESS
-    life = post(client, "/api/v1/insights/lifecycle", ACTIVITY, viewer).json()["result"]
+    assert post(client, "/api/v1/analytics/insights/stickiness", ACTIVITY, viewer).json()["result"]["data"] == STICKINESS
+    life = post(client, "/api/v1/analytics/insights/lifecycle", ACTIVITY, viewer).json()["result"]
     assert {k: life[k] for k in LIFECYCLE} == LIFECYCLE
-    paths = post(client, "/api/v1/insights/paths", PAGES, viewer).json()
+    paths = post(client, "/api/v1/analytics/insights/paths", PAGES, viewer).json()
     assert [(e["step"], e["source"], e["target"], e["count"]) for e in paths["result"]["edges"]] == [
         (1, "/home", "/pricing", 2), (2, "/pricing", "/signup", 1)]
-    dropped = post(client, "/api/v1/insights/funnel/persons", {"query": FUNNEL, "step": 2, "dropped": True}, viewer)
+    dropped = post(client, "/api/v1/analytics/insights/funnel/persons", {"query": FUNNEL, "step": 2, "dropped": True}, viewer)
     assert dropped.json() == {"persons": ["c"], "limit": 200}
-    cell = post(client, "/api/v1/insights/retention/persons", {"query": RETENTION, "cohort": 0, "interval": 2}, viewer)
+    cell = post(client, "/api/v1/analytics/insights/retention/persons", {"query": RETENTION, "cohort": 0, "interval": 2}, viewer)
     assert cell.json()["persons"] == ["a"]
 
 
@@ -65,7 +65,7 @@ def test_the_api_answers_each_insight(client, behaviour_events, viewer):
     ("stickiness", {**ACTIVITY, "interval": "fortnight"}, "interval"),
 ])
 def test_the_api_refuses_bad_queries_with_the_error_body(client, behaviour_events, viewer, path, body, message):
-    response = post(client, f"/api/v1/insights/{path}", body, viewer)
+    response = post(client, f"/api/v1/analytics/insights/{path}", body, viewer)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
     assert message in response.json()["error"]["message"]
@@ -73,25 +73,25 @@ def test_the_api_refuses_bad_queries_with_the_error_body(client, behaviour_event
 
 @pytest.mark.django_db
 def test_saved_behavioural_insights_and_cohorts_over_the_api(client, behaviour_events, viewer, make_user):
-    created = post(client, "/api/v1/insights", {"name": "Checkout", "kind": "funnel", "query": FUNNEL,
+    created = post(client, "/api/v1/analytics/insights", {"name": "Checkout", "kind": "funnel", "query": FUNNEL,
                                                 "pinned": True}, viewer)
     assert created.status_code == 201 and created.json()["kind"] == "funnel"
-    result = client.get(f"/api/v1/insights/{created.json()['id']}/result", headers=bearer(viewer)).json()
+    result = client.get(f"/api/v1/analytics/insights/{created.json()['id']}/result", headers=bearer(viewer)).json()
     assert [r["persons"] for r in result["rows"]] == FUNNEL_COUNTS
-    bad = post(client, "/api/v1/insights", {"name": "Bad", "kind": "funnel", "query": {"steps": ["visit"]}}, viewer)
+    bad = post(client, "/api/v1/analytics/insights", {"name": "Bad", "kind": "funnel", "query": {"steps": ["visit"]}}, viewer)
     assert bad.status_code == 422 and "at least 2 steps" in bad.json()["error"]["message"]
-    cohort = post(client, "/api/v1/cohorts", {"name": "Desktop", "definition": {
+    cohort = post(client, "/api/v1/analytics/cohorts", {"name": "Desktop", "definition": {
         "rules": [{"property": "device:eq:desktop"}]}}, viewer)
     assert cohort.status_code == 201, cohort.content
     assert cohort.json()["summary"] == "device:eq:desktop"
     cid = cohort.json()["id"]
-    assert client.get(f"/api/v1/cohorts/{cid}/persons", headers=bearer(viewer)).json()["persons"] == ["b", "c"]
-    filtered = post(client, "/api/v1/insights/funnel", {**FUNNEL, "cohort": cid}, viewer).json()
+    assert client.get(f"/api/v1/analytics/cohorts/{cid}/persons", headers=bearer(viewer)).json()["persons"] == ["b", "c"]
+    filtered = post(client, "/api/v1/analytics/insights/funnel", {**FUNNEL, "cohort": cid}, viewer).json()
     assert [r["persons"] for r in filtered["rows"]] == [2, 1, 0]
-    refused = client.delete(f"/api/v1/cohorts/{cid}", headers=bearer(make_user("olga")))
+    refused = client.delete(f"/api/v1/analytics/cohorts/{cid}", headers=bearer(make_user("olga")))
     assert refused.status_code == 403
-    assert client.delete(f"/api/v1/cohorts/{cid}", headers=bearer(viewer)).status_code == 204
-    gone = post(client, "/api/v1/insights/funnel", {**FUNNEL, "cohort": cid}, viewer)
+    assert client.delete(f"/api/v1/analytics/cohorts/{cid}", headers=bearer(viewer)).status_code == 204
+    gone = post(client, "/api/v1/analytics/insights/funnel", {**FUNNEL, "cohort": cid}, viewer)
     assert gone.status_code == 404 and "no cohort" in gone.json()["error"]["message"]
 
 
@@ -158,7 +158,7 @@ def test_each_tab_draws_its_chart_with_the_services_numbers(browser, behaviour_e
     html = browser.get("/insights/", {"tab": "funnel", "step": FUNNEL["steps"], **RANGE}).content.decode()
     assert 'aria-current="page">Funnels</a>' in html
     converted = [r["persons"] for r in spec_of(html, "funnel-chart")["data"]["values"] if r["status"] == "converted"]
-    service = behaviour.run(viewer, "funnel", FUNNEL)
+    service = services.run(viewer, "funnel", FUNNEL)
     assert converted == [r["persons"] for r in service.rows] == FUNNEL_COUNTS
     assert re.findall(r'data-persons="(\d+)"', html) == ["3", "2", "1"]
     assert re.findall(r'data-dropped="(\d+)"', html) == ["1", "1"]

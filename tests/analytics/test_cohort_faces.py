@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from headway.analytics import behaviour, cohorts, services
+from headway.analytics import services
 from headway.cli import main
 from tests.analytics.behaviour_data import ACTIVITY, FUNNEL, RANGE, STICKINESS
 from tests.analytics.test_behaviour_faces import bearer, post, spec_of
@@ -23,8 +23,8 @@ PAGES = {**RANGE, "path_property": "page"}
 
 @pytest.fixture
 def saved(behaviour_events, viewer) -> tuple[int, int]:
-    buyers = cohorts.create_cohort(viewer, "Buyers", {"rules": [{"event": "purchase", "days": 3650}]})
-    desktop = cohorts.create_cohort(viewer, "Desktop", {"rules": [{"property": "device:eq:desktop"}]})
+    buyers = services.create_cohort(viewer, "Buyers", {"rules": [{"event": "purchase", "days": 3650}]})
+    desktop = services.create_cohort(viewer, "Desktop", {"rules": [{"property": "device:eq:desktop"}]})
     return buyers.pk, desktop.pk
 
 
@@ -38,21 +38,21 @@ def by_group(rows: list[dict], column: str) -> dict[str, list]:
 @pytest.mark.django_db
 def test_services_break_every_insight_down_by_cohorts(saved, viewer):
     ids = list(saved)
-    stick = behaviour.run(viewer, "stickiness", {**ACTIVITY, "breakdown_cohorts": ids})
+    stick = services.run(viewer, "stickiness", {**ACTIVITY, "breakdown_cohorts": ids})
     assert by_group(stick.rows, "persons") == {"(all)": STICKINESS, "Buyers": [0, 1, 0], "Desktop": [2, 0, 0],
                                                "(none)": [0, 0, 0]}
-    assert behaviour.persons(viewer, "stickiness", {**ACTIVITY, "breakdown_cohorts": ids}, intervals=1,
+    assert services.persons(viewer, "stickiness", {**ACTIVITY, "breakdown_cohorts": ids}, intervals=1,
                              breakdown="Desktop") == ["b", "c"]
-    life = behaviour.run(viewer, "lifecycle", {**ACTIVITY, "breakdown_cohorts": ids})
+    life = services.run(viewer, "lifecycle", {**ACTIVITY, "breakdown_cohorts": ids})
     new = {r["breakdown"]: r["persons"] for r in life.rows if r["status"] == "new" and r["interval"] == "2026-01-05"}
     assert new == {"(all)": 2, "Buyers": 1, "Desktop": 1, "(none)": 0}
-    retention = behaviour.run(viewer, "retention", {"target_event": "visit", "intervals": 3, "date_to": "2026-01-07",
+    retention = services.run(viewer, "retention", {"target_event": "visit", "intervals": 3, "date_to": "2026-01-07",
                                                     "breakdown_cohorts": ids})
     assert [c.values for c in retention.result.breakdowns[0].result.cohorts] == [[1, 0, 1], [0, 0], [1]]
-    funnel = behaviour.run(viewer, "funnel", {**FUNNEL, "breakdown_cohorts": ids})
+    funnel = services.run(viewer, "funnel", {**FUNNEL, "breakdown_cohorts": ids})
     assert {b.value: [s.count for s in b.steps] for b in funnel.result.breakdowns} == {
         "Buyers": [1, 1, 1], "Desktop": [2, 1, 0]}
-    paths = behaviour.run(viewer, "paths", {**PAGES, "breakdown_cohorts": ids})
+    paths = services.run(viewer, "paths", {**PAGES, "breakdown_cohorts": ids})
     assert by_group(paths.rows, "target") == {"(all)": ["/pricing", "/signup"], "Buyers": ["/pricing", "/signup"],
                                               "Desktop": ["/pricing"]}
     trend = services.trends(viewer, {"event": "visit", **RANGE, "breakdown_cohorts": ids})
@@ -67,11 +67,11 @@ def test_services_filter_trends_and_paths_by_a_cohort(saved, viewer):
     assert trend.series[0].data == [1.0, 1.0, 0.0]
     two = services.trends(viewer, {"event": "visit", **RANGE, "cohort": desktop, "series": ["view_item"]})
     assert [s.data for s in two.series] == [[1.0, 1.0, 0.0], [0.0, 1.0, 0.0]]  # b's view on the 6th
-    paths = behaviour.run(viewer, "paths", {**PAGES, "cohort": desktop}).rows
+    paths = services.run(viewer, "paths", {**PAGES, "cohort": desktop}).rows
     assert paths == [{"step": 1, "source": "/home", "target": "/pricing", "persons": 1}]
-    started = behaviour.run(viewer, "paths", {**PAGES, "start_point": "/pricing"}).rows
+    started = services.run(viewer, "paths", {**PAGES, "start_point": "/pricing"}).rows
     assert started == [{"step": 1, "source": "/pricing", "target": "/signup", "persons": 1}]
-    filtered = behaviour.run(viewer, "paths", {**PAGES, "where": ["page:neq:/signup"]}).rows
+    filtered = services.run(viewer, "paths", {**PAGES, "where": ["page:neq:/signup"]}).rows
     assert [(r["source"], r["target"], r["persons"]) for r in filtered] == [("/home", "/pricing", 2)]
 
 
@@ -89,23 +89,23 @@ def test_bad_cohort_queries_say_what_to_fix(saved, viewer, kind, query, message)
         if kind == "trends":
             services.trends(viewer, query)
         else:
-            behaviour.run(viewer, kind, query)
+            services.run(viewer, kind, query)
 
 
 @pytest.mark.django_db
 def test_the_api_takes_cohorts_for_every_insight(client, saved, viewer):
     buyers, desktop = saved
-    body = post(client, "/api/v1/insights/stickiness", {**ACTIVITY, "breakdown_cohorts": [buyers, desktop]},
+    body = post(client, "/api/v1/analytics/insights/stickiness", {**ACTIVITY, "breakdown_cohorts": [buyers, desktop]},
                 viewer).json()
     assert [(b["value"], b["data"]) for b in body["result"]["breakdowns"]] == [
         ("Buyers", [0, 1, 0]), ("Desktop", [2, 0, 0]), (None, [0, 0, 0])]
-    persons = post(client, "/api/v1/insights/lifecycle/persons",
+    persons = post(client, "/api/v1/analytics/insights/lifecycle/persons",
                    {"query": {**ACTIVITY, "breakdown_cohorts": [buyers, desktop]}, "interval": 0, "status": "new",
                     "breakdown": "Desktop"}, viewer)
     assert persons.json()["persons"] == ["b"]
-    paths = post(client, "/api/v1/insights/paths", {**PAGES, "cohort": buyers, "end_point": "/pricing"}, viewer)
+    paths = post(client, "/api/v1/analytics/insights/paths", {**PAGES, "cohort": buyers, "end_point": "/pricing"}, viewer)
     assert paths.json()["rows"] == [{"step": 1, "source": "/home", "target": "/pricing", "persons": 1}]
-    trend = client.post("/api/v1/insights/trends", {"event": "visit", **RANGE, "cohort": desktop},
+    trend = client.post("/api/v1/analytics/insights/trends", {"event": "visit", **RANGE, "cohort": desktop},
                         content_type="application/json", headers=bearer(viewer))
     assert trend.status_code == 200, trend.content
     assert trend.json()["series"][0]["data"] == [1.0, 1.0, 0.0]

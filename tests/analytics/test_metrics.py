@@ -109,18 +109,18 @@ def test_only_leaders_load_the_catalogue_and_bad_files_change_nothing(events, vi
 
 def test_metrics_api(client, events, leader):
     headers = {"Authorization": f"Bearer {core.create_token(leader, 't').secret}"}
-    bad = client.put("/api/v1/metrics", {"yaml": BROKEN}, content_type="application/json", headers=headers)
+    bad = client.put("/api/v1/analytics/metrics", {"yaml": BROKEN}, content_type="application/json", headers=headers)
     assert bad.status_code == 422
     assert {d["line"] for d in bad.json()["error"]["details"]} == {2, 4}
-    ok = client.put("/api/v1/metrics", {"yaml": METRICS}, content_type="application/json", headers=headers)
+    ok = client.put("/api/v1/analytics/metrics", {"yaml": METRICS}, content_type="application/json", headers=headers)
     assert [m["name"] for m in ok.json()] == ["purchases", "revenue", "aov", "revenue_2d"]
-    assert client.get("/api/v1/metrics", headers=headers).json()[2]["definition"] == {
+    assert client.get("/api/v1/analytics/metrics", headers=headers).json()[2]["definition"] == {
         "name": "aov", "type": "derived", "expression": "revenue / purchases"}
-    values = client.post("/api/v1/metrics/aov/compute", {"date_from": DAY_FROM, "date_to": DAY_TO},
+    values = client.post("/api/v1/analytics/metrics/aov/compute", {"date_from": DAY_FROM, "date_to": DAY_TO},
                          content_type="application/json", headers=headers)
     assert values.json() == {"name": "aov", "interval": "day", "labels": ["2026-01-05", "2026-01-06", "2026-01-07"],
                              "values": [20.0, 20.0, 5.0]}
-    missing = client.post("/api/v1/metrics/nope/compute", {"date_from": DAY_FROM, "date_to": DAY_TO},
+    missing = client.post("/api/v1/analytics/metrics/nope/compute", {"date_from": DAY_FROM, "date_to": DAY_TO},
                           content_type="application/json", headers=headers)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 

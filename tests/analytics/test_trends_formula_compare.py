@@ -60,9 +60,9 @@ def test_bad_formulas_and_series_say_what_to_fix(events):
 
 def test_the_api_answers_formula_and_compare(client, events, viewer):
     headers = {"Authorization": f"Bearer {core.create_token(viewer, 'test').secret}"}
-    body = client.post("/api/v1/insights/trends", FORMULA, content_type="application/json", headers=headers).json()
+    body = client.post("/api/v1/analytics/insights/trends", FORMULA, content_type="application/json", headers=headers).json()
     assert [(s["label"], s["data"]) for s in body["series"]] == [("A * 10 + B", [20.0, 11.0, 10.0])]
-    compared = client.post("/api/v1/insights/trends", COMPARE, content_type="application/json",
+    compared = client.post("/api/v1/analytics/insights/trends", COMPARE, content_type="application/json",
                            headers=headers).json()
     assert [(s["compare"], s["data"], s["labels"]) for s in compared["series"]] == [
         ("current", [1.0, 1.0], ["2026-01-06", "2026-01-07"]),
@@ -70,9 +70,9 @@ def test_the_api_answers_formula_and_compare(client, events, viewer):
     assert (compared["big_number"], compared["previous_big_number"]) == (2.0, 2.0)
     objects = {**FORMULA, "series": [{"event": "visit"}, {"event": "purchase", "math": "sum",
                                                            "math_property": "amount"}], "formula": "C / A"}
-    again = client.post("/api/v1/insights/trends", objects, content_type="application/json", headers=headers)
+    again = client.post("/api/v1/analytics/insights/trends", objects, content_type="application/json", headers=headers)
     assert again.json()["series"][0]["data"] == [20.0, 20.0, 5.0]
-    bad = client.post("/api/v1/insights/trends", {**FORMULA, "formula": "A / D"}, content_type="application/json",
+    bad = client.post("/api/v1/analytics/insights/trends", {**FORMULA, "formula": "A / D"}, content_type="application/json",
                       headers=headers)
     assert bad.status_code == 422 and "names D" in bad.json()["error"]["message"]
 

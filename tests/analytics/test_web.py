@@ -63,7 +63,7 @@ def test_big_number_on_the_page_equals_the_api_and_the_service(browser, events, 
                                       "where_property": "device", "where_op": "neq", "where_value": "tablet"}
                        ).content.decode()
     page_value = float(re.search(r'data-big-number="([\d.]+)"', html).group(1))
-    api = browser.post("/api/v1/insights/trends", {**query, "where": ["device:neq:tablet"]},
+    api = browser.post("/api/v1/analytics/insights/trends", {**query, "where": ["device:neq:tablet"]},
                        content_type="application/json").json()
     service = services.trends(viewer, {**query, "where": ["device:neq:tablet"]})
     assert page_value == api["big_number"] == sum(service.series[0].data) == 60.0

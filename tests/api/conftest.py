@@ -20,7 +20,6 @@ from tests.team.conftest import org, people, run_review  # noqa: F401
 @pytest.fixture
 def seeded(admin, people, portfolio, themed, signups, events):  # noqa: F811
     """Every area with data; returns the admin who drives the API."""
-    from headway.analytics import cohorts
     from headway.analytics import services as analytics
     from headway.discovery import services as discovery
     from headway.planning import services as planning
@@ -33,7 +32,7 @@ def seeded(admin, people, portfolio, themed, signups, events):  # noqa: F811
     strategy.update_goal(None, portfolio["goal"].pk, key_results=["signups"])  # the goal Saved carts serves
     strategy.save_strategy(None, vision="Everyday shopping, faster.", body="## Bets\n- reorder")
     analytics.create_insight(admin, "Purchases", {"event": "purchase"})
-    cohorts.create_cohort(admin, "Buyers", {"rules": [{"event": "purchase"}]})
+    analytics.create_cohort(admin, "Buyers", {"rules": [{"event": "purchase"}]})
     discovery.link_demand(None, portfolio["A"].pk, item_id=discovery.list_feedback(None)[0].pk)
     planning.optimise(None, {"quarters": 2, "start": "2026-Q3"}, scenario="plan-a", explain=False)
     return admin

@@ -53,9 +53,9 @@ def test_building_a_trend_redraws_the_chart(demo_site, site_page):
 
 
 def test_a_three_step_funnel_and_the_persons_behind_a_number(demo_site, site_page):
-    from headway.analytics import behaviour
+    from headway.analytics import services
 
-    answer = behaviour.run(None, "funnel", {"steps": FUNNEL})
+    answer = services.run(None, "funnel", {"steps": FUNNEL})
     expected = [r["persons"] for r in answer.rows]
     assert expected[0] > expected[1] > expected[2] > 0
     page = site_page
@@ -77,9 +77,9 @@ def test_a_three_step_funnel_and_the_persons_behind_a_number(demo_site, site_pag
     with page.expect_response("**/insights/persons/**"):
         rows.nth(1).locator("[data-persons]").click()
     persons = page.locator("#persons")
-    shown = min(expected[1], behaviour.PERSONS_LIMIT)
+    shown = min(expected[1], services.PERSONS_LIMIT)
     assert persons.locator("ul.persons-list li").count() == shown
-    names = behaviour.persons(None, "funnel", answer.query, step=2)
+    names = services.persons(None, "funnel", answer.query, step=2)
     assert persons.locator("ul.persons-list li").all_inner_texts() == names
     assert persons.locator("p").first.inner_text().startswith(f"{shown} persons")
     assert page.problems.all() == []

@@ -1,25 +1,33 @@
-"""API for product events: ingest a batch, store stats, trends, saved insights and metrics."""
+"""API for product events (mounted at /api/v1/analytics): ingest a batch, store stats, every insight, saved
+insights, cohorts and metrics. The response schemas are the services' own result types."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from headway.analytics import behaviour, cohorts, services
-from headway.analytics.behaviour import (
-    FunnelQuery,
-    LifecycleQuery,
-    PathsQuery,
-    RetentionQuery,
-    StickinessQuery,
+from headway.analytics import services
+from headway.analytics.engine.types import IngestReport
+from headway.analytics.models import Cohort, MetricDefinition, SavedInsight
+from headway.analytics.services import (
+    CohortDefinition,
+    FunnelRequest,
+    InsightAnswer,
+    LifecycleRequest,
+    MetricValues,
+    PathsRequest,
+    PersonList,
+    RetentionRequest,
+    StickinessRequest,
+    StoreSummary,
+    TrendsAnswer,
+    TrendsRequest,
 )
-from headway.analytics.cohorts import CohortDefinition
-from headway.analytics.services import TrendsQuery
 from headway.core.errors import ValidationError
+from headway.core.http import AuthedRequest, actor_of
 
 router = Router(tags=["analytics"])
 MAX_BATCH = 10_000
@@ -29,57 +37,6 @@ class EventsIn(Schema):
     events: list[dict[str, Any]] = Field(
         ..., description="Events: event, timestamp, distinct_id (or Segment's userId/anonymousId), "
                          "optional properties and uuid (the same uuid is ingested once).")
-
-
-class RejectedOut(Schema):
-    row: int
-    reason: str
-
-
-class IngestOut(Schema):
-    ingested: int
-    duplicates: int
-    rejected: list[RejectedOut]
-
-
-class StatsOut(Schema):
-    events: int
-    distinct_ids: int
-    persons: int
-    first: datetime | None = Field(None, description="First event (UTC).")
-    last: datetime | None = Field(None, description="Last event (UTC).")
-    by_event: dict[str, int]
-
-    @staticmethod
-    def resolve_first(obj: Any) -> datetime | None:
-        return _utc(obj.first)
-
-    @staticmethod
-    def resolve_last(obj: Any) -> datetime | None:
-        return _utc(obj.last)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """The store's naive UTC timestamps as aware datetimes (RFC 3339 in JSON)."""
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
-class SeriesOut(Schema):
-    label: str
-    breakdown_value: str | None
-    is_other: bool
-    compare: str | None = Field(None, description="current or previous when the trend compares periods.")
-    labels: list[str] = Field(default_factory=list, description="This series' own interval starts.")
-    data: list[float]
-
-
-class TrendsOut(Schema):
-    interval: str
-    timezone: str
-    labels: list[str]
-    series: list[SeriesOut]
-    big_number: float
-    previous_big_number: float | None = Field(None, description="The previous period's, with compare.")
 
 
 class InsightIn(Schema):
@@ -106,7 +63,7 @@ class InsightOut(Schema):
     updated_at: datetime
 
     @staticmethod
-    def resolve_owner(obj: Any) -> str | None:
+    def resolve_owner(obj: SavedInsight) -> str | None:
         return obj.owner.username if obj.owner else None
 
 
@@ -127,119 +84,89 @@ class MetricComputeIn(Schema):
     interval: str = "day"
 
 
-class MetricValuesOut(Schema):
-    name: str
-    interval: str
-    labels: list[str]
-    values: list[float]
-
-
-def _trends_out(query: TrendsQuery, result: Any) -> dict[str, Any]:
-    body = result.as_dict()
-    return {"interval": body["interval"], "timezone": body["timezone"],
-            "labels": [services.trends_label(label, result.interval) for label in result.labels],
-            "series": [{**s, "labels": [services.trends_label(label, result.interval) for label in series.labels]}
-                       for s, series in zip(body["series"], result.series, strict=True)],
-            "big_number": services.big_number(query, result),
-            "previous_big_number": services.previous_big_number(query, result)}
-
-
-@router.post("/events", response={200: IngestOut})
-def ingest_events(request: HttpRequest, payload: EventsIn) -> Any:
+@router.post("/events", response={200: IngestReport})
+def ingest_events(request: AuthedRequest, payload: EventsIn) -> IngestReport:
     """Ingest a batch of up to 10,000 events; answers how many were added, already there, or rejected (and why)."""
     if len(payload.events) > MAX_BATCH:
         raise ValidationError(f"A batch holds at most {MAX_BATCH:,} events, this one {len(payload.events):,}: "
                               "split it into smaller batches.", details={"events": len(payload.events)})
-    return services.ingest(request.user, payload.events)  # type: ignore[arg-type]
+    return services.ingest(actor_of(request), payload.events)
 
 
-@router.get("/events/stats", response=StatsOut)
-def events_stats(request: HttpRequest) -> Any:
+@router.get("/events/stats", response=StoreSummary)
+def events_stats(request: AuthedRequest) -> StoreSummary:
     """What the events store holds: counts per event name, distinct ids, persons, first and last event."""
-    return services.store_stats(request.user)  # type: ignore[arg-type]
+    return services.store_stats(actor_of(request))
 
 
-@router.post("/insights/trends", response=TrendsOut)
-def run_trends(request: HttpRequest, payload: TrendsQuery) -> Any:
+@router.post("/insights/trends", response=TrendsAnswer)
+def run_trends(request: AuthedRequest, payload: TrendsRequest) -> InsightAnswer | TrendsAnswer:
     """A trend: one value per interval (zeros included) per series, in the workspace's time zone."""
-    result = services.trends(request.user, payload)  # type: ignore[arg-type]
-    return _trends_out(payload, result)
+    return services.answer_body(services.run(actor_of(request), "trends", payload))
 
 
 @router.get("/insights", response=list[InsightOut])
-def list_insights(request: HttpRequest) -> Any:
+def list_insights(request: AuthedRequest) -> list[SavedInsight]:
     """Saved insights, pinned first."""
-    return services.list_insights(request.user)  # type: ignore[arg-type]
+    return list(services.list_insights(actor_of(request)))
 
 
 @router.post("/insights", response={201: InsightOut})
-def create_insight(request: HttpRequest, payload: InsightIn) -> Status:
-    """Save a trends query under a name; you own it."""
-    insight = services.create_insight(request.user, payload.name, payload.query,  # type: ignore[arg-type]
-                                      pinned=payload.pinned, kind=payload.kind)
+def create_insight(request: AuthedRequest, payload: InsightIn) -> Status[SavedInsight]:
+    """Save an insight's query under a name; you own it."""
+    insight = services.create_insight(actor_of(request), payload.name, payload.query, pinned=payload.pinned,
+                                      kind=payload.kind)
     return Status(201, insight)
 
 
 @router.get("/insights/{int:insight_id}", response=InsightOut)
-def get_insight(request: HttpRequest, insight_id: int) -> Any:
+def get_insight(request: AuthedRequest, insight_id: int) -> SavedInsight:
     """One saved insight."""
-    return services.get_insight(request.user, insight_id)  # type: ignore[arg-type]
+    return services.get_insight(actor_of(request), insight_id)
 
 
-@router.get("/insights/{int:insight_id}/result", response=dict[str, Any])
-def insight_result(request: HttpRequest, insight_id: int) -> Any:
+@router.get("/insights/{int:insight_id}/result", response=TrendsAnswer | InsightAnswer)
+def insight_result(request: AuthedRequest, insight_id: int) -> InsightAnswer | TrendsAnswer:
     """Run a saved insight's query now: the body its kind's endpoint answers."""
-    insight = services.get_insight(request.user, insight_id)  # type: ignore[arg-type]
-    query = services.insight_query(insight)
-    if insight.kind == "trends":
-        return _trends_out(query, services.trends(request.user, query))  # type: ignore[arg-type]
-    return behaviour.as_json(behaviour.run(request.user, insight.kind, query))  # type: ignore[arg-type]
+    actor = actor_of(request)
+    insight = services.get_insight(actor, insight_id)
+    return services.answer_body(services.run(actor, insight.kind, services.insight_query(insight)))
 
 
 @router.patch("/insights/{int:insight_id}", response=InsightOut)
-def update_insight(request: HttpRequest, insight_id: int, payload: InsightPatch) -> Any:
+def update_insight(request: AuthedRequest, insight_id: int, payload: InsightPatch) -> SavedInsight:
     """Rename, change the query of, or (un)pin a saved insight (its owner or an admin)."""
-    return services.update_insight(request.user, insight_id, name=payload.name,  # type: ignore[arg-type]
-                                   query=payload.query, pinned=payload.pinned)
+    return services.update_insight(actor_of(request), insight_id, name=payload.name, query=payload.query,
+                                   pinned=payload.pinned)
 
 
 @router.delete("/insights/{int:insight_id}", response={204: None})
-def delete_insight(request: HttpRequest, insight_id: int) -> Status:
+def delete_insight(request: AuthedRequest, insight_id: int) -> Status[None]:
     """Delete a saved insight (its owner or an admin)."""
-    services.delete_insight(request.user, insight_id)  # type: ignore[arg-type]
+    services.delete_insight(actor_of(request), insight_id)
     return Status(204, None)
 
 
 @router.get("/metrics", response=list[MetricOut])
-def list_metrics(request: HttpRequest) -> Any:
+def list_metrics(request: AuthedRequest) -> list[MetricDefinition]:
     """The metric catalogue, in the order of its file."""
-    return services.list_metrics(request.user)  # type: ignore[arg-type]
+    return list(services.list_metrics(actor_of(request)))
 
 
 @router.put("/metrics", response=list[MetricOut])
-def load_metrics(request: HttpRequest, payload: MetricsIn) -> Any:
+def load_metrics(request: AuthedRequest, payload: MetricsIn) -> list[MetricDefinition]:
     """Replace the catalogue with a YAML document; every problem comes back with its line in ``details``."""
-    return services.load_metrics(request.user, payload.yaml, source="api")  # type: ignore[arg-type]
+    return services.load_metrics(actor_of(request), payload.yaml, source="api")
 
 
-@router.post("/metrics/{name}/compute", response=MetricValuesOut)
-def compute_metric(request: HttpRequest, name: str, payload: MetricComputeIn) -> Any:
+@router.post("/metrics/{name}/compute", response=MetricValues)
+def compute_metric(request: AuthedRequest, name: str, payload: MetricComputeIn) -> MetricValues:
     """A metric's value per interval over an inclusive date range."""
-    result = services.compute_metric(request.user, name, date_from=payload.date_from,  # type: ignore[arg-type]
-                                     date_to=payload.date_to, interval=payload.interval)
-    return {"name": result.name, "interval": payload.interval, "values": result.values,
-            "labels": [services.trends_label(label, payload.interval) for label in result.labels]}
+    return services.metric_values(actor_of(request), name, date_from=payload.date_from, date_to=payload.date_to,
+                                  interval=payload.interval)
 
 
 # --- behavioural insights -----------------------------------------------------------------------------
-
-
-class InsightRowsOut(Schema):
-    kind: str
-    timezone: str
-    rows: list[dict[str, Any]] = Field(..., description="The table every face shows (see docs/analytics.md).")
-    result: dict[str, Any] = Field(..., description="The engine's result as JSON.")
-    curve: list[dict[str, Any]] | None = Field(None, description="Retention only: retained share per interval.")
 
 
 class PersonsIn(Schema):
@@ -256,51 +183,46 @@ class PersonsIn(Schema):
     target: str | None = Field(None, description="paths: the edge's target.")
 
 
-class PersonsOut(Schema):
-    persons: list[str]
-    limit: int
+def _answer(request: AuthedRequest, kind: str, payload: FunnelRequest | RetentionRequest | StickinessRequest |
+            PathsRequest) -> InsightAnswer | TrendsAnswer:
+    return services.answer_body(services.run(actor_of(request), kind, payload))
 
 
-def _answer(request: HttpRequest, kind: str, payload: Any) -> Any:
-    return behaviour.as_json(behaviour.run(request.user, kind, payload))  # type: ignore[arg-type]
-
-
-@router.post("/insights/funnel", response=InsightRowsOut)
-def run_funnel(request: HttpRequest, payload: FunnelQuery) -> Any:
+@router.post("/insights/funnel", response=InsightAnswer)
+def run_funnel(request: AuthedRequest, payload: FunnelRequest) -> InsightAnswer | TrendsAnswer:
     """A funnel: persons per step, conversion from the first and the previous step, drop-off and times."""
     return _answer(request, "funnel", payload)
 
 
-@router.post("/insights/retention", response=InsightRowsOut)
-def run_retention(request: HttpRequest, payload: RetentionQuery) -> Any:
+@router.post("/insights/retention", response=InsightAnswer)
+def run_retention(request: AuthedRequest, payload: RetentionRequest) -> InsightAnswer | TrendsAnswer:
     """Retention cohorts: rows (cohort, size, interval, persons, rate) and the average curve."""
     return _answer(request, "retention", payload)
 
 
-@router.post("/insights/stickiness", response=InsightRowsOut)
-def run_stickiness(request: HttpRequest, payload: StickinessQuery) -> Any:
+@router.post("/insights/stickiness", response=InsightAnswer)
+def run_stickiness(request: AuthedRequest, payload: StickinessRequest) -> InsightAnswer | TrendsAnswer:
     """Persons by the number of intervals they did the event in."""
     return _answer(request, "stickiness", payload)
 
 
-@router.post("/insights/lifecycle", response=InsightRowsOut)
-def run_lifecycle(request: HttpRequest, payload: LifecycleQuery) -> Any:
+@router.post("/insights/lifecycle", response=InsightAnswer)
+def run_lifecycle(request: AuthedRequest, payload: LifecycleRequest) -> InsightAnswer | TrendsAnswer:
     """New, returning, resurrecting and dormant (negative) persons per interval."""
     return _answer(request, "lifecycle", payload)
 
 
-@router.post("/insights/paths", response=InsightRowsOut)
-def run_paths(request: HttpRequest, payload: PathsQuery) -> Any:
+@router.post("/insights/paths", response=InsightAnswer)
+def run_paths(request: AuthedRequest, payload: PathsRequest) -> InsightAnswer | TrendsAnswer:
     """The most frequent transitions between consecutive page views or custom events."""
     return _answer(request, "paths", payload)
 
 
-@router.post("/insights/{kind}/persons", response=PersonsOut)
-def insight_persons(request: HttpRequest, kind: str, payload: PersonsIn) -> Any:
+@router.post("/insights/{kind}/persons", response=PersonList)
+def insight_persons(request: AuthedRequest, kind: str, payload: PersonsIn) -> PersonList:
     """The persons behind one number of an insight (at most 200), e.g. a funnel step's drop-off."""
-    at = payload.dict(exclude={"query"}, exclude_none=True)
-    found = behaviour.persons(request.user, kind, payload.query, **at)  # type: ignore[arg-type]
-    return {"persons": found, "limit": behaviour.PERSONS_LIMIT}
+    at = payload.model_dump(exclude={"query"}, exclude_none=True)
+    return PersonList(persons=services.persons(actor_of(request), kind, payload.query, **at))
 
 
 # --- cohorts -------------------------------------------------------------------------------------------
@@ -328,50 +250,50 @@ class CohortOut(Schema):
     updated_at: datetime
 
     @staticmethod
-    def resolve_owner(obj: Any) -> str | None:
+    def resolve_owner(obj: Cohort) -> str | None:
         return obj.owner.username if obj.owner else None
 
     @staticmethod
-    def resolve_summary(obj: Any) -> str:
-        return cohorts.describe(cohorts.definition(obj.definition))
+    def resolve_summary(obj: Cohort) -> str:
+        return services.describe(services.definition(obj.definition))
 
 
 @router.get("/cohorts", response=list[CohortOut])
-def list_cohorts(request: HttpRequest) -> Any:
+def list_cohorts(request: AuthedRequest) -> list[Cohort]:
     """Saved cohorts, by name."""
-    return cohorts.list_cohorts(request.user)  # type: ignore[arg-type]
+    return list(services.list_cohorts(actor_of(request)))
 
 
 @router.post("/cohorts", response={201: CohortOut})
-def create_cohort(request: HttpRequest, payload: CohortIn) -> Status:
+def create_cohort(request: AuthedRequest, payload: CohortIn) -> Status[Cohort]:
     """Save a cohort (persons who did an event at least N times in the last D days, or matching filters)."""
-    cohort = cohorts.create_cohort(request.user, payload.name, payload.definition,  # type: ignore[arg-type]
-                                   description=payload.description)
+    cohort = services.create_cohort(actor_of(request), payload.name, payload.definition,
+                                    description=payload.description)
     return Status(201, cohort)
 
 
 @router.get("/cohorts/{int:cohort_id}", response=CohortOut)
-def get_cohort(request: HttpRequest, cohort_id: int) -> Any:
+def get_cohort(request: AuthedRequest, cohort_id: int) -> Cohort:
     """One cohort."""
-    return cohorts.get_cohort(request.user, cohort_id)  # type: ignore[arg-type]
+    return services.get_cohort(actor_of(request), cohort_id)
 
 
-@router.get("/cohorts/{int:cohort_id}/persons", response=PersonsOut)
-def cohort_persons(request: HttpRequest, cohort_id: int) -> Any:
+@router.get("/cohorts/{int:cohort_id}/persons", response=PersonList)
+def cohort_persons(request: AuthedRequest, cohort_id: int) -> PersonList:
     """The persons in a cohort now (at most 200)."""
-    found = cohorts.members(request.user, cohort_id)  # type: ignore[arg-type]
-    return {"persons": found[:behaviour.PERSONS_LIMIT], "limit": behaviour.PERSONS_LIMIT}
+    found = services.members(actor_of(request), cohort_id)
+    return PersonList(persons=found[:services.PERSONS_LIMIT])
 
 
 @router.patch("/cohorts/{int:cohort_id}", response=CohortOut)
-def update_cohort(request: HttpRequest, cohort_id: int, payload: CohortPatch) -> Any:
+def update_cohort(request: AuthedRequest, cohort_id: int, payload: CohortPatch) -> Cohort:
     """Rename, describe or redefine a cohort (its owner or an admin)."""
-    return cohorts.update_cohort(request.user, cohort_id, name=payload.name,  # type: ignore[arg-type]
-                                 data=payload.definition, description=payload.description)
+    return services.update_cohort(actor_of(request), cohort_id, name=payload.name, data=payload.definition,
+                                  description=payload.description)
 
 
 @router.delete("/cohorts/{int:cohort_id}", response={204: None})
-def delete_cohort(request: HttpRequest, cohort_id: int) -> Status:
+def delete_cohort(request: AuthedRequest, cohort_id: int) -> Status[None]:
     """Delete a cohort (its owner or an admin)."""
-    cohorts.delete_cohort(request.user, cohort_id)  # type: ignore[arg-type]
+    services.delete_cohort(actor_of(request), cohort_id)
     return Status(204, None)

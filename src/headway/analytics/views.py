@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
 import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from headway.analytics import behaviour_views, cohorts, services
+from headway.analytics import behaviour_views, services
 from headway.core.errors import HeadwayError
+from headway.core.http import AuthedRequest, actor_of
+
+if TYPE_CHECKING:
+    from headway.analytics.engine import TrendsResult
 
 DISPLAYS = {"line": "Line", "bar": "Bar", "number": "Big number"}
 MATH_LABELS = {
@@ -56,7 +60,7 @@ def query_from_params(params: QueryDict, default_event: str = "") -> dict[str, A
     }
 
 
-def query_params(query: services.TrendsQuery, display: str = "line") -> str:
+def query_params(query: services.TrendsRequest, display: str = "line") -> str:
     """The URL query string that reopens the builder on ``query``."""
     data = query.model_dump(mode="json", exclude_defaults=True)
     pairs: list[tuple[str, str]] = [(k, str(v)) for k, v in data.items()
@@ -68,23 +72,24 @@ def query_params(query: services.TrendsQuery, display: str = "line") -> str:
     return urlencode(pairs)
 
 
-def trends_chart(query: services.TrendsQuery, result: Any, display: str) -> dict[str, Any]:
+def trends_chart(query: services.TrendsRequest, result: TrendsResult, display: str) -> dict[str, Any]:
     """The Vega-Lite spec (built with Altair) of a trends result: line, bar or big number."""
     rows = services.trends_rows(result)
     if query.interval == "hour":  # ISO with Z: the browser reads it as UTC, the axis shows it as UTC
-        rows = [{**row, "interval": row["interval"].replace(" ", "T") + "Z"} for row in rows]
+        rows = [{**row, "interval": str(row["interval"]).replace(" ", "T") + "Z"} for row in rows]
     title = f"{query.formula or query.event} · {MATH_LABELS[query.math].lower()} per {query.interval}"
     if display == "number":
         value = services.big_number(query, result)
-        return alt.Chart(alt.Data(values=[{"metric": title, "value": value}]), title=title).mark_text(
-            fontSize=56, fontWeight="bold").encode(text=alt.Text("value:Q", format=",.4~f")).properties(
-            height=120).to_dict()
+        return behaviour_views.spec(alt.Chart(behaviour_views.chart_data([{"metric": title, "value": value}]),
+                                              title=title).mark_text(fontSize=56, fontWeight="bold").encode(
+            text=alt.Text("value:Q", format=",.4~f")).properties(height=120))
     # Interval starts are wall-clock times of the workspace: draw them in UTC so no browser shifts them.
-    time_unit = "utcyearmonthdatehours" if query.interval == "hour" else "utcyearmonthdate"
+    time_unit: Literal["utcyearmonthdatehours", "utcyearmonthdate"] = \
+        "utcyearmonthdatehours" if query.interval == "hour" else "utcyearmonthdate"
     x = alt.X("interval:T", title=None, timeUnit=time_unit, scale=alt.Scale(type="utc"))
     y = alt.Y("value:Q", title=MATH_LABELS[query.math])
     color = alt.Color("series:N", title=query.breakdown or "series")
-    base = alt.Chart(alt.Data(values=rows), title=title)
+    base = alt.Chart(behaviour_views.chart_data(rows), title=title)
     mark = base.mark_bar() if display == "bar" else base.mark_line(point=len(result.labels) <= 60)
     encoding = {"x": x, "y": y, "tooltip": ["interval:N", "series:N", alt.Tooltip("value:Q", format=",.4~f")]}
     if len(result.series) > 1:
@@ -92,18 +97,19 @@ def trends_chart(query: services.TrendsQuery, result: Any, display: str) -> dict
         if display == "bar":
             encoding["xOffset"] = alt.XOffset("series:N")
     if query.compare and display == "line":
-        rows = [{**row, "period": "previous" if row["series"].endswith("(previous period)") else "current"}
+        rows = [{**row, "period": "previous" if str(row["series"]).endswith("(previous period)") else "current"}
                 for row in rows]
-        base = alt.Chart(alt.Data(values=rows), title=title)
+        base = alt.Chart(behaviour_views.chart_data(rows), title=title)
         mark = base.mark_line(point=len(result.labels) <= 60)
         encoding["strokeDash"] = alt.StrokeDash("period:N", title="period", sort=["current", "previous"])
-    return mark.encode(**encoding).properties(height=320).to_dict()
+    return behaviour_views.spec(mark.encode(**encoding).properties(height=320))
 
 
-def _result_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
+def _result_context(request: AuthedRequest, params: QueryDict) -> dict[str, Any]:
     """Run the query a request describes; errors become a message on the page, not a crash."""
-    display = params.get("display") if params.get("display") in DISPLAYS else "line"
-    names = services.event_names(request.user)  # type: ignore[arg-type]
+    display = params.get("display") or "line"
+    display = display if display in DISPLAYS else "line"
+    names = services.event_names(actor_of(request))
     context: dict[str, Any] = {"event_names": names, "display": display, "error": None, "result": None}
     raw = query_from_params(params, names[0] if names else "")
     context["raw"] = raw
@@ -112,7 +118,7 @@ def _result_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
         return context
     try:
         query = services.trends_query(raw)
-        result = services.trends(request.user, query)  # type: ignore[arg-type]
+        result = services.trends(actor_of(request), query)
         date_from, date_to = services.resolve_dates(query)
     except HeadwayError as exc:
         if exc.status == 403:
@@ -135,19 +141,19 @@ def _result_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def insights(request: HttpRequest) -> HttpResponse:
+def insights(request: AuthedRequest) -> HttpResponse:
     """The Insights page: builder, result and saved insights; ``?insight=ID`` opens a saved one."""
     params = request.GET
     if params.get("insight"):
         try:
-            saved = services.get_insight(request.user, int(params["insight"]))  # type: ignore[arg-type]
+            saved = services.get_insight(actor_of(request), int(params["insight"]))
         except (ValueError, HeadwayError):
             messages.error(request, "That saved insight does not exist any more; pick one from the list.")
             return redirect("insights")
         if saved.kind != "trends":
             params = QueryDict(urlencode({"tab": saved.kind, "q": json.dumps(saved.query)}))
         else:
-            params = QueryDict(query_params(services.insight_query(saved), params.get("display", "line")))
+            params = QueryDict(query_params(services.trends_query(saved.query), params.get("display") or "line"))
     if params.get("tab") in behaviour_views.TABS and params.get("tab") != "trends":
         return render(request, "analytics/behaviour.html",
                       behaviour_views.page_context(request, params["tab"], params))
@@ -161,9 +167,9 @@ def insights(request: HttpRequest) -> HttpResponse:
         "title": "Insights",
         "maths": MATH_LABELS, "intervals": services.INTERVALS, "ops": services.OPS, "displays": DISPLAYS,
         "filters": filters, "series_rows": list(zip(SERIES_LETTERS, series, strict=True)),
-        "property_names": services.property_names(request.user) if context["event_names"] else [],  # type: ignore[arg-type]
-        "saved": services.list_insights(request.user),  # type: ignore[arg-type]
-        "cohorts": cohorts.list_cohorts(request.user),  # type: ignore[arg-type]
+        "property_names": services.property_names(actor_of(request)) if context["event_names"] else [],
+        "saved": services.list_insights(actor_of(request)),
+        "cohorts": services.list_cohorts(actor_of(request)),
         "breakdown_cohorts": [int(c) for c in raw["breakdown_cohorts"] if str(c).isdigit()],
         "tabs": behaviour_views.TABS, "tab": "trends",
     })
@@ -172,14 +178,14 @@ def insights(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def insights_result(request: HttpRequest) -> HttpResponse:
+def insights_result(request: AuthedRequest) -> HttpResponse:
     """The chart, big number and table for the builder's current query (HTMX swaps it in)."""
     return render(request, "analytics/_trends_result.html", _result_context(request, request.GET))
 
 
 @login_required
 @require_POST
-def save_insight(request: HttpRequest) -> HttpResponse:
+def save_insight(request: AuthedRequest) -> HttpResponse:
     """Save the builder's query (trends, or a tab's query in ``q``) under a name."""
     kind = request.POST.get("kind") or "trends"
     try:
@@ -188,7 +194,7 @@ def save_insight(request: HttpRequest) -> HttpResponse:
         else:
             query = behaviour_views.query_from_params(kind, request.POST) if kind in behaviour_views.SCALARS \
                 else {}
-        insight = services.create_insight(request.user, request.POST.get("name", ""), query,  # type: ignore[arg-type]
+        insight = services.create_insight(actor_of(request), request.POST.get("name", ""), query,
                                           pinned=request.POST.get("pinned") == "on", kind=kind)
     except HeadwayError as exc:
         if exc.status == 403:
@@ -201,15 +207,15 @@ def save_insight(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_insight(request: HttpRequest, insight_id: int) -> HttpResponse:
+def change_insight(request: AuthedRequest, insight_id: int) -> HttpResponse:
     """Pin, unpin or delete a saved insight."""
     action = request.POST.get("action")
     try:
         if action == "delete":
-            services.delete_insight(request.user, insight_id)  # type: ignore[arg-type]
+            services.delete_insight(actor_of(request), insight_id)
             messages.success(request, "Insight deleted.")
         else:
-            insight = services.update_insight(request.user, insight_id, pinned=action == "pin")  # type: ignore[arg-type]
+            insight = services.update_insight(actor_of(request), insight_id, pinned=action == "pin")
             messages.success(request, f"Insight “{insight.name}” {'pinned' if insight.pinned else 'unpinned'}.")
     except HeadwayError as exc:
         if exc.status == 403:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from headway.cli.console import console, print_json, print_table
 from headway.conf.bootstrap import setup_django
+
+if TYPE_CHECKING:
+    from headway.analytics.engine import RetentionResult
+    from headway.analytics.services import Answer
 
 app = typer.Typer(help="Ask questions of the product events: trends.", no_args_is_help=True)
 
@@ -83,14 +89,15 @@ def _day(value: datetime | None) -> str | None:
     return value.date().isoformat() if value else None
 
 
-def _show(kind: str, query: dict[str, object], title: str, as_json: bool, as_csv: bool) -> None:
+def _show(kind: str, query: Mapping[str, object], title: str, as_json: bool, as_csv: bool) -> None:
     """Run an insight and print it as a Rich table, JSON or CSV."""
     setup_django()
-    from headway.analytics import behaviour, services
+    from headway.analytics import services
 
-    answer = behaviour.run(None, kind, query)
+    answer = services.run(None, kind, dict(query))
     if as_json:
-        print_json(behaviour.as_json(answer))
+        body = services.answer_body(answer)  # the API's body; the curve is retention's only
+        print_json(body.model_dump(mode="json", exclude=None if kind == "retention" else {"curve"}))
         return
     if as_csv:
         typer.echo(services.rows_as_csv(answer.rows), nl=False)
@@ -105,21 +112,22 @@ def _show(kind: str, query: dict[str, object], title: str, as_json: bool, as_csv
         console.print("No persons match: widen the dates or remove a filter.")
 
 
-def _retention_table(answer: object, title: str) -> None:
+def _retention_table(answer: Answer[Any, RetentionResult], title: str) -> None:
     """The retention table, then one per group of a cohort breakdown."""
-    whole = answer.result  # type: ignore[attr-defined]
-    _retention_group(whole, f"{title} ({answer.timezone})")  # type: ignore[attr-defined]
+    whole = answer.result
+    _retention_group(whole, f"{title} ({answer.timezone})")
     for part in whole.breakdowns:
         _retention_group(part.result, f"{title} · {'(none)' if part.value is None else part.value}")
 
 
-def _retention_group(result: object, title: str) -> None:
-    from headway.analytics import behaviour, services
+def _retention_group(result: RetentionResult, title: str) -> None:
+    from headway.analytics import services
 
     width = max((len(c.values) for c in result.cohorts), default=1)
-    rows = [[services.trends_label(c.start, result.period), c.values[0] if c.values else 0,
-             *(f"{v} ({behaviour._pct(v, c.values[0])}%)" for v in c.values[1:])] for c in result.cohorts]
-    curve = behaviour.retention_curve(result)
+    rows: list[list[object]] = [
+        [services.trends_label(c.start, result.period), c.values[0] if c.values else 0,
+         *(f"{v} ({services.percent(v, c.values[0])}%)" for v in c.values[1:])] for c in result.cohorts]
+    curve = services.retention_curve(result)
     rows.append(["all cohorts", curve[0]["persons"] if curve else 0, *(f"{p['rate']}%" for p in curve[1:])])
     print_table(title, ["cohort", "size", *(str(j) for j in range(1, width))], rows)
 
@@ -150,13 +158,14 @@ def funnel(
     as_csv: bool = CSV_OPTION,
 ) -> None:
     """Where people drop out: persons per step, conversion rates, drop-off and time to convert."""
-    step_items: list[dict[str, object]] = [{"event": s, "where": []} for s in steps]
+    step_where_of: list[list[str]] = [[] for _ in steps]
     for text in step_where or []:
         number, _, condition = text.partition(":")
         if not number.isdigit() or not 1 <= int(number) <= len(steps):
             raise typer.BadParameter(f"{text!r}: start with the step number 1 to {len(steps)}, e.g. 2:device:eq:mobile",
                                      param_hint="--step-where")
-        step_items[int(number) - 1]["where"].append(condition)  # type: ignore[union-attr]
+        step_where_of[int(number) - 1].append(condition)
+    step_items = [{"event": s, "where": w} for s, w in zip(steps, step_where_of, strict=True)]
     exclusions = []
     for text in exclude or []:
         parts = text.rsplit(":", 2)
@@ -273,10 +282,10 @@ app.add_typer(cohort_app, name="cohort")
 def cohort_list(as_json: bool = JSON_OPTION) -> None:
     """The saved cohorts: id, name and definition in words."""
     setup_django()
-    from headway.analytics import cohorts
+    from headway.analytics import services
 
-    rows = [{"id": c.pk, "name": c.name, "definition": cohorts.describe(cohorts.definition(c.definition))}
-            for c in cohorts.list_cohorts(None)]
+    rows = [{"id": c.pk, "name": c.name, "definition": services.describe(services.definition(c.definition))}
+            for c in services.list_cohorts(None)]
     if as_json:
         print_json(rows)
     else:
@@ -297,14 +306,14 @@ def cohort_create(
 ) -> None:
     """Save a cohort, e.g. --event purchase --min-count 2 --days 30, or --property plan:eq:plus."""
     setup_django()
-    from headway.analytics import cohorts
+    from headway.analytics import services
 
     rules: list[dict[str, object]] = [{"property": p} for p in prop or []]
     if event:
         rules.insert(0, {"event": event, "min_count": min_count, "max_count": max_count, "days": days,
                          "where": where or []})
-    cohort = cohorts.create_cohort(None, name, {"rules": rules, "match": match}, description=description)
-    console.print(f"cohort {cohort.pk} saved: {cohorts.describe(cohorts.definition(cohort.definition))}")
+    cohort = services.create_cohort(None, name, {"rules": rules, "match": match}, description=description)
+    console.print(f"cohort {cohort.pk} saved: {services.describe(services.definition(cohort.definition))}")
 
 
 @cohort_app.command("persons")
@@ -312,9 +321,9 @@ def cohort_persons(cohort_id: int = typer.Argument(..., help="The cohort's id.")
                    as_json: bool = JSON_OPTION) -> None:
     """The persons in a cohort now."""
     setup_django()
-    from headway.analytics import cohorts
+    from headway.analytics import services
 
-    found = cohorts.members(None, cohort_id)
+    found = services.members(None, cohort_id)
     if as_json:
         print_json(found)
     else:
@@ -325,7 +334,7 @@ def cohort_persons(cohort_id: int = typer.Argument(..., help="The cohort's id.")
 def cohort_delete(cohort_id: int = typer.Argument(..., help="The cohort's id.")) -> None:
     """Delete a cohort."""
     setup_django()
-    from headway.analytics import cohorts
+    from headway.analytics import services
 
-    cohorts.delete_cohort(None, cohort_id)
+    services.delete_cohort(None, cohort_id)
     console.print(f"cohort {cohort_id} deleted")

@@ -66,13 +66,11 @@ def compute(
     from headway.analytics import services
 
     text = services.read_metrics_file(file) if file is not None else None
-    result = services.compute_metric(None, name, date_from=date_from.date(), date_to=date_to.date(),
-                                     interval=interval, text=text)
-    rows = [(services.trends_label(label, interval), value) for label, value in zip(result.labels, result.values,
-                                                                                      strict=True)]
+    result = services.metric_values(None, name, date_from=date_from.date(), date_to=date_to.date(),
+                                    interval=interval, text=text)
     if as_json:
-        print_json({"name": result.name, "interval": interval, "labels": [r[0] for r in rows],
-                    "values": [r[1] for r in rows]})
+        print_json(result.model_dump(mode="json"))
         return
+    rows = list(zip(result.labels, result.values, strict=True))
     print_table(f"{name} per {interval}", [interval, name],
                 [(label, f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}") for label, value in rows])

@@ -1,4 +1,4 @@
-"""Use cases of cohorts: saved sets of persons defined by behaviour or by event property.
+"""Cohorts: saved sets of persons defined by behaviour or by event property.
 
 A cohort is a list of rules, all of which (``match: all``) or any of which (``match: any``) a person meets:
 a behaviour rule ``{"event": "purchase", "min_count": 2, "days": 30}`` is "did purchase at least 2 times in the
@@ -9,23 +9,23 @@ the engine (``headway.analytics.engine.cohorts``) when an insight uses the cohor
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import transaction
 from django.db.models import QuerySet
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from headway.analytics.models import Cohort
+from headway.analytics.services.filters import check_filters, parse_filter
+from headway.analytics.services.store import open_store
 from headway.core import audit
-from headway.core.errors import NotFound, PermissionDenied, ValidationError, validated
+from headway.core.errors import NotFound, PermissionDenied, ValidationError
 from headway.core.models import AuditEvent, User
-from headway.core.permissions import Perm, has_perm
+from headway.core.permissions import Perm, check, has_perm
+from headway.core.validation import validated
 
-
-def _parse_filter(text: str) -> Any:
-    from headway.analytics.services import parse_filter
-
-    return parse_filter(text)
+if TYPE_CHECKING:
+    from headway.analytics.engine.cohorts import InCohort, PersonCohort
 
 
 class CohortRule(BaseModel):
@@ -41,9 +41,7 @@ class CohortRule(BaseModel):
     @field_validator("where")
     @classmethod
     def _filters_parse(cls, value: list[str]) -> list[str]:
-        for text in value:
-            _parse_filter(text)
-        return value
+        return check_filters(value)
 
     @model_validator(mode="after")
     def _one_kind(self) -> CohortRule:
@@ -51,7 +49,7 @@ class CohortRule(BaseModel):
             raise ValidationError("A cohort rule has either an event (did purchase at least 2 times in the last 30 "
                                   "days) or a property (plan:eq:plus), not both or neither.", details={})
         if self.property is not None:
-            _parse_filter(self.property)
+            parse_filter(self.property)
         if self.min_count < 0 or (self.max_count is not None and self.max_count < self.min_count):
             raise ValidationError(f"min_count ({self.min_count}) must be 0 or more and at most max_count "
                                   f"({self.max_count}).", details={"min_count": self.min_count})
@@ -99,13 +97,13 @@ def describe(clean: CohortDefinition) -> str:
     return f" {'and' if clean.match == 'all' else 'or'} ".join(parts)
 
 
-def engine_cohort(cohort: Cohort) -> Any:
+def engine_cohort(cohort: Cohort) -> PersonCohort:
     """The engine's PersonCohort of a saved cohort."""
     from headway.analytics.engine.cohorts import BehaviourRule, PersonCohort, PropertyRule
 
     clean = definition(cohort.definition)
-    rules = [PropertyRule(_parse_filter(r.property)) if r.property else
-             BehaviourRule(str(r.event), r.min_count, r.max_count, r.days, tuple(_parse_filter(w) for w in r.where))
+    rules = [PropertyRule(parse_filter(r.property)) if r.property else
+             BehaviourRule(str(r.event), r.min_count, r.max_count, r.days, tuple(parse_filter(w) for w in r.where))
              for r in clean.rules]
     return PersonCohort(tuple(rules), clean.match, cohort.name)
 
@@ -115,23 +113,19 @@ def engine_cohort(cohort: Cohort) -> Any:
 
 def list_cohorts(actor: User | None) -> QuerySet[Cohort]:
     """Every cohort, by name."""
-    from headway.analytics.services import _check
-
-    _check(actor, Perm.VIEW_WORKSPACE)
+    check(actor, Perm.VIEW_WORKSPACE)
     return Cohort.objects.select_related("owner").all()
 
 
 def get_cohort(actor: User | None, cohort_id: int) -> Cohort:
     """One cohort, or NotFound that says how to list them."""
-    from headway.analytics.services import _check
-
-    _check(actor, Perm.VIEW_WORKSPACE)
+    check(actor, Perm.VIEW_WORKSPACE)
     try:
         if not 0 < cohort_id < 2**63:
             raise Cohort.DoesNotExist
         return Cohort.objects.select_related("owner").get(pk=cohort_id)
     except Cohort.DoesNotExist:
-        raise NotFound(f"There is no cohort {cohort_id}: `headway insight cohorts` or GET /api/v1/cohorts "
+        raise NotFound(f"There is no cohort {cohort_id}: `headway insight cohort list` or GET /api/v1/analytics/cohorts "
                        "lists them.") from None
 
 
@@ -139,7 +133,10 @@ def _clean_name(name: str, pk: int | None = None) -> str:
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise ValidationError("Give the cohort a name of 1 to 200 characters.", details={"name": name})
-    if Cohort.objects.filter(name=name).exclude(pk=pk).exists():
+    others = Cohort.objects.filter(name=name)
+    if pk is not None:
+        others = others.exclude(pk=pk)
+    if others.exists():
         raise ValidationError(f"There is already a cohort named {name!r}: pick another name.",
                               details={"name": name})
     return name
@@ -156,9 +153,7 @@ def _check_owner(actor: User | None, cohort: Cohort) -> None:
 def create_cohort(actor: User | None, name: str, data: CohortDefinition | dict[str, Any], *,
                   description: str = "") -> Cohort:
     """Save a cohort under a unique name (any user may; they own it)."""
-    from headway.analytics.services import _check
-
-    _check(actor, Perm.VIEW_WORKSPACE)
+    check(actor, Perm.VIEW_WORKSPACE)
     clean = definition(data)
     cohort = Cohort.objects.create(name=_clean_name(name), description=description.strip(),
                                    definition=clean.model_dump(mode="json", exclude_defaults=True), owner=actor)
@@ -200,21 +195,19 @@ def delete_cohort(actor: User | None, cohort_id: int) -> None:
 
 def members(actor: User | None, cohort_id: int) -> list[str]:
     """The persons in a cohort now, sorted."""
-    from headway.analytics.services import open_store
-
     cohort = get_cohort(actor, cohort_id)
     with open_store() as store:
         return list(store.cohort_persons(engine_cohort(cohort)))
 
 
-def as_filter(cohort_id: int) -> Any:
+def as_filter(cohort_id: int) -> InCohort:
     """The ``where`` item that keeps only the events of a cohort's persons (every behavioural insight)."""
     from headway.analytics.engine.cohorts import InCohort
 
     return InCohort(engine_cohort(get_cohort(None, cohort_id)))
 
 
-def as_breakdown(cohort_ids: list[int]) -> list[Any]:
+def as_breakdown(cohort_ids: list[int]) -> list[PersonCohort]:
     """The engine cohorts of a breakdown by saved cohorts, in the order given (every insight and trends)."""
     if len(set(cohort_ids)) != len(cohort_ids):
         raise ValidationError("A cohort appears twice in the breakdown: list each cohort once.",
