@@ -41,9 +41,10 @@ demo: install                                ## build Northwind Retail, serve it
 serve: install
 	$(HEADWAY) serve --port $(PORT)
 
-test: dev                                    ## the whole suite (+ ruff and mypy)
+test: dev                                    ## the whole suite (+ ruff, mypy strict and the import contracts)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-fast: dev                               ## the suite without slow and browser tests
@@ -52,6 +53,7 @@ test-fast: dev                               ## the suite without slow and brows
 lint: dev
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 typecheck: dev
 	$(VENV)/bin/mypy

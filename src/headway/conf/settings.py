@@ -67,7 +67,7 @@ TEMPLATES = [
 ]
 
 
-def database_settings(url: str) -> dict[str, object]:
+def database_settings(url: str) -> dj_database_url.DBConfig:
     """Django's DATABASES entry for a URL; SQLite runs in WAL mode with immediate transactions."""
     db = dj_database_url.parse(url, conn_max_age=60)
     if db["ENGINE"] == "django.db.backends.sqlite3":

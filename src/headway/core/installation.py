@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def doctor() -> list[Check]:
             checks.append(Check("migrations", True, "all applied"))
     except HeadwayError as exc:
         checks.append(Check("database", False, exc.message, "check HEADWAY_DATABASE_URL"))
-    checks.append(_check_events_store(config.events_url))
+    checks.extend(check() for check in CHECKS)
     missing = [a for a in STATIC_ASSETS if not any((root / a).exists() for root in static_root_candidates())]
     if missing:
         checks.append(Check("static assets", False, f"missing {', '.join(missing)}",
@@ -139,16 +140,12 @@ def doctor() -> list[Check]:
     return checks
 
 
-def _check_events_store(url: str) -> Check:
-    try:
-        from headway.analytics.engine.store import EventStore
-    except ImportError:
-        return Check("events store", True, f"{redact_url(url)} (analytics engine not installed)")
-    try:
-        store = EventStore.connect(url)
-        store.close()
-    except HeadwayError as exc:
-        return Check("events store", False, exc.message, "check HEADWAY_EVENTS_URL")
-    except Exception as exc:
-        return Check("events store", False, f"cannot open {redact_url(url)}: {exc}", "check HEADWAY_EVENTS_URL")
-    return Check("events store", True, f"opened {redact_url(url)}")
+CheckFn = Callable[[], Check]
+CHECKS: list[CheckFn] = []
+"""Checks the apps add to `headway doctor` (the analytics app adds the events store's) with :func:`register_check`."""
+
+
+def register_check(check: CheckFn) -> CheckFn:
+    """Add ``check`` to what `headway doctor` runs; returns it unchanged (usable as a decorator)."""
+    CHECKS.append(check)
+    return check

@@ -173,7 +173,7 @@ def _simple_metric(name: str) -> Any:
     catalog = analytics.metric_catalog()
     metric = catalog.metrics.get(name)
     while metric is not None and metric.type == "ratio":
-        metric = catalog.metrics.get(metric.numerator)
+        metric = catalog.metrics.get(metric.numerator or "")
     return metric if metric is not None and metric.type == "simple" else None
 
 
