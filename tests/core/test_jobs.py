@@ -189,3 +189,17 @@ def test_the_api_shows_a_job_and_the_schedule(db, client, make_user):
     missing = client.get(f"/api/v1/jobs/{job.pk + 1}", headers=auth)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     assert client.get(f"/api/v1/jobs/{job.pk}").status_code == 401
+
+
+def test_a_failed_job_raises_its_error_again_for_the_faces(db):
+    from headway.core.errors import HeadwayError
+
+    job = jobs.get_job(None, jobs.enqueue("test.refused").pk)
+    with pytest.raises(HeadwayError) as raised:
+        jobs.raise_failure(job)
+    assert (raised.value.code, raised.value.status, raised.value.message) == (
+        "validation_error", 422, "The file has no header row: add one and import it again.")
+    crashed = jobs.get_job(None, jobs.enqueue("test.broken").pk)
+    with pytest.raises(HeadwayError, match="Always fails failed: unexpected RuntimeError: disk on fire"):
+        jobs.raise_failure(crashed)
+    jobs.raise_failure(jobs.get_job(None, jobs.enqueue("test.add", a=1, b=1).pk))  # succeeded: passes

@@ -16,6 +16,7 @@ stays bad); the last error is kept on the job for the page, the API and the CLI 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ class JobView(BaseModel):
     finished_at: datetime | None
     run_after: datetime | None
     done: bool
+    result: Any = None
 
     @classmethod
     def of(cls, job: Job) -> JobView:
@@ -105,7 +107,7 @@ class JobView(BaseModel):
             status_label=Job.Status(job.status).label, progress=round(job.progress, 4), message=job.message,
             attempts=job.attempts, max_attempts=job.max_attempts, error=job.error, created_by=job.created_by,
             created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
-            run_after=job.run_after, done=job.done,
+            run_after=job.run_after, done=job.done, result=job.result,
         )
 
 
@@ -150,9 +152,12 @@ def _backend() -> Any:
 
 def _send(job_id: int, run_after: datetime | None = None) -> None:
     from headway.core.tasks import run_job
+    from headway.core.worker import wake
 
     task = run_job.using(run_after=run_after) if run_after is not None else run_job
     task.enqueue(job_id)
+    if run_after is None:
+        transaction.on_commit(wake)
 
 
 def backoff(attempt: int) -> timedelta:
@@ -196,8 +201,12 @@ def _failed(job: Job, exc: Exception) -> None:
         error = f"unexpected {type(exc).__name__}: {exc}"
     retry = not isinstance(exc, HeadwayError) and job.attempts < job.max_attempts
     if not retry:
+        outcome = None
+        if isinstance(exc, HeadwayError):  # kept whole, so a face can answer it as if it had run in-line
+            details = json.loads(json.dumps(exc.details, default=str))
+            outcome = {"error": {"code": exc.code, "status": exc.status, "message": exc.message, "details": details}}
         Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=error[:4000], message=error[:300],
-                                             finished_at=timezone.now())
+                                             result=outcome, finished_at=timezone.now())
         return
     when = timezone.now() + backoff(job.attempts)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RETRYING, error=error[:4000], run_after=when,
@@ -226,6 +235,32 @@ def recover_stale(*, now: datetime | None = None) -> int:
                 _send(job.pk)
         count += 1
     return count
+
+
+def wait_for(job_id: int, seconds: float) -> JobView:
+    """The job after it finished, or after ``seconds`` (whichever is first): a page waits this long before it
+    shows a progress bar instead of the answer."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        job = Job.objects.get(pk=job_id)
+        if job.done or time.monotonic() >= deadline:
+            return JobView.of(job)
+        time.sleep(0.05)
+
+
+def raise_failure(job: JobView) -> None:
+    """Raise again the error a failed job ended with (the same code, message and details), so a face answers it
+    as it would have answered the work run in-line; a job that did not fail passes."""
+    if job.status != Job.Status.FAILED:
+        return
+    error = (job.result or {}).get("error") if isinstance(job.result, dict) else None
+    if error is None:
+        raise HeadwayError(f"{job.label} failed: {job.error}", code="job_failed")
+    failure = HeadwayError(error["message"], details=error.get("details"), code=error.get("code"))
+    failure.status = int(error.get("status", 400))
+    raise failure
 
 
 def get_job(actor: object | None, job_id: int) -> JobView:

@@ -22,6 +22,13 @@ from headway.core import jobs, schedules
 log = logging.getLogger("headway.worker")
 
 RECOVER_EVERY = 60.0
+_wake = threading.Event()
+"""Set when a job is queued in this process, so that an in-process worker starts it at once."""
+
+
+def wake() -> None:
+    """Tell a worker in this process that a job is waiting (no effect when there is none)."""
+    _wake.set()
 
 
 class Worker:
@@ -64,7 +71,8 @@ class Worker:
                 self.run_once()
             except Exception:  # the loop must outlive a database hiccup; the error is in the log
                 log.exception("worker %s: a round failed; trying again", self.worker_id)
-            stop.wait(self.interval)
+            if _wake.wait(self.interval):  # a job queued in this process: start it now
+                _wake.clear()
         log.info("worker %s stopped", self.worker_id)
 
 

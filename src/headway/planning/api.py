@@ -8,8 +8,10 @@ from typing import Any, cast
 from django.http import HttpResponse
 from ninja import Body, Field, Router, Schema, Status
 
+from headway.core import jobs
 from headway.core.errors import ValidationError
 from headway.core.http import AuthedRequest, actor_of
+from headway.core.jobs import JobView
 from headway.planning import services
 from headway.planning.models import Initiative
 
@@ -322,6 +324,23 @@ def optimise(request: AuthedRequest, payload: OptimiseRequest) -> services.Optim
     data = payload.dict()
     scenario, explain = data.pop("scenario"), data.pop("explain")
     return services.optimise(actor_of(request), data, scenario=scenario, explain=explain)
+
+
+@router.post("/optimise/runs", response={202: JobView})
+def start_optimisation(request: AuthedRequest, payload: OptimiseRequest) -> Status[Any]:
+    """Start an optimiser run in the background (for long time limits); follow it at
+    ``/api/v1/planning/optimise/runs/{id}`` or ``/api/v1/jobs/{id}``."""
+    data = payload.dict()
+    scenario, explain = data.pop("scenario"), data.pop("explain")
+    return Status(202, services.start_optimisation(actor_of(request), data, scenario=scenario, explain=explain))
+
+
+@router.get("/optimise/runs/{job_id}", response={200: services.OptimisedPlan, 202: JobView})
+def optimisation_result(request: AuthedRequest, job_id: int) -> Status[Any]:
+    """The plan of a finished optimiser run (200), or the run's progress while it goes on (202)."""
+    actor = actor_of(request)
+    plan = services.optimisation_result(actor, job_id)
+    return Status(200, plan) if plan is not None else Status(202, jobs.get_job(actor, job_id))
 
 
 @router.get("/scenarios", response=list[ScenarioOut])

@@ -4,19 +4,24 @@ optimiser. Every number comes from :mod:`headway.planning.services`, the same fu
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from headway.core import jobs
 from headway.core.errors import HeadwayError, ValidationError
 from headway.core.http import AuthedRequest
 from headway.core.permissions import Perm, has_perm, require
 from headway.planning import charts, services
 from headway.planning.models import Framework, Stage
 
+OPTIMISE_WAIT_SECONDS = 1.0
+"""How long the optimiser page waits for a plan before it shows a progress bar instead."""
 TABS = [("roadmap", "Roadmap"), ("roadmap-backlog", "Backlog"), ("roadmap-optimise", "Optimiser"),
         ("roadmap-scoring", "Scoring")]
 
@@ -248,8 +253,10 @@ def optimise_page(request: AuthedRequest) -> HttpResponse:
     values["target_mix"] = values["target_mix"] or "70/20/10"
     result = None
     error = None
+    job = None
+    follow = ""
     scenario = (request.POST.get("scenario") or "").strip() if request.method == "POST" else ""
-    if "run" in source or request.method == "POST":
+    if "run" in source or "job" in source or request.method == "POST":
         request_data: dict[str, Any] = {k: v for k, v in values.items() if v not in ("", None)}
         for key in ("mix_min", "mix_max"):
             shares = {kind: source.get(f"{key}_{kind}") for kind in services.MIX_KINDS}
@@ -257,16 +264,27 @@ def optimise_page(request: AuthedRequest) -> HttpResponse:
         request_data["cover_goals"] = [_row_id(g.strip()) for g in source.getlist("cover_goals") if g.strip()]
         request_data["extra_headcount"] = {t.name: source.get(f"extra_{t.pk}") for t in teams
                                            if source.get(f"extra_{t.pk}", "").strip()}
+        job_param = source.get("job", "")
         try:
-            result = services.optimise(actor, request_data, scenario=scenario or None)
-            if scenario:
-                messages.success(request, f"Saved as scenario {scenario}.")
+            if job_param.isdigit():  # a run that went on in the background, now done (or still going)
+                job = jobs.get_job(actor, int(job_param))
+                result = services.optimisation_result(actor, job.id)
+            else:  # a run the page waits up to a second for, then follows with a progress bar
+                job = services.start_optimisation(actor, request_data, scenario=scenario or None)
+                job = jobs.wait_for(job.id, OPTIMISE_WAIT_SECONDS)
+                result = services.optimisation_result(actor, job.id)
+                if result is not None and scenario:
+                    messages.success(request, f"Saved as scenario {scenario}.")
+            if result is None:
+                query = {k: v for k, v in source.lists() if k not in ("csrfmiddlewaretoken", "job")}
+                follow = reverse("roadmap-optimise") + "?" + urlencode({**query, "job": job.id}, doseq=True)
         except HeadwayError as exc:
             error = exc
     compare = source.getlist("compare") if hasattr(source, "getlist") else []
     comparison = services.compare_scenarios(actor, compare) if compare else None
     return _page(request, "planning/optimise.html", "roadmap-optimise", {
         "title": "Optimiser", "values": values, "result": result, "error": error,
+        "job": job if result is None and error is None else None, "follow": follow,
         "mix_kinds": services.MIX_KINDS,
         "mix_values": {k: (source.get(f"mix_min_{k}", ""), source.get(f"mix_max_{k}", ""))
                        for k in services.MIX_KINDS},

@@ -11,4 +11,5 @@ urlpatterns = [
     path("settings/users/", views.users, name="settings-users"),
     path("settings/tokens/", views.tokens, name="settings-tokens"),
     path("settings/audit/", views.audit_log, name="settings-audit"),
+    path("jobs/<int:job_id>/", views.job_progress, name="job-progress"),
 ]

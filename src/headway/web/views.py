@@ -192,6 +192,24 @@ def tokens(request: AuthedRequest) -> HttpResponse:
     }, status=422 if errors else 200)
 
 
+@login_required
+def job_progress(request: AuthedRequest, job_id: int) -> HttpResponse:
+    """A background job's progress bar (an HTMX partial that polls itself); when the job is done and the page
+    named ``next`` (a path of this site) shows its result, the browser goes there."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from headway.core import jobs
+
+    job = jobs.get_job(actor_of(request), job_id)
+    target = request.GET.get("next", "")
+    next_url = target if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}) else ""
+    response = render(request, "web/_job.html", {"job": job, "next": next_url})
+    if job.done and job.status == "succeeded" and next_url and request.headers.get("HX-Request"):
+        response["HX-Redirect"] = next_url
+    return response
+
+
 def _int(value: str) -> int:
     try:
         return int(value)
