@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from headway.analytics import services
@@ -28,6 +28,7 @@ from headway.analytics.services import (
 )
 from headway.core.errors import ValidationError
 from headway.core.http import AuthedRequest, actor_of
+from headway.core.jobs import JobView
 
 router = Router(tags=["analytics"])
 MAX_BATCH = 10_000
@@ -91,6 +92,13 @@ def ingest_events(request: AuthedRequest, payload: EventsIn) -> IngestReport:
         raise ValidationError(f"A batch holds at most {MAX_BATCH:,} events, this one {len(payload.events):,}: "
                               "split it into smaller batches.", details={"events": len(payload.events)})
     return services.ingest(actor_of(request), payload.events)
+
+
+@router.post("/events/import", response={202: JobView})
+def import_events_file(request: AuthedRequest, file: File[UploadedFile]) -> Status[JobView]:
+    """Import an events file (.csv, .jsonl, .json or .parquet, multipart field ``file``) in the background;
+    follow the job at ``/api/v1/jobs/{id}`` (its result: ingested, duplicates, rejected)."""
+    return Status(202, services.import_uploaded_events(actor_of(request), file.name or "", file))
 
 
 @router.get("/events/stats", response=StoreSummary)

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from headway.analytics import behaviour_views, services
+from headway.core import jobs
 from headway.core.errors import HeadwayError
 from headway.core.http import AuthedRequest, actor_of
+from headway.core.permissions import Perm, has_perm
 
 if TYPE_CHECKING:
     from headway.analytics.engine import TrendsResult
@@ -172,8 +174,37 @@ def insights(request: AuthedRequest) -> HttpResponse:
         "cohorts": services.list_cohorts(actor_of(request)),
         "breakdown_cohorts": [int(c) for c in raw["breakdown_cohorts"] if str(c).isdigit()],
         "tabs": behaviour_views.TABS, "tab": "trends",
+        "can_import": has_perm(request.user, Perm.INGEST_EVENTS),
+        "import_job": _import_job(request),
     })
     return render(request, "analytics/insights.html", context)
+
+
+def _import_job(request: AuthedRequest) -> jobs.JobView | None:
+    """The events import named by ``?import=ID`` (the page shows its progress), if there is one."""
+    job_id = request.GET.get("import", "")
+    if not job_id.isdigit():
+        return None
+    try:
+        return jobs.get_job(actor_of(request), int(job_id))
+    except HeadwayError:
+        return None
+
+
+@login_required
+@require_POST
+def import_events(request: AuthedRequest) -> HttpResponse:
+    """Take an uploaded events file and import it in the background; the Insights page follows the job."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose an events file to import (.csv, .jsonl, .json or .parquet).")
+        return redirect("insights")
+    try:
+        job = services.import_uploaded_events(actor_of(request), upload.name or "", upload)
+    except HeadwayError as exc:
+        messages.error(request, exc.message)
+        return redirect("insights")
+    return redirect(reverse("insights") + f"?import={job.id}")
 
 
 @login_required

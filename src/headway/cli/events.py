@@ -17,6 +17,9 @@ def ingest(
     file: Path = typer.Argument(..., help="Events file: .csv, .jsonl, .json or .parquet."),
     rejects: Path = typer.Option(None, "--rejects",
                                  help="Where to write rejected rows (default: FILE.rejects.jsonl next to FILE)."),
+    background: bool = typer.Option(False, "--background",
+                                    help="Queue the import for the server's worker instead of running it here "
+                                    "(use it while `headway serve` holds the embedded events store)."),
 ) -> None:
     """Ingest an events file in batches; bad rows go to a rejects file, the good ones are kept."""
     setup_django()
@@ -26,6 +29,11 @@ def ingest(
     if not file.is_file():
         raise NotFound(f"There is no file {file}: give the path of a .csv, .jsonl, .json or .parquet file.")
     rejects_path = rejects or file.with_name(file.name + ".rejects.jsonl")
+    if background:
+        job = services.start_event_import(None, str(file.resolve()), rejects_path=str(rejects_path.resolve()))
+        console.print(f"Queued as job {job.id}: a worker (the one in `headway serve`, or `headway worker`) "
+                      f"imports it; follow it with `headway jobs list`.", soft_wrap=True)
+        raise typer.Exit(0)
     with progress_bar(f"Ingesting {file.name}") as update:
         report = services.ingest(None, str(file), progress=update, rejects_path=str(rejects_path))
     console.print(f"ingested: {report.ingested}  duplicates: {report.duplicates}  rejected: {len(report.rejected)}")

@@ -28,6 +28,7 @@ from headway.analytics.services.cohorts import (
 from headway.analytics.services.filters import OPS, parse_filter
 from headway.analytics.services.formatting import NONE_GROUP, Cell, Row, percent, rows_as_csv, trends_label
 from headway.analytics.services.funnels import WINDOW_UNITS, ExclusionSpec, FunnelRequest, StepSpec
+from headway.analytics.services.imports import import_uploaded_events, run_event_import, start_event_import
 from headway.analytics.services.insights import (
     clean_query,
     create_insight,
@@ -140,6 +141,7 @@ __all__ = [
     "event_names",
     "get_cohort",
     "get_insight",
+    "import_uploaded_events",
     "ingest",
     "ingest_demo_events",
     "insight_query",
@@ -164,9 +166,11 @@ __all__ = [
     "retention_curve",
     "rows_as_csv",
     "run",
+    "run_event_import",
     "run_sql",
     "series_letters",
     "series_name",
+    "start_event_import",
     "store_stats",
     "trends",
     "trends_label",
