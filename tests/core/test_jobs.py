@@ -203,3 +203,20 @@ def test_a_failed_job_raises_its_error_again_for_the_faces(db):
     with pytest.raises(HeadwayError, match="Always fails failed: unexpected RuntimeError: disk on fire"):
         jobs.raise_failure(crashed)
     jobs.raise_failure(jobs.get_job(None, jobs.enqueue("test.add", a=1, b=1).pk))  # succeeded: passes
+
+
+def test_the_jobs_page_lists_jobs_errors_and_the_schedule(db, client, make_user):
+    from tests.conftest import PASSWORD
+
+    jobs.enqueue("test.add", a=1, b=1)
+    jobs.enqueue("test.broken")
+    viewer = make_user("vic")
+    assert client.login(username=viewer.username, password=PASSWORD)
+    page = client.get("/settings/jobs/").content.decode()
+    assert "Add two numbers" in page and "Done" in page
+    assert "unexpected RuntimeError: disk on fire" in page and "2 of 2" in page
+    assert "Refresh KPIs and check alerts" in page and "1 h" in page
+    failed = client.get("/settings/jobs/?status=failed").content.decode()
+    assert "disk on fire" in failed and "Add two numbers" not in failed
+    odd = client.get("/settings/jobs/?status=sideways").content.decode()
+    assert "Status &#x27;sideways&#x27; is not one of" in odd and "Add two numbers" in odd

@@ -268,7 +268,7 @@ def get_job(actor: object | None, job_id: int) -> JobView:
     check(actor, Perm.VIEW_WORKSPACE)
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
-        raise NotFound(f"There is no background job {job_id}: the list of jobs is under Settings → Jobs.")
+        raise NotFound(f"There is no background job {job_id}: the latest jobs are under Settings → Background jobs.")
     return JobView.of(job)
 
 

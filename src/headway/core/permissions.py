@@ -65,7 +65,7 @@ def has_perm(user: object, perm: Perm) -> bool:
     """Whether an active user's role grants ``perm``."""
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
-    return perm in ROLE_PERMISSIONS[Role(user.role)]  # type: ignore[attr-defined]
+    return perm in ROLE_PERMISSIONS[Role(getattr(user, "role", Role.VIEWER))]
 
 
 def check(actor: object | None, perm: Perm) -> None:

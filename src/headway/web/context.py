@@ -30,6 +30,7 @@ SETTINGS_TABS = [
     ("settings-users", "Users", Perm.VIEW_USERS),
     ("settings-tokens", "API tokens", Perm.USE_API_TOKENS),
     ("settings-audit", "Audit log", Perm.VIEW_AUDIT),
+    ("settings-jobs", "Background jobs", Perm.VIEW_WORKSPACE),
 ]
 
 

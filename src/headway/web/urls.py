@@ -11,5 +11,6 @@ urlpatterns = [
     path("settings/users/", views.users, name="settings-users"),
     path("settings/tokens/", views.tokens, name="settings-tokens"),
     path("settings/audit/", views.audit_log, name="settings-audit"),
+    path("settings/jobs/", views.jobs_page, name="settings-jobs"),
     path("jobs/<int:job_id>/", views.job_progress, name="job-progress"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from headway.core import services
 from headway.core.errors import HeadwayError, Throttled
 from headway.core.http import AuthedRequest, actor_of
-from headway.core.models import CURRENCIES
+from headway.core.models import CURRENCIES, Job
 from headway.core.permissions import Perm, Role, has_perm
 from headway.web.charts import bar_chart
 
@@ -221,6 +221,24 @@ def _int(value: str) -> int:
 def audit_log(request: AuthedRequest) -> HttpResponse:
     events = services.list_audit_events(actor_of(request))[:200]
     return render(request, "web/audit.html", {"title": "Audit log", "events": events})
+
+
+@login_required
+def jobs_page(request: AuthedRequest) -> HttpResponse:
+    """Background jobs: the latest ones with their progress and errors, and the periodic schedule."""
+    from headway.core import jobs, schedules
+
+    actor = actor_of(request)
+    status = request.GET.get("status", "")
+    try:
+        listing = jobs.list_jobs(actor, status=status or None, limit=100)
+    except HeadwayError as exc:
+        messages.error(request, exc.message)
+        listing, status = jobs.list_jobs(actor, limit=100), ""
+    return render(request, "web/jobs.html", {
+        "title": "Background jobs", "jobs": listing, "status": status, "statuses": Job.Status.choices,
+        "schedule": schedules.list_schedules(actor),
+    })
 
 
 def logout(request: HttpRequest) -> HttpResponseBase:

@@ -253,7 +253,8 @@ class PathsResult:
         """The persons behind one edge (of one breakdown group when ``breakdown`` is given)."""
         if breakdown is not ...:
             part = breakdown_part(self.breakdowns, breakdown)
-            return part.persons(step=step, source=source, target=target, limit=limit)  # type: ignore[no-any-return]
+            persons: list[str] = part.persons(step=step, source=source, target=target, limit=limit)
+            return persons
         return self._persons(step=step, source=source, target=target, limit=limit)
 
     def as_dict(self) -> dict[str, Any]:
