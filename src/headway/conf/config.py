@@ -10,6 +10,7 @@
 | ``HEADWAY_DEBUG`` | ``false`` |
 | ``HEADWAY_ALLOWED_HOSTS`` | ``localhost,127.0.0.1,[::1]`` |
 | ``HEADWAY_TASKS_BACKEND`` | ``django_tasks_db.DatabaseBackend`` (background work in the database) |
+| ``HEADWAY_REDIS_URL`` | none; required with ``HEADWAY_TASKS_BACKEND=django_tasks_rq.RQBackend`` |
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ SETTINGS = (
     "HEADWAY_USER_PASSWORD",
     "HEADWAY_TEST_DATABASE_URL",
     "HEADWAY_TASKS_BACKEND",
+    "HEADWAY_REDIS_URL",
 )
 
 
@@ -50,6 +52,12 @@ class Config:
     allowed_hosts: list[str]
     secret_key_from_env: str | None
     tasks_backend: str = "django_tasks_db.DatabaseBackend"
+    redis_url: str | None = None
+
+    @property
+    def uses_rq(self) -> bool:
+        """Whether background work queues in Redis through RQ."""
+        return self.tasks_backend.startswith("django_tasks_rq.")
 
     @property
     def secret_key_file(self) -> Path:
@@ -99,6 +107,17 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
             f"HEADWAY_TASKS_BACKEND={tasks_backend!r} is not a backend class path: use "
             "django_tasks_db.DatabaseBackend (the default) or django_tasks_rq.RQBackend."
         )
+    redis_url = (env.get("HEADWAY_REDIS_URL") or "").strip() or None
+    if tasks_backend.startswith("django_tasks_rq.") and not redis_url:
+        raise ConfigurationError(
+            f"HEADWAY_TASKS_BACKEND={tasks_backend} queues in Redis: set HEADWAY_REDIS_URL, e.g. "
+            "redis://localhost:6379/0 (and install the `rq` extra)."
+        )
+    if redis_url is not None and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigurationError(
+            f"HEADWAY_REDIS_URL={redact_url(redis_url)!r} is not a Redis URL: use redis://HOST:6379/0 "
+            "(rediss:// for TLS)."
+        )
     return Config(
         home=home,
         database_url=database_url,
@@ -107,6 +126,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         allowed_hosts=hosts,
         secret_key_from_env=secret,
         tasks_backend=tasks_backend,
+        redis_url=redis_url,
     )
 
 

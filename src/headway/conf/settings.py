@@ -136,3 +136,6 @@ LOGGING = {
 # headway.core Job run by the one task headway.core.tasks.run_job; `headway serve` runs a worker in-process,
 # `headway worker` runs more. HEADWAY_TASKS_BACKEND moves a deployment to RQ (django_tasks_rq.RQBackend).
 TASKS = {"default": {"BACKEND": CONFIG.tasks_backend, "QUEUES": ["default"]}}
+if CONFIG.uses_rq:  # the `rq` extra: tasks queue in Redis, `headway worker` runs them with RQ's worker
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": CONFIG.redis_url, "DEFAULT_TIMEOUT": 3600}}

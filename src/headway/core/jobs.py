@@ -144,6 +144,11 @@ def runs_in_this_worker() -> bool:
     return isinstance(_backend(), DatabaseBackend)
 
 
+def queues_in_rq() -> bool:
+    """Whether the task backend is RQ's (its tasks wait in Redis)."""
+    return type(_backend()).__module__.startswith("django_tasks_rq")
+
+
 def _backend() -> Any:
     from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 

@@ -5,7 +5,9 @@ thread of the server process, so the two-command set-up needs nothing else — a
 the embedded DuckDB events store share the server's connection to it.
 
 With the default database backend this worker runs the tasks itself (django-tasks-db's worker, in batches);
-with an outside queue (RQ, Celery) the queue's own workers run them and this one only keeps the schedule.
+with RQ (``HEADWAY_TASKS_BACKEND=django_tasks_rq.RQBackend``) it runs RQ's worker in burst mode each round, so
+`headway worker` is the one command on every machine; with any other outside queue that queue's own workers run
+the tasks and this one only keeps the schedule.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class Worker:
             schedules.enqueue_due()
             if jobs.runs_in_this_worker():
                 self._run_ready_tasks()
+            elif jobs.queues_in_rq():
+                self._run_rq_tasks()
         finally:
             close_old_connections()
 
@@ -62,6 +66,14 @@ class Worker:
             queue_names=[DEFAULT_TASK_QUEUE_NAME], interval=0, batch=True, backend_name=DEFAULT_TASK_BACKEND_ALIAS,
             startup_delay=False, max_tasks=None, worker_id=self.worker_id, excluded_queue_names=[],
         ).run()
+
+    def _run_rq_tasks(self) -> None:
+        """With the RQ backend: run what is queued in Redis (due deferred retries included), then return."""
+        import django_rq
+        from django_tasks_rq import Job as RQJob
+
+        worker = django_rq.get_worker("default", job_class=RQJob, name=f"{self.worker_id}-{get_random_string(6)}")
+        worker.work(burst=True, with_scheduler=True)
 
     def run(self, stop: threading.Event) -> None:
         """Loop until ``stop`` is set; an error in one round is logged and the next round goes on."""
