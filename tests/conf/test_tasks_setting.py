@@ -13,8 +13,11 @@ def test_the_database_backend_is_the_default(tmp_path):
 
 
 def test_a_backend_class_path_is_taken(tmp_path):
-    env = {"HEADWAY_HOME": str(tmp_path), "HEADWAY_TASKS_BACKEND": " django_tasks_rq.RQBackend "}
-    assert load_config(env).tasks_backend == "django_tasks_rq.RQBackend"
+    env = {"HEADWAY_HOME": str(tmp_path), "HEADWAY_TASKS_BACKEND": " django_tasks_rq.RQBackend ",
+           "HEADWAY_REDIS_URL": "redis://cache:6379/0"}
+    config = load_config(env)
+    assert (config.tasks_backend, config.uses_rq, config.redis_url) == (
+        "django_tasks_rq.RQBackend", True, "redis://cache:6379/0")
 
 
 def test_a_bare_word_is_refused_with_the_fix(tmp_path):
