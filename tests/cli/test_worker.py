@@ -41,7 +41,7 @@ def test_serve_runs_a_worker_in_process(initialised):  # noqa: F811
             with sqlite3.connect(initialised / "headway.sqlite3") as db:
                 rows = db.execute("select name from core_schedulestate").fetchall()
         assert rows == [("strategy.refresh_kpis",)]  # the in-process worker has done a round
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=10) as answer:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=60) as answer:
             assert answer.status == 200
     finally:
         server.terminate()

@@ -68,14 +68,14 @@ def test_kpis_counting_the_same_events_share_their_splits_and_skip_too_varied_pr
     from headway.strategy.services import SegmentCache, metric_segments
 
     assert Counter(e["properties"]["device"] for e in EVENTS) == {"desktop": 15, "mobile": 15}
-    alone = metric_segments("purchases", DAYS)
+    alone = metric_segments(None, "purchases", DAYS)
     assert alone == {"device": _by_hand("total")}  # sku has 30 values: it explains nothing
 
     cache = SegmentCache()
-    buyers = metric_segments("buyers", DAYS, cache)
+    buyers = metric_segments(None, "buyers", DAYS, cache)
     assert buyers == {"device": _by_hand("unique_users")}
     assert cache.too_varied == {("purchase", (), DAYS[0], DAYS[-1], "sku")}
-    shared = metric_segments("purchases", DAYS, cache)
+    shared = metric_segments(None, "purchases", DAYS, cache)
     assert shared == alone
     # the second metric ran only its own device split: sku was known to be too varied
     assert set(cache.splits) == {("purchase", (), DAYS[0], DAYS[-1], "device", "unique_users", None),
