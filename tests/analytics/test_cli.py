@@ -87,3 +87,22 @@ def test_the_cli_shows_the_number_the_service_computes(capsys, events):
                        "--from", RANGE["date_from"], "--to", RANGE["date_to"], "--json")
     assert code == 0
     assert json.loads(out)["series"][0]["data"] == expected.series[0].data == [2.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT 1; DROP TABLE events",
+    "COPY events TO '/tmp/headway-events-copy.csv'",
+    "SELECT * FROM read_text('/etc/passwd')",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "ATTACH '/tmp/headway-other.duckdb' AS other",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "PRAGMA database_list",
+    "SET enable_external_access = true",
+])
+def test_sql_destroys_and_reads_nothing_outside_the_store(capsys, events, query):
+    """Issue 15: `events sql "SELECT 1; DROP TABLE events"` deleted every event; now each trick is refused."""
+    code, out, err = run(capsys, "events", "sql", query)
+    assert code == 1 and err.startswith("error: `events sql` runs one read-only SELECT")
+    assert "root:" not in out + err
+    assert services.store_stats(None).events == 5

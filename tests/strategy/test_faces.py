@@ -140,7 +140,8 @@ def test_kpis_are_refreshed_over_the_api(client, signups, leader):
     """POST /kpis/refresh was taken by /kpis/{name} (405); a KPI may not be called refresh."""
     done = client.post("/api/v1/strategy/kpis/refresh?as_of=2026-05-03", headers=bearer(leader))
     assert done.status_code == 200, done.content
-    assert done.json() == {"as_of": "2026-05-03", "values": {"signups": 0}, "errors": {}, "alerts": []}
+    assert done.json() == {"as_of": "2026-05-03", "preview": False, "values": {"signups": 0}, "errors": {},
+                           "alerts": []}
     taken = client.post("/api/v1/strategy/kpis", {"name": "refresh", "label": "Refresh"}, content_type="application/json",
                         headers=bearer(leader))
     assert taken.status_code == 422 and "pick another name" in taken.json()["error"]["message"]

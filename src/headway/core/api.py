@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from headway.core import services
 from headway.core.http import AuthedRequest, actor_of
-from headway.core.models import AuditEvent
+from headway.core.models import ApiToken, AuditEvent
 from headway.core.pagination import Pages
 from headway.core.permissions import ROLE_PERMISSIONS, Role
 
@@ -67,6 +67,23 @@ class TokenOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class PasswordChangeIn(Schema):
+    current_password: str
+    new_password: str
+
+
+class PasswordResetIn(Schema):
+    password: str
+
+
+class UserTokenOut(TokenOut):
+    username: str
+
+    @staticmethod
+    def resolve_username(obj: ApiToken) -> str:
+        return obj.user.username
 
 
 class TokenIn(Schema):
@@ -131,6 +148,43 @@ def create_user(request: AuthedRequest, payload: UserIn) -> Status[Any]:
 def set_role(request: AuthedRequest, username: str, payload: RoleIn) -> object:
     """Change a user's role (admins)."""
     return services.set_role(actor_of(request), username, payload.role)
+
+
+@router.post("/me/password", response=UserOut)
+def change_password(request: AuthedRequest, payload: PasswordChangeIn) -> object:
+    """Change your own password (the current one is needed); your other browser sessions end."""
+    return services.change_password(actor_of(request), payload.current_password, payload.new_password)
+
+
+@router.put("/users/{username}/password", response=UserOut)
+def reset_password(request: AuthedRequest, username: str, payload: PasswordResetIn) -> object:
+    """Set a user's password (admins); their browser sessions end."""
+    return services.reset_password(actor_of(request), username, payload.password)
+
+
+@router.post("/users/{username}/deactivate", response=UserOut)
+def deactivate_user(request: AuthedRequest, username: str) -> object:
+    """Deactivate a user (admins): their sessions end and their API tokens are revoked at once."""
+    return services.set_active(actor_of(request), username, False)
+
+
+@router.post("/users/{username}/reactivate", response=UserOut)
+def reactivate_user(request: AuthedRequest, username: str) -> object:
+    """Let a deactivated user log in again (admins); their old API tokens stay revoked."""
+    return services.set_active(actor_of(request), username, True)
+
+
+@router.get("/admin/tokens", response=list[UserTokenOut])
+@paginate(Pages, page_size=100)
+def list_all_tokens(request: AuthedRequest, username: str | None = None) -> object:
+    """Every user's API tokens (or one user's with ?username=), newest first (admins)."""
+    return services.list_all_tokens(actor_of(request), username)
+
+
+@router.delete("/admin/tokens/{token_id}", response=UserTokenOut)
+def revoke_any_token(request: AuthedRequest, token_id: int) -> object:
+    """Revoke any user's API token (admins)."""
+    return services.revoke_any_token(actor_of(request), token_id)
 
 
 @router.get("/tokens", response=list[TokenOut])

@@ -185,6 +185,83 @@ def set_role(actor: User | None, username: str, role: str) -> User:
     return user
 
 
+# --- account lifecycle: passwords, deactivation ----------------------------------------------------------
+
+
+@transaction.atomic
+def change_password(actor: User, current_password: str, new_password: str) -> User:
+    """Change your own password: the current one must be right and the new one must pass the password rules.
+    Your other browser sessions end (Django ties a session to the password); your API tokens stay."""
+    if actor is None or not actor.is_active:
+        raise AuthenticationFailed("Log in to change your password.")
+    if not actor.check_password(current_password):
+        raise ValidationError("The current password is not right: type the one you log in with.",
+                              details={"current_password": "not right"})
+    if new_password == current_password:
+        raise ValidationError("The new password is the current one: choose another.",
+                              details={"new_password": "same as the current one"})
+    _set_password(actor, new_password, "new_password")
+    audit.record(actor, AuditEvent.Action.UPDATE, actor, summary=f"{actor.username} changed their password")
+    return actor
+
+
+@transaction.atomic
+def reset_password(actor: User | None, username: str, new_password: str) -> User:
+    """Set a user's password (admins; the CLI's operator): it must pass the password rules. The user's
+    browser sessions end; their API tokens stay (revoke them too for a leaked password)."""
+    _check(actor, Perm.MANAGE_USERS)
+    user = get_user(username)
+    _set_password(user, new_password, "password")
+    audit.record(actor, AuditEvent.Action.UPDATE, user, summary=f"password of {user.username} reset")
+    return user
+
+
+def _set_password(user: User, password: str, field: str) -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationError("Password rejected: " + " ".join(exc.messages), details={field: exc.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def set_active(actor: User | None, username: str, active: bool) -> User:
+    """Deactivate a user (a leaver) or reactivate them (admins). A deactivated user's sessions end and their
+    API tokens are revoked at once; reactivating gives back the login, not the old tokens. Nobody deactivates
+    themself, nor the last active admin."""
+    _check(actor, Perm.MANAGE_USERS)
+    user = get_user(username)
+    if user.is_active == active:
+        return user
+    if not active:
+        if actor is not None and actor.pk == user.pk:
+            raise Conflict("You cannot deactivate yourself: ask another admin.")
+        admins = User.objects.filter(role=Role.ADMIN, is_active=True)
+        if user.role == Role.ADMIN and admins.count() == 1:
+            raise Conflict(f"{username} is the last active admin: make another user admin first.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        _end_sessions(user)
+    state = "reactivated" if active else "deactivated (sessions ended, API tokens revoked)"
+    audit.record(actor, AuditEvent.Action.UPDATE, user, summary=f"user {username} {state}",
+                 changes={"is_active": [not active, active]})
+    return user
+
+
+def _end_sessions(user: User) -> None:
+    """Delete the user's stored browser sessions (database sessions; the auth backend refuses an inactive
+    user's session anyway)."""
+    from django.contrib.sessions.models import Session
+
+    key = str(user.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == key:
+            session.delete()
+
+
 # --- login throttling ----------------------------------------------------------------------------------
 
 
@@ -204,10 +281,15 @@ def check_login_allowed(username: str, address: str = "") -> None:
 
 
 def note_login_failure(username: str, address: str = "") -> None:
-    """Remember a failed login for throttling and the audit log."""
+    """Remember a failed login for throttling and the audit log.
+
+    The audit log names the user only when the username is one: a username box that holds anything else
+    (often the password, typed into the wrong box) is recorded as an unknown username, never as its text."""
     LoginAttempt.objects.create(username=username.lower()[:150], address=address[:64])
-    audit.record(None, AuditEvent.Action.LOGIN_FAILED, object_type="user", object_id=username[:64],
-                 summary=f"failed login for {username[:100]!r} from {address or 'unknown'}")
+    known = User.objects.filter(username__iexact=username.strip()).values_list("username", flat=True).first()
+    who = repr(known) if known else "an unknown username"
+    audit.record(None, AuditEvent.Action.LOGIN_FAILED, object_type="user", object_id=(known or "")[:64],
+                 summary=f"failed login for {who} from {address or 'unknown'}")
 
 
 def note_login_success(user: User, address: str = "") -> None:
@@ -260,6 +342,29 @@ def revoke_token(owner: User, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record(owner, AuditEvent.Action.DELETE, token, summary=f"API token {token.name!r} revoked")
+    return token
+
+
+def list_all_tokens(actor: User | None, username: str | None = None) -> QuerySet[ApiToken]:
+    """Every user's tokens (or one user's), newest first, with their owner (admins)."""
+    _check(actor, Perm.MANAGE_USERS)
+    tokens = ApiToken.objects.select_related("user")
+    return tokens.filter(user=get_user(username)) if username else tokens
+
+
+@transaction.atomic
+def revoke_any_token(actor: User | None, token_id: int) -> ApiToken:
+    """Revoke any user's token (admins): programs using it are refused at once."""
+    _check(actor, Perm.MANAGE_USERS)
+    try:
+        token = ApiToken.objects.select_for_update().select_related("user").get(pk=token_id)
+    except ApiToken.DoesNotExist:
+        raise NotFound(f"There is no API token with id {token_id}: list them with `headway user tokens`.") from None
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor, AuditEvent.Action.DELETE, token,
+                     summary=f"API token {token.name!r} of {token.user.username} revoked")
     return token
 
 

@@ -141,8 +141,9 @@ def create_kpi(request: AuthedRequest, body: KpiRequest) -> Status[services.KpiS
 # /kpis/refresh comes before /kpis/{name}, which would otherwise take it (and answer 405 to a POST).
 @router.post("/kpis/refresh", response=services.RefreshReport)
 def refresh(request: AuthedRequest, as_of: date | None = None) -> services.RefreshReport:
-    """Recompute KPI values, progress and alerts (normally done daily by `headway kpi refresh`)."""
-    return services.refresh_kpis(actor_of(request), as_of=as_of)
+    """Recompute KPI values, progress and alerts (normally done hourly by the scheduler): needs strategy.edit.
+    A reader who gives ``as_of`` gets a preview of that day's refresh (``preview: true``) that writes nothing."""
+    return services.refresh_or_preview(actor_of(request), as_of=as_of)
 
 
 @router.get("/kpis/{name}", response=services.KpiSummary)

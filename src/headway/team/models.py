@@ -222,6 +222,14 @@ class Review(models.Model):
     manager_notes = models.TextField(blank=True)
     performance = models.PositiveSmallIntegerField(null=True, blank=True)
     potential = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: the anonymous report as released: computed once, at release, with the threshold then in force (the
+    #: engine's ``report_to_dict``); later threshold changes, erasures or org moves never change it
+    released_report = models.JSONField(null=True, blank=True)
+    #: the logins of the reviewee's management chain when the content opened to it (calibration), kept with
+    #: the release: who may read the report and the notes, whatever the org chart says later
+    chain_logins = models.JSONField(null=True, blank=True)
+    #: the reviewee's login when the content opened (None: they had none)
+    reviewee_login = models.IntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["reviewee__name", "id"]

@@ -29,6 +29,7 @@ SETTINGS_TABS = [
     ("settings", "Workspace", None),
     ("settings-users", "Users", Perm.VIEW_USERS),
     ("settings-tokens", "API tokens", Perm.USE_API_TOKENS),
+    ("settings-password", "Password", None),
     ("settings-audit", "Audit log", Perm.VIEW_AUDIT),
     ("settings-jobs", "Background jobs", Perm.VIEW_WORKSPACE),
 ]

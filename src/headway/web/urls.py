@@ -10,6 +10,7 @@ urlpatterns = [
     path("settings/", views.workspace_settings, name="settings"),
     path("settings/users/", views.users, name="settings-users"),
     path("settings/tokens/", views.tokens, name="settings-tokens"),
+    path("settings/password/", views.change_password, name="settings-password"),
     path("settings/audit/", views.audit_log, name="settings-audit"),
     path("settings/jobs/", views.jobs_page, name="settings-jobs"),
     path("jobs/<int:job_id>/", views.job_progress, name="job-progress"),

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from headway.core import services
 from headway.core.errors import HeadwayError, Throttled
+from headway.core.errors import ValidationError as HeadwayValidationError
 from headway.core.http import AuthedRequest, actor_of
 from headway.core.models import CURRENCIES, Job
 from headway.core.permissions import Perm, Role, has_perm
@@ -52,6 +54,9 @@ PERM_LABELS = {
     Perm.VIEW_AUDIT: "Read the audit log",
     Perm.USE_API_TOKENS: "Use the API with personal tokens",
 }
+PASSWORD_FIELDS = ("current_password", "new_password", "new_password_again")
+PASSWORD_LABELS = {"current_password": "Current password", "new_password": "New password",
+                   "new_password_again": "New password again"}
 NEW_USER_FIELDS = ("username", "display_name", "email", "password", "role")
 NEW_USER_LABELS = {"username": "Username", "display_name": "Name", "email": "Email", "password": "Password",
                    "role": "Role"}
@@ -137,6 +142,8 @@ def users(request: AuthedRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     values: dict[str, str] = {"role": Role.VIEWER.value}
     if request.method == "POST":
+        if request.POST.get("action") in USER_ACTIONS:
+            return _user_action(request, request.POST["action"])
         if request.POST.get("action") == "set-role":
             username = request.POST.get("username", "")
             try:
@@ -166,6 +173,61 @@ def users(request: AuthedRequest) -> HttpResponse:
         "title": "Users", "users": user_list, "roles": list(Role), "errors": errors, "values": values,
         "role_options": [(role.value, role.label) for role in Role], "labels": NEW_USER_LABELS,
         "can_manage": has_perm(request.user, Perm.MANAGE_USERS),
+        "all_tokens": (services.list_all_tokens(actor_of(request))[:200]
+                       if has_perm(request.user, Perm.MANAGE_USERS) else []),
+    }, status=422 if errors else 200)
+
+
+#: what an admin does to a user on Settings → Users, and what the page says after it
+USER_ACTIONS = {
+    "reset-password": "Password of {} set: their browser sessions ended.",
+    "deactivate": "{} is deactivated: their sessions ended and their API tokens were revoked.",
+    "reactivate": "{} can log in again.",
+    "revoke-token": "Token {} revoked: programs using it are now refused.",
+}
+
+
+def _user_action(request: AuthedRequest, action: str) -> HttpResponse:
+    actor, username = actor_of(request), request.POST.get("username", "")
+    try:
+        if action == "reset-password":
+            services.reset_password(actor, username, request.POST.get("password", ""))
+        elif action == "revoke-token":
+            username = services.revoke_any_token(actor, _int(request.POST.get("token", ""))).name
+        else:
+            services.set_active(actor, username, action == "reactivate")
+    except HeadwayError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, USER_ACTIONS[action].format(username))
+    return redirect("settings-users")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_password(request: AuthedRequest) -> HttpResponse:
+    """Settings → Password: change your own password; this session stays, the others end."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        new, again = request.POST.get("new_password", ""), request.POST.get("new_password_again", "")
+        try:
+            if new != again:
+                raise HeadwayValidationError("The two new passwords differ: type the same one twice.",
+                                             details={"new_password_again": "differs"})
+            user = services.change_password(actor_of(request), request.POST.get("current_password", ""), new)
+        except HeadwayError as exc:
+            if exc.status == 403:
+                raise
+            errors = field_errors(exc, PASSWORD_FIELDS)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "Password changed: your other sessions have ended.")
+            return redirect("settings-password")
+    return render(request, "web/password.html", {
+        "title": "Change password", "errors": errors, "labels": PASSWORD_LABELS,
     }, status=422 if errors else 200)
 
 

@@ -137,7 +137,7 @@ def test_the_walked_person_table_lives_as_long_as_the_result():
                   for p in "abc" for d, e in ((1, "a"), (2, "b"))])
 
     def registered() -> int:
-        return store.sql("SELECT count(*) AS n FROM duckdb_views() WHERE NOT internal")["n"][0].as_py()
+        return int(store.backend.con.sql("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchall()[0][0])
 
     result = store.funnel(["a", "b"], date_from="2024-01-01", date_to="2024-01-05")
     assert registered() == 1

@@ -45,6 +45,8 @@ class Capabilities:
     #: assigned in the batch's transaction: the NumPy funnel reads persons as integers (no strings to fetch
     #: and hash); needs ``local_arrays`` (nobody else reads the keys) and a transaction per batch
     person_keys: bool = True
+    #: ``sql()`` runs on a read-only path (a read-only transaction): elsewhere the query check is the only guard
+    read_only_sql: bool = True
     reasons: tuple[tuple[str, str], ...] = ()
 
     def reason(self, flag: str) -> str:
@@ -78,7 +80,10 @@ CAPABILITIES: dict[str, Capabilities] = {
         local_arrays=False,
         bit_or=False,
         person_keys=False,
+        read_only_sql=False,
         reasons=(
+            ("read_only_sql", "Spark SQL has no read-only transaction: `events sql` relies on its query check "
+                              "(one SELECT over the store's tables, no table functions or file paths)"),
             (
                 "atomic_batches",
                 "Spark writes a batch as files without a transaction: a killed ingest can leave part of "
@@ -162,7 +167,9 @@ def capabilities(backend: BaseBackend) -> Capabilities:
     rollup, which needs a known transaction syntax, and without the DuckDB-only fast paths)."""
     return CAPABILITIES.get(backend.name, Capabilities(
         backend.name, person_day_rollup=False, local_arrays=False, bit_or=False, person_keys=False,
-        reasons=(NO_ROLLUP, REMOTE, ("bit_or", "not known to have a bit_or aggregate"), NO_KEYS),
+        read_only_sql=False,
+        reasons=(NO_ROLLUP, REMOTE, ("bit_or", "not known to have a bit_or aggregate"), NO_KEYS,
+                 ("read_only_sql", "no known read-only transaction: `events sql` relies on its query check")),
     ))
 
 

@@ -85,6 +85,7 @@ from headway.analytics.engine.ingest import (
     iter_batches,
     write_rejects,
 )
+from headway.analytics.engine.readonly_sql import read_only_query
 from headway.analytics.engine.timebuckets import zone
 from headway.analytics.engine.types import (
     DateLike,
@@ -486,13 +487,11 @@ class EventStore:
         return sorted(keys)
 
     def sql(self, query: str) -> pa.Table:
-        """Run a SQL query against the store (tables ``events``, ``person_distinct_ids`` and, with integer
-        person keys, ``distinct_ids``)."""
-        try:
-            table: pa.Table = self.backend.sql(query).to_pyarrow()
-        except Exception as exc:  # the backend's own error, mapped at the boundary
-            raise ValidationError(f"the SQL query failed: {str(exc).splitlines()[0]}; check it") from exc
-        return table
+        """Run one read-only SELECT against the store (tables ``events``, ``person_distinct_ids`` and, with
+        integer person keys, ``distinct_ids``): anything else is refused before it runs (see
+        :mod:`headway.analytics.engine.readonly_sql`)."""
+        tables = [EVENTS, PERSONS, DISTINCT_IDS, PERSON_DAYS]
+        return read_only_query(self.backend, query, tables)
 
     def reset(self) -> None:
         """Drop every event and person mapping (the tables are recreated empty)."""

@@ -139,9 +139,11 @@ def upsert_contacts(
     """Create people at accounts, or update those whose ``external_id`` (else email) exists; all or nothing.
 
     Fields: name, email, phone, title, external_id, and the account as ``account_external_id`` or ``account``
-    (its external id or name).
+    (its external id or name). Only those who may read contact details (``contacts.view``) may upsert them:
+    the counts of created and updated people would otherwise tell whether an e-mail address is on file.
     """
     check(actor, Perm.EDIT_FEEDBACK)
+    check(actor, Perm.VIEW_CONTACTS)
     problems: list[dict[str, Any]] = []
     result = ImportResult(rows=len(records))
     accounts: dict[str, Account | None] = {}

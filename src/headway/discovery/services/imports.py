@@ -281,8 +281,10 @@ def import_contacts_file(
     fmt: str | None = None,
     mapping: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Import people from CSV or JSON Lines (columns as in :data:`CONTACT_COLUMNS`)."""
+    """Import people from CSV or JSON Lines (columns as in :data:`CONTACT_COLUMNS`); needs ``contacts.view``
+    (see :func:`upsert_contacts`)."""
     check(actor, Perm.EDIT_FEEDBACK)
+    check(actor, Perm.VIEW_CONTACTS)
     rows = mapped_rows(parse(data, filename=filename, fmt=fmt), CONTACT_COLUMNS, mapping)
     return upsert_contacts(actor, [{**r, "_line": line} for line, r in rows], origin=filename)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from headway.core.errors import ValidationError
 from headway.core.models import User
-from headway.core.permissions import Perm, check
+from headway.core.permissions import Perm, check, has_perm
 from headway.core.services import get_user
 from headway.strategy.engine.series import How
 from headway.strategy.engine.status import Direction, StatusName
@@ -26,6 +26,11 @@ def read(actor: User | None) -> None:
 def edit(actor: User | None) -> None:
     """Refuse unless the actor may change goals, KPIs, targets and areas."""
     check(actor, Perm.EDIT_STRATEGY)
+
+
+def can_edit(actor: User | None) -> bool:
+    """Whether the actor may change goals, KPIs, targets and areas (the system may)."""
+    return actor is None or has_perm(actor, Perm.EDIT_STRATEGY)
 
 
 def text(value: str, name: str, limit: int, *, required: bool = True) -> str:

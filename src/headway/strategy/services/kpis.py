@@ -19,7 +19,7 @@ from headway.core.errors import Conflict, HeadwayError, NotFound, ValidationErro
 from headway.core.models import AuditEvent, User
 from headway.strategy import importers
 from headway.strategy.models import Kpi, KpiProgress, KpiValue
-from headway.strategy.services._common import choice, edit, read, text, user_named
+from headway.strategy.services._common import can_edit, choice, edit, read, text, user_named
 from headway.strategy.services.alerts import SegmentCache, detect_alerts
 from headway.strategy.services.periods import default_as_of, today
 from headway.strategy.services.progress import refresh_progress
@@ -57,6 +57,8 @@ class RefreshReport:
     """What a refresh did, per KPI: values stored, errors, new alerts."""
 
     as_of: date
+    #: True for a preview: what a refresh as of ``as_of`` would compute, with nothing written
+    preview: bool = False
     values: dict[str, int] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     alerts: list[str] = field(default_factory=list)
@@ -297,8 +299,35 @@ def compute_values(kpi: Kpi, as_of: date, *, actor: User | None = None) -> int:
 
 def refresh_kpis(actor: User | None = None, *, as_of: date | None = None, names: Sequence[str] = ()) -> RefreshReport:
     """Compute every KPI's (or the named ones') values up to ``as_of`` (default yesterday), progress per
-    period and alerts; a KPI whose metric fails keeps its last good values and shows the error."""
+    period and alerts; a KPI whose metric fails keeps its last good values and shows the error.
+
+    It changes what everyone sees (values, progress, alerts), so it needs ``strategy.edit``; a reader asks
+    for :func:`preview_refresh` instead."""
+    edit(actor)
+    return _refresh(actor, as_of, names)
+
+
+def preview_refresh(actor: User | None, *, as_of: date | None = None, names: Sequence[str] = ()) -> RefreshReport:
+    """What :func:`refresh_kpis` as of ``as_of`` would compute, for any reader: run in a transaction that is
+    rolled back, so nothing anyone else sees changes."""
     read(actor)
+    with transaction.atomic():
+        report = _refresh(actor, as_of, names)
+        transaction.set_rollback(True)
+    report.preview = True
+    return report
+
+
+def refresh_or_preview(actor: User | None, *, as_of: date | None = None,
+                       names: Sequence[str] = ()) -> RefreshReport:
+    """A refresh for those who may edit KPIs; for a reader who names a day, a preview that writes nothing;
+    a reader who names no day is refused (a refresh as of today is the scheduler's and the editors' job)."""
+    if as_of is not None and not can_edit(actor):
+        return preview_refresh(actor, as_of=as_of, names=names)
+    return refresh_kpis(actor, as_of=as_of, names=names)
+
+
+def _refresh(actor: User | None, as_of: date | None, names: Sequence[str]) -> RefreshReport:
     as_of = as_of or default_as_of()
     report = RefreshReport(as_of=as_of)
     kpis = list(Kpi.objects.filter(name__in=names)) if names else list(Kpi.objects.all())

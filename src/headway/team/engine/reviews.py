@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from headway.core.errors import ValidationError
 
@@ -330,3 +331,26 @@ def review_progress(expected: Mapping[str, int], received: Mapping[str, int]) ->
         if expected.get(g, 0) or received.get(g, 0)
     )
     return ReviewProgress(rows, sum(r.expected for r in rows), sum(r.received for r in rows))
+
+
+def report_to_dict(report: ReviewReport) -> dict[str, Any]:
+    """A report as plain JSON data (stored when a cycle is released; :func:`report_from_dict` reads it)."""
+    return asdict(report)
+
+
+def report_from_dict(data: Mapping[str, Any]) -> ReviewReport:
+    """The report stored by :func:`report_to_dict`, exactly as it was."""
+
+    def unit(raw: Mapping[str, Any]) -> GroupResult:
+        return GroupResult(key=str(raw["key"]), label=str(raw["label"]), groups=tuple(raw["groups"]),
+                           count=int(raw["count"]),
+                           scores=tuple(CompetencyScore(str(s["competency"]), int(s["count"]),
+                                                        None if s["mean"] is None else float(s["mean"]))
+                                        for s in raw["scores"]))
+
+    return ReviewReport(
+        cycle=str(data["cycle"]), reviewee=str(data["reviewee"]), threshold=int(data["threshold"]),
+        units=tuple(unit(u) for u in data["units"]), overall=unit(data["overall"]),
+        hidden_groups=tuple(data["hidden_groups"]),
+        comments=tuple(Comment(str(c["unit"]), str(c["text"])) for c in data["comments"]), rule=str(data["rule"]),
+    )

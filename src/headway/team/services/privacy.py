@@ -3,9 +3,10 @@
 The export holds what is about the person and visible to them: their profile, their check-ins (shared notes,
 pulses, their own private agenda items, actions), their released review reports (anonymous aggregates, never
 the manager's notes) and which reviews they were asked to write (not what anyone wrote). Deletion removes the
-person's check-ins and reviews and the responses they wrote; reviews they contributed to are re-aggregated, so
-a group that falls below the anonymity threshold is merged or hidden and only aggregates that still meet the
-threshold remain. The person is kept as an anonymous, inactive placeholder so the reporting lines hold.
+person's check-ins and reviews and the responses they wrote; unreleased reviews they contributed to are
+re-aggregated, so a group that falls below the anonymity threshold is merged or hidden and only aggregates that
+still meet the threshold remain. A released review keeps the report frozen at its release (see
+:mod:`releases`): erasure removes identity, not aggregates already released. The person is kept as an anonymous, inactive placeholder so the reporting lines hold.
 """
 
 from __future__ import annotations

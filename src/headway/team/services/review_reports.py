@@ -3,11 +3,13 @@
 The guarantees, enforced here for every face:
 
 * results come only from the engine's :func:`aggregate_reviews` with the workspace's anonymity threshold;
+  once released, from the report stored at release (:mod:`releases`), whatever changes later;
 * no function returns a reviewer's individual response (rows only feed the aggregation); others see counts
   per group;
 * the reviewee sees their report once the cycle is released, without the manager's private notes;
 * the reviewee's management chain sees the report from calibration on, with the notes; admins and leaders
-  outside the chain see progress (counts), never content;
+  outside the chain see progress (counts), never content; the chain is the one stored when the content opened
+  (calibration), so re-parenting or re-linking logins grants nothing retroactively;
 * every view of results is written to the audit log.
 """
 
@@ -27,9 +29,10 @@ from headway.team.engine import readiness as readiness_engine
 from headway.team.engine import reviews as engine
 from headway.team.models import CycleState, NominationStatus, Review
 from headway.team.services._common import require_state
-from headway.team.services.access import can, deny, in_chain, is_person, record_view
+from headway.team.services.access import can, deny, record_view
 from headway.team.services.people import PersonName
-from headway.team.services.reviews import cycle_ladder, get_cycle, get_review, may_manage, threshold
+from headway.team.services.releases import is_manager, is_reviewee, report_of
+from headway.team.services.reviews import cycle_ladder, get_cycle, get_review, may_manage
 
 CONTENT_STATES = {CycleState.CALIBRATING, CycleState.RELEASED, CycleState.CLOSED}
 RELEASED_STATES = {CycleState.RELEASED, CycleState.CLOSED}
@@ -82,22 +85,22 @@ def may_see_results(actor: User | None, review: Review) -> bool:
     """The system; the reviewee once released; the management chain from calibration on."""
     if actor is None:
         return review.cycle.state in CONTENT_STATES
-    if is_person(actor, review.reviewee_id):
+    if review.cycle.state not in CONTENT_STATES:
+        return False
+    if is_reviewee(actor, review):
         return review.cycle.state in RELEASED_STATES
-    return review.cycle.state in CONTENT_STATES and in_chain(actor, review.reviewee_id)
+    return is_manager(actor, review)
 
 
 def may_see_notes(actor: User | None, review: Review) -> bool:
     """The manager's private notes: the system and the management chain, never the reviewee."""
-    return actor is None or (not is_person(actor, review.reviewee_id) and in_chain(actor, review.reviewee_id))
+    return actor is None or (not is_reviewee(actor, review) and is_manager(actor, review))
 
 
 def aggregate(review: Review) -> engine.ReviewReport:
-    """The engine's anonymous report of one review (internal: callers check access first)."""
-    responses = [engine.ReviewResponse(r.group, r.ratings, r.comment) for r in review.responses.all()]
-    slugs = [c.slug for c in cycle_ladder(review.cycle).competencies]
-    return engine.aggregate_reviews(responses, cycle=str(review.cycle_id), reviewee=str(review.reviewee_id),
-                                    threshold=threshold(), competencies=slugs)
+    """The anonymous report of one review: the snapshot stored at release once released, else the engine's
+    aggregation now (internal: callers check access first)."""
+    return report_of(review)
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def results(actor: User | None, cycle_id: int, reviewee: int) -> Results:
     """The anonymous results of a review, if the actor may see them; the view is audited."""
     review = get_review(actor, cycle_id, reviewee)
     if not may_see_results(actor, review):
-        if is_person(actor, review.reviewee_id):
+        if is_reviewee(actor, review):
             raise deny("see your results yet", "they open when the cycle is released")
         raise deny(f"see {review.reviewee.name}'s review results",
                    "results are for the reviewee and their management chain; admins see progress only")

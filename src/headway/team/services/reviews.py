@@ -32,9 +32,9 @@ from headway.team.models import (
     ReviewCycle,
     TeamSettings,
 )
-from headway.team.services import ladders
+from headway.team.services import ladders, releases
 from headway.team.services._common import require_state
-from headway.team.services.access import deny, in_chain, is_person, person_of
+from headway.team.services.access import deny, is_person, person_of
 from headway.team.services.people import PersonName, get_person
 
 STATES = [s.value for s in CycleState]
@@ -45,9 +45,8 @@ NEXT_STATE = dict(itertools.pairwise(STATES))
 
 
 def threshold() -> int:
-    """The workspace's anonymity threshold (default 3, never below 2)."""
-    row = TeamSettings.objects.order_by("pk").first()
-    return row.anonymity_threshold if row else engine.DEFAULT_THRESHOLD
+    """The workspace's anonymity threshold (default 3, never below 2); a released report keeps its own."""
+    return releases.current_threshold()
 
 
 MAX_THRESHOLD = 100
@@ -154,6 +153,7 @@ def advance(actor: User | None, cycle_id: int, to: str | None = None) -> ReviewC
                            "them before collecting.", details={"pending": pending})
     old, cycle.state = cycle.state, nxt
     cycle.save(update_fields=["state"])
+    releases.on_state_change(cycle, nxt)
     audit.record(actor, AuditEvent.Action.UPDATE, cycle, summary=f"review cycle {cycle.name}: {old} → {nxt}",
                  changes={"state": [old, nxt]})
     return cycle
@@ -210,8 +210,9 @@ def nominate(actor: User | None, cycle_id: int, reviewee: int, reviewers: list[i
 
 
 def may_manage(actor: User | None, review: Review) -> bool:
-    """The system, or someone in the reviewee's management chain."""
-    return actor is None or in_chain(actor, review.reviewee_id)
+    """The system, or someone in the reviewee's management chain (the one stored when the content opened,
+    from calibration on: see :mod:`releases`)."""
+    return actor is None or releases.is_manager(actor, review)
 
 
 @transaction.atomic
@@ -283,7 +284,8 @@ def respond(actor: User | None, nomination_id: int, ratings: Mapping[str, int | 
             comment: str = "") -> None:
     """Submit a review once: ratings 1–5 per competency (unrated ones left out) and a comment.
 
-    Nothing is returned and nothing about the response is logged beyond the fact that a review was written.
+    Nothing is returned and nothing about the response is logged beyond the fact that a review was written in
+    the cycle: the audit event names neither the reviewer nor the reviewee.
     """
     check(actor, Perm.VIEW_WORKSPACE)
     nom = Nomination.objects.select_for_update().select_related("review__cycle__ladder", "review__reviewee").filter(
@@ -312,8 +314,11 @@ def respond(actor: User | None, nomination_id: int, ratings: Mapping[str, int | 
                             comment=comment.strip()[:5000])
     nom.submitted = True
     nom.save(update_fields=["submitted"])
-    audit.record(actor, AuditEvent.Action.CREATE, object_type="review", object_id=nom.review_id,
-                 summary=f"a review was submitted in {nom.review.cycle.name}")
+    # that *a* review was written in the cycle: never by whom (no actor) nor for whom (no review id)
+    event = audit.record(None, AuditEvent.Action.CREATE, object_type="review",
+                         summary=f"a review was submitted in {nom.review.cycle.name}")
+    event.actor_label = "a reviewer"
+    event.save(update_fields=["actor_label"])
 
 
 # --- typed summaries for the faces ----------------------------------------------------------------------
