@@ -1,0 +1,1 @@
+"""Impact's JSON API under /api/v1/impact/."""

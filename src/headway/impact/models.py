@@ -1,0 +1,1 @@
+"""Impact's tables: release markers, annotations, read-outs, experiments."""

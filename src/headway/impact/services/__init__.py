@@ -1,0 +1,3 @@
+"""Impact's use cases."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Impact's web pages."""
