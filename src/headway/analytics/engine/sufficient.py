@@ -103,3 +103,23 @@ class CupedStats:
 
 
 ArmStats = MeanStats | ProportionStats | CupedStats
+
+
+@dataclass(frozen=True)
+class ExperimentData:
+    """An experiment's arms read from events (``EventStore.experiment``).
+
+    ``arms``: per variant, the metric's sufficient statistics (``ProportionStats`` for ``math="conversion"``);
+    ``cuped``: the same with the metric over the ``pre_period_days`` before each person's first exposure;
+    ``exposures``: persons per variant (those in several variants left out, counted in ``excluded``);
+    ``srm_p_value``: the chi-square p-value of the exposures against an equal split (None with one arm).
+    """
+
+    arms: dict[str, MeanStats | ProportionStats]
+    cuped: dict[str, CupedStats]
+    exposures: dict[str, int]
+    excluded: int
+    srm_p_value: float | None
+    math: str
+    metric_event: str
+    pre_period_days: int
