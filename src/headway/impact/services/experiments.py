@@ -56,6 +56,36 @@ class ExperimentSpec(BaseModel):
     initiative_id: int | None = None
 
 
+class ExperimentView(BaseModel):
+    """An experiment as every face shows it."""
+
+    name: str
+    title: str
+    exposure_event: str
+    variant_property: str
+    flag_property: str
+    flag_value: str
+    control: str
+    metric: MetricSpec
+    secondary: list[MetricSpec]
+    date_from: date
+    date_to: date
+    sequential: bool
+    initiative_id: int | None
+    created_by: str
+
+    @classmethod
+    def of(cls, e: Experiment) -> ExperimentView:
+        """The view of a stored experiment."""
+        return cls(
+            name=e.name, title=e.title, exposure_event=e.exposure_event, variant_property=e.variant_property,
+            flag_property=e.flag_property, flag_value=e.flag_value, control=e.control,
+            metric=MetricSpec(event=e.metric_event, math=e.math, property=e.metric_property),
+            secondary=[MetricSpec.model_validate(m) for m in e.secondary], date_from=e.date_from,
+            date_to=e.date_to, sequential=e.sequential, initiative_id=e.initiative_id, created_by=e.created_by,
+        )
+
+
 def _check_metric(problems: Problems, spec: MetricSpec, field: str, events: set[str] | None) -> None:
     if spec.math not in MATHS:
         problems[field] = f"math {spec.math!r} is not one of {', '.join(MATHS)}"
