@@ -104,3 +104,13 @@ def test_experiments_on_every_face(client, capsys, experiment_store, viewer, lea
                                                           "date_to": "2026-01-31"})
     assert bad.status_code == 200 and "no event named" in bad.content.decode()
     assert logged_in(viewer).post("/impact/experiments/", {"name": "x"}).status_code == 403
+
+
+def test_markers_are_drawn_on_kpi_and_trends_charts(experiment_store, shipped, viewer):
+    services.add_annotation(None, "2026-01-10", "Reminder e-mail sent")
+    kpi_page = logged_in(viewer).get("/goals/kpis/checkout_conversion/").content.decode()
+    assert "Shipped: One-click checkout" in kpi_page and "Reminder e-mail sent" not in kpi_page  # out of range
+    trends = logged_in(viewer).get("/insights/?event=purchase&date_from=2026-01-01&date_to=2026-01-31")
+    page = trends.content.decode()
+    assert trends.status_code == 200 and "Reminder e-mail sent" in page
+    assert "Shipped: One-click checkout" not in page  # shipped 28 days ago, outside January 2026
