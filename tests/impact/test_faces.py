@@ -114,3 +114,18 @@ def test_markers_are_drawn_on_kpi_and_trends_charts(experiment_store, shipped, v
     page = trends.content.decode()
     assert trends.status_code == 200 and "Reminder e-mail sent" in page
     assert "Shipped: One-click checkout" not in page  # shipped 28 days ago, outside January 2026
+
+
+def test_the_idea_page_links_the_read_out_and_shows_the_calibration_hint(shipped, viewer):
+    from headway.planning import services as planning
+
+    third = planning.create_initiative(None, title="Checkout copy", kpi="checkout_conversion",
+                                       expected_impact="+2 pp")
+    planning.set_stage(None, third.pk, "shipped")
+    services.set_measurement(None, third.pk, shipped_on=SHIP)
+    page = logged_in(viewer).get(f"/roadmap/ideas/{third.pk}/").content.decode()
+    assert f"/impact/initiatives/{third.pk}/" in page and 'id="calibration-hint"' not in page
+    for initiative in (shipped["hit"].pk, shipped["miss"].pk, third.pk):
+        services.measure(None, initiative)
+    page = logged_in(viewer).get(f"/roadmap/ideas/{third.pk}/").content.decode()
+    assert 'id="calibration-hint"' in page and "Measured impact has been" in page

@@ -26,13 +26,28 @@ def _chart_markers(actor: Any, kpi: str | None, date_from: Any, date_to: Any) ->
     return [ChartMarker(date=m.date.isoformat(), text=m.text, kind=m.kind) for m in found]
 
 
+def _scoring_hints(actor: Any) -> list[str]:
+    """The calibration's suggested correction, once enough bets are measured (see headway.web.hints)."""
+    from headway.core.errors import HeadwayError
+    from headway.impact import services
+
+    try:
+        found = services.calibration(actor)
+    except HeadwayError:
+        return []
+    return [f"Calibration of past bets: {found.suggestion}"] if found.median_ratio is not None and found.ratios >= 3 \
+        else []
+
+
 class ImpactConfig(AppConfig):
     name = "headway.impact"
     label = "impact"
     verbose_name = "Impact"
 
     def ready(self) -> None:
-        """Draw release markers and annotations on every KPI and trends chart."""
+        """Draw release markers and annotations on every KPI and trends chart; advise the scoring inputs."""
         from headway.web.charts import register_marker_source
+        from headway.web.hints import register_scoring_hints
 
         register_marker_source(_chart_markers)
+        register_scoring_hints(_scoring_hints)
