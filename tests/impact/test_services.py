@@ -110,3 +110,19 @@ def test_bad_input_and_permissions(shipped, viewer, db):
     services.set_measurement(None, short.pk, shipped_on=SHIP - timedelta(days=55))
     with pytest.raises(ValidationError, match="at least 10"):
         services.measure(None, short.pk)
+
+
+def test_feedback_after_launch_lists_the_themes_that_changed(shipped):
+    from headway.discovery import services as discovery
+
+    before = [{"text": f"Checkout takes too many steps ({k})", "date": str(SHIP - timedelta(days=5 + k))}
+              for k in range(2)]
+    after = [{"text": f"The one-click checkout is broken, it charged me twice ({k})",
+              "date": str(SHIP + timedelta(days=1 + k))} for k in range(5)]
+    discovery.add_feedback(None, before + after)
+    readout = services.measure(None, shipped["hit"].pk, as_of=date.today())
+    assert len(readout.feedback) == 1
+    shift = readout.feedback[0]
+    assert (shift.theme, shift.before, shift.after) == ("Unthemed feedback", 2, 5)
+    assert len(shift.quotes) == 3 and all("one-click checkout" in q for q in shift.quotes)
+    assert services.readout(None, shipped["hit"].pk).feedback == readout.feedback

@@ -23,6 +23,7 @@ from headway.impact.services.experiments import (
     get_experiment,
     list_experiments,
 )
+from headway.impact.services.feedback_shifts import ThemeShift, feedback_shifts
 from headway.impact.services.ledger import Bucket, Calibration, LedgerRow, calibration, ledger
 from headway.impact.services.markers import (
     Marker,
@@ -63,12 +64,14 @@ __all__ = [
     "ReadOut",
     "Release",
     "SeriesPoint",
+    "ThemeShift",
     "add_annotation",
     "calibration",
     "create_experiment",
     "delete_annotation",
     "due_measurements",
     "experiment_results",
+    "feedback_shifts",
     "get_experiment",
     "ledger",
     "list_annotations",

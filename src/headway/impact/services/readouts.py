@@ -21,6 +21,7 @@ from headway.core.errors import NotFound, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 from headway.impact.models import Experiment, Measurement, Method
+from headway.impact.services.feedback_shifts import ThemeShift, feedback_shifts
 from headway.impact.services.markers import shipped_on as ship_date
 from headway.impact.services.verdicts import parse_expected, verdict
 
@@ -74,6 +75,7 @@ class ReadOut(BaseModel):
     reason: str
     measured_at: str
     series: list[SeriesPoint] = []
+    feedback: list[ThemeShift] = []
 
 
 def _kpi_series(actor: User | None, kpi: str, start: date, end: date) -> dict[date, float]:
@@ -243,6 +245,7 @@ def measure(actor: User | None, initiative_id: int, *, method: str | None = None
             verdict=judged, reason=_reason(judged, expected is not None, h, days),
             measured_at=timezone.now().isoformat(), series=series,
         )
+    readout.feedback = feedback_shifts(actor, detail.title, detail.hypothesis, ship, days)
     _store(actor, row, readout, detail.stage)
     return readout
 
