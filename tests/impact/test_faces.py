@@ -129,3 +129,18 @@ def test_the_idea_page_links_the_read_out_and_shows_the_calibration_hint(shipped
         services.measure(None, initiative)
     page = logged_in(viewer).get(f"/roadmap/ideas/{third.pk}/").content.decode()
     assert 'id="calibration-hint"' in page and "Measured impact has been" in page
+
+
+def test_annotations_from_the_browser(shipped, viewer, leader):
+    assert 'id="annotation-form"' not in logged_in(viewer).get("/impact/").content.decode()
+    assert logged_in(viewer).post("/impact/", {"date": "2026-01-02", "text": "x"}).status_code == 403
+    client = logged_in(leader)
+    assert client.post("/impact/", {"date": "2026-01-02", "text": "Black Friday", "kpi": ""}).status_code == 302
+    note = services.list_annotations(leader)[0]
+    assert (str(note.date), note.text, note.scope) == ("2026-01-02", "Black Friday", "workspace")
+    page = client.get("/impact/").content.decode()
+    assert "Black Friday" in page and 'id="annotation-form"' in page
+    bad = client.post("/impact/", {"date": "soon", "text": "x"}, follow=True).content.decode()
+    assert "is not a date" in bad
+    client.post("/impact/", {"remove": str(note.pk)})
+    assert services.list_annotations(leader) == []

@@ -17,14 +17,33 @@ LEDGER_FILTERS = ("quarter", "team", "kind", "product_area", "owner", "framework
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def ledger_page(request: AuthedRequest) -> HttpResponse:
-    """The impact ledger (filterable) and the calibration of the team's bets."""
+    """The impact ledger (filterable), the calibration of the team's bets, and the chart annotations (add or
+    remove one, for those who may)."""
+    can_edit = has_perm(request.user, Perm.EDIT_IDEAS)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Annotating needs the ideas.edit permission.")
+        try:
+            if request.POST.get("remove", "").isdigit():
+                services.delete_annotation(request.user, int(request.POST["remove"]))
+                messages.success(request, "Annotation removed.")
+            else:
+                kpi = request.POST.get("kpi", "").strip()
+                services.add_annotation(request.user, request.POST.get("date", ""), request.POST.get("text", ""),
+                                        scope="kpi" if kpi else "workspace", target=kpi)
+                messages.success(request, "Annotation added.")
+        except HeadwayError as exc:
+            messages.error(request, exc.message)
+        return redirect("impact")
     filters = {k: request.GET.get(k) or None for k in LEDGER_FILTERS}
     rows = services.ledger(request.user, **filters)
     found = services.calibration(request.user, **filters)
     return render(request, "impact/ledger.html", {
         "title": "Impact ledger", "rows": rows, "calibration": found, "filters": filters,
         "calibration_chart": charts.calibration_chart(found), "releases": services.releases(request.user),
+        "annotations": services.list_annotations(request.user), "can_edit": can_edit,
     })
 
 
