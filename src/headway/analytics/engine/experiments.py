@@ -102,36 +102,40 @@ def _persons(source: QuerySource, query: ExperimentQuery) -> tuple[ir.Table, ir.
 def run(source: QuerySource, query: ExperimentQuery) -> ExperimentData:
     """Compute the arms of ``query``."""
     _, metric, persons, who = _persons(source, query)
+    # integer literals cast to double: PostgreSQL reads a float literal as NUMERIC, and Ibis drops a cast to a
+    # type it believes the value already has
+    one, zero = ibis.literal(1).cast("float64"), ibis.literal(0).cast("float64")
     single = persons.filter(persons.variants == 1)
     value = (
-        prop_number(metric, query.metric_property).fill_null(0.0)
+        prop_number(metric, query.metric_property).fill_null(zero)
         if query.math == "sum" and query.metric_property
-        else ibis.literal(1.0)
+        else one
     )
     rows = metric.select(metric[who], metric.timestamp, v=value.cast("float64"))
     joined = rows.join(single, rows[who] == single[who])
     pre_start = joined.first - ibis.interval(days=query.pre_period_days)
     in_post = joined.timestamp >= joined.first
     in_pre = (joined.timestamp >= pre_start) & (joined.timestamp < joined.first)
-    zero = ibis.literal(0.0)
     per_person = joined.group_by(joined[who]).aggregate(
-        post=ibis.cases((in_post, joined.v), else_=zero).sum(),
-        pre=ibis.cases((in_pre, joined.v), else_=zero).sum(),
+        post=ibis.cases((in_post, joined.v), else_=zero).sum().cast("float64"),
+        pre=ibis.cases((in_pre, joined.v), else_=zero).sum().cast("float64"),
     )
     people = single.left_join(per_person, single[who] == per_person[who]).select(
-        single.variant, post=per_person.post.fill_null(0.0), pre=per_person.pre.fill_null(0.0)
+        single.variant, post=per_person.post.fill_null(zero), pre=per_person.pre.fill_null(zero)
     )
     if query.math == "conversion":
         people = people.mutate(
-            post=ibis.cases((people.post > 0, 1.0), else_=0.0), pre=ibis.cases((people.pre > 0, 1.0), else_=0.0)
+            post=ibis.cases((people.post > 0, one), else_=zero),
+            pre=ibis.cases((people.pre > 0, one), else_=zero),
         )
+    # sums cast to float64: PostgreSQL sums floats given as literals as NUMERIC
     arms = people.group_by("variant").aggregate(
         n=people.count(),
-        total=people.post.sum(),
-        squares=(people.post * people.post).sum(),
-        pre_total=people.pre.sum(),
-        pre_squares=(people.pre * people.pre).sum(),
-        products=(people.post * people.pre).sum(),
+        total=people.post.sum().cast("float64"),
+        squares=(people.post * people.post).sum().cast("float64"),
+        pre_total=people.pre.sum().cast("float64"),
+        pre_squares=(people.pre * people.pre).sum().cast("float64"),
+        products=(people.post * people.pre).sum().cast("float64"),
     )
     several = persons.filter(persons.variants > 1)
     excluded = as_int(source.rows(several.aggregate(k=several.count()))[0]["k"])
