@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from headway.core import jobs
 from headway.core.errors import HeadwayError
 from headway.core.http import AuthedRequest, actor_of
 from headway.core.permissions import Perm, has_perm
+from headway.web.charts import ChartMarker, chart_markers, marker_layer
 
 if TYPE_CHECKING:
     from headway.analytics.engine import TrendsResult
@@ -74,8 +76,10 @@ def query_params(query: services.TrendsRequest, display: str = "line") -> str:
     return urlencode(pairs)
 
 
-def trends_chart(query: services.TrendsRequest, result: TrendsResult, display: str) -> dict[str, Any]:
-    """The Vega-Lite spec (built with Altair) of a trends result: line, bar or big number."""
+def trends_chart(query: services.TrendsRequest, result: TrendsResult, display: str,
+                 markers: Sequence[ChartMarker] = ()) -> dict[str, Any]:
+    """The Vega-Lite spec (built with Altair) of a trends result: line, bar or big number, with the release
+    markers and annotations in its range as dashed rules."""
     rows = services.trends_rows(result)
     if query.interval == "hour":  # ISO with Z: the browser reads it as UTC, the axis shows it as UTC
         rows = [{**row, "interval": str(row["interval"]).replace(" ", "T") + "Z"} for row in rows]
@@ -104,7 +108,12 @@ def trends_chart(query: services.TrendsRequest, result: TrendsResult, display: s
         base = alt.Chart(behaviour_views.chart_data(rows), title=title)
         mark = base.mark_line(point=len(result.labels) <= 60)
         encoding["strokeDash"] = alt.StrokeDash("period:N", title="period", sort=["current", "previous"])
-    return behaviour_views.spec(mark.encode(**encoding).properties(height=320))
+    built = behaviour_views.spec(mark.encode(**encoding).properties(height=320))
+    if markers and query.interval != "hour":
+        top = {k: v for k, v in built.items() if k in ("$schema", "config", "datasets", "title", "height", "width")}
+        view = {k: v for k, v in built.items() if k not in top}
+        built = {**top, "layer": [view, marker_layer(markers, "interval", time_unit)]}
+    return built
 
 
 def _result_context(request: AuthedRequest, params: QueryDict) -> dict[str, Any]:
@@ -129,7 +138,8 @@ def _result_context(request: AuthedRequest, params: QueryDict) -> dict[str, Any]
         return context
     context.update({
         "query": query, "result": result, "date_from": date_from, "date_to": date_to,
-        "spec": trends_chart(query, result, display),
+        "spec": trends_chart(query, result, display,
+                             chart_markers(request.user, date_from=date_from, date_to=date_to)),
         "big_number": services.big_number(query, result), "math_label": MATH_LABELS[query.math],
         "previous_big_number": services.previous_big_number(query, result),
         "columns": [services.series_name(s) for s in result.series],

@@ -13,6 +13,7 @@ from headway import __version__
 from headway.cli import events, idea, insight, jd, metrics, plan, review, roadmap, team, tokens, users, worker
 from headway.cli import feedback as feedback_commands
 from headway.cli import goal as goal_commands
+from headway.cli import impact as impact_commands
 from headway.cli import kpi as kpi_commands
 from headway.cli import setup as setup_commands
 from headway.cli.errors import run_guarded
@@ -57,6 +58,9 @@ app.add_typer(goal_commands.app, name="goal")
 app.add_typer(kpi_commands.app, name="kpi")
 app.add_typer(feedback_commands.app, name="feedback")
 app.add_typer(feedback_commands.customers, name="customer")
+app.add_typer(impact_commands.app, name="impact")
+app.add_typer(impact_commands.experiments, name="experiment")
+app.command("annotate")(impact_commands.annotate)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,6 +19,7 @@ from headway.core.http import AuthedRequest
 from headway.core.permissions import Perm, has_perm, require
 from headway.planning import charts, services
 from headway.planning.models import Framework, Stage
+from headway.web.hints import scoring_hints
 
 OPTIMISE_WAIT_SECONDS = 1.0
 """How long the optimiser page waits for a plan before it shows a progress bar instead."""
@@ -115,6 +116,7 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
     return _page(request, "planning/idea.html", "roadmap-backlog", {
         "title": data.title, "idea": data, "stages": Stage.choices, "others": others,
         "can_edit": has_perm(actor, Perm.EDIT_IDEAS), "can_comment": has_perm(actor, Perm.COMMENT),
+        "scoring_hints": scoring_hints(actor),
     })
 
 

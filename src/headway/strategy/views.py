@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -20,7 +21,7 @@ from headway.core.http import AuthedRequest
 from headway.core.permissions import Perm, Role, has_perm
 from headway.strategy import services
 from headway.strategy.picture import kpi_tree_svg, sparkline_svg
-from headway.web.charts import bar_chart, to_spec
+from headway.web.charts import ChartMarker, bar_chart, chart_markers, marker_layer, to_spec
 from headway.web.views import AREAS, MONTHS, PERM_LABELS
 
 STATUS_COLOURS = {"on_track": "#1a7f37", "at_risk": "#9a6700", "off_track": "#cf222e"}
@@ -104,8 +105,9 @@ def goal_page(request: AuthedRequest, goal_id: int) -> HttpResponse:
     }, status=422 if errors else 200)
 
 
-def kpi_chart(data: services.KpiChart) -> dict[str, Any]:
-    """The KPI detail chart: actuals, the forecast with its 80% interval, and the target as a rule."""
+def kpi_chart(data: services.KpiChart, markers: Sequence[ChartMarker] = ()) -> dict[str, Any]:
+    """The KPI detail chart: actuals, the forecast with its 80% interval, the target as a rule, and the release
+    markers and annotations in its range as dashed rules."""
     summary = data.summary
     title = f"{summary.label}: {'running total' if data.cumulative else 'daily value'}, {summary.period}"
     rows = [{key: value for key, value in asdict(point).items() if value is not None}
@@ -135,9 +137,18 @@ def kpi_chart(data: services.KpiChart) -> dict[str, Any]:
         layers.append({"data": {"values": [{"target": data.target}]},
                        "mark": {"type": "rule", "color": "#cf222e", "strokeWidth": 2},
                        "encoding": {"y": {"field": "target", "type": "quantitative", "title": y_title}}})
+    if markers:
+        layers.append(marker_layer(markers))
     return to_spec({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": title, "height": 280,
                     "width": "container", "autosize": {"type": "fit", "contains": "padding"},
                     "data": {"values": rows}, "layer": layers})
+
+
+def _markers(user: object, name: str, data: services.KpiChart) -> list[ChartMarker]:
+    days = [p.date for p in data.actual + data.forecast]
+    if not days:
+        return []
+    return chart_markers(user, kpi=name, date_from=min(days), date_to=max(days))
 
 
 @login_required
@@ -164,7 +175,7 @@ def kpi_page(request: AuthedRequest, name: str) -> HttpResponse:
     if not values["period"]:
         values["period"] = summary.period
     return render(request, "strategy/kpi.html", {
-        "title": summary.label, "k": summary, "chart": kpi_chart(data),
+        "title": summary.label, "k": summary, "chart": kpi_chart(data, _markers(user, name, data)),
         "targets": services.list_targets(user, name),
         "alerts": services.list_alerts(user, kpi=name)[:10],
         "inputs": [k for k in services.kpi_summaries(user, summary.period) if k.parent == name],

@@ -141,3 +141,48 @@ def bar_chart(rows: list[Mapping[str, Any]], *, category: str, value: str, title
         )
     )
     return to_spec(chart)
+
+
+# --- markers: dates drawn on every KPI and trends chart (release markers and annotations) ------------------
+
+
+@dataclass(frozen=True)
+class ChartMarker:
+    """A dated vertical rule on a time chart: a release (``kind="release"``) or an annotation."""
+
+    date: str  # YYYY-MM-DD
+    text: str
+    kind: str
+
+
+#: Functions ``(actor, kpi, date_from, date_to) -> list[ChartMarker]``; an app above the charts' apps (impact)
+#: registers one when it starts, so a chart asks for markers without importing it.
+MARKER_SOURCES: list[Any] = []
+
+
+def register_marker_source(source: Any) -> None:
+    """Add a source of chart markers (idempotent)."""
+    if source not in MARKER_SOURCES:
+        MARKER_SOURCES.append(source)
+
+
+def chart_markers(actor: Any, *, kpi: str | None = None, date_from: Any = None,
+                  date_to: Any = None) -> list[ChartMarker]:
+    """Every registered source's markers for ``kpi`` (None: the workspace's) between the dates."""
+    found: list[ChartMarker] = []
+    for source in MARKER_SOURCES:
+        found.extend(source(actor, kpi, date_from, date_to))
+    return sorted(found, key=lambda m: (m.date, m.text))
+
+
+def marker_layer(markers: Sequence[ChartMarker], field: str = "date", time_unit: str | None = None) -> Spec:
+    """A Vega-Lite layer of dashed rules, one per marker, with the text as tooltip."""
+    x: dict[str, Any] = {"field": field, "type": "temporal"}
+    if time_unit:
+        x["timeUnit"] = time_unit
+    return {
+        "data": {"values": [{field: m.date, "marker": m.text, "kind": m.kind} for m in markers]},
+        "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#8250df"},
+        "encoding": {"x": x, "tooltip": [{"field": "marker", "type": "nominal", "title": "Marker"},
+                                         {"field": field, "type": "temporal", "title": "Date"}]},
+    }

@@ -20,6 +20,7 @@ NAVIGATION = [
     ("feedback", "Feedback"),
     ("roadmap", "Ideas & Roadmap"),
     ("goals", "Goals"),
+    ("impact", "Impact"),
     ("team", "Team"),
     ("settings", "Settings"),
 ]

@@ -17,6 +17,7 @@ from headway.analytics.engine.insights_types import (
     StickinessResult,
 )
 from headway.analytics.engine.store import EventStore
+from headway.analytics.engine.sufficient import CupedStats, ExperimentData, MeanStats, ProportionStats
 from headway.analytics.engine.types import (
     EventSeries,
     Filter,
@@ -30,9 +31,11 @@ from headway.analytics.engine.types import (
 __all__ = [
     "BehaviourRule",
     "Cohort",
+    "CupedStats",
     "EventSeries",
     "EventStore",
     "Exclusion",
+    "ExperimentData",
     "Filter",
     "FunnelBreakdown",
     "FunnelResult",
@@ -42,10 +45,12 @@ __all__ = [
     "IngestReport",
     "InsightBreakdown",
     "LifecycleResult",
+    "MeanStats",
     "PathEdge",
     "PathsResult",
     "PersonCohort",
     "PropertyRule",
+    "ProportionStats",
     "Rejected",
     "RetentionResult",
     "Series",

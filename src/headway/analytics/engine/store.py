@@ -13,6 +13,8 @@ Public API (``from headway.analytics import EventStore, Filter``)::
     store.stickiness(event, ...) -> StickinessResult; store.lifecycle(event, ...) -> LifecycleResult
     store.paths(*, date_from, date_to, event_type, path_property, include_events, max_steps) -> PathsResult
     store.cohort_persons(cohort, *, as_of=None) -> list[str]     (see engine/behaviour_api.py)
+    store.experiment(*, exposure_event, variant_property, metric_event, math, metric_property, date_from,
+                     date_to, pre_period_days, where) -> ExperimentData   (see engine/experiments.py)
 
 Extra helpers (for the Django services, CLI and notebooks):
 
@@ -66,6 +68,7 @@ import pyarrow.compute as pc
 from ibis.backends import BaseBackend
 
 from headway.analytics.engine import behaviour_api  # funnels, retention, stickiness, lifecycle, paths
+from headway.analytics.engine import experiments as experiments_runner
 from headway.analytics.engine import trends as trends_runner
 from headway.analytics.engine.backends import (
     Capabilities,
@@ -86,6 +89,7 @@ from headway.analytics.engine.ingest import (
     write_rejects,
 )
 from headway.analytics.engine.readonly_sql import read_only_query
+from headway.analytics.engine.sufficient import ExperimentData
 from headway.analytics.engine.timebuckets import zone
 from headway.analytics.engine.types import (
     DateLike,
@@ -437,6 +441,31 @@ class EventStore:
             compare=compare,
         )
         return trends_runner.run(self, query)
+
+    def experiment(
+        self,
+        *,
+        exposure_event: str = "$exposure",
+        variant_property: str = "variant",
+        metric_event: str,
+        math: str = "total",
+        metric_property: str | None = None,
+        date_from: DateLike,
+        date_to: DateLike,
+        pre_period_days: int = 7,
+        where: Iterable[Filter | InCohort] = (),
+    ) -> ExperimentData:
+        """An experiment's arms from exposure events (see :mod:`engine.experiments`).
+
+        ``math``: ``"total"`` (metric events per exposed person), ``"conversion"`` (persons with at least one),
+        ``"sum"`` (of ``metric_property``); ``where`` filters the exposure events (PostHog's ``$feature_flag``).
+        """
+        query = experiments_runner.build(
+            exposure_event=exposure_event, variant_property=variant_property, metric_event=metric_event,
+            math=math, metric_property=metric_property, date_from=date_from, date_to=date_to,
+            pre_period_days=pre_period_days, where=where,
+        )
+        return experiments_runner.run(self, query)
 
     # -- behavioural insights (thin: see engine/behaviour_api.py and the runners it calls) --------------
     funnel = behaviour_api.funnel
