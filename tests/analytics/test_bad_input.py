@@ -38,3 +38,30 @@ def test_a_property_name_with_a_plain_quote_still_works(client, empty_store, vie
     response = post(client, "/api/v1/analytics/insights/trends", body, viewer)
     assert response.status_code == 200, response.content
     assert response.json()["series"][0]["data"] == [3.0, 0.0, 0.0]
+
+
+def test_one_event_in_year_minus_one_is_rejected_alone(client, empty_store, pm):
+    events = [{"uuid": "ok", "event": "visit", "timestamp": "2026-01-05T08:00:00Z", "distinct_id": "a"},
+              {"uuid": "bc", "event": "visit", "timestamp": "-0001-01-01T00:00:00Z", "distinct_id": "a"},
+              {"uuid": "far", "event": "visit", "timestamp": "99999-01-01T00:00:00Z", "distinct_id": "a"}]
+    response = post(client, "/api/v1/analytics/events", {"events": events}, pm)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["ingested"] == 1
+    assert [r["row"] for r in body["rejected"]] == [2, 3]
+    assert body["rejected"][0]["reason"] == ('impossible timestamp "-0001-01-01T00:00:00Z": give a time between '
+                                             "the years 1900 and 2999")
+
+
+def test_the_documented_batch_fits_and_a_bigger_body_is_a_413(client, empty_store, pm):
+    # 10,000 events of about 1 KiB each: a 10 MiB body, over Django's default 2.5 MiB
+    events = [{"uuid": f"u{i}", "event": "visit", "timestamp": "2026-01-05T08:00:00Z", "distinct_id": f"d{i}",
+               "properties": {"note": "x" * 900}} for i in range(10_000)]
+    response = post(client, "/api/v1/analytics/events", {"events": events}, pm)
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["ingested"] == 10_000
+    too_big = post(client, "/api/v1/analytics/events", {"events": [{**events[0], "properties": {
+        "note": "x" * (17 * 1024 * 1024)}}]}, pm)
+    assert too_big.status_code == 413
+    error = too_big.json()["error"]
+    assert error["code"] == "request_too_large" and "over 16 MiB" in error["message"]

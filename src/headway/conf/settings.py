@@ -102,6 +102,9 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_THROTTLE_FAILURES = 5
 LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
 
+# A request body may hold the documented batch of 10,000 events (about 1.6 KiB each); a larger one answers 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
