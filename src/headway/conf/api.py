@@ -19,6 +19,7 @@ from ninja.security import HttpBearer, SessionAuth
 from headway import __version__
 from headway.core import services
 from headway.core.errors import AuthenticationFailed, HeadwayError
+from headway.core.http import StandardJSONRenderer
 
 log = logging.getLogger("headway.api")
 
@@ -45,6 +46,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionCsrfAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    renderer=StandardJSONRenderer(),
 )
 
 
