@@ -87,3 +87,12 @@ def test_the_cli_shows_the_number_the_service_computes(capsys, events):
                        "--from", RANGE["date_from"], "--to", RANGE["date_to"], "--json")
     assert code == 0
     assert json.loads(out)["series"][0]["data"] == expected.series[0].data == [2.0, 1.0, 1.0]
+
+
+def test_csv_output_neutralises_formula_prefixes(capsys, empty_store):
+    services.ingest(None, [{"uuid": "f1", "event": "purchase", "timestamp": "2026-01-05T10:00:00Z",
+                            "distinct_id": "a", "properties": {"device": "=cmd|' /C calc'!A0"}}])
+    dates = ["--from", RANGE["date_from"], "--to", RANGE["date_to"]]
+    code, out, _ = run(capsys, "insight", "trends", "purchase", *dates, "--breakdown", "device", "--csv")
+    assert code == 0
+    assert out.splitlines()[1] == "2026-01-05,'=cmd|' /C calc'!A0,1.0"
