@@ -10,10 +10,12 @@
 | ``HEADWAY_DEBUG`` | ``false`` |
 | ``HEADWAY_ALLOWED_HOSTS`` | ``localhost,127.0.0.1,[::1]`` |
 | ``HEADWAY_TASKS_BACKEND`` | ``django_tasks_db.DatabaseBackend`` (background work in the database) |
+| ``HEADWAY_TRUSTED_PROXIES`` | none (addresses or CIDRs whose X-Forwarded-Proto/For are believed) |
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ SETTINGS = (
     "HEADWAY_USER_PASSWORD",
     "HEADWAY_TEST_DATABASE_URL",
     "HEADWAY_TASKS_BACKEND",
+    "HEADWAY_TRUSTED_PROXIES",
 )
 
 
@@ -50,6 +53,7 @@ class Config:
     allowed_hosts: list[str]
     secret_key_from_env: str | None
     tasks_backend: str = "django_tasks_db.DatabaseBackend"
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def secret_key_file(self) -> Path:
@@ -99,6 +103,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
             f"HEADWAY_TASKS_BACKEND={tasks_backend!r} is not a backend class path: use "
             "django_tasks_db.DatabaseBackend (the default) or django_tasks_rq.RQBackend."
         )
+    trusted_proxies = parse_networks("HEADWAY_TRUSTED_PROXIES", env.get("HEADWAY_TRUSTED_PROXIES", ""))
     return Config(
         home=home,
         database_url=database_url,
@@ -107,7 +112,24 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         allowed_hosts=hosts,
         secret_key_from_env=secret,
         tasks_backend=tasks_backend,
+        trusted_proxies=trusted_proxies,
     )
+
+
+def parse_networks(name: str, raw: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or CIDR networks (``10.0.0.5,192.168.0.0/16``), normalised; else an error."""
+    networks: list[str] = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ConfigurationError(
+                f"{name} holds {part!r}, which is not an IP address or network: list the proxy's addresses, "
+                "comma-separated, e.g. 127.0.0.1,10.0.0.0/8."
+            ) from None
+    return tuple(networks)
 
 
 def ensure_home(config: Config) -> Path:

@@ -9,6 +9,7 @@ from headway.conf.config import load_config, local_secret_key
 CONFIG = load_config()
 HEADWAY_HOME = CONFIG.home
 HEADWAY_EVENTS_URL = CONFIG.events_url
+HEADWAY_TRUSTED_PROXIES = CONFIG.trusted_proxies
 
 DEBUG = CONFIG.debug
 SECRET_KEY = local_secret_key(CONFIG)
