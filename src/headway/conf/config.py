@@ -132,10 +132,19 @@ def parse_networks(name: str, raw: str) -> tuple[str, ...]:
     return tuple(networks)
 
 
+def private_files() -> None:
+    """Create every later file 0600 and directory 0700 (the process umask 077): the SQLite and DuckDB databases,
+    uploads and the secret key hold people's reviews and password hashes, readable by their owner only."""
+    os.umask(0o077)
+
+
 def ensure_home(config: Config) -> Path:
-    """Create the data directory if needed and prove it is writable."""
+    """Create the data directory (0700) if needed and prove it is writable."""
+    private_files()
     try:
-        config.home.mkdir(parents=True, exist_ok=True)
+        config.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if config.home.stat().st_uid == os.getuid():
+            config.home.chmod(0o700)
         probe = config.home / ".write-test"
         probe.write_text("ok")
         probe.unlink()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dj_database_url
 
-from headway.conf.config import load_config, local_secret_key
+from headway.conf.config import load_config, local_secret_key, private_files
 
+private_files()  # files under HEADWAY_HOME (databases, uploads) are created 0600, directories 0700
 CONFIG = load_config()
 HEADWAY_HOME = CONFIG.home
 HEADWAY_EVENTS_URL = CONFIG.events_url
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "headway.web.middleware.SecurityHeadersMiddleware",
     "headway.conf.middleware.ApiErrorBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
