@@ -11,18 +11,24 @@ export HEADWAY_HOME ?= $(CURDIR)/.headway
 .PHONY: demo test test-fast lint typecheck bench docs assets install dev serve clean
 
 $(PY):
+	@echo "==> Creating the virtual environment in $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip setuptools wheel
+	@echo "==> Upgrading pip, setuptools and wheel"
+	$(PIP) install --quiet --upgrade pip 'setuptools>=77' wheel
 
 $(VENV)/.installed: $(PY) pyproject.toml
+	@echo "==> Installing Headway and its dependencies (Django, DuckDB, Ibis, HiGHS, scikit-learn, ...): a first install takes a few minutes"
 	$(PIP) install --quiet -e .
+	@echo "==> Headway installed"
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	@echo "==> Installing the development tools (pytest, ruff, mypy, Playwright, schemathesis, ...)"
 	$(PIP) install --quiet -e '.[dev]'
 	touch $@
 
 $(VENDOR)/.built: package.json package-lock.json
+	@echo "==> Fetching the front-end assets (htmx, Vega, Vega-Lite, vega-embed) from the npm registry"
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js

@@ -106,3 +106,12 @@ def test_sql_destroys_and_reads_nothing_outside_the_store(capsys, events, query)
     assert code == 1 and err.startswith("error: `events sql` runs one read-only SELECT")
     assert "root:" not in out + err
     assert services.store_stats(None).events == 5
+
+
+def test_csv_output_neutralises_formula_prefixes(capsys, empty_store):
+    services.ingest(None, [{"uuid": "f1", "event": "purchase", "timestamp": "2026-01-05T10:00:00Z",
+                            "distinct_id": "a", "properties": {"device": "=cmd|' /C calc'!A0"}}])
+    dates = ["--from", RANGE["date_from"], "--to", RANGE["date_to"]]
+    code, out, _ = run(capsys, "insight", "trends", "purchase", *dates, "--breakdown", "device", "--csv")
+    assert code == 0
+    assert out.splitlines()[1] == "2026-01-05,'=cmd|' /C calc'!A0,1.0"

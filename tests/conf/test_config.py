@@ -107,3 +107,19 @@ def test_production_settings_pass_django_deploy_checks(tmp_path):
     })
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_files_under_headway_home_are_private(tmp_path):
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_") and k != "DJANGO_SETTINGS_MODULE"}
+    env["HEADWAY_HOME"] = str(home)
+    code = ("import os; os.umask(0o022); import subprocess, sys; "  # a permissive umask, as a shell usually has
+            "sys.exit(subprocess.call([sys.executable, '-m', 'headway', 'init', '--workspace', 'Acme', '--admin', "
+            "'root', '--admin-password', 'a-very-long-admin-password']))")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=180,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    files = [p for p in home.rglob("*") if p.is_file()]
+    assert any(p.name == "headway.sqlite3" for p in files)
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {p.name: "0o600" for p in files}

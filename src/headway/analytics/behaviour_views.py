@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from headway.analytics import sankey, services
 from headway.core.errors import HeadwayError
 from headway.core.http import AuthedRequest, actor_of
+from headway.core.validation import is_id
 
 TABS = {"trends": "Trends", "funnel": "Funnels", "retention": "Retention", "stickiness": "Stickiness",
         "lifecycle": "Lifecycle", "paths": "Paths"}
@@ -257,7 +258,7 @@ def page_context(request: AuthedRequest, kind: str, params: QueryDict) -> dict[s
         "steps": (steps + [""] * STEP_ROWS)[:max(STEP_ROWS, len(steps))],
         "where_text": raw.get("where", []) + [""] * max(0, 2 - len(raw.get("where", []))),
         "cohorts": services.list_cohorts(actor_of(request)),
-        "breakdown_cohorts": [int(c) for c in raw.get("breakdown_cohorts", []) if str(c).isdigit()],
+        "breakdown_cohorts": [int(c) for c in raw.get("breakdown_cohorts", []) if is_id(str(c))],
         "saved": [s for s in services.list_insights(actor_of(request)) if s.kind == kind],
     })
     return context
@@ -278,7 +279,7 @@ def behaviour_persons(request: AuthedRequest) -> HttpResponse:
     kind = _kind(request.GET)
     at: dict[str, Any] = {}
     for key in ("step", "cohort", "interval", "intervals"):
-        if request.GET.get(key, "").lstrip("-").isdigit():
+        if is_id(request.GET.get(key, "").removeprefix("-")):
             at[key] = int(request.GET[key])
     for key in ("status", "source", "target", "breakdown"):
         if key in request.GET:

@@ -21,6 +21,7 @@ from headway.core.errors import HeadwayError
 from headway.core.http import AuthedRequest, actor_of
 from headway.core.permissions import Perm, has_perm
 from headway.web.charts import ChartMarker, chart_markers, marker_layer
+from headway.core.validation import is_id
 
 if TYPE_CHECKING:
     from headway.analytics.engine import TrendsResult
@@ -182,7 +183,7 @@ def insights(request: AuthedRequest) -> HttpResponse:
         "property_names": services.property_names(actor_of(request)) if context["event_names"] else [],
         "saved": services.list_insights(actor_of(request)),
         "cohorts": services.list_cohorts(actor_of(request)),
-        "breakdown_cohorts": [int(c) for c in raw["breakdown_cohorts"] if str(c).isdigit()],
+        "breakdown_cohorts": [int(c) for c in raw["breakdown_cohorts"] if is_id(str(c))],
         "tabs": behaviour_views.TABS, "tab": "trends",
         "can_import": has_perm(request.user, Perm.INGEST_EVENTS),
         "import_job": _import_job(request),
@@ -193,7 +194,7 @@ def insights(request: AuthedRequest) -> HttpResponse:
 def _import_job(request: AuthedRequest) -> jobs.JobView | None:
     """The events import named by ``?import=ID`` (the page shows its progress), if there is one."""
     job_id = request.GET.get("import", "")
-    if not job_id.isdigit():
+    if not is_id(job_id):
         return None
     try:
         return jobs.get_job(actor_of(request), int(job_id))

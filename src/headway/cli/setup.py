@@ -75,8 +75,8 @@ def _serve(host: str, port: int) -> None:
     from headway.web.server import serve as run_server
 
     shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
-    console.print(f"Headway is up on http://{shown}:{port}/  (Ctrl-C stops it)")
-    run_server(host, port)
+    run_server(host, port, on_ready=lambda: console.print(f"Headway is up on http://{shown}:{port}/  "
+                                                          "(Ctrl-C stops it)"))
 
 
 def doctor() -> None:

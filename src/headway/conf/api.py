@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -17,6 +19,7 @@ from ninja.security import HttpBearer, SessionAuth
 from headway import __version__
 from headway.core import services
 from headway.core.errors import AuthenticationFailed, HeadwayError
+from headway.core.http import StandardJSONRenderer
 
 log = logging.getLogger("headway.api")
 
@@ -43,6 +46,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionCsrfAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    renderer=StandardJSONRenderer(),
 )
 
 
@@ -79,6 +83,14 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return error_response(request, 413, "request_too_large",
+                          f"The request body is over {limit // (1024 * 1024)} MiB: send it in smaller parts (e.g. "
+                          "batches of at most 10,000 events).", {"limit_bytes": limit})
 
 
 @api.exception_handler(DataError)  # PostgreSQL refuses a number or a text too large for its column

@@ -11,10 +11,12 @@
 | ``HEADWAY_ALLOWED_HOSTS`` | ``localhost,127.0.0.1,[::1]`` |
 | ``HEADWAY_TASKS_BACKEND`` | ``django_tasks_db.DatabaseBackend`` (background work in the database) |
 | ``HEADWAY_REDIS_URL`` | none; required with ``HEADWAY_TASKS_BACKEND=django_tasks_rq.RQBackend`` |
+| ``HEADWAY_TRUSTED_PROXIES`` | none (addresses or CIDRs whose X-Forwarded-Proto/For are believed) |
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ SETTINGS = (
     "HEADWAY_TEST_DATABASE_URL",
     "HEADWAY_TASKS_BACKEND",
     "HEADWAY_REDIS_URL",
+    "HEADWAY_TRUSTED_PROXIES",
 )
 
 
@@ -58,6 +61,7 @@ class Config:
     def uses_rq(self) -> bool:
         """Whether background work queues in Redis through RQ."""
         return self.tasks_backend.startswith("django_tasks_rq.")
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def secret_key_file(self) -> Path:
@@ -118,6 +122,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
             f"HEADWAY_REDIS_URL={redact_url(redis_url)!r} is not a Redis URL: use redis://HOST:6379/0 "
             "(rediss:// for TLS)."
         )
+    trusted_proxies = parse_networks("HEADWAY_TRUSTED_PROXIES", env.get("HEADWAY_TRUSTED_PROXIES", ""))
     return Config(
         home=home,
         database_url=database_url,
@@ -127,13 +132,39 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         secret_key_from_env=secret,
         tasks_backend=tasks_backend,
         redis_url=redis_url,
+        trusted_proxies=trusted_proxies,
     )
 
 
+def parse_networks(name: str, raw: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or CIDR networks (``10.0.0.5,192.168.0.0/16``), normalised; else an error."""
+    networks: list[str] = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ConfigurationError(
+                f"{name} holds {part!r}, which is not an IP address or network: list the proxy's addresses, "
+                "comma-separated, e.g. 127.0.0.1,10.0.0.0/8."
+            ) from None
+    return tuple(networks)
+
+
+def private_files() -> None:
+    """Create every later file 0600 and directory 0700 (the process umask 077): the SQLite and DuckDB databases,
+    uploads and the secret key hold people's reviews and password hashes, readable by their owner only."""
+    os.umask(0o077)
+
+
 def ensure_home(config: Config) -> Path:
-    """Create the data directory if needed and prove it is writable."""
+    """Create the data directory (0700) if needed and prove it is writable."""
+    private_files()
     try:
-        config.home.mkdir(parents=True, exist_ok=True)
+        config.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if config.home.stat().st_uid == os.getuid():
+            config.home.chmod(0o700)
         probe = config.home / ".write-test"
         probe.write_text("ok")
         probe.unlink()

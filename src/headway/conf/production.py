@@ -19,7 +19,9 @@ if not CONFIG.secret_key_from_env:
 SECRET_KEY = CONFIG.secret_key_from_env
 DEBUG = False
 SECURE_SSL_REDIRECT = os.environ.get("HEADWAY_SSL_REDIRECT", "true").lower() != "false"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a proxy, headway.conf.proxy turns a trusted proxy's X-Forwarded-Proto into the request's scheme and drops
+# the header from anyone else; the header is believed here too only when a trusted proxy is configured.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CONFIG.trusted_proxies else None
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365

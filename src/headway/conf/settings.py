@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dj_database_url
 
-from headway.conf.config import load_config, local_secret_key
+from headway.conf.config import load_config, local_secret_key, private_files
 
+private_files()  # files under HEADWAY_HOME (databases, uploads) are created 0600, directories 0700
 CONFIG = load_config()
 HEADWAY_HOME = CONFIG.home
 HEADWAY_EVENTS_URL = CONFIG.events_url
+HEADWAY_TRUSTED_PROXIES = CONFIG.trusted_proxies
 
 DEBUG = CONFIG.debug
 SECRET_KEY = local_secret_key(CONFIG)
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "headway.web.middleware.SecurityHeadersMiddleware",
     "headway.conf.middleware.ApiErrorBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,6 +107,9 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 LOGIN_THROTTLE_FAILURES = 5
 LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+
+# A request body may hold the documented batch of 10,000 events (about 1.6 KiB each); a larger one answers 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

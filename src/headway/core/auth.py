@@ -11,7 +11,7 @@ from headway.core import services
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """The caller's address as the server sees it."""
+    """The caller's address: the real client's behind a trusted proxy (headway.conf.proxy sets REMOTE_ADDR)."""
     if request is None:
         return ""
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
@@ -25,10 +25,10 @@ class ThrottledModelBackend(ModelBackend):
         if username is None or password is None:
             return None
         address = client_address(request)
-        services.check_login_allowed(username, address)
+        reserved = services.reserve_login_attempt(username, address)  # counted before the (slow) password check
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
-            services.note_login_failure(username, address)
+            services.note_login_failure(username, address, reserved=reserved)
         else:
             services.note_login_success(user, address)
         return user

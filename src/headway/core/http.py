@@ -6,9 +6,12 @@ and take the actor with :func:`actor_of`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import json
+import math
+from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
+from ninja.renderers import JSONRenderer
 
 from headway.core.errors import AuthenticationFailed
 
@@ -28,3 +31,27 @@ def actor_of(request: HttpRequest) -> User:
     if user is None or not user.is_authenticated:
         raise AuthenticationFailed("Not authenticated: log in, or send `Authorization: Bearer <API token>`.")
     return cast("User", user)
+
+
+def finite(data: Any) -> Any:
+    """``data`` with every NaN and ±Infinity float replaced by ``None`` (JSON has no such numbers)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite(value) for value in data]
+    return data
+
+
+class StandardJSONRenderer(JSONRenderer):
+    """The API's renderer: standard JSON only, so ``NaN`` and ``Infinity`` go out as ``null``.
+
+    The common case costs one strict ``json.dumps``; only a body that holds a non-finite number is walked.
+    """
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        try:
+            return json.dumps(data, cls=self.encoder_class, allow_nan=False, **self.json_dumps_params)
+        except ValueError:
+            return json.dumps(finite(data), cls=self.encoder_class, allow_nan=False, **self.json_dumps_params)

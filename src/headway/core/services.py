@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -265,27 +265,57 @@ def _end_sessions(user: User) -> None:
 # --- login throttling ----------------------------------------------------------------------------------
 
 
+def _throttled() -> Throttled:
+    minutes = settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60
+    return Throttled(
+        f"Too many failed logins: wait {minutes} minutes and try again, or ask an admin to reset your password.",
+        details={"retry_after_seconds": settings.LOGIN_THROTTLE_WINDOW_SECONDS},
+    )
+
+
+def _over_limit(username: str, address: str) -> bool:
+    window = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
+    recent = LoginAttempt.objects.filter(at__gte=window)
+    limit = settings.LOGIN_THROTTLE_FAILURES
+    by_user = recent.filter(username=username.lower()[:150]).count()
+    by_address = recent.filter(address=address).count() if address else 0
+    return by_user > limit or by_address > limit * 4
+
+
 def check_login_allowed(username: str, address: str = "") -> None:
     """Raise :class:`Throttled` after too many recent failures for this username or address."""
     window = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
     recent = LoginAttempt.objects.filter(at__gte=window)
     limit = settings.LOGIN_THROTTLE_FAILURES
-    by_user = recent.filter(username=username.lower()).count()
+    by_user = recent.filter(username=username.lower()[:150]).count()
     by_address = recent.filter(address=address).count() if address else 0
     if by_user >= limit or by_address >= limit * 4:
-        minutes = settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60
-        raise Throttled(
-            f"Too many failed logins: wait {minutes} minutes and try again, or ask an admin to reset your password.",
-            details={"retry_after_seconds": settings.LOGIN_THROTTLE_WINDOW_SECONDS},
-        )
+        raise _throttled()
 
 
-def note_login_failure(username: str, address: str = "") -> None:
-    """Remember a failed login for throttling and the audit log.
+def reserve_login_attempt(username: str, address: str = "") -> int:
+    """Count this login as a failure *before* the password is checked, atomically with the limit check, and
+    return the attempt's id; raise :class:`Throttled` when it is over the limit for the username (``
+    LOGIN_THROTTLE_FAILURES``) or the address (four times that). Concurrent guesses are serialised here, so a
+    limit of 5 lets exactly 5 through. A successful login removes the attempt (:func:`note_login_success`)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # SQLite's immediate transactions are serial already
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {LoginAttempt._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        attempt = LoginAttempt.objects.create(username=username.lower()[:150], address=address[:64])
+        if _over_limit(username, address[:64]):
+            attempt.delete()
+            raise _throttled()
+    return attempt.pk
+
+
+def note_login_failure(username: str, address: str = "", *, reserved: int | None = None) -> None:
+    """Remember a failed login for throttling (unless ``reserved`` already counts it) and the audit log.
 
     The audit log names the user only when the username is one: a username box that holds anything else
     (often the password, typed into the wrong box) is recorded as an unknown username, never as its text."""
-    LoginAttempt.objects.create(username=username.lower()[:150], address=address[:64])
+    if reserved is None:
+        LoginAttempt.objects.create(username=username.lower()[:150], address=address[:64])
     known = User.objects.filter(username__iexact=username.strip()).values_list("username", flat=True).first()
     who = repr(known) if known else "an unknown username"
     audit.record(None, AuditEvent.Action.LOGIN_FAILED, object_type="user", object_id=(known or "")[:64],
@@ -294,7 +324,7 @@ def note_login_failure(username: str, address: str = "") -> None:
 
 def note_login_success(user: User, address: str = "") -> None:
     """Clear the user's failures and record the login."""
-    LoginAttempt.objects.filter(username=user.username.lower()).delete()
+    LoginAttempt.objects.filter(username=user.username.lower()[:150]).delete()
     audit.record(user, AuditEvent.Action.LOGIN, user, summary=f"{user.username} logged in from {address or 'unknown'}")
 
 

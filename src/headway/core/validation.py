@@ -6,13 +6,18 @@ errors at once; ``validated`` checks a pydantic model; ``raise_for_rows`` report
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from headway.core.errors import ValidationError, validated
 
-__all__ = ["Problems", "actor_label", "choice_key", "raise_for_rows", "validated"]
+__all__ = ["Problems", "actor_label", "choice_key", "form_id", "form_ids", "form_json_object", "is_id",
+           "raise_for_rows", "validated"]
+
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 def choice_key(value: object) -> str:
@@ -84,3 +89,38 @@ def actor_label(actor: object | None) -> str:
     """How the audit trail names who acted: the username, or ``system``."""
     name = getattr(actor, "username", "") if actor is not None else ""
     return str(name) if name else "system"
+
+
+def is_id(text: object) -> bool:
+    """Whether ``text`` is a row id as a form sends it: 1 to 18 ASCII digits (``"²"`` and 5,000 digits are not)."""
+    return isinstance(text, str) and _ID.fullmatch(text.strip()) is not None
+
+
+def form_id(value: object, field: str, *, what: str = "a choice from the list") -> int:
+    """A posted id as a number, or a ValidationError naming the field and what to pick."""
+    text = str(value if value is not None else "").strip().lstrip("#")
+    if not is_id(text):
+        raise ValidationError(f"{field}: {str(value)[:40]!r} is not {what}; pick one from the list.",
+                              details={field: str(value)[:100]})
+    return int(text)
+
+
+def form_ids(values: Iterable[object], field: str, *, what: str = "a choice from the list") -> list[int]:
+    """Posted ids (a multiple select or ticked boxes) as numbers; any other value is a ValidationError."""
+    return [form_id(v, field, what=what) for v in values]
+
+
+def form_json_object(text: object, field: str, example: str = '{"key": "value"}') -> dict[str, Any]:
+    """A posted JSON object (blank is ``{}``), or a ValidationError saying where the JSON is wrong."""
+    raw = str(text or "").strip()
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ValidationError(f"{field} is not valid JSON ({exc}): write an object such as {example}.",
+                              details={field: raw[:100]}) from None
+    if not isinstance(data, dict):
+        raise ValidationError(f"{field} must be a JSON object such as {example}, not {type(data).__name__}.",
+                              details={field: raw[:100]})
+    return data

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from headway.core.jobs import Progress, job_handler
+from headway.core.schedules import register_schedule
 
 
 @job_handler("discovery.compute_themes", label="Compute feedback themes", max_attempts=2)
@@ -11,3 +15,15 @@ def compute_themes(progress: Progress, run_id: int, seed: int = 0) -> None:
     from headway.discovery import services
 
     services.run_theme_computation(run_id, seed=seed, progress=lambda label, fraction: progress(fraction, label))
+
+
+@job_handler("discovery.recover_theme_runs", label="Mark orphaned theme runs failed", max_attempts=1)
+def recover_theme_runs(progress: Progress) -> dict[str, Any]:
+    """Theme runs left queued or running by a crash are marked failed, so they block no new run."""
+    from headway.discovery import services
+
+    return {"recovered": services.recover_orphaned_runs()}
+
+
+# at worker start (due at once), then every five minutes
+register_schedule("discovery.recover_theme_runs", every=timedelta(minutes=5), first_after=timedelta(0))

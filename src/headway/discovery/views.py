@@ -16,6 +16,7 @@ from headway.core.errors import HeadwayError, NotFound, ValidationError
 from headway.core.http import AuthedRequest
 from headway.core.pagination import page_number
 from headway.core.permissions import Perm, has_perm, require
+from headway.core.validation import is_id
 from headway.discovery import services
 from headway.web.charts import to_spec
 
@@ -140,7 +141,7 @@ def _back_with_error(request: HttpRequest, theme_id: int, exc: HeadwayError) -> 
 
 
 def _selected_items(request: HttpRequest, action: str) -> list[int]:
-    ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("item") if is_id(i)]
     if not ids:
         raise ValidationError(f"Tick at least one quote to {action}, then press the button again.")
     return ids
@@ -164,7 +165,7 @@ def merge_theme(request: AuthedRequest, theme_id: int) -> HttpResponse:
     require(request.user, Perm.EDIT_FEEDBACK)
     target = request.POST.get("target", "")
     try:
-        if not target.isdigit():
+        if not is_id(target):
             raise ValidationError("Choose the theme to merge this one into, then press Merge.")
         merged = services.merge_themes(request.user, int(target), [theme_id])
     except (ValidationError, NotFound) as exc:
@@ -196,7 +197,7 @@ def move_items(request: AuthedRequest, theme_id: int) -> HttpResponse:
     target = request.POST.get("target", "")
     try:
         ids = _selected_items(request, "move")
-        if not target.isdigit():
+        if not is_id(target):
             raise ValidationError("Choose the theme to move the ticked quotes to, then press Move.")
         theme = services.move_items(request.user, ids, int(target))
     except (ValidationError, NotFound) as exc:
@@ -219,7 +220,7 @@ def inbox_page(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_reviewed(request: AuthedRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("item") if is_id(i)]
     count = services.mark_reviewed(request.user, ids)
     messages.success(request, f"{count} item(s) marked as reviewed.")
     return redirect("feedback-inbox")

@@ -17,6 +17,7 @@ from headway.core import jobs
 from headway.core.errors import HeadwayError, ValidationError
 from headway.core.http import AuthedRequest
 from headway.core.permissions import Perm, has_perm, require
+from headway.core.validation import is_id
 from headway.planning import charts, services
 from headway.planning.models import Framework, Stage
 from headway.web.hints import scoring_hints
@@ -190,7 +191,7 @@ def idea_edit(request: AuthedRequest, initiative_id: int) -> HttpResponse:
 
 def _row_id(value: str) -> int | str:
     """A select's value: a row's id as a number (so it is never taken for a title), else the text as given."""
-    return int(value) if value.isdigit() else value
+    return int(value) if is_id(value) else value
 
 
 def _id(value: str | None) -> int:
@@ -268,7 +269,7 @@ def optimise_page(request: AuthedRequest) -> HttpResponse:
                                            if source.get(f"extra_{t.pk}", "").strip()}
         job_param = source.get("job", "")
         try:
-            if job_param.isdigit():  # a run that went on in the background, now done (or still going)
+            if is_id(job_param):  # a run that went on in the background, now done (or still going)
                 job = jobs.get_job(actor, int(job_param))
                 result = services.optimisation_result(actor, job.id)
             else:  # a run the page waits up to a second for, then follows with a progress bar

@@ -21,6 +21,7 @@ from headway.core.errors import HeadwayError, ValidationError
 from headway.core.http import AuthedRequest
 from headway.core.models import User
 from headway.core.permissions import Perm, has_perm
+from headway.core.validation import is_id
 from headway.strategy import services
 from headway.strategy.models import Goal, Kpi, ProductArea
 
@@ -254,7 +255,7 @@ def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
 def _goal_id(text: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit():
+    if not is_id(text):
         raise ValidationError(f"{text!r} is not a goal: choose the goal this one supports from the list.",
                               details={"parent": text})
     return int(text)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from headway.core.http import AuthedRequest, actor_of
 from headway.core.permissions import Perm, has_perm
+from headway.core.validation import form_id, form_ids, form_json_object
 from headway.team import services
 from headway.team.engine.layout import ChartLayout, wrap_text
 from headway.team.engine.org import OrgNode
@@ -102,10 +103,14 @@ def ladder_page(request: AuthedRequest) -> HttpResponse:
                                    if k not in {"op", "csrfmiddlewaretoken", "note"} and v}
         if "anchors" in args:
             args["anchors"] = _lines(str(args["anchors"]))
-        if "expectations" in args:
-            args["expectations"] = json.loads(str(args["expectations"]) or "{}")
-        return _post(request, lambda: ladders.edit_ladder(actor, op, note=request.POST.get("note", ""), **args),
-                     "The ladder was saved as a new version.")
+        expectations = args.pop("expectations", None)
+
+        def edit() -> object:
+            if expectations is not None:
+                args["expectations"] = form_json_object(expectations, "expectations", '{"pm-1": 2}')
+            return ladders.edit_ladder(actor, op, note=request.POST.get("note", ""), **args)
+
+        return _post(request, edit, "The ladder was saved as a new version.")
     ladder = ladders.current_ladder(actor)
     rows = [{"competency": c, "expected": [lv.expectations[c.slug] for lv in ladder.levels]}
             for c in ladder.competencies]
@@ -149,13 +154,14 @@ def pair_page(request: AuthedRequest, pair_id: int) -> HttpResponse:
                 actor, pair_id, form.get("text", ""), private=bool(form.get("private"))), "Agenda item added.")
         if form.get("form") == "action":
             return _post(request, lambda: checkins.add_action_item(
-                actor, pair_id, form.get("text", ""), int(form.get("owner") or 0), form.get("due") or None),
+                actor, pair_id, form.get("text", ""), form_id(form.get("owner") or "0", "owner", what="a person"), form.get("due") or None),
                 "Action item added.")
         pulse = form.get("pulse")
         return _post(request, lambda: checkins.record_checkin(
-            actor, pair_id, on=form.get("date") or None, pulse=int(pulse) if pulse else None,
+            actor, pair_id, on=form.get("date") or None, pulse=form_id(pulse, "pulse", what="a pulse from 1 to 5") if pulse else None,
             pulse_comment=form.get("pulse_comment", ""), notes=form.get("notes", ""),
-            done=[int(i) for i in form.getlist("done")], actions_done=[int(i) for i in form.getlist("actions_done")]),
+            done=form_ids(form.getlist("done"), "done", what="an agenda item"),
+            actions_done=form_ids(form.getlist("actions_done"), "actions_done", what="an action item")),
             "Check-in recorded.")
     view = checkins.pair_view(actor, pair_id)
     return render(request, "team/pair.html", {"title": "Check-ins", "view": view, "pulses": range(1, 6)})
@@ -165,8 +171,9 @@ def pair_page(request: AuthedRequest, pair_id: int) -> HttpResponse:
 def reviews_page(request: AuthedRequest) -> HttpResponse:
     actor = actor_of(request)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("reviewee")]
-        return _post(request, lambda: reviews.create_cycle(actor, request.POST.get("name", ""), ids),
+        return _post(request, lambda: reviews.create_cycle(
+            actor, request.POST.get("name", ""), form_ids(request.POST.getlist("reviewee"), "reviewee",
+                                                          what="a person")),
                      "Review cycle created.")
     return render(request, "team/reviews.html", {
         "title": "Reviews", "cycles": reviews.list_cycles(actor),
@@ -186,14 +193,14 @@ def cycle_page(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         if what == "nominate":
             me = person_of(actor)
             return _post(request, lambda: reviews.nominate(
-                actor, cycle_id, me.pk if me else 0, [int(i) for i in form.getlist("reviewer")]),
+                actor, cycle_id, me.pk if me else 0, form_ids(form.getlist("reviewer"), "reviewer", what="a person")),
                 "Reviewers nominated.")
         if what == "decide":
             return _post(request, lambda: reviews.decide(
-                actor, int(form.get("nomination") or 0), form.get("approve") == "1"), "Nomination decided.")
+                actor, form_id(form.get("nomination") or "0", "nomination", what="a nomination"), form.get("approve") == "1"), "Nomination decided.")
         if what == "calibrate":
             return _post(request, lambda: review_reports.calibrate(
-                actor, cycle_id, int(form.get("reviewee") or 0), performance=form.get("performance") or None,
+                actor, cycle_id, form_id(form.get("reviewee") or "0", "reviewee", what="a person"), performance=form.get("performance") or None,
                 potential=form.get("potential") or None, notes=form.get("notes")), "Calibration saved.")
     cycle = reviews.get_cycle(actor, cycle_id)
     me = person_of(actor)

@@ -18,8 +18,28 @@ from headway.core.errors import ValidationError
 NUMERIC_OPS = {"gt": "__gt__", "gte": "__ge__", "lt": "__lt__", "lte": "__le__"}
 
 
+def check_property_name(key: str) -> None:
+    """Raise ValidationError for a property name no backend can look up as one key.
+
+    A backslash cannot be written into DuckDB's quoted JSON-path key (``a\\"b`` ends the key early), so such a
+    name is refused up front, on every backend alike, with a message instead of a failing query.
+    """
+    if not isinstance(key, str) or not key:
+        raise ValidationError("a property name is needed, e.g. plan or $current_url")
+    if "\\" in key:
+        raise ValidationError(
+            f"the property name {key!r} holds a backslash, which cannot be queried: rename the property "
+            "(e.g. replace \\ with /) when sending events",
+            details={"property": key},
+        )
+    if len(key) > 200:
+        raise ValidationError(f"a property name has at most 200 characters, this one {len(key)}",
+                              details={"property": key[:200]})
+
+
 def prop(events: ir.Table, key: str) -> ir.JSONValue:
     """The JSON value of property ``key``."""
+    check_property_name(key)
     json: ir.JSONValue = events.properties.cast("json")
     return json[key]
 

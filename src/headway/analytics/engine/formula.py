@@ -15,11 +15,44 @@ import numpy.typing as npt
 from headway.core.errors import ValidationError
 
 Vector = npt.NDArray[np.float64]
+MAX_LENGTH = 500
+"""The longest formula or derived-metric expression accepted, in characters."""
+MAX_OPERATORS = 100
+"""The most operators in one expression: evaluation stays shallow and quick."""
+MAX_DEPTH = 20
+"""The deepest nesting of parentheses accepted."""
 _ALLOWED = (ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd)
 
 
+def check_size(expression: str) -> None:
+    """Refuse an expression over the length, operator or nesting limits, before it is parsed or evaluated."""
+    if len(expression) > MAX_LENGTH:
+        raise ValidationError(
+            f"the formula has {len(expression):,} characters, more than the {MAX_LENGTH} allowed: shorten it, "
+            "e.g. define a derived metric for a part and name it",
+            details={"length": len(expression), "limit": MAX_LENGTH},
+        )
+    operators = sum(expression.count(op) for op in "+-*/")
+    if operators > MAX_OPERATORS:
+        raise ValidationError(
+            f"the formula has {operators} operators, more than the {MAX_OPERATORS} allowed: simplify it",
+            details={"operators": operators, "limit": MAX_OPERATORS},
+        )
+    depth = 0
+    for char in expression:
+        depth += (char == "(") - (char == ")")
+        if depth > MAX_DEPTH:
+            raise ValidationError(
+                f"the formula nests parentheses more than {MAX_DEPTH} deep: remove redundant parentheses",
+                details={"limit": MAX_DEPTH},
+            )
+
+
 def parse(expression: str) -> ast.expr:
-    """Parse ``expression``; raise ValidationError naming what is not allowed."""
+    """Parse ``expression``; raise ValidationError naming what is not allowed or over the size limits."""
+    if not isinstance(expression, str):
+        raise ValidationError(f"a formula is text such as A / B, not {type(expression).__name__}")
+    check_size(expression)
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:

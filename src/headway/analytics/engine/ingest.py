@@ -418,6 +418,8 @@ SELECT *, CASE
     WHEN ts_text IS NULL THEN 'missing timestamp: give an ISO-8601 "timestamp"'
     WHEN ts IS NULL
         THEN 'unparsable timestamp "' || ts_text || '": use ISO-8601 such as 2024-05-01T12:00:00Z'
+    WHEN ts < TIMESTAMP '1900-01-01' OR ts >= TIMESTAMP '3000-01-01'
+        THEN 'impossible timestamp "' || ts_text || '": give a time between the years 1900 and 2999'
     WHEN properties IS NOT NULL AND NOT json_valid(properties)
         THEN 'invalid JSON properties: give a JSON object such as {"plan": "pro"}'
     WHEN properties IS NOT NULL

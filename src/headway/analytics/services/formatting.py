@@ -6,11 +6,11 @@ keys in the API's ``rows``, the CLI's --csv and the web page's table (docs/analy
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
+
+from headway.core.exports import csv_text
 
 if TYPE_CHECKING:
     from headway.analytics.engine.insights_types import InsightBreakdown
@@ -40,12 +40,7 @@ def seconds(value: float | None) -> float | None:
 
 def rows_as_csv(rows: Sequence[Row]) -> str:
     """Rows as CSV text with a header (the CLI's --csv and the web's download use it)."""
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return out.getvalue()
+    return csv_text(list(rows[0]), rows) if rows else ""
 
 
 R = TypeVar("R")

@@ -62,6 +62,7 @@ from headway.discovery.services.theme_runs import (
     get_run,
     latest_run,
     launch_theme_run,
+    recover_orphaned_runs,
     run_theme_computation,
     start_theme_run,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "move_items",
     "parse_mapping",
     "person_view",
+    "recover_orphaned_runs",
     "register_idea_resolver",
     "remove_demand_links",
     "rename_theme",

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import cast
 
 import numpy as np
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from headway.core import audit
 from headway.core.errors import Conflict, HeadwayError, NotFound, ValidationError
-from headway.core.models import AuditEvent, User
+from headway.core.models import AuditEvent, Job, User
 from headway.core.permissions import Perm, check
 from headway.core.validation import actor_label
 from headway.discovery.engine import Theme as FoundTheme
@@ -39,8 +41,12 @@ from headway.discovery.services._common import (
 
 log = logging.getLogger(__name__)
 
-#: A queued or running run older than this is taken as abandoned (its process died) and a new one may start.
+#: A foreground run on another machine older than this is taken as abandoned (its process cannot be checked).
 STALE_RUN = timedelta(hours=2)
+#: A background run whose job is gone (finished, failed, never queued) is orphaned once it is this old.
+ORPHAN_GRACE = timedelta(minutes=1)
+JOB_KIND = "discovery.compute_themes"
+_UNFINISHED_JOB = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING)
 METHODS = ("auto", "minilm", "lexical")
 
 
@@ -76,20 +82,21 @@ def start_theme_run(
     check(actor, Perm.EDIT_FEEDBACK)
     if method not in METHODS:
         raise ValidationError(f"Unknown method {method!r}: use auto, minilm or lexical.")
+    recover_orphaned_runs()
     with transaction.atomic():
         busy = ThemeRun.objects.filter(status__in=[ThemeRun.Status.QUEUED, ThemeRun.Status.RUNNING]).first()
-        if busy is not None and timezone.now() - busy.created_at < STALE_RUN:
+        if busy is not None:
             raise Conflict(
                 f"Themes are already being computed (run {busy.pk}, {busy.percent}%): wait for it to "
                 "finish, then start another."
             )
-        if busy is not None:
-            ThemeRun.objects.filter(pk=busy.pk).update(status=ThemeRun.Status.FAILED, message="abandoned")
         if not FeedbackItem.objects.exists():
             raise ValidationError(
                 "There is no feedback yet: import some with `headway feedback import FILE`."
             )
-        run = ThemeRun.objects.create(requested=method, started_by=actor_label(actor), message="queued")
+        owner = {} if background else {"foreground": {"host": socket.gethostname(), "pid": os.getpid()}}
+        run = ThemeRun.objects.create(requested=method, started_by=actor_label(actor), message="queued",
+                                      details=owner)
         audit.record(actor, AuditEvent.Action.CREATE, run, summary=f"theme computation {run.pk} started")
     if background:
         launch_theme_run(run.pk, seed=seed, actor=actor)
@@ -98,11 +105,44 @@ def start_theme_run(
     return ThemeRun.objects.get(pk=run.pk)
 
 
+def _orphaned(run: ThemeRun, now: datetime) -> bool:
+    """Whether nothing is computing ``run`` any more: its process died (foreground) or its job is gone."""
+    owner = (run.details or {}).get("foreground") if isinstance(run.details, dict) else None
+    if isinstance(owner, dict):
+        if owner.get("host") != socket.gethostname():
+            return now - run.created_at >= STALE_RUN
+        try:
+            os.kill(int(owner.get("pid", 0)), 0)  # signal 0: does the process still exist?
+        except ProcessLookupError:
+            return True
+        except (OSError, ValueError):
+            return False
+        return False
+    if now - run.created_at < ORPHAN_GRACE:  # its job is queued just after the run row
+        return False
+    return not Job.objects.filter(kind=JOB_KIND, arguments__run_id=run.pk, status__in=_UNFINISHED_JOB).exists()
+
+
+def recover_orphaned_runs(*, now: datetime | None = None) -> int:
+    """Mark failed every queued or running theme run that nothing computes any more (a crash, a kill -9, a job
+    that ran out of attempts), so it blocks no new run; returns how many. Runs at worker start and every few
+    minutes (the ``discovery.recover_theme_runs`` schedule), and before a new run starts."""
+    now = now or timezone.now()
+    busy = ThemeRun.objects.defer("model").filter(status__in=[ThemeRun.Status.QUEUED, ThemeRun.Status.RUNNING])
+    orphans = [run.pk for run in busy if _orphaned(run, now)]
+    if orphans:
+        ThemeRun.objects.filter(pk__in=orphans, status__in=[ThemeRun.Status.QUEUED, ThemeRun.Status.RUNNING]).update(
+            status=ThemeRun.Status.FAILED, finished_at=now,
+            message="stopped: the process computing it ended (a crash or a restart); start a new run")
+        log.warning("marked %s orphaned theme run(s) failed: %s", len(orphans), orphans)
+    return len(orphans)
+
+
 def launch_theme_run(run_id: int, *, seed: int = 0, actor: User | None = None) -> None:
     """Hand the queued run ``run_id`` to a background worker (the job ``discovery.compute_themes``)."""
     from headway.core import jobs
 
-    jobs.enqueue("discovery.compute_themes", actor=actor, label=f"Compute feedback themes (run {run_id})",
+    jobs.enqueue(JOB_KIND, actor=actor, label=f"Compute feedback themes (run {run_id})",
                  run_id=run_id, seed=seed)
 
 

@@ -26,6 +26,9 @@ from headway.core.errors import ValidationError
 
 __all__ = [
     "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "MAX_OPERATORS",
     "Binary",
     "Call",
     "Field",
@@ -35,6 +38,7 @@ __all__ = [
     "Number",
     "Token",
     "Unary",
+    "check_size",
     "evaluate",
     "parse",
     "tokenize",
@@ -45,6 +49,14 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<op>[-+*/^(),−×÷]))"
 )
+
+
+MAX_LENGTH = 500
+"""The longest formula accepted, in characters (the scoring setup stores at most 500)."""
+MAX_OPERATORS = 100
+"""The most operators and function calls in one formula: the tree stays shallow enough to evaluate quickly."""
+MAX_DEPTH = 20
+"""The deepest nesting of parentheses accepted."""
 
 
 class FormulaError(ValidationError):
@@ -155,9 +167,47 @@ def tokenize(text: str) -> list[Token]:
         position = match.end()
 
 
+def check_size(text: str) -> list[Token]:
+    """Tokenise ``text`` after checking its length, then check its operators and nesting against the limits.
+
+    Runs before any parsing or evaluation, so an oversized or deeply nested formula costs no recursion and no
+    time: it is a :class:`FormulaError` that says which limit it passes.
+    """
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(
+            f"the formula has {len(text):,} characters, more than the {MAX_LENGTH} allowed: shorten it, e.g. "
+            "by scoring with a weighted scorecard instead of a long sum",
+            details={"length": len(text), "limit": MAX_LENGTH},
+        )
+    tokens = tokenize(text)
+    operators = sum(1 for t in tokens if t.kind == "op" and t.text in "+-*/^")
+    operators += sum(1 for t in tokens if t.kind == "name" and t.text in FUNCTIONS)
+    if operators > MAX_OPERATORS:
+        raise FormulaError(
+            f"the formula has {operators} operators and function calls, more than the {MAX_OPERATORS} allowed: "
+            "simplify it",
+            details={"operators": operators, "limit": MAX_OPERATORS},
+        )
+    depth = deepest = 0
+    for token in tokens:
+        if token.kind == "op" and token.text == "(":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+            if depth > MAX_DEPTH:
+                raise FormulaError(
+                    f"the formula nests parentheses {MAX_DEPTH + 1} or more deep at column {token.column}, more "
+                    f"than the {MAX_DEPTH} allowed: remove redundant parentheses",
+                    details={"token": "(", "column": token.column, "limit": MAX_DEPTH},
+                )
+        elif token.kind == "op" and token.text == ")":
+            depth -= 1
+    return tokens
+
+
 class _Parser:
     def __init__(self, text: str, fields: frozenset[str] | None) -> None:
-        self.tokens = tokenize(text)
+        self.tokens = check_size(text)
         self.index = 0
         self.fields = fields
 

@@ -61,6 +61,7 @@ from headway.planning.services.portfolio import (
     certainty,
     optimise,
     plan_request,
+    time_limit_cap,
 )
 from headway.planning.services.quarters import horizon, quarter_index, quarter_label, quarter_of, quarters
 from headway.planning.services.roadmap import (
@@ -217,6 +218,7 @@ __all__ = [
     "set_stage",
     "stale_flags",
     "start_optimisation",
+    "time_limit_cap",
     "tradeoffs",
     "unplace",
     "update_initiative",

@@ -10,13 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import transaction
+
 from headway.core import jobs
 from headway.core.errors import Conflict, NotFound
-from headway.core.models import User
+from headway.core.models import Job, User
 from headway.core.permissions import Perm, check
 from headway.planning.services.portfolio import OptimisedPlan, plan_request
 
 JOB_KIND = "planning.optimise"
+MAX_RUNS_PER_USER = 2
+"""How many optimiser runs one user may have queued or running at once; the next one is a Conflict."""
+_UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING)
 
 
 def start_optimisation(actor: User | None, request: Mapping[str, Any], *, scenario: str | None = None,
@@ -24,9 +29,19 @@ def start_optimisation(actor: User | None, request: Mapping[str, Any], *, scenar
     """Queue an optimiser run; bad input is refused now, not later in a failed job."""
     check(actor, Perm.EDIT_PLANS if scenario else Perm.VIEW_WORKSPACE)
     plan_request(request, actor=actor)  # validates every field
-    job = jobs.enqueue(JOB_KIND, actor=actor, label=f"Optimise the portfolio{f' ({scenario})' if scenario else ''}",
-                       username=actor.username if actor is not None else None, request=dict(request),
-                       scenario=scenario, explain=explain)
+    with transaction.atomic():  # the count and the new job together: two requests cannot both take the last slot
+        if actor is not None:
+            running = Job.objects.filter(kind=JOB_KIND, created_by=actor.username, status__in=_UNFINISHED).count()
+            if running >= MAX_RUNS_PER_USER:
+                raise Conflict(
+                    f"You already have {running} optimiser runs queued or running (at most {MAX_RUNS_PER_USER} "
+                    "at once): wait for one to finish, then start this one.",
+                    details={"running": running, "limit": MAX_RUNS_PER_USER},
+                )
+        job = jobs.enqueue(JOB_KIND, actor=actor,
+                           label=f"Optimise the portfolio{f' ({scenario})' if scenario else ''}",
+                           username=actor.username if actor is not None else None, request=dict(request),
+                           scenario=scenario, explain=explain)
     return jobs.JobView.of(job)
 
 

@@ -155,6 +155,25 @@ def _shares(values: Mapping[str, Any], name: str, problems: Problems) -> dict[st
     return clean
 
 
+TIME_LIMIT_CAPS: dict[str, float] = {"viewer": 10.0}
+"""The longest optimiser run (seconds) each role may ask for; a role not listed gets :data:`TIME_LIMIT_CAP`."""
+TIME_LIMIT_CAP = 60.0
+"""The longest optimiser run (seconds) of a signed-in user whose role is not in :data:`TIME_LIMIT_CAPS`."""
+SYSTEM_TIME_LIMIT_CAP = 600.0
+"""The longest optimiser run (seconds) of the system operator (the CLI, ``actor=None``)."""
+
+
+def time_limit_cap(actor: User | None) -> float:
+    """The longest optimiser time limit ``actor`` may ask for: viewer 10 s, other roles 60 s, the system 600 s."""
+    if actor is None:
+        return SYSTEM_TIME_LIMIT_CAP
+    return TIME_LIMIT_CAPS.get(str(getattr(actor, "role", "")), TIME_LIMIT_CAP)
+
+
+def _role_name(actor: User | None) -> str:
+    return "the system" if actor is None else f"a {str(getattr(actor, 'role', '')).replace('_', ' ')}"
+
+
 def plan_request(data: Mapping[str, Any] | PlanRequest | None = None, *, actor: User | None = None,
                  **overrides: Any) -> PlanRequest:
     """Check an optimiser request given as plain data (goals to cover are looked up as ``actor``); one error
@@ -187,8 +206,10 @@ def plan_request(data: Mapping[str, Any] | PlanRequest | None = None, *, actor: 
         number = problems.number(people, f"extra_headcount.{team}", low=None)
         extra[str(team)] = int(number) if math.isfinite(number) else 0
     time_limit = problems.number(raw.get("time_limit", 10.0), "time_limit", low=0.1)
-    if time_limit > 600:
-        problems["time_limit"] = "at most 600 seconds"
+    cap = time_limit_cap(actor)
+    if "time_limit" not in problems and time_limit > cap:
+        problems["time_limit"] = (f"at most {cap:g} seconds for {_role_name(actor)}: give a smaller time_limit "
+                                  "(a longer run needs a product leader or admin, or the system operator)")
     request = PlanRequest(
         budget=budget, quarters=int(count) if "quarters" not in problems else 4, start=start, objective=objective,
         user_weight=problems.number(raw.get("user_weight", 1.0), "user_weight"),
@@ -331,8 +352,9 @@ def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None
     check(actor, Perm.EDIT_PLANS if scenario else Perm.VIEW_WORKSPACE)
     request = plan_request(request, actor=actor)
     problem, by_pk = build_portfolio(actor, request, today=today)
+    time_limit = min(request.time_limit, time_limit_cap(actor))  # a PlanRequest built elsewhere is capped too
     try:
-        plan = engine.optimise(problem, time_limit=request.time_limit)
+        plan = engine.optimise(problem, time_limit=time_limit)
     except (engine.InfeasibleError, engine.CycleError) as exc:
         raise type(exc)(_names(exc.message, by_pk), details=exc.details) from None
     values = {_pk(i.id): i.value for i in problem.initiatives}
@@ -349,7 +371,7 @@ def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None
         mix=mix_of(chosen, request.target_mix))
     if explain:
         why = engine.explain(problem, plan, engineer_weeks=float(max(
-            [t.weeks_per_quarter for t in PlanningTeam.objects.all()] or [12])), time_limit=request.time_limit)
+            [t.weeks_per_quarter for t in PlanningTeam.objects.all()] or [12])), time_limit=time_limit)
         result.constraints = [ConstraintUse(name=_names(c.name, by_pk), used=round(c.used, 4),
                                             limit=round(c.limit, 4), binding=c.binding) for c in why.constraints]
         result.binding = [c.name for c in result.constraints if c.binding]

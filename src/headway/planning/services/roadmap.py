@@ -3,8 +3,6 @@ sees), team capacity and cost per quarter, and exports (CSV, Markdown)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from pydantic import BaseModel
 
 from headway.core import audit
 from headway.core.errors import ValidationError
+from headway.core.exports import csv_text
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 from headway.core.validation import Problems
@@ -202,17 +201,7 @@ def _load(planned: float, capacity: float) -> float:
 def export_csv(actor: User | None, audience: str = "leadership", *, today: date | None = None) -> str:
     """The roadmap for an audience as CSV (lists joined with ``;``)."""
     view = roadmap(actor, audience, today=today)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(view.columns)
-    for row in view.rows:
-        writer.writerow([";".join(map(str, v)) if isinstance(v, list) else _csv_safe(v) for v in row.values()])
-    return out.getvalue()
-
-
-def _csv_safe(value: str | int | float) -> str | int | float:
-    """Text that a spreadsheet would run as a formula gets a leading quote."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+    return csv_text(view.columns, [list(row.values()) for row in view.rows])
 
 
 def export_markdown(actor: User | None, audience: str = "leadership", *, today: date | None = None) -> str:

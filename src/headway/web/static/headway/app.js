@@ -3,6 +3,13 @@
   "use strict";
 
   function setUp() {
+    // a select with data-autosubmit submits its form when changed (no inline handlers: the CSP allows none)
+    document.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target && target.matches && target.matches("select[data-autosubmit]") && target.form) {
+        target.form.submit();
+      }
+    });
     var button = document.querySelector("[data-menu-toggle]");
     if (!button) { return; }
     var menu = document.getElementById(button.getAttribute("aria-controls"));

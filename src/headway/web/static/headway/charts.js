@@ -36,7 +36,9 @@
     // Vega labels the element it draws into; an inner element keeps the figure's own role="img" and label.
     var target = document.createElement("div");
     canvas.appendChild(target);
-    window.vegaEmbed(target, spec, { actions: false, renderer: "svg", config: THEME })
+    // ast: Vega interprets expressions instead of compiling them with Function (the Content-Security-Policy
+    // allows no eval)
+    window.vegaEmbed(target, spec, { actions: false, renderer: "svg", config: THEME, ast: true })
       .catch(function (err) { fail(figure, canvas, err); });
   }
 
