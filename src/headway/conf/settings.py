@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "headway.planning",
     "headway.discovery",
     "headway.strategy",
+    "headway.reports",
 ]
 
 MIDDLEWARE = [

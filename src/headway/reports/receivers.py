@@ -1,0 +1,1 @@
+"""Listeners: alerts raised by the strategy app are delivered to their subscribers."""

@@ -1,0 +1,1 @@
+"""The reports app's background work: deliveries and scheduled packs."""
