@@ -113,6 +113,8 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     log = models.JSONField(default=list)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
     job_id = models.IntegerField(null=True, blank=True)
     created_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -142,3 +144,13 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return f"share link {self.pk} ({self.audience or self.pack_id})"
+
+
+class OptOut(models.Model):
+    """An e-mail address that unsubscribed from every message (one click from any message's footer)."""
+
+    address = models.CharField(max_length=254, unique=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.address

@@ -8,6 +8,28 @@ leaders and admins). ``actor=None`` is the system (the CLI operator, the schedul
 from __future__ import annotations
 
 from headway.reports.services.builders import KINDS, build_document
+from headway.reports.services.channels import (
+    CHANNEL_KINDS,
+    ChannelView,
+    add_channel,
+    get_channel,
+    list_channels,
+    parse_addresses,
+    remove_channel,
+)
+from headway.reports.services.deliveries import (
+    MAX_ATTEMPTS,
+    DeliveryFailed,
+    DeliveryRetry,
+    DeliveryView,
+    deliver,
+    get_delivery,
+    list_deliveries,
+    queue_delivery,
+    send_pack,
+    send_test,
+    unsubscribe_url,
+)
 from headway.reports.services.packs import (
     FORMATS,
     PackView,
@@ -21,15 +43,33 @@ from headway.reports.services.packs import (
 )
 
 __all__ = [
+    "CHANNEL_KINDS",
     "FORMATS",
     "KINDS",
+    "MAX_ATTEMPTS",
+    "ChannelView",
+    "DeliveryFailed",
+    "DeliveryRetry",
+    "DeliveryView",
     "PackView",
+    "add_channel",
     "build_document",
     "create_pack",
+    "deliver",
     "edit_notes",
+    "get_channel",
+    "get_delivery",
     "get_pack",
+    "list_channels",
+    "list_deliveries",
     "list_packs",
     "mark_sent",
+    "parse_addresses",
     "preview_pack",
+    "queue_delivery",
+    "remove_channel",
     "render",
+    "send_pack",
+    "send_test",
+    "unsubscribe_url",
 ]
