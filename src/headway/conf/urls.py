@@ -9,6 +9,7 @@ urlpatterns = [
     path("roadmap/", include("headway.planning.urls")),
     path("feedback/", include("headway.discovery.urls")),
     path("goals/", include("headway.strategy.urls")),
+    path("", include("headway.reports.urls")),
     path("", include("headway.web.urls")),
 ]
 

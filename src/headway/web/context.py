@@ -21,6 +21,7 @@ NAVIGATION = [
     ("roadmap", "Ideas & Roadmap"),
     ("goals", "Goals"),
     ("team", "Team"),
+    ("reports", "Reports"),
     ("settings", "Settings"),
 ]
 
@@ -31,6 +32,8 @@ SETTINGS_TABS = [
     ("settings-tokens", "API tokens", Perm.USE_API_TOKENS),
     ("settings-audit", "Audit log", Perm.VIEW_AUDIT),
     ("settings-jobs", "Background jobs", Perm.VIEW_WORKSPACE),
+    ("settings-channels", "Channels", Perm.VIEW_WORKSPACE),
+    ("settings-deliveries", "Deliveries", Perm.VIEW_WORKSPACE),
 ]
 
 
