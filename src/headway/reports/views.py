@@ -154,7 +154,7 @@ def share_roadmap(request: AuthedRequest) -> HttpResponseBase:
                                   f"{link.expires_at:%Y-%m-%d}: {services.share_url(link)}")
     except (HeadwayError, ValueError) as exc:
         messages.error(request, exc.message if isinstance(exc, HeadwayError) else "Days must be a whole number.")
-    return redirect(f"/roadmap/?audience={audience}")
+    return redirect(f"/roadmap/?for={audience}")
 
 
 @login_required
