@@ -100,7 +100,7 @@ def add_subscription(actor: User | None, what: str, *, cadence: str = "", to: st
     target = get_channel(actor, channel) if channel else None
     address = parse_addresses(to)[0] if to and target is None else ""
     own = actor is not None and address and address.lower() == (actor.email or "").lower()
-    if not own and not has_perm(actor, Perm.EDIT_PLANS):
+    if not own and actor is not None and not has_perm(actor, Perm.EDIT_PLANS):
         raise PermissionDenied("You may subscribe your own e-mail address; subscribing others or a channel needs "
                                "a product leader or an admin.")
     if start is not None and start < timezone.now().astimezone(_zone()).date():
