@@ -227,12 +227,16 @@ def board(actor: User | None, period: str, audience: str) -> Document:
     ])
 
 
+ONE_PAGER_COLUMNS = ("title", "end_quarter", "commitment", "kind", "stage", "team", "goal", "kpi",
+                     "effort_weeks", "cost")
+
+
 def roadmap_pack(actor: User | None, period: str, audience: str) -> Document:
     """The roadmap one-pager for one audience view: exactly the columns and items that view shows."""
     from headway.planning import services as planning
 
     view = planning.roadmap(actor, audience or "leadership")
-    columns = [c for c in view.columns if c not in ("id", "quarter")]
+    columns = [c for c in ONE_PAGER_COLUMNS if c in view.columns]  # never a column the view hides
     sections = []
     for q in view.quarters:
         rows = [r for r in view.rows if r["quarter"] == q]
