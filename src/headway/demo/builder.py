@@ -91,6 +91,7 @@ DEMO_MODULES = (
     "headway.strategy.demo",
     "headway.discovery.demo",
     "headway.planning.demo",
+    "headway.reports.demo",
 )
 
 
