@@ -83,10 +83,13 @@ def test_an_alert_is_delivered_when_raised_and_its_link_acknowledges_it(store, l
     services.add_subscription(leader, "alerts", to="ops@acme.test", kpis=["tickets"])
     services.add_subscription(leader, "alerts", to="other@acme.test", kpis=["signups"])  # another KPI's
     _stepped_kpi()
+    leader.email = "lena@acme.test"
+    leader.save()
+    strategy.update_kpi(None, "tickets", owner="lena")
     with django_capture_on_commit_callbacks(execute=True):
         report = strategy.refresh_kpis(None, as_of=date(2026, 5, 10))
     assert len(report.alerts) == 1
-    assert [m.to for m in mail.outbox] == [["ops@acme.test"]]
+    assert [m.to for m in mail.outbox] == [["ops@acme.test"], ["lena@acme.test"]]  # the subscriber, the owner
     assert mail.outbox[0].subject == "Alert: tickets"
     assert report.alerts[0] in mail.outbox[0].body
     link = re.search(r"(/reports/alert/[^/\s]+/)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]

@@ -207,7 +207,7 @@ def alert_of_link(token: str) -> int:
 
 
 def deliver_alert(alert_id: int) -> list[Delivery]:
-    """Send a raised alert to every alert subscription (of all KPIs, or of its KPI)."""
+    """Send a raised alert to every alert subscription (of all KPIs, or of its KPI) and to the KPI's owner."""
     from headway.strategy import services as strategy
 
     view = strategy.AlertView.from_model(strategy.get_alert(None, alert_id))
@@ -216,11 +216,18 @@ def deliver_alert(alert_id: int) -> list[Delivery]:
     html = (f"<p><strong>{view.kpi}</strong>: {view.message}</p><p><a href=\"{link}\">Open and acknowledge "
             f"it</a></p><p><a href=\"{UNSUBSCRIBE}\">Unsubscribe</a></p>")
     sent = []
+    reached: set[str] = set()
     for sub in Subscription.objects.filter(cadence=Subscription.Cadence.ALERTS,
                                            unsubscribed_at__isnull=True).select_related("channel"):
         if sub.kpis and view.kpi not in sub.kpis:
             continue
+        reached.add(sub.address.lower())
         sent.append(queue_delivery(None, subject=f"Alert: {view.kpi}", text=text, html=html, channel=sub.channel,
                                    addresses=[sub.address] if sub.address else None, subscription=sub,
+                                   alert_id=alert_id))
+    owner = strategy.get_kpi(None, view.kpi).owner
+    email = (owner.email or "").strip() if owner is not None else ""
+    if email and email.lower() not in reached:  # the KPI's owner hears of it too (an unsubscribe link opts out)
+        sent.append(queue_delivery(None, subject=f"Alert: {view.kpi}", text=text, html=html, addresses=[email],
                                    alert_id=alert_id))
     return sent
