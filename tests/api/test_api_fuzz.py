@@ -18,7 +18,7 @@ from headway.core import services
 
 QUICK_EXAMPLES = 4
 EXHAUSTIVE_EXAMPLES = 12
-ROUTERS = {"core", "team", "planning", "strategy", "discovery", "analytics", "reports", "meta"}  # every router's tag
+ROUTERS = {"core", "team", "planning", "strategy", "discovery", "analytics", "reports", "jobs", "meta"}  # every router's tag
 
 
 @pytest.fixture
