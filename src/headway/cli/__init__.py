@@ -10,28 +10,15 @@ import sys
 import typer
 
 from headway import __version__
-from headway.cli import (
-    channel,
-    events,
-    idea,
-    insight,
-    jd,
-    metrics,
-    plan,
-    report,
-    review,
-    roadmap,
-    share,
-    subscription,
-    team,
-    tokens,
-    users,
-    worker,
-)
+from headway.cli import channel as channel_commands
+from headway.cli import events, idea, insight, jd, metrics, plan, review, roadmap, team, tokens, users, worker
 from headway.cli import feedback as feedback_commands
 from headway.cli import goal as goal_commands
 from headway.cli import kpi as kpi_commands
+from headway.cli import report as report_commands
 from headway.cli import setup as setup_commands
+from headway.cli import share as share_commands
+from headway.cli import subscription as subscription_commands
 from headway.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -74,10 +61,10 @@ app.add_typer(goal_commands.app, name="goal")
 app.add_typer(kpi_commands.app, name="kpi")
 app.add_typer(feedback_commands.app, name="feedback")
 app.add_typer(feedback_commands.customers, name="customer")
-app.add_typer(report.app, name="report")
-app.add_typer(subscription.app, name="subscription")
-app.add_typer(channel.app, name="channel")
-app.add_typer(share.app, name="share")
+app.add_typer(report_commands.app, name="report")
+app.add_typer(subscription_commands.app, name="subscription")
+app.add_typer(channel_commands.app, name="channel")
+app.add_typer(share_commands.app, name="share")
 
 
 def main(argv: list[str] | None = None) -> None:
