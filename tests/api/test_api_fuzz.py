@@ -18,7 +18,8 @@ from headway.core import services
 
 QUICK_EXAMPLES = 4
 EXHAUSTIVE_EXAMPLES = 12
-ROUTERS = {"core", "jobs", "team", "planning", "strategy", "discovery", "analytics", "meta"}  # every router's tag
+ROUTERS = {"core", "jobs", "team", "planning", "strategy", "discovery", "analytics", "impact", "reports",
+           "meta"}  # every router's tag
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from headway.core import jobs
 from headway.core.errors import HeadwayError
 from headway.core.http import AuthedRequest, actor_of
 from headway.core.permissions import Perm, has_perm
-from headway.web.charts import ChartMarker, chart_markers, marker_layer
 from headway.core.validation import is_id
+from headway.web.charts import ChartMarker, chart_markers, marker_layer
 
 if TYPE_CHECKING:
     from headway.analytics.engine import TrendsResult

@@ -10,12 +10,16 @@ import sys
 import typer
 
 from headway import __version__
+from headway.cli import channel as channel_commands
 from headway.cli import events, idea, insight, jd, metrics, plan, review, roadmap, team, tokens, users, worker
 from headway.cli import feedback as feedback_commands
 from headway.cli import goal as goal_commands
 from headway.cli import impact as impact_commands
 from headway.cli import kpi as kpi_commands
+from headway.cli import report as report_commands
 from headway.cli import setup as setup_commands
+from headway.cli import share as share_commands
+from headway.cli import subscription as subscription_commands
 from headway.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -61,6 +65,10 @@ app.add_typer(feedback_commands.customers, name="customer")
 app.add_typer(impact_commands.app, name="impact")
 app.add_typer(impact_commands.experiments, name="experiment")
 app.command("annotate")(impact_commands.annotate)
+app.add_typer(report_commands.app, name="report")
+app.add_typer(subscription_commands.app, name="subscription")
+app.add_typer(channel_commands.app, name="channel")
+app.add_typer(share_commands.app, name="share")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -119,6 +119,7 @@ from headway.core.jobs_api import router as jobs_router  # noqa: E402
 from headway.discovery.api import router as discovery_router  # noqa: E402
 from headway.impact.api import router as impact_router  # noqa: E402
 from headway.planning.api import router as planning_router  # noqa: E402
+from headway.reports.api import router as reports_router  # noqa: E402
 from headway.strategy.api import router as strategy_router  # noqa: E402
 from headway.team.api import router as team_router  # noqa: E402
 
@@ -130,3 +131,4 @@ api.add_router("/analytics", analytics_router)
 api.add_router("/strategy", strategy_router)
 api.add_router("/discovery", discovery_router)
 api.add_router("/impact", impact_router)
+api.add_router("/reports", reports_router)

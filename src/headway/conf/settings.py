@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "headway.discovery",
     "headway.strategy",
     "headway.impact",
+    "headway.reports",
 ]
 
 MIDDLEWARE = [
@@ -148,3 +149,23 @@ TASKS = {"default": {"BACKEND": CONFIG.tasks_backend, "QUEUES": ["default"]}}
 if CONFIG.uses_rq:  # the `rq` extra: tasks queue in Redis, `headway worker` runs them with RQ's worker
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": CONFIG.redis_url, "DEFAULT_TIMEOUT": 3600}}
+
+# Outgoing e-mail (reports, digests, alerts): HEADWAY_EMAIL_URL names the SMTP server; unset, mail is printed to
+# the console. HEADWAY_BASE_URL is the address people open links in messages with.
+import os as _os  # noqa: E402
+
+from headway.conf.email import parse_email_url as _parse_email_url  # noqa: E402
+
+HEADWAY_EMAIL_URL = _os.environ.get("HEADWAY_EMAIL_URL", "")
+HEADWAY_EMAIL_FROM = _os.environ.get("HEADWAY_EMAIL_FROM", "headway@localhost")
+HEADWAY_BASE_URL = _os.environ.get("HEADWAY_BASE_URL", "http://localhost:8000").rstrip("/")
+HEADWAY_WEBHOOK_TIMEOUT = float(_os.environ.get("HEADWAY_WEBHOOK_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = HEADWAY_EMAIL_FROM
+if HEADWAY_EMAIL_URL:
+    _server = _parse_email_url(HEADWAY_EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT, EMAIL_TIMEOUT = _server.host, _server.port, _server.timeout
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _server.username, _server.password
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _server.use_tls, _server.use_ssl
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

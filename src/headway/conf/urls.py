@@ -10,6 +10,7 @@ urlpatterns = [
     path("feedback/", include("headway.discovery.urls")),
     path("goals/", include("headway.strategy.urls")),
     path("impact/", include("headway.impact.urls")),
+    path("", include("headway.reports.urls")),
     path("", include("headway.web.urls")),
 ]
 

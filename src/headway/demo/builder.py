@@ -92,6 +92,7 @@ DEMO_MODULES = (
     "headway.discovery.demo",
     "headway.planning.demo",
     "headway.impact.demo",
+    "headway.reports.demo",
 )
 
 
@@ -111,7 +112,13 @@ def build_demo(seed: int = 7, *, as_of: date | None = None, progress: ProgressFn
     steps = load_steps()
     total = sum(s.weight for s in steps) + 1.0
     done = 0.0
-    report = progress or (lambda label, fraction: None)
+    shown = progress or (lambda label, fraction: None)
+    high = [0.0]
+
+    def report(label: str, fraction: float) -> None:  # float rounding between steps never moves the bar back
+        high[0] = max(high[0], fraction)
+        shown(label, high[0])
+
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     report("resetting data", 0.0)

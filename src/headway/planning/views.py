@@ -51,6 +51,7 @@ def roadmap_page(request: AuthedRequest) -> HttpResponse:
         "capacity": capacity if show_capacity else [],
         "capacity_spec": charts.capacity_spec(capacity) if show_capacity else None,
         "kind_colours": charts.KIND_COLOURS,
+        "can_share": has_perm(request.user, Perm.EDIT_PLANS),
     })
 
 

@@ -22,6 +22,7 @@ NAVIGATION = [
     ("goals", "Goals"),
     ("impact", "Impact"),
     ("team", "Team"),
+    ("reports", "Reports"),
     ("settings", "Settings"),
 ]
 
@@ -33,6 +34,8 @@ SETTINGS_TABS = [
     ("settings-password", "Password", None),
     ("settings-audit", "Audit log", Perm.VIEW_AUDIT),
     ("settings-jobs", "Background jobs", Perm.VIEW_WORKSPACE),
+    ("settings-channels", "Channels", Perm.VIEW_WORKSPACE),
+    ("settings-deliveries", "Deliveries", Perm.VIEW_WORKSPACE),
 ]
 
 

@@ -139,6 +139,13 @@ def acknowledge_alert(actor: User | None, alert_id: int) -> Alert:
 # --- raising alerts (during a refresh) ---------------------------------------------------------------------
 
 
+def _announce(alert: Alert) -> None:
+    """Tell listeners (the reports app delivers alerts) once the alert is committed."""
+    from headway.strategy.signals import alert_raised
+
+    transaction.on_commit(lambda: alert_raised.send(sender=Alert, alert_id=alert.pk, kpi=alert.kpi.name))
+
+
 def raise_status_alert(kpi: Kpi, previous: KpiProgress | None, row: KpiProgress, as_of: date,
                        alerts: list[str] | None) -> None:
     """Store an alert for a current-quarter status that turned off track (unless one is open already)."""
@@ -152,9 +159,11 @@ def raise_status_alert(kpi: Kpi, previous: KpiProgress | None, row: KpiProgress,
         days_total=row.days_total, model=row.model)
     found = status_alert(kpi.label, status_name(previous.status if previous else None), result, as_of)
     if found is not None and not Alert.objects.filter(kpi=kpi, kind=found.kind, since=found.since).exists():
-        Alert.objects.create(kpi=kpi, kind=found.kind, direction=found.direction, since=found.since,
-                             until=found.until, slots=found.slots, actual=found.actual, expected=found.expected,
-                             delta=found.delta, delta_pct=found.delta_pct, message=found.message)
+        stored = Alert.objects.create(kpi=kpi, kind=found.kind, direction=found.direction, since=found.since,
+                                      until=found.until, slots=found.slots, actual=found.actual,
+                                      expected=found.expected, delta=found.delta, delta_pct=found.delta_pct,
+                                      message=found.message)
+        _announce(stored)
         if alerts is not None:
             alerts.append(found.message)
 
@@ -270,10 +279,11 @@ def detect_alerts(kpi: Kpi, as_of: date, alerts: list[str] | None = None,
                          "scores": alert.breakdown.scores,
                          "segments": [{"value": s.value, "before": s.before, "after": s.after, "delta": s.delta,
                                        "share": s.share} for s in alert.breakdown.segments]}
-        Alert.objects.create(kpi=kpi, kind=Alert.Kind.ANOMALY, direction=alert.direction, since=alert.since,
-                             until=alert.until, slots=alert.slots, actual=alert.actual, expected=alert.expected,
-                             delta=alert.delta, delta_pct=alert.delta_pct, message=alert.message,
-                             breakdown=breakdown)
+        stored = Alert.objects.create(kpi=kpi, kind=Alert.Kind.ANOMALY, direction=alert.direction,
+                                      since=alert.since, until=alert.until, slots=alert.slots, actual=alert.actual,
+                                      expected=alert.expected, delta=alert.delta, delta_pct=alert.delta_pct,
+                                      message=alert.message, breakdown=breakdown)
+        _announce(stored)
         if alerts is not None:
             alerts.append(alert.message)
     return len(new)

@@ -1,0 +1,28 @@
+"""Demo step: Northwind Retail's reports — a weekly digest and a monthly review ready to preview (the review's
+decisions written), the leader subscribed to the weekly digest and to alerts, and one share link to the sales
+roadmap."""
+
+from __future__ import annotations
+
+from headway.demo.builder import DemoContext, demo_step
+
+DECISIONS = ("- Fund a second checkout squad next quarter, or drop guest checkout from the plan?\n"
+             "- Sunset the legacy loyalty points import by the end of the month.")
+
+
+@demo_step("reports and subscriptions", order=80, weight=0.5)
+def build_reports(ctx: DemoContext) -> None:
+    """Two draft packs, the leader's subscriptions, a share link (one transaction)."""
+    from django.db import transaction
+
+    from headway.reports import services
+
+    with transaction.atomic():
+        weekly = services.create_pack(None, "weekly")
+        monthly = services.create_pack(None, "monthly")
+        services.edit_notes(None, monthly.pk, {"decisions": DECISIONS})
+        address = "leader@northwind.example"
+        services.add_subscription(None, "weekly", to=address, weekday="monday", hour=8)
+        services.add_subscription(None, "alerts", to=address)
+        link = services.create_share(None, "roadmap", audience="sales", days=30)
+    ctx.made["reports"] = {"packs": [weekly.pk, monthly.pk], "share": services.share_url(link)}

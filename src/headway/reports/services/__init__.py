@@ -1,0 +1,117 @@
+"""Use cases of the reports app: report packs, channels, deliveries, subscriptions and share links.
+
+Every face (CLI, API, web, Python) calls these functions. Reading packs needs ``workspace.view``; saving,
+editing and sending packs, channels, subscriptions for others and share links need ``plans.edit`` (product
+leaders and admins). ``actor=None`` is the system (the CLI operator, the scheduler, the demo builder).
+"""
+
+from __future__ import annotations
+
+from headway.reports.services.builders import KINDS, build_document
+from headway.reports.services.channels import (
+    CHANNEL_KINDS,
+    ChannelView,
+    add_channel,
+    get_channel,
+    list_channels,
+    parse_addresses,
+    remove_channel,
+)
+from headway.reports.services.deliveries import (
+    MAX_ATTEMPTS,
+    DeliveryFailed,
+    DeliveryRetry,
+    DeliveryView,
+    deliver,
+    get_delivery,
+    list_deliveries,
+    queue_delivery,
+    send_pack,
+    send_test,
+    unsubscribe_url,
+)
+from headway.reports.services.packs import (
+    FORMATS,
+    PackView,
+    create_pack,
+    document_of,
+    edit_notes,
+    get_pack,
+    list_packs,
+    mark_sent,
+    preview_pack,
+    render,
+)
+from headway.reports.services.shares import (
+    PEOPLE_DATA,
+    ShareView,
+    create_share,
+    list_shares,
+    open_share,
+    revoke_share,
+    share_url,
+)
+from headway.reports.services.subscriptions import (
+    CADENCES,
+    WEEKDAYS,
+    SubscriptionView,
+    add_subscription,
+    alert_link,
+    alert_of_link,
+    deliver_alert,
+    list_subscriptions,
+    remove_subscription,
+    run_due,
+    unsubscribe,
+)
+
+__all__ = [
+    "CADENCES",
+    "CHANNEL_KINDS",
+    "FORMATS",
+    "KINDS",
+    "MAX_ATTEMPTS",
+    "PEOPLE_DATA",
+    "WEEKDAYS",
+    "ChannelView",
+    "DeliveryFailed",
+    "DeliveryRetry",
+    "DeliveryView",
+    "PackView",
+    "ShareView",
+    "SubscriptionView",
+    "add_channel",
+    "add_subscription",
+    "alert_link",
+    "alert_of_link",
+    "build_document",
+    "create_pack",
+    "create_share",
+    "deliver",
+    "deliver_alert",
+    "document_of",
+    "edit_notes",
+    "get_channel",
+    "get_delivery",
+    "get_pack",
+    "list_channels",
+    "list_deliveries",
+    "list_packs",
+    "list_shares",
+    "list_subscriptions",
+    "mark_sent",
+    "open_share",
+    "parse_addresses",
+    "preview_pack",
+    "queue_delivery",
+    "remove_channel",
+    "remove_subscription",
+    "render",
+    "revoke_share",
+    "run_due",
+    "send_pack",
+    "send_test",
+    "share_url",
+    "unsubscribe",
+    "unsubscribe_url",
+]
