@@ -90,3 +90,41 @@ def test_the_api_keeps_approval_to_the_leader(client, web, make_user, leader):
     unknown = client.post("/api/v1/planning/optimise", {**OPTIMISE, "hire": ["Data"]},
                           content_type="application/json")
     assert unknown.status_code == 404 and "There is no team 'Data'" in unknown.json()["error"]["message"]
+
+
+def test_the_optimiser_page_lets_the_plan_hire(client, web, leader):
+    assert client.login(username=leader.username, password=PASSWORD)
+    page = client.get("/roadmap/optimise/").content.decode()
+    assert 'name="hire" value="Web"' in page and "Let the plan hire in Web" in page
+    form = {"objective": "value", "user_weight": "10", "business_weight": "0", "quarters": "2", "start": "2026-Q3",
+            "budget": "40000", "hire": "Web", "run": "1", "scenario": "hiring"}
+    html = client.post("/roadmap/optimise/", form).content.decode()
+    assert '<strong class="plan-value">140</strong>' in html
+    assert "1 × Web Engineer starting in 2026-Q4 unlocks" in html
+    assert '<strong class="per-10k">12.5</strong> value per 10k on people' in html
+    assert "without hiring the plan is worth 90" in html
+
+
+def test_the_hiring_page_acts_by_permission(client, web, make_user, leader):
+    viewer = make_user("vic", Role.VIEWER)
+    pm = make_user("pam", Role.PRODUCT_MANAGER)
+    assert client.login(username=pm.username, password=PASSWORD)
+    page = client.get("/roadmap/hiring/").content.decode()
+    assert "Plan the opening" in page and "Save the role" not in page
+    response = client.post("/roadmap/hiring/", {"action": "plan", "role": "Web Engineer", "start_quarter": "2026-Q4"})
+    assert response.status_code == 302
+    page = client.get("/roadmap/hiring/").content.decode()
+    assert '<td class="status">planned</td>' in page and 'value="approve"' not in page
+    denied = client.post("/roadmap/hiring/", {"action": "approve", "opening": "1"})
+    assert denied.status_code == 403
+    assert client.login(username=viewer.username, password=PASSWORD)
+    page = client.get("/roadmap/hiring/").content.decode()
+    assert "Plan the opening" not in page and 'value="approve"' not in page
+    assert client.login(username=leader.username, password=PASSWORD)
+    for action in ("approve", "open"):
+        assert client.post("/roadmap/hiring/", {"action": action, "opening": "1"}).status_code == 302
+    client.post("/roadmap/hiring/", {"action": "fill", "opening": "1", "name": "Ada Lovelace"})
+    page = client.get("/roadmap/hiring/").content.decode()
+    assert '<td class="status">filled</td>' in page and "Ada Lovelace" in page
+    bad = client.post("/roadmap/hiring/", {"action": "role", "team": "Web", "title": "Engineer", "ramp": "2"})
+    assert bad.status_code == 422 and "each share of full speed is between 0 and 1" in bad.content.decode()
