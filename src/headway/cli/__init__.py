@@ -14,6 +14,7 @@ from headway.cli import events, idea, insight, jd, metrics, plan, review, roadma
 from headway.cli import feedback as feedback_commands
 from headway.cli import goal as goal_commands
 from headway.cli import hiring as hiring_commands
+from headway.cli import interview as interview_commands
 from headway.cli import kpi as kpi_commands
 from headway.cli import setup as setup_commands
 from headway.cli.errors import run_guarded
@@ -56,6 +57,7 @@ app.add_typer(plan.app, name="plan")
 app.add_typer(roadmap.app, name="roadmap")
 app.add_typer(hiring_commands.roles, name="role")
 app.add_typer(hiring_commands.hires, name="hire")
+app.add_typer(interview_commands.app, name="interview")
 app.add_typer(goal_commands.app, name="goal")
 app.add_typer(kpi_commands.app, name="kpi")
 app.add_typer(feedback_commands.app, name="feedback")
