@@ -103,3 +103,20 @@ def test_the_cli_hides_others_scorecards_until_ones_own_is_in(hiring):
     assert done.exit_code == 0, done.output
     result = runner.invoke(app, ["interview", "scorecards", str(job), "Grace Hopper", "--as", "ben", "--json"])
     assert [c["interviewer"] for c in json.loads(result.output)] == ["ana", "ben"]
+
+
+def test_the_page_hides_others_scorecards_until_ones_own_is_in(client, hiring):
+    job, kit, users, cards = hiring["job"], hiring["kit"], hiring["users"], hiring["cards"]
+    interviews.submit(users["ana"], cards["ana"].id, _rate(kit, 2, 3))
+    assert client.login(username="ben", password=PASSWORD)
+    url = f"/team/jobs/{job}/interviews/?candidate=Grace+Hopper"
+    page = client.get(url).content.decode()
+    assert 'class="card-ben"' in page and 'class="card-ana"' not in page and "Debrief" not in page
+    assert "Submit your own scorecard first" in page
+    first, second = (a.competency for a in kit.attributes[:2])
+    response = client.post(f"/team/jobs/{job}/interviews/", {"scorecard": cards["ben"].id, "action": "submit",
+                                                             f"rating_{first}": "4", f"rating_{second}": "4"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'class="card-ana"' in page and "Debrief (2 of 3 scorecards)" in page
+    assert page.count("<td>disagreement</td>") == 1  # ana 2, ben 4 on the first competency; 3 and 4 on the second
