@@ -125,3 +125,14 @@ def test_hiring_plan_planned_approved_open_filled(web, engineer, make_user, lead
         services.cancel_opening(None, opening.id)
     with pytest.raises(ValidationError, match="Role Web Engineer has openings"):
         services.delete_role(None, engineer.id)
+
+
+def test_capacity_rows_show_the_hires_on_their_ramp(engineer):
+    services.save_role(None, "Web", title="Engineer", mentor_weeks=2)
+    opening = services.plan_opening(None, engineer.id, "2026-Q3")
+    rows = {r.quarter: r.hire_weeks for r in services.capacity(None, start="2026-Q2", count=4, today=TODAY)}
+    assert rows == {"2026-Q2": 0, "2026-Q3": 0, "2026-Q4": 0, "2027-Q1": 0}  # planned: not yet counted
+    services.approve_opening(None, opening.id)
+    rows = {r.quarter: r.hire_weeks for r in services.capacity(None, start="2026-Q2", count=4, today=TODAY)}
+    # half speed less 2 mentor weeks in the first quarter (6 - 2), full speed (12) after
+    assert rows == {"2026-Q2": 0, "2026-Q3": 4, "2026-Q4": 12, "2027-Q1": 12}

@@ -159,3 +159,22 @@ def cancel_opening(actor: User | None, opening_id: int) -> OpeningView:
     if opening.status in (OpeningStatus.FILLED, OpeningStatus.CANCELLED):
         raise ValidationError(f"Opening {opening.pk} is {opening.status} already.", details={"status": opening.status})
     return _move(actor, opening, OpeningStatus.CANCELLED)
+
+
+def hire_weeks(first: int, last: int) -> dict[tuple[str, str], float]:
+    """(team, quarter) -> person-weeks the approved and open openings add from their start quarter on, on their
+    role's ramp, less the mentor weeks of their first quarter (quarters ``first``..``last`` as quarter indexes).
+    Filled openings are people already: their team's headcount counts them."""
+    from headway.planning.services.hiring import weeks_per_person
+
+    added: dict[tuple[str, str], float] = {}
+    for opening in Opening.objects.select_related("role__team").filter(
+            status__in=[OpeningStatus.APPROVED, OpeningStatus.OPEN]):
+        role, start = opening.role, quarter_index(opening.start_quarter)
+        ramp = [float(v) for v in role.ramp]
+        for index in range(max(start, first), last + 1):
+            k = index - start
+            weeks = weeks_per_person(role) * (ramp[k] if k < len(ramp) else 1.0) - (role.mentor_weeks if k == 0 else 0)
+            key = (role.team.name, quarter_label(index))
+            added[key] = added.get(key, 0.0) + weeks
+    return added
