@@ -120,3 +120,22 @@ def test_the_page_hides_others_scorecards_until_ones_own_is_in(client, hiring):
     page = client.get(url).content.decode()
     assert 'class="card-ana"' in page and "Debrief (2 of 3 scorecards)" in page
     assert page.count("<td>disagreement</td>") == 1  # ana 2, ben 4 on the first competency; 3 and 4 on the second
+
+
+def test_a_candidates_data_is_exported_and_erased_on_request(hiring, admin):
+    exported = interviews.export_candidate_data(hiring["leader"], "Grace Hopper")
+    assert len(exported.scorecards) == 3 and {c.candidate_email for c in exported.scorecards} == {"grace@example.com"}
+    with pytest.raises(PermissionDenied):
+        interviews.delete_candidate_data(hiring["leader"], "Grace Hopper")  # erasing is the admins'
+    assert interviews.delete_candidate_data(admin, "Grace Hopper") == 3
+    with pytest.raises(NotFound):
+        interviews.export_candidate_data(hiring["leader"], "Grace Hopper")
+
+
+def test_candidate_privacy_over_the_api(client, hiring, admin):
+    assert client.login(username=hiring["leader"].username, password=PASSWORD)
+    exported = client.get("/api/v1/team/candidates/Grace%20Hopper/export")
+    assert exported.status_code == 200 and len(exported.json()["scorecards"]) == 3
+    assert client.delete("/api/v1/team/candidates/Grace%20Hopper/data").status_code == 403
+    assert client.login(username=admin.username, password=PASSWORD)
+    assert client.delete("/api/v1/team/candidates/Grace%20Hopper/data").json() == {"scorecards": 3}

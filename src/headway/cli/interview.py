@@ -122,3 +122,22 @@ def rate(job: int = typer.Argument(..., help="The job description's id."), as_us
     shown = "no interviews yet" if result.rate is None else f"{result.rate:.0%}"
     console.print(f"Job {job}: {result.submitted} of {result.interviews} scorecards submitted ({shown}; benchmark "
                   f"{result.benchmark:.0%}).", markup=False)
+
+
+@app.command("export-candidate")
+def export_candidate(name: str = typer.Argument(..., help="The candidate's name."), as_user: str = AS_OPTION) -> None:
+    """A candidate's data on request, as JSON."""
+    setup_django()
+    from headway.team import services
+
+    print_json(services.interviews.export_candidate_data(actor(as_user), name).model_dump())
+
+
+@app.command("delete-candidate")
+def delete_candidate(name: str = typer.Argument(..., help="The candidate's name."), as_user: str = AS_OPTION) -> None:
+    """Erase a candidate's scorecards on request."""
+    setup_django()
+    from headway.team import services
+
+    count = services.interviews.delete_candidate_data(actor(as_user), name)
+    console.print(f"Erased {count} scorecards of {name}.", markup=False)

@@ -613,3 +613,15 @@ def submit_scorecard(request: AuthedRequest, scorecard_id: int,
     """Submit one's own scorecard (once)."""
     return services.interviews.submit(actor_of(request), scorecard_id, dict(payload.ratings), notes=payload.notes,
                                       recommendation=payload.recommendation)
+
+
+@router.get("/candidates/{name}/export", response=services.interviews.CandidateData)
+def export_candidate(request: AuthedRequest, name: str) -> services.interviews.CandidateData:
+    """A candidate's data on request (needs team.manage)."""
+    return services.interviews.export_candidate_data(actor_of(request), name)
+
+
+@router.delete("/candidates/{name}/data", response=dict[str, int])
+def delete_candidate(request: AuthedRequest, name: str) -> dict[str, int]:
+    """Erase a candidate's scorecards on request (admins)."""
+    return {"scorecards": services.interviews.delete_candidate_data(actor_of(request), name)}

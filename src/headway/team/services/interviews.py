@@ -251,3 +251,33 @@ def submission_rate(actor: User | None, job_id: int) -> SubmissionRate:
     return SubmissionRate(job_id=job_id, submitted=done, interviews=total, rate=rate,
                           benchmark=engine.SUBMISSION_BENCHMARK,
                           below_benchmark=rate is not None and rate < engine.SUBMISSION_BENCHMARK)
+
+
+class CandidateData(BaseModel):
+    """Everything Headway holds about a candidate: their scorecards, with their name and contact details."""
+
+    candidate: str
+    scorecards: list[ScorecardView]
+
+
+def export_candidate_data(actor: User | None, candidate: str) -> CandidateData:
+    """A candidate's data on request (those who manage the team)."""
+    check(actor, Perm.MANAGE_TEAM)
+    cards = Scorecard.objects.select_related("kit", "interviewer").filter(candidate=str(candidate).strip())
+    if not cards:
+        raise NotFound(f"There is no candidate {candidate!r}: check the name as the scorecards give it.")
+    audit.record(actor, AuditEvent.Action.UPDATE, cards[0], summary="a candidate's data exported")
+    return CandidateData(candidate=str(candidate).strip(), scorecards=[_view(c) for c in cards])
+
+
+@transaction.atomic
+def delete_candidate_data(actor: User | None, candidate: str) -> int:
+    """Erase a candidate's scorecards on request (admins); returns how many were erased."""
+    check(actor, Perm.MANAGE_USERS)
+    cards = Scorecard.objects.filter(candidate=str(candidate).strip())
+    count = cards.count()
+    if not count:
+        raise NotFound(f"There is no candidate {candidate!r}: check the name as the scorecards give it.")
+    audit.record(actor, AuditEvent.Action.DELETE, cards[0], summary=f"a candidate's {count} scorecards erased")
+    cards.delete()
+    return count
