@@ -84,3 +84,30 @@ def test_demo_ideas_link_to_the_goal_rows_the_strategy_step_made():
     assert set(Initiative.objects.filter(goal_id=made[GOALS[0]]).values_list("kpi__name", flat=True)) == {
         "checkout_conversion"}
     assert not Initiative.objects.filter(goal_id=made[GOALS[1]]).exclude(kpi=None).exists()
+
+
+@pytest.mark.django_db
+def test_demo_hiring_roles_plan_and_scenario():
+    ctx = DemoContext(seed=7, as_of=AS_OF)
+    build_company(ctx)
+    build_team(ctx)
+    build_planning(ctx)
+    assert len(services.list_roles(None)) == 7
+    plan = services.hiring_plan(None)
+    assert [o.status for o in plan.openings] == ["approved", "open"]
+    assert [(o.role, o.start_quarter, o.open_by) for o in plan.openings] == [
+        ("Checkout Engineer", "2026-Q3", "2026-Q2"), ("Data platform Engineer", "2026-Q4", "2026-Q3")]
+    base, hiring = Scenario.objects.get(name="Base plan"), Scenario.objects.get(name="Base plan with hiring")
+    assert hiring.value >= base.value and hiring.result["hiring"]["teams"] == [
+        "Checkout", "Data platform", "Growth", "Payments & Risk", "Search & Discovery", "Store & Mobile"]
+    compared = services.compare_scenarios(None, ["Base plan", "Base plan with hiring"])
+    assert compared.scenarios[0].hires == 0
+    # a budget too small for any hire (the cheapest: 15k + a quarter of the cheapest engineer, 45.6k) gives
+    # exactly today's plan
+    small = {**base.constraints, "budget": 60_000, "time_limit": 10}
+    today = services.optimise(None, small, explain=False, today=AS_OF)
+    with_roles = services.optimise(None, {**small, "hire": ["Checkout", "Growth", "Data platform"]}, explain=False,
+                                   today=AS_OF)
+    assert today.items and [(i.id, i.quarter) for i in with_roles.items] == [(i.id, i.quarter) for i in today.items]
+    assert (with_roles.value, with_roles.cost) == (today.value, today.cost)
+    assert with_roles.hiring is not None and with_roles.hiring.hires == []

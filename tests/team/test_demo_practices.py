@@ -10,7 +10,7 @@ from headway.demo.builder import DemoContext
 from headway.demo.company import build_company
 from headway.team.demo import CHECKIN_WEEKS, build_team, build_team_practices
 from headway.team.models import Checkin, CheckinPair, JobDescription, Person
-from headway.team.services import checkins, jobs, ladders, review_reports, reviews
+from headway.team.services import checkins, interviews, jobs, ladders, review_reports, reviews
 
 AS_OF = date(2026, 6, 30)
 
@@ -49,3 +49,10 @@ def test_demo_practices():
     assert titles == ["Product Manager, Platform", "Senior Product Manager, Growth"]
     growth = JobDescription.objects.get(title="Senior Product Manager, Growth")
     assert jobs.content(None, growth.pk).pay.text() == "USD 165,000–205,000 per year"
+    growth = JobDescription.objects.get(team="Growth")
+    kit = interviews.get_kit(None, growth.pk)
+    assert len(kit.interviews) == 3 and {a.competency for a in kit.attributes if a.must_have} <= {
+        f for i in kit.interviews for f in i.focus}
+    debrief = interviews.debrief(None, growth.pk, "Jordan Avery")
+    assert (debrief.submitted, debrief.interviews, debrief.unrated) == (3, 3, [])
+    assert len(debrief.disagreements) == 1

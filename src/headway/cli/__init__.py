@@ -14,7 +14,9 @@ from headway.cli import channel as channel_commands
 from headway.cli import events, idea, insight, jd, metrics, plan, review, roadmap, team, tokens, users, worker
 from headway.cli import feedback as feedback_commands
 from headway.cli import goal as goal_commands
+from headway.cli import hiring as hiring_commands
 from headway.cli import impact as impact_commands
+from headway.cli import interview as interview_commands
 from headway.cli import kpi as kpi_commands
 from headway.cli import report as report_commands
 from headway.cli import setup as setup_commands
@@ -58,6 +60,9 @@ app.add_typer(metrics.app, name="metrics")
 app.add_typer(idea.app, name="idea")
 app.add_typer(plan.app, name="plan")
 app.add_typer(roadmap.app, name="roadmap")
+app.add_typer(hiring_commands.roles, name="role")
+app.add_typer(hiring_commands.hires, name="hire")
+app.add_typer(interview_commands.app, name="interview")
 app.add_typer(goal_commands.app, name="goal")
 app.add_typer(kpi_commands.app, name="kpi")
 app.add_typer(feedback_commands.app, name="feedback")

@@ -11,7 +11,7 @@ from headway.cli.idea import parse_pairs
 from headway.conf.bootstrap import setup_django
 
 if TYPE_CHECKING:
-    from headway.planning.services import WhatIfPlan
+    from headway.planning.services import HiringResult, WhatIfPlan
 
 app = typer.Typer(help="The optimal portfolio under budget and capacity, scenarios and teams.", no_args_is_help=True)
 
@@ -45,6 +45,7 @@ def optimise(
     target_mix: str = typer.Option("70/20/10", "--target-mix", help="innovate/iterate/maintain to compare with."),
     cover: list[str] = typer.Option(None, "--cover", help="A goal (id or title) at least one chosen initiative must serve; repeat."),
     time_limit: float = typer.Option(10.0, "--time-limit", help="Seconds before the best plan found is returned."),
+    hire: list[str] = typer.Option(None, "--hire", help="A team the plan may hire in (its roles); repeat."),
     apply: bool = typer.Option(False, "--apply", help="Put the plan on the roadmap (needs --scenario)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -59,7 +60,8 @@ def optimise(
                "user_weight": user_weight, "business_weight": business_weight, "must": _ids(must),
                "exclude": _ids(exclude), "extra_headcount": parse_pairs(engineers, "Engineers"),
                "mix_min": parse_pairs(mix_min, "Mix"), "mix_max": parse_pairs(mix_max, "Mix"),
-               "target_mix": target_mix, "cover_goals": cover or [], "time_limit": time_limit}
+               "target_mix": target_mix, "cover_goals": cover or [], "time_limit": time_limit,
+               "hire": hire or []}
     result = services.optimise(None, request, scenario=scenario)
     if apply:
         services.apply_scenario(None, scenario)
@@ -85,9 +87,31 @@ def optimise(
             console.print(f"out #{row.id} {row.title}: {row.reason}", markup=False)
         if len(left_out) > 15:
             console.print(f"... and {len(left_out) - 15} more left out (see --json).", markup=False)
+    if result.hiring is not None:
+        _print_hiring(result.hiring)
     if scenario:
         console.print(f"Saved as scenario {scenario!r}" + (" and put on the roadmap." if apply else "."),
                       markup=False)
+
+
+def _print_hiring(hiring: HiringResult) -> None:
+    print_table("Hires", ["role", "people", "opened", "starts", "cost in the plan", "a quarter after"],
+                [(h.role, h.count, h.opened, h.start, f"{h.cost:,.0f}", f"{h.cost_per_quarter:,.0f}")
+                 for h in hiring.hires])
+    per_10k = f"{hiring.value_per_10k:g} value per 10k on people" if hiring.value_per_10k is not None else \
+        "no money on people"
+    without = f"{hiring.value_without_hiring:g}" if hiring.value_without_hiring is not None else "?"
+    console.print(f"Hiring costs {hiring.hire_cost:,.0f} in the plan and {hiring.run_rate:,.0f} a quarter after it; "
+                  f"{per_10k}; without hiring the plan is worth {without}.", markup=False)
+    for unlock in hiring.unlocks:
+        console.print(unlock.text, markup=False)
+    for change in hiring.what_ifs:
+        outcome = (f"{change.value:g} ({change.delta:+g})" if change.value is not None and change.delta is not None
+                   else "not possible" if not change.feasible else "no plan found in time")
+        console.print(f"What if {change.change}: {outcome}", markup=False)
+
+
+app.command("optimize", hidden=True, help="The same as `headway plan optimise`.")(optimise)
 
 
 @app.command("scenarios")

@@ -161,5 +161,35 @@ def _build(ctx: DemoContext) -> None:
                       today=ctx.as_of)
     ctx.progress("decisions and roadmap", 0.95)
     services.apply_scenario(None, "Base plan", today=ctx.as_of)
+    _hiring(ctx, base)
     ctx.made["planning"] = {"initiatives": ids, "budget": budget}
     ctx.progress("decisions and roadmap", 1.0)
+
+
+HIRING_BUDGET = 400_000
+"""Money added to the base budget in the "Base plan with hiring" scenario: about two engineers for the year."""
+
+
+def _hiring(ctx: DemoContext, base: dict[str, object]) -> None:
+    """Roles for every team (an engineer at the team's loaded cost, 15k to hire, a quarter to fill, half speed
+    in the first quarter, 2 mentor weeks, at most 3 starters a quarter), 12 % attrition in Checkout, a hiring plan
+    with one approved and one open opening, and the scenario "Base plan with hiring": the base plan with 400k
+    more, where the optimiser may hire in every team."""
+    from headway.planning import services
+
+    for team, (rate, _, _, _) in TEAMS.items():
+        services.save_role(None, team, title="Engineer", annual_cost=rate * 48, hiring_cost=15_000, lead_quarters=1,
+                           ramp=[0.5, 1.0], mentor_weeks=2, max_per_quarter=3)
+    services.save_role(None, "Search & Discovery", "senior_pm", title="Senior PM", annual_cost=230_000,
+                       hiring_cost=30_000, lead_quarters=2, ramp=[0.25, 0.75, 1.0], mentor_weeks=1, max_per_quarter=1)
+    services.set_attrition(None, "Checkout", 0.12)
+    start = services.quarter_index(services.quarter_of(ctx.as_of))
+    approved = services.plan_opening(None, "Checkout Engineer", services.quarter_label(start + 1),
+                                     note="Delivery slots need a second backend engineer.")
+    services.approve_opening(None, approved.id)
+    opened = services.plan_opening(None, "Data platform Engineer", services.quarter_label(start + 2),
+                                   note="The experiment platform has one engineer.")
+    services.approve_opening(None, opened.id)
+    services.open_opening(None, opened.id)
+    services.optimise(None, {**base, "budget": float(str(base["budget"])) + HIRING_BUDGET, "hire": list(TEAMS)},
+                      scenario="Base plan with hiring", explain=False, today=ctx.as_of)

@@ -49,6 +49,7 @@ class PlanningTeam(models.Model):
     cost_per_week = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     headcount = models.PositiveIntegerField(default=0)
     weeks_per_quarter = models.PositiveSmallIntegerField(default=12)
+    attrition = models.FloatField(default=0, help_text="Annual attrition rate (0.12 is 12 %).")
 
     class Meta:
         ordering = ["name"]
@@ -243,3 +244,67 @@ class RoadmapItem(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.initiative_id} in {self.quarter} ({self.commitment})"
+
+
+class HiringRole(models.Model):
+    """A role a team can hire for: the team x ladder level (x location where pay differs), its annual loaded cost,
+    one-off recruiting cost, lead time from opening to start, ramp (share of full speed in the starter's first,
+    second, ... quarter), mentor weeks taken from the team in the starter's first quarter and a cap on starters
+    per quarter."""
+
+    team = models.ForeignKey(PlanningTeam, on_delete=models.CASCADE, related_name="roles")
+    level = models.CharField(max_length=20, blank=True, help_text="A ladder level's slug, blank outside the ladder.")
+    location = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=150)
+    annual_cost = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    hiring_cost = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    lead_quarters = models.PositiveSmallIntegerField(default=1)
+    ramp = models.JSONField(default=list, help_text="Shares of full speed per quarter, e.g. [0.5, 1.0].")
+    mentor_weeks = models.FloatField(default=0)
+    max_per_quarter = models.PositiveSmallIntegerField(null=True, blank=True)
+    weeks_per_person = models.FloatField(null=True, blank=True,
+                                         help_text="Person-weeks a quarter at full speed (blank: the team's).")
+
+    class Meta:
+        ordering = ["team__name", "level", "location", "id"]
+        constraints = [models.UniqueConstraint(fields=["team", "level", "location"], name="unique_hiring_role")]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def key(self) -> str:
+        """How plans name the role: ``web engineer`` or ``web senior_pm (Berlin)``."""
+        where = f" ({self.location})" if self.location else ""
+        return f"{self.team.name} {self.level or self.title}{where}"
+
+
+class OpeningStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    APPROVED = "approved", "Approved"
+    OPEN = "open", "Open"
+    FILLED = "filled", "Filled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Opening(models.Model):
+    """One person to hire in the hiring plan: planned, approved by the leader, open, filled (a person in the org
+    chart) or cancelled."""
+
+    role = models.ForeignKey(HiringRole, on_delete=models.PROTECT, related_name="openings")
+    status = models.CharField(max_length=10, choices=OpeningStatus.choices, default=OpeningStatus.PLANNED)
+    start_quarter = models.CharField(max_length=7, help_text="The quarter the starter should start, e.g. 2026-Q3.")
+    note = models.TextField(blank=True)
+    scenario = models.CharField(max_length=100, blank=True)
+    approved_by = models.CharField(max_length=150, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    person = models.ForeignKey("team.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start_quarter", "id"]
+
+    def __str__(self) -> str:
+        return f"opening {self.pk}: {self.role} in {self.start_quarter} ({self.status})"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("ideas/<int:initiative_id>/edit/", views.idea_edit, name="roadmap-idea-edit"),
     path("scoring/", views.scoring_page, name="roadmap-scoring"),
     path("optimise/", views.optimise_page, name="roadmap-optimise"),
+    path("hiring/", views.hiring_page, name="roadmap-hiring"),
 ]

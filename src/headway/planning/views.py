@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from headway.core import jobs
@@ -25,7 +26,7 @@ from headway.web.hints import scoring_hints
 OPTIMISE_WAIT_SECONDS = 1.0
 """How long the optimiser page waits for a plan before it shows a progress bar instead."""
 TABS = [("roadmap", "Roadmap"), ("roadmap-backlog", "Backlog"), ("roadmap-optimise", "Optimiser"),
-        ("roadmap-scoring", "Scoring")]
+        ("roadmap-scoring", "Scoring"), ("roadmap-hiring", "Hiring")]
 
 
 def _page(request: HttpRequest, template: str, current: str, context: dict[str, Any], *,
@@ -268,6 +269,7 @@ def optimise_page(request: AuthedRequest) -> HttpResponse:
         request_data["cover_goals"] = [_row_id(g.strip()) for g in source.getlist("cover_goals") if g.strip()]
         request_data["extra_headcount"] = {t.name: source.get(f"extra_{t.pk}") for t in teams
                                            if source.get(f"extra_{t.pk}", "").strip()}
+        request_data["hire"] = [t for t in source.getlist("hire") if t.strip()]
         job_param = source.get("job", "")
         try:
             if is_id(job_param):  # a run that went on in the background, now done (or still going)
@@ -297,4 +299,52 @@ def optimise_page(request: AuthedRequest) -> HttpResponse:
         "goals": services.goals_in_use(), "cover_goals": [_row_id(g.strip()) for g in source.getlist("cover_goals")],
         "scenarios": services.list_scenarios(actor), "comparison": comparison,
         "compare": compare, "can_save": has_perm(actor, Perm.EDIT_PLANS),
+        "hiring_teams": sorted({r.team for r in services.list_roles(actor)}), "hire": source.getlist("hire"),
     })
+
+
+HIRING_ACTIONS = {"approve": services.approve_opening, "open": services.open_opening,
+                  "cancel": services.cancel_opening}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hiring_page(request: AuthedRequest) -> HttpResponse:
+    """The hiring plan: roles, attrition and openings, with the actions the viewer may take."""
+    actor = request.user
+    error: HeadwayError | None = None
+    if request.method == "POST":
+        action, post = request.POST.get("action", ""), request.POST
+        try:
+            if action in HIRING_ACTIONS:
+                opening = HIRING_ACTIONS[action](actor, _id(post.get("opening")))
+                messages.success(request, f"Opening {opening.id} is {opening.status}.")
+            elif action == "fill":
+                opening = services.fill_opening(actor, _id(post.get("opening")), post.get("name", ""),
+                                                start_date=post.get("start_date") or None,
+                                                email=post.get("email", ""))
+                messages.success(request, f"{opening.person} joins {opening.team} as {opening.title}.")
+            elif action == "plan":
+                opening = services.plan_opening(actor, post.get("role", ""), post.get("start_quarter", ""),
+                                                note=post.get("note", ""))
+                messages.success(request, f"Opening {opening.id} planned: {opening.role} in {opening.start_quarter}.")
+            elif action == "role":
+                fields = {k: post.get(k) for k in services.ROLE_FIELDS if (post.get(k) or "").strip()}
+                role = services.save_role(actor, post.get("team", ""), post.get("level", ""),
+                                          post.get("location", ""), **fields)
+                messages.success(request, f"Role {role.key} saved.")
+            elif action == "attrition":
+                team = services.set_attrition(actor, post.get("team", ""), post.get("rate", ""))
+                messages.success(request, f"{team.name}: {team.attrition:.1%} attrition a year.")
+            else:
+                raise ValidationError(f"There is no action {action!r} on the hiring page.")
+            return redirect("roadmap-hiring")
+        except HeadwayError as exc:
+            error = exc
+    return _page(request, "planning/hiring.html", "roadmap-hiring", {
+        "title": "Hiring plan", "plan": services.hiring_plan(actor), "roles": services.list_roles(actor),
+        "teams": services.list_teams(actor), "error": error, "post": request.POST,
+        "can_propose": has_perm(actor, Perm.EDIT_IDEAS), "can_approve": has_perm(actor, Perm.EDIT_PLANS),
+        "can_fill": has_perm(actor, Perm.MANAGE_TEAM),
+        "quarter": services.quarter_of(timezone.localdate()),
+    }, status=200 if error is None else error.status)

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from headway.demo.builder import DemoContext, demo_step
+from headway.team.engine.ladder import Ladder
 
 FIRST_NAMES = [
     "Amara", "Benjamin", "Chen", "Dario", "Elif", "Fatima", "Gabriel", "Hana", "Ibrahim", "Julia", "Kwame",
@@ -298,9 +299,35 @@ def build_team_practices(ctx: DemoContext) -> None:
     ctx.made["pulse_cycle"] = build_pulse_cycle(ctx, ids)
     ctx.progress("team reviews and check-ins", 0.9)
 
-    jobs.generate(None, level="senior_pm", specialisation="growth", team="Growth", location="New York",
-                  mission="helping shoppers find and return to Northwind",
-                  pay={"minimum": 165000, "maximum": 205000, "currency": "USD"})
+    growth = jobs.generate(None, level="senior_pm", specialisation="growth", team="Growth", location="New York",
+                           mission="helping shoppers find and return to Northwind",
+                           pay={"minimum": 165000, "maximum": 205000, "currency": "USD"})
+    _interviews(growth.pk, ladder)
     jobs.generate(None, level="pm", specialisation="platform", team="Payments", location="Lisbon, Portugal",
                   pay={"minimum": 62000, "maximum": 80000, "currency": "EUR"})
     ctx.made["review_cycle"] = cycle.pk
+
+
+DEMO_CANDIDATE = "Jordan Avery"
+INTERVIEWERS = ("leader", "pm", "contributor")
+
+
+def _interviews(job_id: int, ladder: Ladder) -> None:
+    """The Growth job's interview kit (three interviews) and three submitted scorecards of one candidate: the
+    interviewers agree within a point everywhere but on the first must-have (2, 4 and 3: a flagged disagreement)."""
+    from headway.core.models import User
+    from headway.team.services import interviews
+
+    if User.objects.filter(username__in=INTERVIEWERS).count() < len(INTERVIEWERS):
+        return
+    kit = interviews.make_kit(None, job_id, 3)
+    level = ladder.level(kit.level)
+    first = next(a.competency for a in kit.attributes if a.must_have)
+    for n, (username, interview) in enumerate(zip(INTERVIEWERS, kit.interviews, strict=True)):
+        card = interviews.assign(None, job_id, DEMO_CANDIDATE, interview.name, username,
+                                 candidate_email="jordan.avery@example.com")
+        ratings = {a.competency: max(1, min(5, level.expectations[a.competency] - (n == 2)))
+                   for a in kit.attributes}
+        ratings[first] = (2, 4, 3)[n]
+        interviews.submit(None, card.id, ratings, notes="Structured interview; see the ratings.",
+                          recommendation=("no", "yes", "yes")[n])

@@ -322,3 +322,38 @@ class JobDescriptionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"job description {self.job_id} v{self.version}"
+
+
+class InterviewKit(models.Model):
+    """A job's interview kit: the scorecard attributes (the level's competencies with their anchors) and the
+    interviews with their focus attributes, as the team engine built them."""
+
+    job = models.OneToOneField(JobDescription, on_delete=models.CASCADE, related_name="kit")
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"kit of job {self.job_id}"
+
+
+class Scorecard(models.Model):
+    """One interviewer's scorecard for one candidate in one interview of a kit; hidden from the other interviewers
+    of that candidate until they submit their own."""
+
+    kit = models.ForeignKey(InterviewKit, on_delete=models.CASCADE, related_name="scorecards")
+    candidate = models.CharField(max_length=150)
+    candidate_email = models.EmailField(blank=True)
+    interview = models.CharField(max_length=200)
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ratings = models.JSONField(default=dict)
+    notes = models.TextField(blank=True)
+    recommendation = models.CharField(max_length=20, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["candidate", "id"]
+        constraints = [models.UniqueConstraint(fields=["kit", "candidate", "interview"], name="one_scorecard_each")]
+
+    def __str__(self) -> str:
+        return f"scorecard {self.pk}: {self.candidate} / {self.interview}"

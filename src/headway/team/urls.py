@@ -17,5 +17,6 @@ urlpatterns = [
     path("jobs/", views.jobs_page, name="team-jobs"),
     path("jobs/<int:job_id>/", views.job_page, name="team-job"),
     path("jobs/<int:job_id>/export.<str:fmt>", views.job_export, name="team-job-export"),
+    path("jobs/<int:job_id>/interviews/", views.interviews_page, name="team-interviews"),
     path("me/export/", views.my_data_export, name="team-my-data"),
 ]

@@ -352,3 +352,47 @@ def my_data_export(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(json.dumps(data.model_dump(mode="json"), indent=2), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-headway-data.json"'
     return response
+
+
+@login_required
+def interviews_page(request: AuthedRequest, job_id: int) -> HttpResponse:
+    """A job's interview kit, the viewer's own scorecards to submit, and for a candidate the scorecards the viewer
+    may read and the debrief (others' only once the viewer's own is submitted)."""
+    from headway.core.errors import HeadwayError, NotFound
+
+    actor = actor_of(request)
+    iv = services.interviews
+    if request.method == "POST":
+        form = request.POST
+        action = form.get("action", "")
+        if action == "kit":
+            return _post(request, lambda: iv.make_kit(actor, job_id, int(form.get("interviews") or 4)),
+                         "Interview kit made.")
+        if action == "assign":
+            return _post(request, lambda: iv.assign(actor, job_id, form.get("candidate", ""),
+                                                    form.get("interview", ""), form.get("interviewer", ""),
+                                                    candidate_email=form.get("candidate_email", "")),
+                         "Interview assigned.")
+        ratings = {k.removeprefix("rating_"): v for k, v in form.items() if k.startswith("rating_")}
+        return _post(request, lambda: iv.submit(actor, int(form.get("scorecard") or 0), ratings,
+                                                notes=form.get("notes", ""),
+                                                recommendation=form.get("recommendation", "")),
+                     "Scorecard submitted.")
+    try:
+        kit = iv.get_kit(actor, job_id)
+    except NotFound:
+        kit = None
+    candidate = request.GET.get("candidate", "").strip()
+    cards, debrief, hidden = [], None, ""
+    if kit is not None and candidate:
+        try:
+            cards = iv.visible(actor, job_id, candidate)
+            debrief = iv.debrief(actor, job_id, candidate)
+        except HeadwayError as exc:
+            hidden = exc.message
+    mine = [c for c in iv.mine(actor) if c.job_id == job_id]
+    return render(request, "team/interviews.html", {
+        "title": "Interviews", "job_id": job_id, "kit": kit, "mine": mine, "candidate": candidate, "cards": cards,
+        "debrief": debrief, "hidden": hidden, "can_manage": has_perm(actor, Perm.MANAGE_TEAM),
+        "rate": iv.submission_rate(actor, job_id) if kit is not None and has_perm(actor, Perm.MANAGE_TEAM) else None,
+    })

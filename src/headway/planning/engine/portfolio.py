@@ -20,6 +20,14 @@ complete)::
          x[i] = 1 (must-have), x[i] = 0 (must-not), Σ_{i covers g} x[i] >= 1 (goals to cover)
          low[k] Σ w[i] x[i] <= Σ_{i of kind k} w[i] x[i] <= high[k] Σ w[i] x[i]   (mix, w = cost/effort/1)
 
+Hiring (``h[r, s]`` = people of role ``r`` starting in quarter ``s >= lead[r]``, integer, at most
+``max_per_quarter``): a team's capacity becomes ``base[t, q] (1 - a_t)^q + Σ_{r of t, s <= q} h[r, s] ramp[r][q - s]
+weeks[r] - Σ_{r of t} h[r, q] mentor[r]`` (``a_t`` the quarterly attrition), the budget row gains
+``Σ h[r, s] (hiring_cost[r] + cost_per_quarter[r] (Q - s))``, and among plans of equal value the cheaper wins,
+then the one whose hires spend fewer quarters in the plan (later starts): two more lexicographic stages on the
+solved model. Hire columns the budget cannot pay for are dropped, so a budget too small for any hire gives
+exactly the plan without roles.
+
 Presolve: bundles whose closure cannot fit the budget, or holds a must-not item or a conflicting pair, are
 dropped; bundles with the same closure are merged; items that can add nothing (no value, in no live bundle, not
 needed by a must-have, a goal or a mix bound) are fixed out. A greedy plan warm-starts the solver. A portfolio
@@ -50,15 +58,19 @@ __all__ = [
     "ConstraintState",
     "CycleError",
     "Explanation",
+    "Hire",
+    "HireUnlock",
     "InfeasibleError",
     "Initiative",
     "MixBound",
     "Plan",
     "Portfolio",
+    "Role",
     "WhatIf",
     "dependency_closure",
     "explain",
     "optimise",
+    "team_capacity",
 ]
 
 KINDS = ("innovate", "iterate", "maintain", "tech_debt")
@@ -116,13 +128,58 @@ class MixBound:
 
 
 @dataclass(frozen=True)
+class Role:
+    """A role the plan may hire for: people of ``team`` who each give ``weeks_per_person`` person-weeks a quarter
+    at full speed and cost ``cost_per_quarter`` (loaded) plus ``hiring_cost`` once.
+
+    A hire starting in quarter ``s`` was opened ``lead_quarters`` earlier (so ``s >= lead_quarters``); in the
+    starter's quarters 0, 1, ... they work at ``ramp[0]``, ``ramp[1]``, ... of full speed (1.0 after the ramp ends)
+    and take ``mentor_weeks`` from the team in their first quarter. At most ``max_per_quarter`` start in a quarter
+    (``None``: no cap beyond what the budget and the team's work can use)."""
+
+    id: str
+    team: str
+    weeks_per_person: float
+    cost_per_quarter: float
+    hiring_cost: float = 0.0
+    lead_quarters: int = 1
+    ramp: tuple[float, ...] = (0.5, 1.0)
+    mentor_weeks: float = 0.0
+    max_per_quarter: int | None = None
+
+    def share(self, k: int) -> float:
+        """The share of full speed in the starter's quarter ``k`` (0 is the first)."""
+        return float(self.ramp[k]) if k < len(self.ramp) else 1.0
+
+    def net_weeks(self, k: int) -> float:
+        """Person-weeks one starter adds to the team in their quarter ``k``: the ramp less the mentoring."""
+        return self.weeks_per_person * self.share(k) - (self.mentor_weeks if k == 0 else 0.0)
+
+    def price(self, start: int, quarters: int) -> float:
+        """The money one hire starting in quarter ``start`` costs within a ``quarters``-quarter plan."""
+        return self.hiring_cost + self.cost_per_quarter * (quarters - start)
+
+
+@dataclass(frozen=True)
+class Hire:
+    """``count`` people of ``role`` starting in quarter ``start`` (a quarter label), opened in ``opened``."""
+
+    role: str
+    start: str
+    count: int
+    opened: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
 class Portfolio:
     """The candidates and the constraints of one planning problem.
 
     ``quarters``: the planning periods, in order; ``capacity``: person-weeks per quarter for each team, one number
     for every quarter or one per quarter (a team that is absent is unconstrained); ``requires``: pairs
     ``(item, prerequisite)`` — the prerequisite is chosen too and starts no later; ``conflicts``: pairs that
-    cannot both be chosen; ``cover_goals``: goals that at least one chosen initiative must serve.
+    cannot both be chosen; ``cover_goals``: goals that at least one chosen initiative must serve;
+    ``roles``: roles the plan may hire for (see :class:`Role`); ``attrition``: a team's annual attrition rate
+    (0.12 is 12 %), which takes ``1 - (1 - rate) ** (1/4)`` of its capacity away each quarter, compounding.
     """
 
     initiatives: Sequence[Initiative]
@@ -137,6 +194,8 @@ class Portfolio:
     mix: Sequence[MixBound] = ()
     mix_basis: Literal["cost", "effort", "count"] = "cost"
     cover_goals: frozenset[str] = frozenset()
+    roles: Sequence[Role] = ()
+    attrition: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -145,7 +204,10 @@ class Plan:
 
     ``selected``: chosen initiative ids in input order; ``start``: id -> quarter it starts in; ``value``: the
     objective of the plan; ``bound``: the best proven upper bound; ``gap``: ``(bound - value) / |value|``;
-    ``optimal``: proven optimal; ``status``: ``optimal`` or ``time limit``; ``bundles``: completed bundle ids.
+    ``optimal``: proven optimal; ``status``: ``optimal`` or ``time limit``; ``bundles``: completed bundle ids;
+    ``cost``: the money the plan spends, initiatives and hires; ``hires``: who starts when (in role order, then
+    start); ``hire_cost``: the money the hires cost within the plan; ``run_rate``: what the hires cost a quarter
+    after the plan's last quarter.
     """
 
     selected: tuple[str, ...]
@@ -158,6 +220,9 @@ class Plan:
     seconds: float
     cost: float
     bundles: tuple[str, ...] = ()
+    hires: tuple[Hire, ...] = ()
+    hire_cost: float = 0.0
+    run_rate: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -175,7 +240,9 @@ class WhatIf:
     """The optimal plan after one change: its value, the difference, what comes in and what goes out.
 
     What-ifs run under a short time limit: when ``optimal`` is false, ``value`` is the best plan found (never
-    below the current plan's) and ``bound``/``gap`` say how much better the change could still be."""
+    below the current plan's for a change that only relaxes a limit; not a number when none was found in time) and
+    ``bound``/``gap`` say how much better the change could still be. ``feasible`` is false when no plan allows
+    the change (one more hire than the budget pays for, say)."""
 
     change: str
     value: float
@@ -185,16 +252,40 @@ class WhatIf:
     optimal: bool
     bound: float = math.nan
     gap: float = 0.0
+    feasible: bool = True
+
+
+@dataclass(frozen=True)
+class HireUnlock:
+    """The initiatives the plan takes only because of ``hire`` (the best plan without it, the other hires kept,
+    leaves them out)."""
+
+    hire: Hire
+    unlocks: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The explanation's sentence: ``2 × web-engineer starting in Q2 unlocks A, B``."""
+        what = ", ".join(self.unlocks) if self.unlocks else "nothing the plan could not do without it"
+        return f"{self.hire.count} × {self.hire.role} starting in {self.hire.start} unlocks {what}"
 
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why the plan is what it is: the state of each limit, what-ifs, and why each left-out item is out."""
+    """Why the plan is what it is: the state of each limit, what-ifs, and why each left-out item is out.
+
+    With roles: ``hiring`` holds the what-ifs "one more/fewer hire of role R" and "hire one quarter later",
+    ``without_hiring`` the best plan with no hires, ``unlocks`` what each hire of the plan unlocks and
+    ``value_per_10k`` the value the hires add per 10,000 spent on them (``None`` when they cost nothing)."""
 
     constraints: tuple[ConstraintState, ...]
     budget_plus_10: WhatIf | None
     extra_engineer: Mapping[str, WhatIf]
     left_out: Mapping[str, str]
+    hiring: tuple[WhatIf, ...] = ()
+    without_hiring: WhatIf | None = None
+    unlocks: tuple[HireUnlock, ...] = ()
+    value_per_10k: float | None = None
 
     @property
     def binding(self) -> tuple[ConstraintState, ...]:
@@ -251,10 +342,48 @@ def _check(portfolio: Portfolio) -> dict[str, Initiative]:
         if bound.kind not in KINDS or not 0 <= bound.low <= bound.high <= 1:
             problems.append(f"mix bound {bound.kind} [{bound.low:g}, {bound.high:g}]: the kind must be one of "
                             f"{', '.join(KINDS)} and 0 <= low <= high <= 1")
+    problems += _role_problems(portfolio)
     if problems:
         raise ValidationError("invalid portfolio: " + "; ".join(problems), details={"problems": problems})
     _raise_on_cycle(portfolio.requires)
     return by_id
+
+
+def _role_problems(portfolio: Portfolio) -> list[str]:
+    """What is wrong with the roles and the attrition rates, each with what to change."""
+    problems: list[str] = []
+    n_quarters, teams, seen = len(portfolio.quarters), set(portfolio.capacity), set()
+    for role in portfolio.roles:
+        if role.id in seen:
+            problems.append(f"role id {role.id!r} appears twice: ids must be unique")
+        seen.add(role.id)
+        if role.team not in teams:
+            problems.append(f"role {role.id}: team {role.team!r} is unknown (it has no capacity in the portfolio): "
+                            "hire for one of " + (", ".join(sorted(teams)) or "the teams given a capacity"))
+        for label, number in (("weeks_per_person", role.weeks_per_person), ("cost_per_quarter",
+                              role.cost_per_quarter), ("hiring_cost", role.hiring_cost),
+                              ("mentor_weeks", role.mentor_weeks)):
+            if not math.isfinite(number) or number < 0:
+                problems.append(f"role {role.id}: {label} is {number:g}: give a number >= 0")
+        if not role.ramp or any(not (math.isfinite(v) and 0 <= v <= 1) for v in role.ramp):
+            problems.append(f"role {role.id}: ramp {tuple(role.ramp)!r} must be shares of full speed between 0 and 1 "
+                            "(e.g. (0.5, 1.0))")
+        if not isinstance(role.lead_quarters, int) or role.lead_quarters < 0:
+            problems.append(f"role {role.id}: lead_quarters {role.lead_quarters!r} must be a whole number >= 0")
+        elif role.lead_quarters >= n_quarters:
+            problems.append(f"role {role.id}: a lead time of {role.lead_quarters} quarters is longer than the "
+                            f"{n_quarters}-quarter plan leaves to start in: plan more quarters or shorten the lead")
+        if role.max_per_quarter is not None and (not isinstance(role.max_per_quarter, int)
+                                                 or role.max_per_quarter < 0):
+            problems.append(f"role {role.id}: max_per_quarter {role.max_per_quarter!r} must be a whole number >= 0 "
+                            "or None")
+    for team, rate in portfolio.attrition.items():
+        if team not in teams:
+            problems.append(f"attrition names team {team!r}, which has no capacity in the portfolio")
+        if not (math.isfinite(rate) and 0 <= rate < 1):
+            problems.append(f"attrition of team {team} is {rate:.0%}: give an annual rate from 0 up to (not "
+                            "including) 100 %, e.g. 0.12")
+    return problems
 
 
 def _raise_on_cycle(requires: Iterable[tuple[str, str]]) -> None:
@@ -365,11 +494,59 @@ class _Model:
         self.columns: list[tuple[str, int]] = [(i, s) for i in self.items for s in self.starts[i]]
         self.column_of = {key: c for c, key in enumerate(self.columns)}
         self.bundle_ids = list(self.bundles)
-        self.n_columns = len(self.columns) + len(self.bundle_ids)
+        self.roles = {r.id: r for r in portfolio.roles}
+        self.hire_columns, self.hire_upper = self._hire_columns(quarters)
+        self.hire_offset = len(self.columns) + len(self.bundle_ids)
+        self.hire_column_of = {key: self.hire_offset + k for k, key in enumerate(self.hire_columns)}
+        self.n_columns = self.hire_offset + len(self.hire_columns)
         self.objective = np.array(
-            [by_id[i].value for i, _ in self.columns] + [self.bundles[b][1] for b in self.bundle_ids], dtype=float
+            [by_id[i].value for i, _ in self.columns] + [self.bundles[b][1] for b in self.bundle_ids]
+            + [0.0] * len(self.hire_columns), dtype=float
         )
+        self.hire_rows: dict[str, int] = {}
         self.rows = self._rows(quarters)
+
+    def _hire_columns(self, quarters: int) -> tuple[list[tuple[str, int]], list[float]]:
+        """The (role, start) pairs a hire can take, and the most people of each: a start the budget cannot pay
+        for, or a role whose team has no work here, gets none; without ``max_per_quarter``, at most the people
+        who could carry all of the team's work in their weakest quarter."""
+        p, columns, upper = self.portfolio, [], []
+        load: dict[str, float] = defaultdict(float)
+        for item in self.items:
+            for team, effort in self.by_id[item].effort.items():
+                load[team] += effort
+        for role in p.roles:
+            positive = [role.net_weeks(k) for k in range(len(role.ramp) + 1) if role.net_weeks(k) > _EPS]
+            if not positive or load[role.team] <= 0:
+                continue
+            most = math.ceil(load[role.team] / min(positive) - _EPS)
+            for s in range(role.lead_quarters, quarters):
+                price, n = role.price(s, quarters), float(most)
+                if role.max_per_quarter is not None:
+                    n = min(n, role.max_per_quarter)
+                if p.budget is not None and price > 0:
+                    n = min(n, math.floor(p.budget / price + _EPS))
+                if n >= 1:
+                    columns.append((role.id, s))
+                    upper.append(n)
+        return columns, upper
+
+    def decode(self, values: Sequence[float]) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+        """The plan in a solution vector: item -> start quarter, and (role, start) -> people."""
+        chosen = {i: s for c, (i, s) in enumerate(self.columns) if values[c] > 0.5}
+        hires = {key: round(values[c]) for key, c in self.hire_column_of.items() if round(values[c]) >= 1}
+        return chosen, hires
+
+    def money(self) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """The money each column spends: an initiative's cost, a hire's price within the plan."""
+        quarters = len(self.portfolio.quarters)
+        return np.array([self.by_id[i].cost for i, _ in self.columns] + [0.0] * len(self.bundle_ids)
+                        + [self.roles[r].price(s, quarters) for r, s in self.hire_columns], dtype=float)
+
+    def seniority(self) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Quarters each hire column's people spend in the plan (the tie-break for later, fewer starts)."""
+        quarters = len(self.portfolio.quarters)
+        return np.array([0.0] * self.hire_offset + [float(quarters - s) for _, s in self.hire_columns], dtype=float)
 
     def _live_bundles(self, closures: Mapping[str, frozenset[str]]) -> dict[str, tuple[frozenset[str], float, str]]:
         """Bundles that can be completed, merged by closure: key -> (closure, value, first id)."""
@@ -420,6 +597,8 @@ class _Model:
                     rows.add({column: 1.0, **{c: -1.0 for c in self.x(item)}}, -math.inf, 0.0)
         if p.budget is not None:
             costs = {c: self.by_id[i].cost for c, (i, _) in enumerate(self.columns) if self.by_id[i].cost}
+            costs.update({self.hire_column_of[(r, s)]: self.roles[r].price(s, quarters)
+                          for r, s in self.hire_columns if self.roles[r].price(s, quarters)})
             rows.add(costs, -math.inf, p.budget, "budget")
         for team, limit in p.capacity.items():
             limits = _per_quarter(limit, quarters)
@@ -429,8 +608,12 @@ class _Model:
                     effort, duration = self.by_id[i].effort.get(team, 0.0), self.by_id[i].duration
                     if effort and s <= q < s + duration:
                         terms[c] = effort / duration
+                for r, s in self.hire_columns:
+                    if self.roles[r].team == team and s <= q and self.roles[r].net_weeks(q - s):
+                        terms[self.hire_column_of[(r, s)]] = -self.roles[r].net_weeks(q - s)
                 if terms:
-                    rows.add(terms, -math.inf, limits[q], f"capacity of team {team} in {p.quarters[q]}")
+                    rows.add(terms, -math.inf, limits[q] * _kept(p, team, q),
+                             f"capacity of team {team} in {p.quarters[q]}")
         for item, prerequisite in p.requires:
             if item not in items:
                 continue
@@ -462,6 +645,11 @@ class _Model:
                          for c, (i, _) in enumerate(self.columns) if weight[i]}
                 lower, upper = (0.0, math.inf) if side == "at least" else (-math.inf, 0.0)
                 rows.add(terms, lower, upper, f"mix: {bound.kind} {side} {share:.0%} of {p.mix_basis}")
+        for role in p.roles:  # free rows a what-if fixes ("one more hire of role R")
+            terms = {c: 1.0 for (r, _), c in self.hire_column_of.items() if r == role.id}
+            if terms:
+                self.hire_rows[role.id] = len(rows.lower)
+                rows.add(terms, -math.inf, math.inf)
         return rows
 
     @property
@@ -482,6 +670,9 @@ class _Model:
             return h
         h.addVars(n, np.zeros(n), np.ones(n))
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, dtype=np.uint8))
+        if self.hire_columns:
+            hired = np.arange(self.hire_offset, n, dtype=np.int32)
+            h.changeColsBounds(len(hired), hired, np.zeros(len(hired)), np.array(self.hire_upper, dtype=float))
         if not feasibility:
             h.changeColsCost(n, np.arange(n, dtype=np.int32), self.objective)
         r = self.rows
@@ -495,9 +686,14 @@ class _Model:
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         return h
 
-    def start_vector(self, selected: Mapping[str, int]) -> list[float]:
-        """A solution vector for the plan ``selected`` (item -> start quarter index)."""
+    def start_vector(self, selected: Mapping[str, int],
+                     hires: Mapping[tuple[str, int], int] | None = None) -> list[float]:
+        """A solution vector for the plan ``selected`` (item -> start quarter index) with ``hires``
+        ((role, start index) -> people)."""
         vector = [0.0] * self.n_columns
+        for key, count in (hires or {}).items():
+            if key in self.hire_column_of:
+                vector[self.hire_column_of[key]] = float(count)
         for item, s in selected.items():
             if (item, s) in self.column_of:
                 vector[self.column_of[(item, s)]] = 1.0
@@ -506,6 +702,29 @@ class _Model:
             if self.bundles[b][0] <= chosen:
                 vector[len(self.columns) + k] = 1.0
         return vector
+
+
+def _kept(portfolio: Portfolio, team: str, quarter: int) -> float:
+    """The share of a team's capacity attrition leaves in ``quarter``: ``(1 - a) ** quarter`` with the quarterly
+    rate ``a = 1 - (1 - annual) ** (1/4)``."""
+    annual = portfolio.attrition.get(team, 0.0)
+    return (1.0 - annual) ** (quarter / 4) if annual else 1.0
+
+
+def team_capacity(portfolio: Portfolio, hires: Iterable[Hire] = ()) -> dict[str, tuple[float, ...]]:
+    """Each capacity-limited team's person-weeks in each quarter: today's capacity less attrition, plus what
+    ``hires`` add on their ramp, less their mentoring in their first quarter (the model's capacity[t, q])."""
+    quarters = len(portfolio.quarters)
+    index = {q: k for k, q in enumerate(portfolio.quarters)}
+    roles = {r.id: r for r in portfolio.roles}
+    result: dict[str, list[float]] = {
+        team: [v * _kept(portfolio, team, q) for q, v in enumerate(_per_quarter(limit, quarters))]
+        for team, limit in portfolio.capacity.items()}
+    for hire in hires:
+        role, s = roles[hire.role], index[hire.start]
+        for q in range(s, quarters):
+            result[role.team][q] += hire.count * role.net_weeks(q - s)
+    return {team: tuple(values) for team, values in result.items()}
 
 
 def _mix_weight(item: Initiative, basis: str) -> float:
@@ -576,12 +795,24 @@ def _greedy_selection(by_id: Mapping[str, Initiative], p: Portfolio,
 
 
 def _run(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> tuple[Any, dict[str, int]]:
+    """Solve ``model``: the HiGHS instance and the chosen items' start quarters."""
+    h, values = _solve(model, time_limit, start)
+    return h, model.decode(values)[0]
+
+
+def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> tuple[Any, list[float]]:
+    """Solve ``model``: the HiGHS instance and the solution vector (None and [] for an empty model)."""
     h = model.highs(time_limit)
     if model.n_columns == 0:
-        return None, {}
+        return None, []
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = model.start_vector(start)
+        solution.value_valid = True
+        h.setSolution(solution)
+    elif model.hire_columns:  # no hires and no initiatives: feasible unless a must-have needs more
+        solution = highspy.HighsSolution()
+        solution.col_value = model.start_vector({})
         solution.value_valid = True
         h.setSolution(solution)
     h.run()
@@ -594,8 +825,43 @@ def _run(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> t
     if not h.getInfo().primal_solution_status:
         raise InfeasibleError(f"no feasible plan was found within the time limit ({time_limit:g} s): raise the "
                               "time limit or relax the constraints", details={"constraints": []})
-    values = h.getSolution().col_value
-    return h, {i: s for c, (i, s) in enumerate(model.columns) if values[c] > 0.5}
+    return h, [float(round(v)) for v in h.getSolution().col_value]
+
+
+def _cheapest(model: _Model, h: Any, values: list[float], time_limit: float) -> list[float]:
+    """The tie-breaks with hires, lexicographic stages on the solved model: keeping the plan's value, the least
+    money; then, keeping that money too, the fewest quarters hires spend in the plan (later, fewer starts). A
+    stage that finds nothing better in its time keeps the plan it was given."""
+    started, n = time.perf_counter(), model.n_columns
+    columns = np.arange(n, dtype=np.int32)
+    stages = [(model.objective, model.money()), (model.money(), model.seniority())]
+    for (kept, cost), keep_lower in zip(stages, (True, False), strict=True):
+        level = float(kept @ np.array(values))
+        slack = 1e-7 * max(1.0, abs(level))
+        nonzero = np.flatnonzero(kept).astype(np.int32)
+        if keep_lower:
+            h.addRow(level - slack, math.inf, len(nonzero), nonzero, kept[nonzero])
+        else:
+            h.addRow(-math.inf, level + slack, len(nonzero), nonzero, kept[nonzero])
+        h.changeColsCost(n, columns, cost)
+        h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        integral = all(float(v).is_integer() for v in cost)
+        h.setOptionValue("mip_abs_gap", 1.0 - 1e-6 if integral else 1e-6)
+        h.setOptionValue("time_limit", max(time_limit - (time.perf_counter() - started), 0.01))
+        solution = highspy.HighsSolution()
+        solution.col_value = values
+        solution.value_valid = True
+        h.setSolution(solution)
+        h.run()
+        if not h.getInfo().primal_solution_status:
+            break
+        found = [float(round(v)) for v in h.getSolution().col_value]
+        chosen, _ = model.decode(found)
+        if _plan_value(model.portfolio, chosen)[0] < _plan_value(model.portfolio, model.decode(values)[0])[0] - 1e-9:
+            break  # within the solver's tolerance but worse: keep the plan
+        if float(cost @ np.array(found)) < float(cost @ np.array(values)) - 1e-9:
+            values = found
+    return values
 
 
 def _is_set_union_knapsack(model: _Model) -> bool:
@@ -641,15 +907,16 @@ def _race(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> 
     return plan, min(bound, max(float(h.getInfo().mip_dual_bound), value)), optimal
 
 
-def _earliest_starts(model: _Model, chosen: Mapping[str, int], time_limit: float) -> dict[str, int]:
-    """The tie-break, a lexicographic second stage: with the chosen items fixed (so the selection and the
-    objective value cannot change), move starts as early as the constraints allow (minimum sum of start
+def _earliest_starts(model: _Model, chosen: Mapping[str, int], time_limit: float,
+                     hires: Mapping[tuple[str, int], int] | None = None) -> dict[str, int]:
+    """The tie-break, a lexicographic second stage: with the chosen items (and the hires) fixed (so the selection
+    and the objective value cannot change), move starts as early as the constraints allow (minimum sum of start
     quarters). Returns ``chosen`` itself when no item can move or no better schedule is found in time."""
     movable = [c for c, (i, s) in enumerate(model.columns) if i in chosen and len(model.starts[i]) > 1]
     if not movable or sum(chosen.values()) == 0:
         return dict(chosen)
     h = model.highs(time_limit, feasibility=True)
-    start = model.start_vector(chosen)
+    start = model.start_vector(chosen, hires)
     fixed = [c for c in range(model.n_columns) if c not in set(movable)]
     h.changeColsBounds(len(fixed), np.array(fixed, dtype=np.int32), np.array([start[c] for c in fixed]),
                        np.array([start[c] for c in fixed]))
@@ -692,22 +959,31 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
     trivial = float(np.clip(model.objective, 0, None).sum())  # every positive term at once: a bound that always holds
     if _is_set_union_knapsack(model):
         chosen, bound, optimal = _race(model, time_limit - (time.perf_counter() - started), _greedy_start(model))
+        hires: dict[tuple[str, int], int] = {}
         value, complete = _plan_value(portfolio, chosen)
         bound = value if optimal else max(min(bound, trivial), value)
     else:
-        h, chosen = _run(model, time_limit - (time.perf_counter() - started), _greedy_start(model))
+        h, values = _solve(model, time_limit - (time.perf_counter() - started), _greedy_start(model))
+        chosen, hires = model.decode(values)
         value, complete = _plan_value(portfolio, chosen)
         if h is None:
             bound, optimal = value, True
         else:
             optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
             bound = value if optimal else max(min(float(h.getInfo().mip_dual_bound), trivial), value)
+            if model.hire_columns:
+                values = _cheapest(model, h, values, max(time_limit - (time.perf_counter() - started), 0.0) / 2)
+                chosen, hires = model.decode(values)
     if not optimal and all(float(v).is_integer() for v in model.objective):
         bound = max(math.floor(bound + _EPS), value)
     if len(portfolio.quarters) > 1:
-        chosen = _earliest_starts(model, chosen, max(time_limit - (time.perf_counter() - started), 0.0))
+        chosen = _earliest_starts(model, chosen, max(time_limit - (time.perf_counter() - started), 0.0), hires)
     gap = (bound - value) / abs(value) if abs(value) > _EPS else (0.0 if bound - value <= _EPS else math.inf)
     order = [i.id for i in portfolio.initiatives if i.id in chosen]
+    roles, n_quarters = {r.id: r for r in portfolio.roles}, len(portfolio.quarters)
+    hired = tuple(Hire(r, portfolio.quarters[s], n, opened=portfolio.quarters[s - roles[r].lead_quarters])
+                  for (r, s), n in sorted(hires.items(), key=lambda kv: (list(roles).index(kv[0][0]), kv[0][1])))
+    hire_cost = float(sum(n * roles[r].price(s, n_quarters) for (r, s), n in hires.items()))
     return Plan(
         selected=tuple(order),
         start={i: portfolio.quarters[chosen[i]] for i in order},
@@ -717,8 +993,11 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
         optimal=optimal,
         status="optimal" if optimal else "time limit",
         seconds=time.perf_counter() - started,
-        cost=sum(by_id[i].cost for i in order),
+        cost=sum(by_id[i].cost for i in order) + hire_cost,
         bundles=complete,
+        hires=hired,
+        hire_cost=hire_cost,
+        run_rate=float(sum(n * roles[r].cost_per_quarter for (r, _), n in hires.items())),
     )
 
 
@@ -729,12 +1008,9 @@ def _per_quarter(limit: float | Sequence[float], quarters: int) -> list[float]:
     return [float(limit)] * quarters if isinstance(limit, int | float) else [float(v) for v in limit]
 
 
-def _capacity_limits(portfolio: Portfolio) -> dict[tuple[str, int], float]:
-    limits = {}
-    for team, limit in portfolio.capacity.items():
-        for q, value in enumerate(_per_quarter(limit, len(portfolio.quarters))):
-            limits[(team, q)] = value
-    return limits
+def _capacity_limits(portfolio: Portfolio, hires: Iterable[Hire] = ()) -> dict[tuple[str, int], float]:
+    return {(team, q): value for team, values in team_capacity(portfolio, hires).items()
+            for q, value in enumerate(values)}
 
 
 def _load(portfolio: Portfolio, by_id: Mapping[str, Initiative], plan: Plan) -> dict[tuple[str, int], float]:
@@ -770,7 +1046,8 @@ class _WhatIfs:
             for r in self.rows["budget"]:
                 self.model.rows.upper[r] = budget
         quarter = {q: k for k, q in enumerate(portfolio.quarters)}
-        self.start = self.model.start_vector({i: quarter[q] for i, q in plan.start.items()})
+        self.hires = {(hire.role, quarter[hire.start]): hire.count for hire in plan.hires}
+        self.start = self.model.start_vector({i: quarter[q] for i, q in plan.start.items()}, self.hires)
         self.integral = all(float(v).is_integer() for v in self.model.objective)
 
     def run(self, change: str, upper: Mapping[int, float], time_limit: float) -> WhatIf:
@@ -807,6 +1084,40 @@ class _WhatIfs:
         for r, limit in upper.items():
             self.highs.changeRowBounds(r, lower[r], limit)
 
+    def run_changed(self, change: str, time_limit: float, rows: Mapping[int, tuple[float, float]] | None = None,
+                    columns: Mapping[int, tuple[float, float]] | None = None) -> tuple[WhatIf, set[str]]:
+        """The best plan with rows and columns held within new bounds, where the current plan need not be one
+        (a change to the hires): its value may be lower; not feasible when no plan allows the change."""
+        plan, h, model = self.plan, self.highs, self.model
+        rows, columns = rows or {}, columns or {}
+        for r, (low, high) in rows.items():
+            h.changeRowBounds(r, low, high)
+        for c, (low, high) in columns.items():
+            h.changeColBounds(c, low, high)
+        h.setOptionValue("time_limit", max(time_limit, 0.01))
+        h.run()
+        info, status = h.getInfo(), h.getModelStatus()
+        feasible = status != highspy.HighsModelStatus.kInfeasible
+        selected: set[str] = set()
+        value = math.nan
+        if feasible and info.primal_solution_status:
+            selected = set(model.decode(h.getSolution().col_value)[0])
+            value = _plan_value(self.portfolio, selected)[0]
+        optimal = status == highspy.HighsModelStatus.kOptimal
+        bound = value if optimal else float(info.mip_dual_bound) if feasible else math.nan
+        for r in rows:
+            h.changeRowBounds(r, model.rows.lower[r], model.rows.upper[r])
+        for c in columns:
+            k = c - model.hire_offset
+            h.changeColBounds(c, 0.0, model.hire_upper[k] if k >= 0 else 1.0)
+        gap = 0.0 if optimal or not feasible else (
+            (bound - value) / abs(value) if abs(value) > _EPS else math.inf)
+        before, ids = set(plan.selected), [i.id for i in self.portfolio.initiatives]
+        if not info.primal_solution_status:
+            before = set()
+        return WhatIf(change, value, value - plan.value, tuple(i for i in ids if i in selected - before),
+                      tuple(i for i in ids if i in before - selected), optimal, bound, gap, feasible), selected
+
 
 def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0, time_limit: float = 10.0,
             what_if_time_limit: float = 0.25) -> Explanation:
@@ -826,7 +1137,7 @@ def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0, t
         fits = [i for i in out if i.id not in portfolio.must_not and i.cost <= budget_left + _EPS]
         states.append(ConstraintState("budget", plan.cost, portfolio.budget,
                                       budget_left <= _EPS or not fits))
-    load, limits = _load(portfolio, by_id, plan), _capacity_limits(portfolio)
+    load, limits = _load(portfolio, by_id, plan), _capacity_limits(portfolio, plan.hires)
     slacks: dict[tuple[str, int], float] = {}
     for (team, q), team_limit in limits.items():
         slack = slacks[(team, q)] = team_limit - load[(team, q)]
@@ -857,8 +1168,57 @@ def explain(portfolio: Portfolio, plan: Plan, *, engineer_weeks: float = 12.0, t
                 for r in what_ifs.rows.get(f"capacity of team {team} in {q}", [])}
         extra[team] = what_ifs.run(f"+1 engineer in {team}", rows, limit())
     free = _free_runs(slacks, len(portfolio.quarters))
-    return Explanation(tuple(states), budget_plus, extra, _left_out_reasons(portfolio, by_id, plan, out,
-                                                                           budget_left, free))
+    reasons = _left_out_reasons(portfolio, by_id, plan, out, budget_left, free)
+    if not what_ifs.model.hire_columns and not plan.hires:
+        return Explanation(tuple(states), budget_plus, extra, reasons)
+    return Explanation(tuple(states), budget_plus, extra, reasons, *_hiring(portfolio, plan, what_ifs, limit))
+
+
+def _hiring(portfolio: Portfolio, plan: Plan, what_ifs: _WhatIfs, limit: Any,
+            ) -> tuple[tuple[WhatIf, ...], WhatIf, tuple[HireUnlock, ...], float | None]:
+    """The hiring part of an explanation: the what-ifs on the hires, the best plan without hiring, what each
+    hire unlocks and the value per 10k spent on people."""
+    model, quarters = what_ifs.model, len(portfolio.quarters)
+    hire_columns = model.hire_column_of
+    if plan.hires:
+        without, _ = what_ifs.run_changed("without hiring", limit(),
+                                          columns={c: (0.0, 0.0) for c in hire_columns.values()})
+    else:
+        without = WhatIf("without hiring", plan.value, 0.0, (), (), True, plan.value, 0.0)
+    changes: list[WhatIf] = []
+    counts: dict[str, int] = defaultdict(int)
+    for (role_id, _), n in what_ifs.hires.items():
+        counts[role_id] += n
+    for role in portfolio.roles:
+        row = model.hire_rows.get(role.id)
+        if row is None:
+            continue
+        n = counts[role.id]
+        changes.append(what_ifs.run_changed(f"one more hire of role {role.id}", limit(),
+                                            rows={row: (n + 1.0, n + 1.0)})[0])
+        if n:
+            changes.append(what_ifs.run_changed(f"one fewer hire of role {role.id}", limit(),
+                                                rows={row: (n - 1.0, n - 1.0)})[0])
+    if what_ifs.hires:
+        later = {c: (0.0, 0.0) for c in hire_columns.values()}
+        for (role_id, s), n in what_ifs.hires.items():
+            if s + 1 < quarters and (role_id, s + 1) in hire_columns:
+                count = later[hire_columns[(role_id, s + 1)]][0] + n
+                later[hire_columns[(role_id, s + 1)]] = (count, count)
+        changes.append(what_ifs.run_changed("hire one quarter later", limit(), columns=later)[0])
+    unlocks = []
+    index = {q: k for k, q in enumerate(portfolio.quarters)}
+    for hire in plan.hires:
+        key = (hire.role, index[hire.start])
+        fixed = {c: (float(what_ifs.hires.get(k, 0)),) * 2 for k, c in hire_columns.items()}
+        fixed[hire_columns[key]] = (0.0, 0.0)
+        change, selected = what_ifs.run_changed(f"without {hire.count} × {hire.role} in {hire.start}", limit(),
+                                                columns=fixed)
+        found = math.isfinite(change.value)  # nothing found in time: claim nothing
+        unlocks.append(HireUnlock(hire, tuple(i for i in plan.selected if i not in selected) if found else ()))
+    gained = plan.value - without.value if math.isfinite(without.value) else math.nan
+    per_10k = gained / (plan.hire_cost / 10_000) if plan.hire_cost > 0 and math.isfinite(gained) else None
+    return tuple(changes), without, tuple(unlocks), per_10k
 
 
 def _free_runs(slacks: Mapping[tuple[str, int], float], quarters: int) -> dict[tuple[str, int], float]:

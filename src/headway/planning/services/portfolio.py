@@ -20,8 +20,10 @@ from headway.core.validation import Problems
 from headway.planning.engine import portfolio as engine
 from headway.planning.models import Dependency, Initiative, PlanningTeam, Score, Stage
 from headway.planning.services._common import MAX_QUARTERS, ids_into, with_relations
+from headway.planning.services.hiring import attrition_rates, engine_roles
 from headway.planning.services.initiatives import cost, effort_weeks
 from headway.planning.services.links import resolve_goal
+from headway.planning.services.plan_hires import HiringResult, hiring_result
 from headway.planning.services.quarters import quarter_index, quarter_label, quarters
 from headway.planning.services.scoring import get_scoring_model
 from headway.planning.services.tradeoffs import MIX_KINDS, MixRow, mix_kind, mix_of, parse_mix
@@ -48,6 +50,8 @@ class PlanRequest:
     cover_goals: tuple[int, ...] = ()
     """Ids of goals at least one chosen initiative must serve (:func:`plan_request` also takes titles)."""
     time_limit: float = 10.0
+    hire: tuple[str, ...] = ()
+    """Teams the optimiser may hire in (their roles; see :mod:`headway.planning.services.hiring`)."""
 
 
 class NamedInitiative(BaseModel):
@@ -123,6 +127,7 @@ class OptimisedPlan(BaseModel):
     budget_plus_10: WhatIfPlan | None = None
     extra_engineer: dict[str, WhatIfPlan | None] | None = None
     left_out: list[LeftOut] | None = None
+    hiring: HiringResult | None = None
 
 
 def _goal_ids(values: Any, problems: Problems, actor: User | None) -> tuple[int, ...]:
@@ -219,7 +224,7 @@ def plan_request(data: Mapping[str, Any] | PlanRequest | None = None, *, actor: 
         mix_max=_shares(raw.get("mix_max") or {}, "mix_max", problems),
         target_mix=str(raw.get("target_mix") or "70/20/10"),
         cover_goals=_goal_ids(raw.get("cover_goals"), problems, actor),
-        time_limit=time_limit,
+        time_limit=time_limit, hire=_teams(raw.get("hire")),
     )
     try:
         parse_mix(request.target_mix)
@@ -227,6 +232,12 @@ def plan_request(data: Mapping[str, Any] | PlanRequest | None = None, *, actor: 
         problems["target_mix"] = exc.message
     problems.raise_if_any("The optimiser request is not valid")
     return request
+
+
+def _teams(value: Any) -> tuple[str, ...]:
+    """Team names from ``"web,app"`` or a list, each once."""
+    items = value.split(",") if isinstance(value, str) else list(value or [])
+    return tuple(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
 
 
 def _objective_values(request: PlanRequest, initiatives: list[Initiative]) -> dict[int, float]:
@@ -299,7 +310,8 @@ def build_portfolio(actor: User | None, request: PlanRequest, *,
         initiatives=items, quarters=span, budget=request.budget, capacity=capacity, requires=requires,
         conflicts=conflicts, must_have=frozenset(_key(pk) for pk in request.must),
         must_not=frozenset({_key(pk) for pk in request.exclude} | parked | too_long), mix=mix, mix_basis="cost",
-        cover_goals=frozenset(_goal_key(covered[pk]) for pk in request.cover_goals))
+        cover_goals=frozenset(_goal_key(covered[pk]) for pk in request.cover_goals),
+        roles=engine_roles(request.hire) if request.hire else (), attrition=attrition_rates())
     return problem, by_pk
 
 
@@ -369,6 +381,7 @@ def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None
         optimal=plan.optimal, certainty=certainty(plan.optimal, gap), status=plan.status,
         seconds=round(plan.seconds, 3), cost=round(plan.cost, 2), budget=request.budget, items=items,
         mix=mix_of(chosen, request.target_mix))
+    why = None
     if explain:
         why = engine.explain(problem, plan, engineer_weeks=float(max(
             [t.weeks_per_quarter for t in PlanningTeam.objects.all()] or [12])), time_limit=time_limit)
@@ -380,6 +393,10 @@ def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None
         result.left_out = [LeftOut(id=_pk(k), title=by_pk[_pk(k)].title, reason=_left_out_reason(
             by_pk[_pk(k)], _names(reason, by_pk), request, len(problem.quarters)))
             for k, reason in why.left_out.items() if by_pk[_pk(k)].stage != Stage.PARKED]
+    if request.hire:
+        result.hiring = hiring_result([r.team for r in problem.roles], problem, plan, why, _pk,
+                                      lambda text: _names(text, by_pk))
+        result.hiring.teams = list(dict.fromkeys(result.hiring.teams))
     if scenario:
         save_scenario(actor, scenario, result)
     return result

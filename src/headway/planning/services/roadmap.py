@@ -165,6 +165,8 @@ class CapacityRow(BaseModel):
     cost: float
     load: float
     """Planned over capacity (1.0 is full; above is overbooked)."""
+    hire_weeks: float = 0.0
+    """Person-weeks the hiring plan's approved and open openings add (on their ramp, less mentoring)."""
 
 
 def capacity(actor: User | None, *, count: int = 4, start: str | None = None,
@@ -184,12 +186,16 @@ def capacity(actor: User | None, *, count: int = 4, start: str | None = None,
         for index in range(max(begin, first), min(begin + duration - 1, last) + 1):
             planned[(team, quarter_label(index))] += weeks / duration
             money[(team, quarter_label(index))] += float(Decimal(str(weeks)) * rate) / duration
+    from headway.planning.services.openings import hire_weeks
+
+    hires = hire_weeks(first, last)
     rows = []
     for t in PlanningTeam.objects.order_by("name"):
         for q in span:
             weeks = round(planned[(t.name, q)], 2)
             rows.append(CapacityRow(team=t.name, quarter=q, planned_weeks=weeks, capacity_weeks=t.capacity_weeks,
-                                    cost=round(money[(t.name, q)], 2), load=_load(weeks, t.capacity_weeks)))
+                                    cost=round(money[(t.name, q)], 2), load=_load(weeks, t.capacity_weeks),
+                                    hire_weeks=round(hires.get((t.name, q), 0.0), 2)))
     return rows
 
 

@@ -77,6 +77,8 @@ class ScenarioSummary(BaseModel):
     initiatives: int
     objective: str | None
     mix: dict[str, float]
+    hires: int = 0
+    hire_cost: float | None = None
 
 
 class ComparedInitiative(BaseModel):
@@ -103,7 +105,9 @@ def compare_scenarios(actor: User | None, names: Iterable[str]) -> ScenarioCompa
     summary = [ScenarioSummary(
         name=s.name, budget=s.result.get("budget"), value=s.value, cost=s.result.get("cost"), optimal=s.optimal,
         gap=s.gap, initiatives=len(s.result.get("items", [])), objective=s.constraints.get("objective"),
-        mix={m["kind"]: m["share"] for m in s.result.get("mix", [])}) for s in chosen]
+        mix={m["kind"]: m["share"] for m in s.result.get("mix", [])},
+        hires=sum(h["count"] for h in (s.result.get("hiring") or {}).get("hires", [])),
+        hire_cost=(s.result.get("hiring") or {}).get("hire_cost")) for s in chosen]
     titles: dict[int, str] = {}
     placed: dict[int, dict[str, str]] = defaultdict(dict)
     for s in chosen:

@@ -12,6 +12,7 @@ permission (``actor=None`` is the system: the CLI operator, the demo builder). O
 * :mod:`.review_reports` — progress, anonymous results, calibration and the nine-box;
 * :mod:`.readiness` — promotion readiness;
 * :mod:`.jobs` — job descriptions;
+* :mod:`.interviews` — interview kits from a job's level, independent scorecards, the debrief;
 * :mod:`.privacy` — a person's data export and its deletion on request.
 
 The most used names are re-exported here (``services.list_people``); the rest are reached through their
@@ -23,6 +24,7 @@ from __future__ import annotations
 from headway.team.services import (
     access,
     checkins,
+    interviews,
     jobs,
     ladders,
     people,
@@ -130,6 +132,7 @@ __all__ = [
     "export_person_data",
     "get_cycle",
     "get_person",
+    "interviews",
     "job_data",
     "jobs",
     "ladder_at",

@@ -1,0 +1,138 @@
+"""Roles, attrition and the hiring plan through the services, and the optimiser hiring (issue 18's acceptance case
+on real rows: Web has 2 people x 12 weeks; A 30 pw value 90, B 20 pw value 50, C 24 pw value 40, no money cost)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from headway.core.errors import NotFound, PermissionDenied, ValidationError
+from headway.planning import services
+from headway.team import services as team
+
+TODAY = date(2026, 5, 10)
+REQUEST = {"objective": "value", "user_weight": 10, "business_weight": 0, "quarters": 2, "start": "2026-Q3"}
+
+
+@pytest.fixture
+def web(db, workspace):
+    services.save_team(None, "Web", cost_per_week=0, headcount=2, weeks_per_quarter=12)
+    items = {}
+    for key, weeks, value in (("A", 30, 90), ("B", 20, 50), ("C", 24, 40)):
+        items[key] = services.create_initiative(None, title=f"Initiative {key}", team="Web", user_value=value / 10,
+                                                effort={"Web": weeks})
+    return items
+
+
+@pytest.fixture
+def engineer(web):
+    return services.save_role(None, "Web", title="Engineer", annual_cost=120_000, hiring_cost=10_000,
+                              lead_quarters=1, ramp="0.5,1.0")
+
+
+def test_a_role_costs_a_quarter_of_its_annual_cost(engineer):
+    assert engineer.key == "Web Engineer" and engineer.cost_per_quarter == 30_000
+    assert (engineer.ramp, engineer.lead_quarters, engineer.weeks_per_person) == ([0.5, 1.0], 1, 12)
+    assert [r.key for r in services.list_roles(None, "web")] == ["Web Engineer"]
+    changed = services.save_role(None, "Web", title="Engineer", mentor_weeks=2)
+    assert changed.id == engineer.id and changed.mentor_weeks == 2 and changed.annual_cost == 120_000
+
+
+def test_the_optimiser_hires_one_engineer_and_unlocks_a(web, engineer):
+    without = services.optimise(None, {**REQUEST, "budget": 40_000}, today=TODAY)
+    assert without.value == 90 and without.hiring is None
+    result = services.optimise(None, {**REQUEST, "budget": 40_000, "hire": "Web"}, today=TODAY)
+    assert result.value == 140 and result.cost == 40_000
+    assert {i.title: i.quarter for i in result.items} == {"Initiative A": "2026-Q4", "Initiative B": "2026-Q3"}
+    hiring = result.hiring
+    assert hiring is not None and hiring.teams == ["Web"]
+    assert [(h.role, h.count, h.opened, h.start, h.cost) for h in hiring.hires] == [
+        ("Web Engineer", 1, "2026-Q3", "2026-Q4", 40_000)]
+    assert (hiring.hire_cost, hiring.run_rate, hiring.value_without_hiring) == (40_000, 30_000, 90)
+    assert hiring.value_per_10k == 12.5
+    a = web["A"].pk
+    assert [(u.text, u.unlocks) for u in hiring.unlocks] == [
+        (f"1 × Web Engineer starting in 2026-Q4 unlocks #{a} Initiative A", [a])]
+    fewer = next(w for w in hiring.what_ifs if w.change == "one fewer hire of role Web Engineer")
+    assert (fewer.value, fewer.delta, fewer.removed) == (90, -50, [a])
+    more = next(w for w in hiring.what_ifs if w.change == "one more hire of role Web Engineer")
+    assert more.feasible is False and more.value is None
+
+
+def test_mentor_weeks_mean_no_hire(web, engineer):
+    services.save_role(None, "Web", title="Engineer", mentor_weeks=2)
+    result = services.optimise(None, {**REQUEST, "budget": 40_000, "hire": ["Web"]}, today=TODAY)
+    assert result.value == 90 and result.hiring is not None and result.hiring.hires == []
+
+
+def test_scenarios_compare_with_and_without_hiring(web, engineer):
+    services.optimise(None, {**REQUEST, "budget": 40_000}, scenario="no hiring", today=TODAY)
+    services.optimise(None, {**REQUEST, "budget": 40_000, "hire": "Web"}, scenario="hiring", today=TODAY)
+    compared = services.compare_scenarios(None, ["no hiring", "hiring"])
+    assert [(s.value, s.hires, s.hire_cost) for s in compared.scenarios] == [(90, 0, None), (140, 1, 40_000)]
+
+
+def test_attrition_takes_capacity_away(web):
+    services.set_attrition(None, "web", 12)
+    # 24 x 0.88 ** (1/4) = 23.24 in the second quarter: B (20) fits either quarter; with 12 % C (24) only fits
+    # the first, so A (30) never fits and the plan is B + C with C first
+    result = services.optimise(None, REQUEST, today=TODAY)
+    assert {i.title: i.quarter for i in result.items} == {"Initiative B": "2026-Q4", "Initiative C": "2026-Q3"}
+    with pytest.raises(ValidationError, match="give an annual rate from 0 up to"):
+        services.set_attrition(None, "web", 100)
+
+
+@pytest.mark.parametrize(("fields", "fragment"), [
+    ({"ramp": "0.5,1.5"}, "each share of full speed is between 0 and 1"),
+    ({"annual_cost": -5}, "a cost cannot be negative"),
+    ({"hiring_cost": -1}, "a cost cannot be negative"),
+    ({"lead_quarters": 9}, "a lead time of 9 quarters"),
+])
+def test_bad_roles(web, fields, fragment):
+    with pytest.raises(ValidationError, match=fragment):
+        services.save_role(None, "Web", title="Engineer", **fields)
+
+
+def test_unknown_team_and_lead_longer_than_the_plan(web, engineer):
+    with pytest.raises(NotFound, match="There is no team 'Data'"):
+        services.save_role(None, "Data", title="Analyst")
+    with pytest.raises(NotFound, match="There is no team 'Data'"):
+        services.optimise(None, {**REQUEST, "hire": "Data"}, today=TODAY)
+    services.save_role(None, "Web", title="Engineer", lead_quarters=2)
+    with pytest.raises(ValidationError, match="a lead time of 2 quarters is longer than the 2-quarter plan"):
+        services.optimise(None, {**REQUEST, "hire": "Web"}, today=TODAY)
+
+
+def test_hiring_plan_planned_approved_open_filled(web, engineer, make_user, leader):
+    pm = make_user("pam", "product_manager")
+    opening = services.plan_opening(pm, engineer.id, "2026-q4", note="for A")
+    assert (opening.status, opening.open_by, opening.start_quarter) == ("planned", "2026-Q3", "2026-Q4")
+    with pytest.raises(PermissionDenied):
+        services.approve_opening(pm, opening.id)
+    with pytest.raises(ValidationError, match="only an open opening can be filled"):
+        services.fill_opening(None, opening.id, "Ada Lovelace")
+    approved = services.approve_opening(leader, opening.id)
+    assert approved.status == "approved" and approved.approved_by == leader.username
+    services.open_opening(leader, opening.id)
+    filled = services.fill_opening(leader, opening.id, "Ada Lovelace", start_date="2026-10-01")
+    assert filled.status == "filled" and filled.person == "Ada Lovelace"
+    person = team.get_person(None, filled.person_id)
+    assert (person.title, person.team, str(person.start_date)) == ("Engineer", "Web", "2026-10-01")
+    plan = services.hiring_plan(None)
+    assert plan.counts["filled"] == 1 and plan.annual_cost == 120_000
+    with pytest.raises(ValidationError, match="is filled already"):
+        services.cancel_opening(None, opening.id)
+    with pytest.raises(ValidationError, match="Role Web Engineer has openings"):
+        services.delete_role(None, engineer.id)
+
+
+def test_capacity_rows_show_the_hires_on_their_ramp(engineer):
+    services.save_role(None, "Web", title="Engineer", mentor_weeks=2)
+    opening = services.plan_opening(None, engineer.id, "2026-Q3")
+    rows = {r.quarter: r.hire_weeks for r in services.capacity(None, start="2026-Q2", count=4, today=TODAY)}
+    assert rows == {"2026-Q2": 0, "2026-Q3": 0, "2026-Q4": 0, "2027-Q1": 0}  # planned: not yet counted
+    services.approve_opening(None, opening.id)
+    rows = {r.quarter: r.hire_weeks for r in services.capacity(None, start="2026-Q2", count=4, today=TODAY)}
+    # half speed less 2 mentor weeks in the first quarter (6 - 2), full speed (12) after
+    assert rows == {"2026-Q2": 0, "2026-Q3": 4, "2026-Q4": 12, "2027-Q1": 12}
