@@ -87,7 +87,7 @@ def start_theme_run(
             ThemeRun.objects.filter(pk=busy.pk).update(status=ThemeRun.Status.FAILED, message="abandoned")
         if not FeedbackItem.objects.exists():
             raise ValidationError(
-                "There is no feedback yet: import some with `headway feedback import FILE`."
+                "There is no feedback yet: add or import some first."
             )
         run = ThemeRun.objects.create(requested=method, started_by=actor_label(actor), message="queued")
         audit.record(actor, AuditEvent.Action.CREATE, run, summary=f"theme computation {run.pk} started")
@@ -146,7 +146,7 @@ def _majority(groups: Mapping[int, list[int]], old_of: Mapping[int, int | None])
 def _compute(run: ThemeRun, progress: ProgressFn | None, seed: int) -> None:
     items = list(FeedbackItem.objects.select_related("theme").order_by("id").defer("vector"))
     if not items:
-        raise ValidationError("There is no feedback yet: import some with `headway feedback import FILE`.")
+        raise ValidationError("There is no feedback yet: add or import some first.")
     _report(run.pk, f"finding themes in {len(items)} feedback items", 0.05, progress)
     result = find_themes([i.text for i in items], seed=seed, method=cast("Method", run.requested))
     _report(run.pk, "matching with the themes you have", 0.75, progress)

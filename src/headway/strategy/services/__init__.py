@@ -99,6 +99,7 @@ from headway.strategy.services.periods import (
 from headway.strategy.services.progress import (
     refresh_progress,
 )
+from headway.strategy.services.refresh import events_held_by_server, latest_kpi_refresh, start_kpi_refresh
 from headway.strategy.services.targets import (
     TargetView,
     import_targets,
@@ -164,6 +165,7 @@ __all__ = [
     "default_as_of",
     "detect_alerts",
     "enter_value",
+    "events_held_by_server",
     "get_alert",
     "get_area",
     "get_goal",
@@ -179,6 +181,7 @@ __all__ = [
     "kpi_summaries",
     "kpi_summary",
     "kpi_values",
+    "latest_kpi_refresh",
     "list_alerts",
     "list_areas",
     "list_goals",
@@ -198,6 +201,7 @@ __all__ = [
     "save_strategy",
     "set_parent_kpi",
     "set_target",
+    "start_kpi_refresh",
     "strategy_changes",
     "strategy_diff",
     "strategy_history",

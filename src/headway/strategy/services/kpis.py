@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -295,7 +295,8 @@ def compute_values(kpi: Kpi, as_of: date, *, actor: User | None = None) -> int:
     return len(pairs)
 
 
-def refresh_kpis(actor: User | None = None, *, as_of: date | None = None, names: Sequence[str] = ()) -> RefreshReport:
+def refresh_kpis(actor: User | None = None, *, as_of: date | None = None, names: Sequence[str] = (),
+                 progress: Callable[[float, str], None] | None = None) -> RefreshReport:
     """Compute every KPI's (or the named ones') values up to ``as_of`` (default yesterday), progress per
     period and alerts; a KPI whose metric fails keeps its last good values and shows the error."""
     read(actor)
@@ -303,7 +304,9 @@ def refresh_kpis(actor: User | None = None, *, as_of: date | None = None, names:
     report = RefreshReport(as_of=as_of)
     kpis = list(Kpi.objects.filter(name__in=names)) if names else list(Kpi.objects.all())
     segments_cache = SegmentCache()
-    for kpi in kpis:
+    for done, kpi in enumerate(kpis):
+        if progress is not None:
+            progress(done / len(kpis), f"computing {kpi.label or kpi.name} ({done + 1} of {len(kpis)})")
         report.values[kpi.name] = compute_values(kpi, as_of, actor=actor)
         kpi.refresh_from_db(fields=["last_error"])
         if kpi.last_error:
