@@ -105,3 +105,11 @@ def test_a_bad_query_answers_its_one_line_error_and_no_save_form(browser, behavi
                        headers=HTMX).content.decode()
     assert 'role="alert"' in html and "not both" in html
     assert "save-insight" not in html and "funnel-chart" not in html
+
+
+@pytest.mark.django_db
+def test_funnel_times_read_as_durations(browser, behaviour_events):
+    html = fragment(browser, {"tab": "funnel", "step": FUNNEL["steps"], **RANGE})
+    # average times by hand: 43,350 s from visit to view (300 s and 86,400 s), 300 s from view to purchase
+    assert re.findall(r'<td data-seconds="[^"]*">([^<]+)</td>', html) == ["–", "–", "12 h", "12 h", "5 min", "5 min"]
+    assert " s</td>" not in html
