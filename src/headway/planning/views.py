@@ -99,6 +99,13 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
             elif action == "undepend":
                 services.remove_dependency(actor, initiative_id, _id(request.POST.get("target")))
                 messages.success(request, "Dependency removed.")
+            elif action == "inputs":
+                values = {name: request.POST[name].strip() for name in services.INPUTS
+                          if request.POST.get(name, "").strip()}
+                if not values:
+                    raise ValidationError("Enter at least one scoring input, then save.")
+                services.set_inputs(actor, initiative_id, values, detail=request.POST.get("detail", "").strip())
+                messages.success(request, f"Scoring inputs saved: {', '.join(values)}.")
             elif action == "link":
                 services.add_attachment(actor, initiative_id, request.POST.get("title", ""),
                                         request.POST.get("url", ""))
@@ -115,6 +122,8 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
     return _page(request, "planning/idea.html", "roadmap-backlog", {
         "title": data.title, "idea": data, "stages": Stage.choices, "others": others,
         "can_edit": has_perm(actor, Perm.EDIT_IDEAS), "can_comment": has_perm(actor, Perm.COMMENT),
+        "input_fields": [(name, hint, (data.inputs.get(name) or {}).get("value", ""))
+                         for name, hint in services.INPUTS.items()],
     })
 
 
