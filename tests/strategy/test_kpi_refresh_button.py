@@ -122,3 +122,33 @@ def test_no_page_tells_anyone_to_run_a_command(orders, leader):
     services.create_kpi(None, "nps", "NPS", unit="count")
     for kpi in services.dashboard(leader).kpis:
         assert not COMMAND.search(kpi.rule) and "`" not in kpi.rule, kpi.rule
+
+
+def test_only_leaders_and_the_kpi_owner_acknowledge_alerts_and_the_page_says_who(workspace, leader, viewer,
+                                                                                 make_user):
+    from headway.core.permissions import Role
+    from headway.strategy.models import Alert
+    from tests.strategy.test_computing import _stepped_kpi
+
+    _stepped_kpi()
+    services.refresh_kpis(None, as_of=date(2026, 5, 10))
+    alert = Alert.objects.get()
+    contributor = make_user("cora", Role.CONTRIBUTOR)
+    for reader in (viewer, contributor):
+        page = logged_in(reader).get("/goals/alerts/").content.decode()
+        assert f'name="acknowledge" value="{alert.pk}"' not in page
+        client = Client(enforce_csrf_checks=False)
+        assert client.login(username=reader.username, password=PASSWORD)
+        assert client.post("/goals/alerts/", {"acknowledge": str(alert.pk)}).status_code == 403
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+    lena = logged_in(leader)
+    assert f'name="acknowledge" value="{alert.pk}"' in lena.get("/goals/alerts/").content.decode()
+    assert lena.post("/goals/alerts/", {"acknowledge": str(alert.pk)}).status_code == 302
+    page = lena.get("/goals/alerts/").content.decode()
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == leader
+    assert re.search(r"Acknowledged by lena on \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d\.", page)
+    # the owner of a KPI may acknowledge its alerts
+    services.update_kpi(None, "tickets", owner=contributor.username)
+    assert services.may_acknowledge(contributor, alert) and not services.may_acknowledge(viewer, alert)

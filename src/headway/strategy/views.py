@@ -226,6 +226,8 @@ def alerts_page(request: AuthedRequest) -> HttpResponse:
         alert = services.acknowledge_alert(user, alert_id)
         messages.success(request, f"Alert on {alert.kpi.label} acknowledged.")
         return redirect("goals-alerts")
+    alerts = list(services.list_alerts(user).select_related("kpi", "acknowledged_by"))
     return render(request, "strategy/alerts.html", {
-        "title": "Alerts", "alerts": services.list_alerts(user),
+        "title": "Alerts", "alerts": alerts,
+        "may_ack": {a.pk for a in alerts if services.may_acknowledge(user, a)},
     })
