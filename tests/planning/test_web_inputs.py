@@ -49,3 +49,27 @@ def test_a_contributor_enters_rice_inputs_and_the_idea_is_scored(portfolio, make
     assert 'id="in-reach"' not in vic.get(f"/roadmap/ideas/{gift}/").content.decode()
     post(vic, f"/roadmap/ideas/{gift}/", {"action": "inputs", "reach": "1"})
     assert services.initiative_detail(None, gift).inputs["reach"]["value"] == 400.0
+
+
+def test_a_committed_initiative_is_changed_only_by_its_owner_or_a_leader(portfolio, make_user, leader):
+    from headway.team import services as team
+
+    saved = portfolio["A"]
+    services.place(None, saved.pk, services.quarters(count=1)[0], commitment="committed")
+    cora_user = make_user("cora", Role.CONTRIBUTOR)
+    cora = browser(cora_user)
+    assert 'id="in-reach"' not in cora.get(f"/roadmap/ideas/{saved.pk}/").content.decode()
+    post(cora, f"/roadmap/ideas/{saved.pk}/", {"action": "stage", "stage": "shipped"})
+    assert services.get_initiative(None, saved.pk).stage != "shipped"
+    assert "is committed on the roadmap: only its owner or a product leader may change it" in cora.get(
+        f"/roadmap/ideas/{saved.pk}/").content.decode()
+    # an uncommitted idea stays open to every contributor
+    post(cora, f"/roadmap/ideas/{portfolio['D'].pk}/", {"action": "stage", "stage": "discovery"})
+    assert services.get_initiative(None, portfolio["D"].pk).stage == "discovery"
+    # its owner may change it, and so may a leader
+    person = team.create_person(None, name="Cora", title="PM", department="product", user="cora")
+    services.update_initiative(None, saved.pk, owner=person.pk)
+    post(cora, f"/roadmap/ideas/{saved.pk}/", {"action": "stage", "stage": "in_progress"})
+    assert services.get_initiative(None, saved.pk).stage == "in_progress"
+    post(browser(leader), f"/roadmap/ideas/{saved.pk}/", {"action": "stage", "stage": "shipped"})
+    assert services.get_initiative(None, saved.pk).stage == "shipped"

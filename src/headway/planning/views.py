@@ -121,7 +121,8 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
               if i.pk != initiative_id]
     return _page(request, "planning/idea.html", "roadmap-backlog", {
         "title": data.title, "idea": data, "stages": Stage.choices, "others": others,
-        "can_edit": has_perm(actor, Perm.EDIT_IDEAS), "can_comment": has_perm(actor, Perm.COMMENT),
+        "can_edit": services.may_change(actor, services.get_initiative(actor, initiative_id)),
+        "can_comment": has_perm(actor, Perm.COMMENT),
         "input_fields": [(name, hint, (data.inputs.get(name) or {}).get("value", ""))
                          for name, hint in services.INPUTS.items()],
     })
