@@ -29,7 +29,7 @@ def test_discovery_imports_nothing_of_planning():
 
 def test_a_missing_initiative_is_refused_with_the_same_message(corpus):
     item = FeedbackItem.objects.first()
-    with pytest.raises(NotFound, match=r"There is no initiative 999: list them with `headway idea list`\."):
+    with pytest.raises(NotFound, match=r"There is no initiative 999: the backlog lists the ideas and their numbers\."):
         services.link_demand(None, "initiative:999", item_id=item.pk)
     with pytest.raises(NotFound, match="There is no initiative 999"):
         services.demand_for("999")

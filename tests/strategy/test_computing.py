@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from headway.core.errors import PermissionDenied
 from headway.strategy import services
 from headway.strategy.models import Alert, KpiValue
 
@@ -62,7 +63,7 @@ def _stepped_kpi() -> None:
     services.import_values(None, "tickets", "date,value\n" + "".join(f"{d},{v}\n" for d, v in rows))
 
 
-def test_a_step_change_raises_an_explained_alert_once(workspace, viewer):
+def test_a_step_change_raises_an_explained_alert_once(workspace, viewer, leader):
     _stepped_kpi()
     report = services.refresh_kpis(None, as_of=date(2026, 5, 10))
     # weeks sum to 738–742 for eight weeks, then 1092 and 1088: up 350 a week (47%) from Monday 27 April
@@ -73,9 +74,11 @@ def test_a_step_change_raises_an_explained_alert_once(workspace, viewer):
     assert (alert.kind, alert.since, alert.until, alert.slots, alert.direction) == (
         "anomaly", date(2026, 4, 27), date(2026, 5, 4), 2, "up")
     assert alert.actual == 1090.0
-    services.acknowledge_alert(viewer, alert.pk)  # anyone who reads may acknowledge
+    with pytest.raises(PermissionDenied, match="Only a product leader or the owner of Support tickets"):
+        services.acknowledge_alert(viewer, alert.pk)  # a reader may not acknowledge the leader's alerts
+    services.acknowledge_alert(leader, alert.pk)
     alert.refresh_from_db()
-    assert alert.acknowledged_by == viewer and services.list_alerts(None, include_acknowledged=False).count() == 0
+    assert alert.acknowledged_by == leader and services.list_alerts(None, include_acknowledged=False).count() == 0
 
 
 def test_a_target_turning_off_track_raises_an_alert(workspace):

@@ -45,7 +45,8 @@ def test_mean_aggregation_divides_by_the_days_of_the_period(workspace):
 def test_a_kpi_without_target_shows_how_to_set_one(signups):
     k = services.kpi_summary(None, "signups", "2026-05-01..2026-05-31")
     assert k.status == "no_target" and k.projection == 60 + 28 * 20
-    assert "headway kpi set-target signups" in k.rule
+    assert k.rule == "no target for 2026-05-01..2026-05-31: set the target of signups for 2026-05-01..2026-05-31"
+    assert "headway " not in k.rule and "`" not in k.rule  # a page never tells anyone to run a command
 
 
 def test_imports_are_all_or_nothing_and_line_by_line(signups):

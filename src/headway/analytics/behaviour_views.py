@@ -170,8 +170,10 @@ def result_context(request: AuthedRequest, kind: str, params: QueryDict,
     q = query_json(answer)
     rows = answer.rows
     whole = [r for r in rows if r.get("breakdown", "(all)") == "(all)"]  # what the charts draw
-    groups = [("(all)", answer.result)] + [(services.NONE_GROUP if b.value is None else str(b.value), b.result)
-                                           for b in getattr(answer.result, "breakdowns", [])]
+    groups: list[tuple[str, Any]] = [("(all)", answer.result)]
+    for part in getattr(answer.result, "breakdowns", []):
+        # a funnel's breakdown carries its own steps; every other insight's carries a whole result
+        groups.append((services.NONE_GROUP if part.value is None else str(part.value), getattr(part, "result", part)))
     context["groups"] = len(groups) > 1
     context.update({"answer": answer, "q": q, "rows": rows, "share": urlencode({"tab": kind, "q": q})})
     if kind == "funnel":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from headway.conf.config import load_config, redact_url
+from django.conf import settings
+
+from headway.conf.config import redact_url
 from headway.core.errors import HeadwayError
 from headway.core.installation import Check, register_check
 
@@ -12,11 +14,14 @@ def events_store() -> Check:
     """Open the configured events store once and close it again."""
     from headway.analytics.engine.store import EventStore
 
-    url = load_config().events_url
+    url = str(settings.HEADWAY_EVENTS_URL)  # the store the app itself opens
     try:
         store = EventStore.connect(url)
         store.close()
     except HeadwayError as exc:
+        if "lock" in exc.message.lower():  # DuckDB's file lock: a running Headway server owns the store
+            return Check("events store", True, f"{redact_url(url)} is held by a running Headway server, which owns "
+                         "it; commands that need the events go through its worker")
         return Check("events store", False, exc.message, "check HEADWAY_EVENTS_URL")
     except Exception as exc:  # any driver error becomes a line of the report, never a traceback
         return Check("events store", False, f"cannot open {redact_url(url)}: {exc}", "check HEADWAY_EVENTS_URL")

@@ -126,7 +126,7 @@ def _result_context(request: AuthedRequest, params: QueryDict) -> dict[str, Any]
     raw = query_from_params(params, names[0] if names else "")
     context["raw"] = raw
     if not raw["event"]:
-        context["error"] = "There are no events yet: ingest some with `headway events ingest FILE` or the API."
+        context["error"] = "There are no events yet: import an events file below, or send events to the API."
         return context
     try:
         query = services.trends_query(raw)

@@ -105,9 +105,16 @@ def import_file(name: str = typer.Argument(..., help="KPI name (one without a me
 
 
 @app.command("refresh")
-def refresh(as_of: str = typer.Option(None, "--as-of", help="Last day to compute (default: yesterday).")) -> None:
-    """Compute every KPI's values, progress and alerts (run it daily, e.g. from cron)."""
+def refresh(
+    as_of: str = typer.Option(None, "--as-of", help="Last day to compute (default: yesterday)."),
+    wait: float = typer.Option(300.0, "--wait", help="Seconds to wait for the server's worker when a running "
+                               "server holds the events store."),
+) -> None:
+    """Compute every KPI's values, progress and alerts (the server also does it every hour). While a running
+    server holds the embedded events store, the work goes to the server's worker; exits 1 unless every KPI was
+    computed."""
     setup_django()
+    from headway.core import jobs
     from headway.core.errors import ValidationError
     from headway.strategy import services
 
@@ -115,10 +122,30 @@ def refresh(as_of: str = typer.Option(None, "--as-of", help="Last day to compute
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise ValidationError(f"--as-of {as_of!r} is not a date: use YYYY-MM-DD.") from None
-    report = services.refresh_kpis(None, as_of=day)
-    console.print(f"Computed {len(report.values)} KPIs up to {report.as_of}; {len(report.alerts)} new alerts.",
-                  soft_wrap=True)
-    for name, error in report.errors.items():
+    if services.events_held_by_server():
+        job = services.start_kpi_refresh(None, as_of=day)
+        console.print(f"A running Headway server holds the events store: handed the refresh to its worker "
+                      f"(job {job.id}).", soft_wrap=True)
+        done = jobs.wait_for(job.id, wait)
+        if not done.done:
+            console.print(f"[red]error:[/] job {job.id} is still {done.status_label.lower()} after {wait:g} s: is "
+                          "the server's worker running? Follow it under Settings → Background jobs.", soft_wrap=True)
+            raise typer.Exit(1)
+        if done.status != "succeeded":
+            console.print(f"[red]error:[/] the refresh failed: {done.error}", soft_wrap=True)
+            raise typer.Exit(1)
+        result = done.result if isinstance(done.result, dict) else {}
+        console.print(f"Computed {result.get('kpis', 0)} KPIs up to {result.get('as_of')}; "
+                      f"{result.get('alerts', 0)} new alerts.", soft_wrap=True)
+        errors = dict(result.get("errors") or {})
+    else:
+        report = services.refresh_kpis(None, as_of=day)
+        errors = report.errors
+        console.print(f"Computed {len(report.values) - len(errors)} of {len(report.values)} KPIs up to "
+                      f"{report.as_of}; {len(report.alerts)} new alerts.", soft_wrap=True)
+        for message in report.alerts:
+            console.print(f"alert: {message}", soft_wrap=True)
+    for name, error in errors.items():
         console.print(f"[red]{name}:[/] {error} (kept the last good values)", soft_wrap=True)
-    for message in report.alerts:
-        console.print(f"alert: {message}", soft_wrap=True)
+    if errors:
+        raise typer.Exit(1)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -47,6 +47,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     renderer=StandardJSONRenderer(),
+    docs=Swagger(settings={"validatorUrl": None}),  # served from ninja's static files; no online validator
 )
 
 

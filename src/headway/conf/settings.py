@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its own static Swagger UI for /api/v1/docs (no CDN)
     "headway.core",
     "headway.web",
     "headway.team",

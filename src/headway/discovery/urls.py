@@ -5,6 +5,8 @@ from headway.discovery import views
 urlpatterns = [
     path("", views.feedback_page, name="feedback"),
     path("inbox/", views.inbox_page, name="feedback-inbox"),
+    path("add/", views.add_feedback, name="feedback-add"),
+    path("demand/", views.link_demand, name="feedback-demand"),
     path("inbox/reviewed/", views.mark_reviewed, name="feedback-reviewed"),
     path("themes/<int:theme_id>/", views.theme_page, name="feedback-theme"),
     path("themes/<int:theme_id>/rename/", views.rename_theme, name="feedback-rename"),

@@ -121,6 +121,7 @@ def theme_page(request: AuthedRequest, theme_id: int) -> HttpResponse:
         "title": detail.metrics.label, "d": detail, "m": detail.metrics, "chart": chart, "quotes": quotes,
         "children": [_row(c) for c in detail.children],
         "can_edit": can_edit, "contacts": services.can_see_contacts(actor),
+        "importances": services.IMPORTANCE_CHOICES,
         "growth": _row(detail.metrics)["growth"], "others": others, "search": search,
         "first_shown": (detail.page - 1) * QUOTES_PER_PAGE + 1 if detail.quotes else 0,
         "last_shown": (detail.page - 1) * QUOTES_PER_PAGE + len(detail.quotes),
@@ -214,6 +215,7 @@ def inbox_page(request: AuthedRequest) -> HttpResponse:
     return render(request, "discovery/inbox.html", {
         "title": "Feedback inbox", "count": items.count(), "items": shown,
         "can_edit": has_perm(actor, Perm.EDIT_FEEDBACK), "contacts": services.can_see_contacts(actor),
+        "sources": services.SOURCE_CHOICES, "importances": services.IMPORTANCE_CHOICES,
     })
 
 
@@ -224,3 +226,55 @@ def mark_reviewed(request: AuthedRequest) -> HttpResponse:
     count = services.mark_reviewed(request.user, ids)
     messages.success(request, f"{count} item(s) marked as reviewed.")
     return redirect("feedback-inbox")
+
+
+@login_required
+@require_POST
+def add_feedback(request: AuthedRequest) -> HttpResponse:
+    """Add one feedback item typed in the inbox's form (the same service as the API and the file import)."""
+    form = request.POST
+    record = {key: form.get(key, "").strip() for key in ("text", "account", "person_name", "date", "rating")}
+    record = {key: value for key, value in record.items() if value}
+    try:
+        services.add_feedback(request.user, [record], default_source=form.get("source") or "support", origin="web")
+    except ValidationError as exc:
+        messages.error(request, _first_problem(exc))
+        return redirect("feedback-inbox")
+    messages.success(request, "Feedback added; it is in the inbox and joins its nearest theme.")
+    return redirect("feedback-inbox")
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """The message of a refused import, with its first line's reason when it has one."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    rows = details.get("rows") or details.get("problems") or []
+    if rows and isinstance(rows, list) and isinstance(rows[0], dict) and rows[0].get("reason"):
+        return f"{exc.message} {rows[0]['reason']}".strip()
+    return exc.message
+
+
+@login_required
+@require_POST
+def link_demand(request: AuthedRequest) -> HttpResponse:
+    """Link a theme, or the feedback items ticked in the inbox, to an idea with an importance."""
+    form = request.POST
+    idea, importance = form.get("idea", "").strip(), form.get("importance", "important")
+    theme = form.get("theme_id", "")
+    items = [int(i) for i in form.getlist("item") if i.isdigit()]
+    back = reverse("feedback-theme", args=[int(theme)]) if theme.isdigit() else reverse("feedback-inbox")
+    try:
+        if not idea:
+            raise ValidationError("Give the idea's number (as on the backlog) to link to.")
+        if theme.isdigit():
+            services.link_demand(request.user, idea, importance=importance, theme_id=int(theme))
+        elif items:
+            for item in items:
+                services.link_demand(request.user, idea, importance=importance, item_id=item)
+        else:
+            raise ValidationError("Tick at least one feedback item to link, then press the button again.")
+    except (ValidationError, NotFound) as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    demand = services.demand_for(idea, actor=request.user)
+    messages.success(request, f"Linked to idea {idea}: its demand score is now {demand.score:,.1f}.")
+    return redirect(back)

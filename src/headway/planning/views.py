@@ -103,6 +103,13 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
             elif action == "undepend":
                 services.remove_dependency(actor, initiative_id, _id(request.POST.get("target")))
                 messages.success(request, "Dependency removed.")
+            elif action == "inputs":
+                values = {name: request.POST[name].strip() for name in services.INPUTS
+                          if request.POST.get(name, "").strip()}
+                if not values:
+                    raise ValidationError("Enter at least one scoring input, then save.")
+                services.set_inputs(actor, initiative_id, values, detail=request.POST.get("detail", "").strip())
+                messages.success(request, f"Scoring inputs saved: {', '.join(values)}.")
             elif action == "link":
                 services.add_attachment(actor, initiative_id, request.POST.get("title", ""),
                                         request.POST.get("url", ""))
@@ -118,8 +125,11 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
               if i.pk != initiative_id]
     return _page(request, "planning/idea.html", "roadmap-backlog", {
         "title": data.title, "idea": data, "stages": Stage.choices, "others": others,
-        "can_edit": has_perm(actor, Perm.EDIT_IDEAS), "can_comment": has_perm(actor, Perm.COMMENT),
+        "can_edit": services.may_change(actor, services.get_initiative(actor, initiative_id)),
+        "can_comment": has_perm(actor, Perm.COMMENT),
         "scoring_hints": scoring_hints(actor),
+        "input_fields": [(name, hint, (data.inputs.get(name) or {}).get("value", ""))
+                         for name, hint in services.INPUTS.items()],
     })
 
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("kpis/<slug:name>/import/", edit_views.kpi_import, name="goals-kpi-import"),
     path("areas/", edit_views.areas_page, name="goals-areas"),
     path("strategy/", views.strategy_page, name="goals-strategy"),
+    path("kpis-refresh/", views.kpis_refresh, name="goals-kpis-refresh"),
     path("alerts/", views.alerts_page, name="goals-alerts"),
 ]

@@ -56,8 +56,19 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "can_do": [label for perm, label in PERM_LABELS.items() if has_perm(request.user, perm)],
         "fiscal_month": MONTHS[workspace.fiscal_year_start_month - 1],
         "areas": [{"name": name, "label": label, "blurb": blurb} for name, (label, blurb) in AREAS.items()],
-        "can_edit": _can_edit(request),
+        "can_edit": _can_edit(request), "refresh_job": services.latest_kpi_refresh(request.user),
     })
+
+
+@login_required
+@require_http_methods(["POST"])
+def kpis_refresh(request: AuthedRequest) -> HttpResponse:
+    """Start a KPI refresh in the background; the dashboard shows its progress, then reloads itself."""
+    job = services.start_kpi_refresh(request.user)
+    if not request.headers.get("HX-Request"):
+        messages.success(request, "The KPIs are being refreshed in the background.")
+        return redirect("dashboard")
+    return render(request, "web/_job.html", {"job": job, "next": reverse("dashboard")})
 
 
 @login_required
@@ -226,6 +237,8 @@ def alerts_page(request: AuthedRequest) -> HttpResponse:
         alert = services.acknowledge_alert(user, alert_id)
         messages.success(request, f"Alert on {alert.kpi.label} acknowledged.")
         return redirect("goals-alerts")
+    alerts = list(services.list_alerts(user).select_related("kpi", "acknowledged_by"))
     return render(request, "strategy/alerts.html", {
-        "title": "Alerts", "alerts": services.list_alerts(user),
+        "title": "Alerts", "alerts": alerts,
+        "may_ack": {a.pk for a in alerts if services.may_acknowledge(user, a)},
     })

@@ -43,6 +43,8 @@ def team_page(request: AuthedRequest) -> HttpResponse:
     department = request.GET.get("department") or ""
     collapsed = request.GET.get("chart") == "collapsed"
     actor = actor_of(request)
+    if request.method == "POST":
+        return _post(request, lambda: services.create_person(actor, **_person_fields(request)), "Person added.")
     tree = services.org_tree(actor)
     chart = services.org_chart(actor, collapse_depth=COLLAPSED_DEPTH if collapsed else None)
     people = services.list_people(actor, department=department or None)
@@ -58,6 +60,7 @@ def team_page(request: AuthedRequest) -> HttpResponse:
         "department": department,
         "departments": Department.choices,
         "spans": spans,
+        **_person_form_context(actor),
     })
 
 
@@ -74,6 +77,7 @@ from django.http import HttpResponseRedirect  # noqa: E402
 from django.shortcuts import redirect  # noqa: E402
 
 from headway.core.errors import HeadwayError, NotFound  # noqa: E402
+from headway.team.engine.checkins import CADENCES  # noqa: E402
 from headway.team.engine.jd import MAX_MUST_HAVES  # noqa: E402
 from headway.team.engine.ladder import SCOPES  # noqa: E402
 from headway.team.services import checkins, jobs, ladders, privacy, readiness, review_reports, reviews  # noqa: E402
@@ -124,24 +128,61 @@ def ladder_page(request: AuthedRequest) -> HttpResponse:
 @login_required
 def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     actor = actor_of(request)
+    if request.method == "POST":
+        return _post(request, lambda: services.update_person(actor, person_id, **_person_fields(request)),
+                     "Saved.")
     person = services.get_person(actor, person_id)
     return render(request, "team/person.html", {
         "title": person.name, "person": person, "chain": services.reporting_chain(person),
         "reports": person.reports.filter(active=True).order_by("name"),
         "pairs": checkins.pairs_of_person(actor, person.pk),
         "reviews": review_reports.visible_reviews(actor, person.pk),
-        "is_me": person_of(actor) == person,
+        "is_me": person_of(actor) == person, **_person_form_context(actor),
     })
+
+
+def _person_fields(request: HttpRequest) -> dict[str, Any]:
+    """The person form's fields (a blank manager is nobody)."""
+    form = request.POST
+    fields: dict[str, Any] = {k: form.get(k, "").strip() for k in ("name", "title", "email", "department", "level")
+                              if k in form}
+    if "manager" in form:
+        fields["manager"] = _int(form["manager"]) or None
+    return fields
+
+
+def _person_form_context(actor: Any) -> dict[str, Any]:
+    """What the add and edit forms offer: only to those who manage the team."""
+    if not has_perm(actor, Perm.MANAGE_TEAM):
+        return {"can_manage_people": False}
+    return {"can_manage_people": True, "departments": Department.choices,
+            "levels": ladders.current_ladder(actor).levels, "managers": list(services.list_people(actor))}
 
 
 @login_required
 def checkins_page(request: AuthedRequest) -> HttpResponse:
     actor = actor_of(request)
+    if request.method == "POST":  # start a series: a manager with a report (leaders: any pair)
+        form = request.POST
+        return _post(request, lambda: checkins.create_pair(
+            actor, _int(form.get("manager", "")), _int(form.get("report", "")), form.get("cadence") or "weekly"),
+            "Check-ins started.")
     pairs = [checkins.pair_view(actor, p.pk) for p in checkins.list_pairs(actor)]
+    me = person_of(actor)
+    can_manage = has_perm(actor, Perm.MANAGE_TEAM)
+    people = list(services.list_people(actor))
     return render(request, "team/checkins.html", {
         "title": "Check-ins", "pairs": pairs,
         "overdue": checkins.overdue_data(checkins.overdue(actor)),
+        "can_start": can_manage or me is not None, "can_manage": can_manage, "me": me,
+        "managers": people if can_manage else [me] if me else [],
+        "reports": people if can_manage else [p for p in people if me and p.manager_id == me.pk],
+        "cadences": list(CADENCES.items()),
     })
+
+
+def _int(value: str) -> int:
+    return int(value) if value.strip().isdigit() else 0
 
 
 @login_required

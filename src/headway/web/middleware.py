@@ -1,4 +1,5 @@
-"""Translate HeadwayError raised by a view into the error page for its status."""
+"""Translate HeadwayError raised by a view into the error page for its status; an HTMX request gets the
+one-line error alone, which the page shows where the result would have been."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ class HeadwayErrorMiddleware:
         if request.path.startswith("/api/"):
             return None
         if isinstance(exception, HeadwayError):
+            if request.headers.get("HX-Request") == "true":
+                return render(request, "web/_error_line.html", {"message": exception.message}, status=exception.status)
             return render(
                 request, "web/error.html",
                 {"status": exception.status, "title": exception.code.replace("_", " ").capitalize(),

@@ -63,9 +63,11 @@ from headway.analytics.services.retention import RetentionRequest, retention_cur
 from headway.analytics.services.stickiness import StickinessRequest
 from headway.analytics.services.store import (
     ProgressFn,
+    StoreHeld,
     StoreSummary,
     close_store,
     event_names,
+    events_store_held,
     ingest,
     ingest_demo_events,
     open_store,
@@ -123,6 +125,7 @@ __all__ = [
     "SeriesSpec",
     "StepSpec",
     "StickinessRequest",
+    "StoreHeld",
     "StoreSummary",
     "TrendSeries",
     "TrendsAnswer",
@@ -139,6 +142,7 @@ __all__ = [
     "delete_insight",
     "describe",
     "event_names",
+    "events_store_held",
     "get_cohort",
     "get_insight",
     "import_uploaded_events",

@@ -40,6 +40,13 @@ def workspace_timezone() -> tuple[str, str]:
     return ws.timezone, ws.week_start
 
 
+class StoreHeld(ConfigurationError):
+    """The embedded DuckDB events file is held by another process (a running Headway server)."""
+
+    code = "events_store_held"
+    status = 503
+
+
 @contextmanager
 def open_store() -> Iterator[EventStore]:
     """The events store at ``HEADWAY_EVENTS_URL`` in the workspace time zone, used by one caller at a time.
@@ -61,7 +68,7 @@ def open_store() -> Iterator[EventStore]:
             except ConfigurationError as exc:
                 if "lock" not in exc.message.lower():
                     raise
-                raise ConfigurationError(
+                raise StoreHeld(
                     "Another process holds the DuckDB events file (often a running `headway serve`): stop it "
                     "and retry, or send events to the running server with POST /api/v1/analytics/events."
                 ) from exc
@@ -151,3 +158,13 @@ def ingest(actor: User | None, source: object, *, progress: ProgressFn | None = 
 def ingest_demo_events(table: pa.Table, *, progress: ProgressFn | None = None) -> IngestReport:
     """Bulk-ingest the demo's generated events (system actor)."""
     return ingest(None, table, progress=progress)
+
+
+def events_store_held() -> bool:
+    """Whether another process (a running Headway server) holds the embedded events file, so that work on the
+    events must go through that server's worker."""
+    try:
+        with open_store():
+            return False
+    except StoreHeld:
+        return True

@@ -20,6 +20,7 @@ from headway.discovery.services.accounts import (
     upsert_contacts,
 )
 from headway.discovery.services.demand import (
+    IMPORTANCE_CHOICES,
     Demand,
     IdeaResolver,
     demand_for,
@@ -30,6 +31,7 @@ from headway.discovery.services.demand import (
     unlink_demand,
 )
 from headway.discovery.services.feedback import (
+    SOURCE_CHOICES,
     FeedbackImport,
     add_feedback,
     get_feedback,
@@ -71,6 +73,8 @@ __all__ = [
     "ACCOUNT_COLUMNS",
     "CONTACT_COLUMNS",
     "FEEDBACK_COLUMNS",
+    "IMPORTANCE_CHOICES",
+    "SOURCE_CHOICES",
     "ContactDetails",
     "Demand",
     "FeedbackImport",

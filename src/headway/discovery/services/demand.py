@@ -26,6 +26,9 @@ from headway.discovery.services._common import announce_demand
 from headway.discovery.services.feedback import get_feedback
 from headway.discovery.services.theme_metrics import get_theme
 
+#: (value, label) of every importance of a demand link, for forms.
+IMPORTANCE_CHOICES: list[tuple[str, str]] = [(str(v), str(n)) for v, n in Importance.choices]
+
 IMPORTANCE_WEIGHTS = {Importance.NICE_TO_HAVE: 1, Importance.IMPORTANT: 2, Importance.CRITICAL: 3}
 
 #: Says whether the initiative with this id exists.
@@ -77,7 +80,7 @@ def _idea(idea_ref: object) -> tuple[str, int | None]:
     number = text.split(":", 1)[1] if text.lower().startswith(INITIATIVE_PREFIX) else text
     if number.isdigit():
         if not _initiative_exists(int(number)):
-            raise NotFound(f"There is no initiative {number}: list them with `headway idea list`.")
+            raise NotFound(f"There is no initiative {number}: the backlog lists the ideas and their numbers.")
         return f"{INITIATIVE_PREFIX}{int(number)}", int(number)
     return text[:120], None
 

@@ -38,6 +38,9 @@ from headway.discovery.services.accounts import ImportResult
 from headway.discovery.services.theme_metrics import get_theme
 from headway.discovery.services.theme_runs import latest_run
 
+#: (value, label) of every feedback source, for forms.
+SOURCE_CHOICES: list[tuple[str, str]] = [(str(v), str(n)) for v, n in Source.choices]
+
 MAX_TEXT = 20_000
 TAG_LIMIT = 20
 

@@ -39,8 +39,7 @@ def search(actor: User | None, query: str, *, mode: str = "keyword", limit: int 
         model = theme_model(latest_run(done=True))
         if model is None:
             raise ValidationError(
-                "Semantic search needs computed themes: run `headway feedback themes --compute` "
-                "(or use keyword search)."
+                "Semantic search needs computed themes: compute the themes first (or use keyword search)."
             )
         query_vector = model.embedder().embed([query]).vectors[0]
         hits = semantic_search(query_vector, vectors(items, len(query_vector)), limit)

@@ -92,7 +92,7 @@ def start_theme_run(
             )
         if not FeedbackItem.objects.exists():
             raise ValidationError(
-                "There is no feedback yet: import some with `headway feedback import FILE`."
+                "There is no feedback yet: add or import some first."
             )
         owner = {} if background else {"foreground": {"host": socket.gethostname(), "pid": os.getpid()}}
         run = ThemeRun.objects.create(requested=method, started_by=actor_label(actor), message="queued",
@@ -186,7 +186,7 @@ def _majority(groups: Mapping[int, list[int]], old_of: Mapping[int, int | None])
 def _compute(run: ThemeRun, progress: ProgressFn | None, seed: int) -> None:
     items = list(FeedbackItem.objects.select_related("theme").order_by("id").defer("vector"))
     if not items:
-        raise ValidationError("There is no feedback yet: import some with `headway feedback import FILE`.")
+        raise ValidationError("There is no feedback yet: add or import some first.")
     _report(run.pk, f"finding themes in {len(items)} feedback items", 0.05, progress)
     result = find_themes([i.text for i in items], seed=seed, method=cast("Method", run.requested))
     _report(run.pk, "matching with the themes you have", 0.75, progress)

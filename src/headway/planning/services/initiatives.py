@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from headway.core import audit
-from headway.core.errors import Conflict, NotFound, ValidationError
+from headway.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from headway.core.models import AuditEvent, User
-from headway.core.permissions import Perm, check
+from headway.core.permissions import Perm, check, has_perm
 from headway.core.validation import Problems, actor_label
 from headway.planning.engine import scoring
 from headway.planning.models import (
@@ -183,12 +183,36 @@ def create_initiative(actor: User | None, *, effort: Mapping[str, Any] | None = 
     return initiative
 
 
+def may_change(actor: User | None, initiative: Initiative) -> bool:
+    """Whether ``actor`` may change ``initiative``: those who edit plans may change any; those who edit ideas
+    may change any but an initiative committed on the roadmap, which only its owner (or a plan editor) changes."""
+    from headway.team import services as team_services
+
+    if actor is None or has_perm(actor, Perm.EDIT_PLANS):
+        return True
+    if not has_perm(actor, Perm.EDIT_IDEAS):
+        return False
+    item = getattr(initiative, "roadmap_item", None)
+    if item is None or item.commitment != Commitment.COMMITTED:
+        return True
+    me = team_services.person_of(actor)
+    return me is not None and initiative.owner_id == me.pk
+
+
+def check_may_change(actor: User | None, initiative: Initiative) -> None:
+    """Refuse a change :func:`may_change` does not allow, saying who may make it."""
+    if not may_change(actor, initiative):
+        raise PermissionDenied(f"#{initiative.pk} {initiative.title} is committed on the roadmap: only its owner "
+                               "or a product leader may change it.")
+
+
 @transaction.atomic
 def update_initiative(actor: User | None, initiative_id: int, *, effort: Mapping[str, Any] | None = None,
                       **fields: Any) -> Initiative:
     """Change an initiative's fields (a stage change is kept in its history) and, with ``effort``, its effort."""
     check(actor, Perm.EDIT_IDEAS)
     initiative = get_initiative(None, initiative_id)
+    check_may_change(actor, initiative)
     clean = _clean_initiative(actor, fields, creating=False)
     clean_effort = _clean_effort(effort or {})
     before = {k: getattr(initiative, column) for k, column in zip(clean, _columns(clean), strict=True)}
@@ -230,7 +254,7 @@ def save_idea(actor: User | None, initiative_id: int | None, fields: Mapping[str
     if quarter is not None:
         check(actor, Perm.EDIT_PLANS)
     if initiative_id is not None:
-        get_initiative(None, initiative_id)
+        check_may_change(actor, get_initiative(None, initiative_id))
     problems = _problems_of(lambda: _clean_initiative(actor, fields, creating=initiative_id is None))
     problems.update(_problems_of(lambda: _clean_effort(effort)))
     if quarter:

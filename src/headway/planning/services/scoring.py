@@ -42,8 +42,8 @@ def compute_score(model: ScoringModel, values: Mapping[str, float]) -> float:
         needed = tuple(sorted(expressions.parse(model.formula).fields))
     missing = [n for n in needed if n not in values]
     if missing:
-        raise ValidationError(f"missing input {', '.join(missing)}: set it with `headway idea score ID "
-                              f"--set {missing[0]}=...`", details={"missing": missing})
+        raise ValidationError(f"missing input {', '.join(missing)}: enter it with the idea's scoring inputs",
+                              details={"missing": missing})
     v = values
     match model.framework:
         case Framework.RICE:

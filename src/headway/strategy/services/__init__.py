@@ -26,6 +26,7 @@ from headway.strategy.services.alerts import (
     detect_alerts,
     get_alert,
     list_alerts,
+    may_acknowledge,
     metric_segments,
     open_alert_count,
     recent_open_alerts,
@@ -101,6 +102,7 @@ from headway.strategy.services.periods import (
 from headway.strategy.services.progress import (
     refresh_progress,
 )
+from headway.strategy.services.refresh import events_held_by_server, latest_kpi_refresh, start_kpi_refresh
 from headway.strategy.services.targets import (
     TargetView,
     import_targets,
@@ -166,6 +168,7 @@ __all__ = [
     "default_as_of",
     "detect_alerts",
     "enter_value",
+    "events_held_by_server",
     "get_alert",
     "get_area",
     "get_goal",
@@ -181,12 +184,14 @@ __all__ = [
     "kpi_summaries",
     "kpi_summary",
     "kpi_values",
+    "latest_kpi_refresh",
     "list_alerts",
     "list_areas",
     "list_goals",
     "list_kpis",
     "list_periods",
     "list_targets",
+    "may_acknowledge",
     "metric_choices",
     "metric_segments",
     "open_alert_count",
@@ -202,6 +207,7 @@ __all__ = [
     "save_strategy",
     "set_parent_kpi",
     "set_target",
+    "start_kpi_refresh",
     "strategy_changes",
     "strategy_diff",
     "strategy_history",

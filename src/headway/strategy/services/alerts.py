@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 from django.utils import timezone as dj_timezone
 
 from headway.core import audit
-from headway.core.errors import HeadwayError, NotFound
+from headway.core.errors import HeadwayError, NotFound, PermissionDenied
 from headway.core.models import AuditEvent, User
+from headway.core.permissions import Perm, has_perm
 from headway.strategy.engine import KpiStatus, Series, detect_anomalies, status_alert
 from headway.strategy.engine.series import aggregate, regular
 from headway.strategy.models import Alert, Kpi, KpiProgress
@@ -126,9 +127,19 @@ def get_alert(actor: User | None, alert_id: int) -> Alert:
 
 
 @transaction.atomic
+def may_acknowledge(actor: User | None, alert: Alert) -> bool:
+    """Whether ``actor`` may acknowledge ``alert``: those who edit strategy, and the owner of the alert's KPI."""
+    return actor is None or has_perm(actor, Perm.EDIT_STRATEGY) or (
+        alert.kpi.owner_id is not None and alert.kpi.owner_id == actor.pk)
+
+
 def acknowledge_alert(actor: User | None, alert_id: int) -> Alert:
-    """Mark an alert as seen (anyone who reads the workspace may); acknowledging twice keeps the first."""
+    """Mark an alert as seen, recording who and when (those who edit strategy, or the KPI's owner, may);
+    acknowledging twice keeps the first."""
     alert = get_alert(actor, alert_id)
+    if not may_acknowledge(actor, alert):
+        raise PermissionDenied(f"Only a product leader or the owner of {alert.kpi.label} may acknowledge its "
+                               "alerts: ask one of them.")
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by = dj_timezone.now(), actor
         alert.save(update_fields=["acknowledged_at", "acknowledged_by"])

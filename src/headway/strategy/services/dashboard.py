@@ -118,7 +118,7 @@ def summarize(kpi: Kpi, period: Period, progress: KpiProgress | None, currency: 
         parent=kpi.parent.name if kpi.parent else None, north_star=kpi.is_north_star,
         period=period.name, period_start=period.start, period_end=period.end, status=status,
         status_label=STATUS_LABELS.get(status, status),
-        rule=p.rule if p else "not computed yet: run `headway kpi refresh`",
+        rule=p.rule if p else "not computed yet: refresh the KPIs",
         target=p.target if p else None, projection=p.projection if p else None, lower=p.lower if p else None,
         upper=p.upper if p else None, period_to_date=p.period_to_date if p else None, current=current,
         current_date=current_date, days_elapsed=p.days_elapsed if p else 0,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -297,14 +297,15 @@ def compute_values(kpi: Kpi, as_of: date, *, actor: User | None = None) -> int:
     return len(pairs)
 
 
-def refresh_kpis(actor: User | None = None, *, as_of: date | None = None, names: Sequence[str] = ()) -> RefreshReport:
+def refresh_kpis(actor: User | None = None, *, as_of: date | None = None, names: Sequence[str] = (),
+                 progress: Callable[[float, str], None] | None = None) -> RefreshReport:
     """Compute every KPI's (or the named ones') values up to ``as_of`` (default yesterday), progress per
     period and alerts; a KPI whose metric fails keeps its last good values and shows the error.
 
     It changes what everyone sees (values, progress, alerts), so it needs ``strategy.edit``; a reader asks
     for :func:`preview_refresh` instead."""
     edit(actor)
-    return _refresh(actor, as_of, names)
+    return _refresh(actor, as_of, names, progress)
 
 
 def preview_refresh(actor: User | None, *, as_of: date | None = None, names: Sequence[str] = ()) -> RefreshReport:
@@ -327,12 +328,15 @@ def refresh_or_preview(actor: User | None, *, as_of: date | None = None,
     return refresh_kpis(actor, as_of=as_of, names=names)
 
 
-def _refresh(actor: User | None, as_of: date | None, names: Sequence[str]) -> RefreshReport:
+def _refresh(actor: User | None, as_of: date | None, names: Sequence[str],
+             progress: Callable[[float, str], None] | None = None) -> RefreshReport:
     as_of = as_of or default_as_of()
     report = RefreshReport(as_of=as_of)
     kpis = list(Kpi.objects.filter(name__in=names)) if names else list(Kpi.objects.all())
     segments_cache = SegmentCache()
-    for kpi in kpis:
+    for done, kpi in enumerate(kpis):
+        if progress is not None:
+            progress(done / len(kpis), f"computing {kpi.label or kpi.name} ({done + 1} of {len(kpis)})")
         report.values[kpi.name] = compute_values(kpi, as_of, actor=actor)
         kpi.refresh_from_db(fields=["last_error"])
         if kpi.last_error:

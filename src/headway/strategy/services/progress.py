@@ -46,8 +46,8 @@ def _progress(kpi: Kpi, period: Period, target: float | None, dates: list[date],
     if not kept:
         row.status = KpiProgress.Status.NO_DATA
         row.rule = (f"no values up to {min(as_of, period.end)}: "
-                    + ("refresh the KPIs (`headway kpi refresh`)" if kpi.source == Kpi.Source.METRIC
-                       else f"import them with `headway kpi import {kpi.name} FILE`"))
+                    + ("refresh the KPIs" if kpi.source == Kpi.Source.METRIC
+                       else f"import or enter the values of {kpi.name}"))
         return row
     try:
         result = kpi_status([v for _, v in kept], [d for d, _ in kept],
@@ -62,8 +62,7 @@ def _progress(kpi: Kpi, period: Period, target: float | None, dates: list[date],
     row.days_elapsed, row.model = result.days_elapsed, result.model[:200]
     if target is None:
         row.status = KpiProgress.Status.NO_TARGET
-        row.rule = (f"no target for {period.name}: set one with "
-                    f"`headway kpi set-target {kpi.name} \"{period.name}\" VALUE`")
+        row.rule = f"no target for {period.name}: set the target of {kpi.name} for {period.name}"
     else:
         row.status, row.rule = result.status, result.rule
     return row

@@ -1,4 +1,5 @@
-/* Headway shell: the navigation menu on narrow screens (a button with aria-expanded, Escape closes it). */
+/* Headway shell: the navigation menu on narrow screens (a button with aria-expanded, Escape closes it), and
+   errors in place: an HTMX request that fails shows its one-line error where its result would have been. */
 (function () {
   "use strict";
 
@@ -38,4 +39,53 @@
   } else {
     setUp();
   }
+})();
+
+(function () {
+  "use strict";
+
+  /* The one-line message of a failed response: the server's own alert when it sent one, else its status. */
+  function messageOf(xhr) {
+    var text = (xhr && xhr.responseText) || "";
+    var type = (xhr && xhr.getResponseHeader && xhr.getResponseHeader("Content-Type")) || "";
+    if (type.indexOf("json") >= 0) {
+      try {
+        var body = JSON.parse(text);
+        if (body && body.error && body.error.message) { return body.error.message; }
+      } catch (ignored) { /* not JSON after all */ }
+    }
+    if (type.indexOf("html") >= 0 && text) {
+      var doc = new DOMParser().parseFromString(text, "text/html");
+      var alert = doc.querySelector("[data-error-message]") || doc.querySelector("[role=alert] p, [role=alert]");
+      if (alert && alert.textContent.trim()) { return alert.textContent.trim().split("\n")[0]; }
+    }
+    var status = xhr ? xhr.status : 0;
+    if (status === 403) { return "Your role may not do this: ask a workspace admin or the leader."; }
+    if (status === 404) { return "That item does not exist any more: reload the page."; }
+    return "The server could not answer (HTTP " + status + "): try again; the error is in the server log.";
+  }
+
+  function showError(target, message) {
+    if (!target) { return; }
+    var box = document.createElement("div");
+    box.className = "card notice error";
+    box.setAttribute("role", "alert");
+    box.setAttribute("data-htmx-error", "");
+    var p = document.createElement("p");
+    p.textContent = message;
+    box.appendChild(p);
+    target.replaceChildren(box);  /* nothing stale stays: the old chart, table and save form go */
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status >= 400) {
+      event.detail.shouldSwap = false;
+      event.detail.isError = false;
+      showError(event.detail.target, messageOf(xhr));
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    showError(event.detail.target, "Headway could not be reached: check the connection and try again.");
+  });
 })();
