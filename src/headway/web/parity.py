@@ -72,6 +72,39 @@ WEB: dict[str, str] = {
     "POST /api/v1/discovery/feedback/themes/{theme_id}/split": "feedback-split",
     "POST /api/v1/discovery/feedback/themes/{theme_id}/items": "feedback-move",
     "POST /api/v1/discovery/feedback/runs": "feedback-run-start",
+
+    # account lifecycle (issue 15)
+    "POST /api/v1/me/password": "settings-password",
+    "PUT /api/v1/users/{username}/password": "settings-users",
+    "POST /api/v1/users/{username}/deactivate": "settings-users",
+    "POST /api/v1/users/{username}/reactivate": "settings-users",
+    "DELETE /api/v1/admin/tokens/{token_id}": "settings-users",
+    # impact (issue 16)
+    "POST /api/v1/impact/annotations": "impact",
+    "DELETE /api/v1/impact/annotations/{annotation_id}": "impact",
+    "POST /api/v1/impact/experiments": "impact-experiments",
+    "POST /api/v1/impact/initiatives/{initiative_id}/readout": "impact-readout",
+    # reports (issue 17)
+    "POST /api/v1/reports/packs": "reports-create",
+    "PATCH /api/v1/reports/packs/{pack_id}": "reports-pack-action",
+    "POST /api/v1/reports/packs/{pack_id}/send": "reports-pack-action",
+    "POST /api/v1/reports/shares": "reports-pack-action",
+    "POST /api/v1/reports/channels": "settings-channels",
+    "DELETE /api/v1/reports/channels/{name}": "settings-channels",
+    "POST /api/v1/reports/channels/{name}/test": "settings-channels",
+    "POST /api/v1/reports/subscriptions": "reports-subscribe",
+    "DELETE /api/v1/reports/subscriptions/{subscription_id}": "reports-unsubscribe-one",
+    # hiring and interviews (issue 18)
+    "PUT /api/v1/planning/roles": "roadmap-hiring",
+    "PUT /api/v1/planning/teams/{name}/attrition": "roadmap-hiring",
+    "POST /api/v1/planning/hiring": "roadmap-hiring",
+    "POST /api/v1/planning/hiring/{opening_id}/approve": "roadmap-hiring",
+    "POST /api/v1/planning/hiring/{opening_id}/open": "roadmap-hiring",
+    "POST /api/v1/planning/hiring/{opening_id}/fill": "roadmap-hiring",
+    "POST /api/v1/planning/hiring/{opening_id}/cancel": "roadmap-hiring",
+    "POST /api/v1/team/jobs/{job_id}/kit": "team-interviews",
+    "POST /api/v1/team/jobs/{job_id}/scorecards": "team-interviews",
+    "POST /api/v1/team/scorecards/{scorecard_id}/submit": "team-interviews",
 }
 
 #: "METHOD /api/v1/path" -> why a person never needs it in the browser.
@@ -101,4 +134,7 @@ MISSING: frozenset[str] = frozenset({
     "PATCH /api/v1/analytics/cohorts/{cohort_id}",
     "DELETE /api/v1/analytics/cohorts/{cohort_id}",
     "POST /api/v1/strategy/kpis/{name}/values",
+    "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
+    "POST /api/v1/reports/shares/{share_id}/revoke",  # the share list shows links but has no Revoke yet
+    "DELETE /api/v1/team/candidates/{name}/data",  # candidates' erasure: CLI and API only so far
 })
