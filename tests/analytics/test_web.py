@@ -88,4 +88,5 @@ def test_save_pin_open_and_delete_an_insight(browser, events, viewer):
 
 def test_an_empty_store_says_how_to_get_events(browser, empty_store):
     html = browser.get("/insights/").content.decode()
-    assert "headway events ingest" in html
+    assert "There are no events yet: import an events file below, or send events to the API." in html
+    assert "headway events ingest" not in html  # a page never asks for a shell command (issue 14)
