@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from headway.cli import app
 from headway.core.permissions import Role
+from headway.planning.models import Opening
 from headway.planning import services
 from tests.conftest import PASSWORD
 
@@ -60,10 +61,11 @@ def test_roles_and_the_hiring_plan_in_the_cli(web):
     assert bad.exit_code == 1 and "each share of full speed is between 0 and 1" in message and "\n" not in message
     assert "12.0% attrition a year" in run("role", "attrition", "Web", "12").output
     out = run("hire", "plan", "Web Engineer", "2026-Q4").output
-    assert "opening 1: Web Engineer starting 2026-Q4 (open by 2026-Q3), planned" in out
-    assert "approved" in run("hire", "approve", "1").output
-    assert "open" in run("hire", "open", "1").output
-    assert "filled by Ada" in run("hire", "fill", "1", "Ada").output
+    opening = str(Opening.objects.get().pk)  # ids are the database's (PostgreSQL's sequences never restart)
+    assert f"opening {opening}: Web Engineer starting 2026-Q4 (open by 2026-Q3), planned" in out
+    assert "approved" in run("hire", "approve", opening).output
+    assert "open" in run("hire", "open", opening).output
+    assert "filled by Ada" in run("hire", "fill", opening, "Ada").output
     plan = json.loads(run("hire", "list", "--json").output)
     assert plan["counts"]["filled"] == 1
 
@@ -115,15 +117,16 @@ def test_the_hiring_page_acts_by_permission(client, web, make_user, leader):
     assert response.status_code == 302
     page = client.get("/roadmap/hiring/").content.decode()
     assert '<td class="status">planned</td>' in page and 'value="approve"' not in page
-    denied = client.post("/roadmap/hiring/", {"action": "approve", "opening": "1"})
+    opening = str(Opening.objects.get().pk)  # ids are the database's (PostgreSQL's sequences never restart)
+    denied = client.post("/roadmap/hiring/", {"action": "approve", "opening": opening})
     assert denied.status_code == 403
     assert client.login(username=viewer.username, password=PASSWORD)
     page = client.get("/roadmap/hiring/").content.decode()
     assert "Plan the opening" not in page and 'value="approve"' not in page
     assert client.login(username=leader.username, password=PASSWORD)
     for action in ("approve", "open"):
-        assert client.post("/roadmap/hiring/", {"action": action, "opening": "1"}).status_code == 302
-    client.post("/roadmap/hiring/", {"action": "fill", "opening": "1", "name": "Ada Lovelace"})
+        assert client.post("/roadmap/hiring/", {"action": action, "opening": opening}).status_code == 302
+    client.post("/roadmap/hiring/", {"action": "fill", "opening": opening, "name": "Ada Lovelace"})
     page = client.get("/roadmap/hiring/").content.decode()
     assert '<td class="status">filled</td>' in page and "Ada Lovelace" in page
     bad = client.post("/roadmap/hiring/", {"action": "role", "team": "Web", "title": "Engineer", "ramp": "2"})

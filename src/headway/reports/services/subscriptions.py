@@ -179,7 +179,7 @@ def run_due(*, now: dt.datetime | None = None) -> list[Delivery]:
     for sub_id in Subscription.objects.filter(unsubscribed_at__isnull=True, next_due_at__lte=now).exclude(
             cadence=Subscription.Cadence.ALERTS).values_list("pk", flat=True):
         with transaction.atomic():
-            sub = Subscription.objects.select_for_update().select_related("channel").get(pk=sub_id)
+            sub = Subscription.objects.select_for_update(of=("self",)).select_related("channel").get(pk=sub_id)
             if sub.next_due_at is None or sub.next_due_at > now or sub.unsubscribed_at is not None:
                 continue
             sub.next_due_at = _next(sub, now)
