@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from headway.cli import app
 from headway.core.permissions import Role
-from headway.planning.models import Opening
 from headway.planning import services
+from headway.planning.models import Opening
 from tests.conftest import PASSWORD
 
 runner = CliRunner()
