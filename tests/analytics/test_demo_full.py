@@ -18,7 +18,8 @@ def test_the_full_demo_has_50000_users_over_180_days_and_a_visible_launch(empty_
     stats = services.store_stats(None)
     assert stats.distinct_ids >= 50_000
     assert set(stats.by_event) == {"visit", "sign_up", "login", "search", "view_item", "add_to_cart", "checkout",
-                                   "purchase", "$pageview"}
+                                   "purchase", "$pageview",
+                                   "$exposure", "wishlist_add", "share_product"}  # the impact demo's experiment
     pageviews = services.trends(None, {"event": "$pageview", "date_from": "2026-06-30", "date_to": "2026-06-30"})
     assert pageviews.series[0].data[0] > services.trends(None, {"event": "visit", "date_from": "2026-06-30",
                                                            "date_to": "2026-06-30"}).series[0].data[0]
