@@ -136,3 +136,11 @@ def test_capacity_rows_show_the_hires_on_their_ramp(engineer):
     rows = {r.quarter: r.hire_weeks for r in services.capacity(None, start="2026-Q2", count=4, today=TODAY)}
     # half speed less 2 mentor weeks in the first quarter (6 - 2), full speed (12) after
     assert rows == {"2026-Q2": 0, "2026-Q3": 4, "2026-Q4": 12, "2027-Q1": 12}
+
+
+def test_a_cost_too_large_for_the_money_columns_is_a_clear_error(web):
+    """Found by fuzzing the API: a hiring cost of 5e16 was stored, then could not be read back (HTTP 500)."""
+    with pytest.raises(ValidationError, match="hiring_cost: must be 1e\\+10 or less"):
+        services.save_role(None, "Web", title="Engineer", hiring_cost=5.494886582151475e16)
+    with pytest.raises(ValidationError, match="mentor_weeks: must be 1000 or less"):
+        services.save_role(None, "Web", title="Engineer", mentor_weeks=1e9)

@@ -97,6 +97,10 @@ def _ramp(value: Any, problems: Problems) -> list[float]:
     return shares
 
 
+MAX_COST = 9_999_999_999.0  # the money columns hold ten digits before the point; beyond is a typing slip
+MAX_WEEKS = 1_000.0  # person-weeks a quarter: far above any team's
+
+
 def _role_fields(fields: dict[str, Any]) -> dict[str, Any]:
     problems, clean = Problems(), dict[str, Any]()
     for key, value in fields.items():
@@ -105,7 +109,7 @@ def _role_fields(fields: dict[str, Any]) -> dict[str, Any]:
         elif key == "title":
             clean[key] = problems.text(value, key, 150)
         elif key in ("annual_cost", "hiring_cost"):
-            number = problems.number(value, key, low=None)
+            number = problems.number(value, key, low=None, high=MAX_COST)
             if key not in problems and number < 0:
                 problems[key] = f"a cost cannot be negative ({number:g}): give the loaded cost, e.g. 120000"
             clean[key] = Decimal(str(round(number, 2)))
@@ -121,7 +125,7 @@ def _role_fields(fields: dict[str, Any]) -> dict[str, Any]:
             if key == "weeks_per_person" and value in (None, ""):
                 clean[key] = None
                 continue
-            number = problems.number(value, key, low=None)
+            number = problems.number(value, key, low=None, high=MAX_WEEKS)
             if key not in problems and number < 0:
                 problems[key] = f"{number:g} is negative: give person-weeks >= 0"
             clean[key] = number
