@@ -74,10 +74,13 @@ def test_kpi_page_draws_the_target_line_and_the_forecast_band(demo_site, site_pa
     chart = page.locator("#kpi-chart .chart-canvas svg")
     chart.wait_for()
     assert chart.locator("g.mark-area.role-mark path").count() == 1  # the forecast's 80% band
-    assert chart.locator("g.mark-rule.role-mark line").count() == 1  # the target
-    assert chart.locator("g.mark-line.role-mark path").count() == 2  # actual and forecast
     spec = json.loads(page.locator("#kpi-chart-spec").text_content())
-    assert spec["layer"][-1]["data"]["values"] == [{"target": data.target}]
+    markers = sum(len(layer["data"]["values"]) for layer in spec["layer"]
+                  if layer.get("data", {}).get("values") and "marker" in layer["data"]["values"][0])
+    assert chart.locator("g.mark-rule.role-mark line").count() == 1 + markers  # the target, one per release marker
+    assert chart.locator("g.mark-line.role-mark path").count() == 2  # actual and forecast
+    assert [layer["data"]["values"] for layer in spec["layer"] if "target" in str(layer.get("data", {}))] == [
+        [{"target": data.target}]]  # the target's own layer (the release markers come after it)
     assert page.problems.all() == []
 
 
