@@ -120,14 +120,20 @@ from headway.core.jobs_api import router as jobs_router  # noqa: E402
 from headway.discovery.api import router as discovery_router  # noqa: E402
 from headway.impact.api import router as impact_router  # noqa: E402
 from headway.planning.api import router as planning_router  # noqa: E402
+from headway.planning.api_hiring import router as planning_hiring_router  # noqa: E402
 from headway.reports.api import router as reports_router  # noqa: E402
 from headway.strategy.api import router as strategy_router  # noqa: E402
 from headway.team.api import router as team_router  # noqa: E402
+from headway.team.api_interviews import router as team_interviews_router  # noqa: E402
+from headway.team.api_reviews import router as team_reviews_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/team", team_router)
+api.add_router("/team", team_reviews_router)
+api.add_router("/team", team_interviews_router)
 api.add_router("/planning", planning_router)
+api.add_router("/planning", planning_hiring_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/strategy", strategy_router)
 api.add_router("/discovery", discovery_router)
