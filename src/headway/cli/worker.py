@@ -11,6 +11,7 @@ from rich.table import Table
 
 from headway.cli.console import console
 from headway.conf.bootstrap import setup_django
+from headway.core.formatting import duration, percent
 
 app = typer.Typer(help="Background jobs: list them and see their progress.", no_args_is_help=True)
 
@@ -56,7 +57,7 @@ def list_jobs(
 
     table = Table("id", "job", "status", "progress", "attempts", "message")
     for job in jobs.list_jobs(None, limit=limit, status=status):
-        table.add_row(str(job.id), job.label, job.status_label, f"{job.progress:.0%}",
+        table.add_row(str(job.id), job.label, job.status_label, percent(job.progress, decimals=0),
                       f"{job.attempts}/{job.max_attempts}", job.error or job.message)
     console.print(table)
 
@@ -70,17 +71,8 @@ def schedule() -> None:
     table = Table("job", "every", "next due (UTC)", "last run")
     for view in schedules.list_schedules(None):
         last = view.last_job
-        table.add_row(view.label, _every(view.every_seconds),
+        table.add_row(view.label, duration(view.every_seconds),
                       f"{view.next_due_at:%Y-%m-%d %H:%M}" if view.next_due_at else "at the next round",
                       f"{last.status_label} {last.finished_at or last.created_at:%Y-%m-%d %H:%M}" if last else "—")
     console.print(table)
 
-
-def _every(seconds: float) -> str:
-    """``3600`` → ``1 h``; ``900`` → ``15 min``; ``86400`` → ``1 day``."""
-    if seconds >= 86400 and seconds % 86400 == 0:
-        days = int(seconds // 86400)
-        return f"{days} day" + ("s" if days > 1 else "")
-    if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{int(seconds // 3600)} h"
-    return f"{seconds / 60:g} min"
