@@ -4,6 +4,8 @@ loopback."""
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -39,15 +42,31 @@ def _authenticator(user: str, password: str) -> Any:
     return check
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A throw-away certificate and key for 127.0.0.1, made by the system's openssl (never committed)."""
+    cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out",
+                    str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
 @contextmanager
-def smtp_server(*, user: str = "mailer", password: str = "right-password") -> Iterator[tuple[Inbox, int]]:  # noqa: S107
-    """A real SMTP server on 127.0.0.1 that needs AUTH (allowed without TLS on the loopback)."""
+def smtp_server(*, user: str = "mailer", password: str = "right-password",  # noqa: S107
+                tls: tuple[Path, Path] | None = None) -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on 127.0.0.1 that needs AUTH (allowed without TLS on the loopback); with ``tls`` (a
+    certificate and key) it offers STARTTLS and requires it before AUTH and mail."""
     inbox = Inbox()
     with socket.socket() as probe:  # a free port (aiosmtpd's readiness check needs a real one)
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    context = None
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(str(tls[0]), str(tls[1]))
     controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=_authenticator(user, password),
-                            auth_require_tls=False, auth_required=True)
+                            auth_require_tls=tls is not None, auth_required=True, tls_context=context,
+                            require_starttls=tls is not None)
     controller.start()
     try:
         yield inbox, port

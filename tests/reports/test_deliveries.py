@@ -11,7 +11,7 @@ from headway.core.errors import ValidationError
 from headway.reports import services
 from headway.reports.engine import verify_signature
 from tests.reports.conftest import PERIOD
-from tests.reports.receivers import http_receiver, smtp_server
+from tests.reports.receivers import http_receiver, self_signed_certificate, smtp_server
 
 SECRET = "a-webhook-secret-of-32-characters"
 
@@ -136,3 +136,48 @@ def test_receiver_that_never_answers_times_out(pack, leader, settings):
     delivery.refresh_from_db()
     assert delivery.status == "failed" and len(got) == services.MAX_ATTEMPTS
     assert delivery.error == f"{url.split('/hook')[0]}/… did not answer within 0.3 s (gave up after 4 attempts)"
+
+
+def test_teams_gets_an_adaptive_card_with_open_and_unsubscribe(pack, leader, settings):
+    with http_receiver() as (got, url):
+        services.add_channel(leader, "teams-product", "teams", url)
+        delivery = services.send_pack(leader, pack.pk, channel="teams-product")
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and len(got) == 1
+    body = json.loads(got[0].body)
+    assert body["type"] == "message" and len(body["attachments"]) == 1
+    attachment = body["attachments"][0]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
+    assert card["body"][0]["text"] == delivery.subject and card["body"][0]["weight"] == "Bolder"
+    assert card["body"][1]["text"] == delivery.text
+    # a one-off send to a channel opens the pack; a subscription's message also carries its unsubscribe button
+    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "Open in Headway",
+                                "url": f"{settings.HEADWAY_BASE_URL}/reports/packs/{pack.pk}/"}]
+    from headway.reports.services.deliveries import teams_card
+
+    delivery.subscription = services.add_subscription(leader, "weekly", channel="teams-product")
+    actions = teams_card(delivery, services.unsubscribe_url(subscription_id=delivery.subscription.pk))["attachments"][
+        0]["content"]["actions"]
+    assert [a["title"] for a in actions] == ["Open in Headway", "Unsubscribe"]
+    assert "/reports/unsubscribe/" in actions[1]["url"]
+
+
+def test_mail_over_starttls_with_auth_reaches_the_server(pack, leader, settings, tmp_path, monkeypatch):
+    """STARTTLS by default (smtp://): the server requires TLS before AUTH; the client verifies its certificate
+    (trusted here through SSL_CERT_FILE, as an operator would trust a private CA)."""
+    cert, key = self_signed_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    with smtp_server(tls=(cert, key)) as (inbox, port):
+        settings.HEADWAY_EMAIL_URL = f"smtp://mailer:right-password@127.0.0.1:{port}"
+        delivery = services.send_pack(leader, pack.pk, to="ceo@acme.test")
+        delivery.refresh_from_db()
+        assert delivery.status == "sent", delivery.error
+        assert [e[1] for e in inbox.envelopes] == [["ceo@acme.test"]]
+        assert inbox.messages[0]["Subject"] == f"Board pack: product · {PERIOD}"
+        # the same server refuses a client that will not start TLS, with the fix in the error
+        settings.HEADWAY_EMAIL_URL = f"smtp://mailer:right-password@127.0.0.1:{port}?tls=none"
+        refused = services.send_pack(leader, pack.pk, to="cto@acme.test")
+        refused.refresh_from_db()
+    assert refused.status == "failed" and len(inbox.messages) == 1, refused.error

@@ -106,3 +106,41 @@ def test_edit_free_text_then_sent_pack_is_kept(product, leader, viewer):
 def test_unknown_pack_kind_says_which_exist(leader, workspace):
     with pytest.raises(ValidationError, match="choose one of weekly, monthly, okr, board, roadmap, release-notes"):
         services.preview_pack(leader, "quarterly")
+
+
+def test_monthly_and_board_show_the_measured_impact_of_shipped_work(product, leader):
+    from headway.impact.models import Measurement
+    from headway.impact.services import ReadOut
+
+    shipped = product["shipped"]
+    readout = ReadOut(initiative_id=shipped.pk, title="Faster onboarding", kpi="signups", method="forecast",
+                      method_words="before/after against the forecast (correlational)", correlational=True,
+                      shipped_on="2026-05-04", days=28, average_effect=2.5, lower=1.25, upper=3.75,
+                      cumulative_effect=70.0, cumulative_lower=35.0, cumulative_upper=105.0, relative_effect=0.1,
+                      p_value=0.01, expected_impact="+10% sign-ups", expected=0.1, expected_relative=True,
+                      verdict="hit", reason="", measured_at="2026-06-01T00:00:00Z")
+    Measurement.objects.create(initiative_id=shipped.pk, readout=readout.model_dump(mode="json"), verdict="hit")
+    words = "+2.5 a day (1.25 to 3.75), Hit · before/after against the forecast (correlational)"
+    monthly = _table(services.preview_pack(leader, "monthly", period=PERIOD), "shipped")
+    assert monthly == [[f"#{shipped.pk} Faster onboarding", "—", "+10% sign-ups", words]]
+    board = _table(services.preview_pack(leader, "board", period=PERIOD), "shipped")
+    assert board == [[f"#{shipped.pk} Faster onboarding", "—", "+10% sign-ups", words]]
+
+
+def test_release_notes_name_the_accounts_that_asked(product, leader):
+    from headway.discovery import services as discovery
+    from headway.strategy import services as strategy
+
+    discovery.upsert_accounts(None, [{"name": "Acme", "external_id": "a", "arr": 50000},
+                                     {"name": "Globex", "external_id": "g", "arr": 120000}])
+    items = discovery.add_feedback(None, [{"text": "Onboarding is slow", "account": "a"},
+                                          {"text": "Sign-up takes ages", "account": "g"},
+                                          {"text": "Too many steps"}])
+    from headway.discovery.models import FeedbackItem
+
+    for item in FeedbackItem.objects.all():
+        discovery.link_demand(None, product["shipped"].pk, item_id=item.pk)
+    assert items.created == 3
+    today = strategy.today()
+    md = services.render(services.preview_pack(leader, "release-notes", period=f"{today}..{today}"), "md")
+    assert "Asked for by Globex, Acme ($170,000 ARR, 3 feedback items)" in md

@@ -65,3 +65,19 @@ def test_people_data_can_never_be_shared_and_viewers_cannot_share(product, leade
         services.create_share(viewer, "roadmap", audience="sales")
     with pytest.raises(ValidationError, match="1 to 90 days"):
         services.create_share(leader, "roadmap", days=365)
+
+
+def test_a_live_pack_link_shows_todays_numbers_at_each_opening(product, leader, client):
+    from headway.strategy import services as strategy
+
+    link = services.create_share(leader, "pack", kind="monthly", days=7)
+    assert services.ShareView.of(link).what == "live monthly product review" and link.pack_id is None
+    first = client.get(_path(link)).content.decode()
+    assert "Monthly product review" in first and "Live numbers as of today" in first
+    assert "Later goal" not in first
+    strategy.create_goal(None, "Later goal", key_results=["signups"])  # a change after the link was made
+    assert "Later goal" in client.get(_path(link)).content.decode()
+    with pytest.raises(ValidationError, match="A live pack is one of weekly"):
+        services.create_share(leader, "pack", kind="roadmap")
+    with pytest.raises(ValidationError, match="never be shared"):
+        services.create_share(leader, "reviews", kind="weekly")

@@ -60,3 +60,40 @@ def test_channels_page_hides_the_webhook_token(product, leader, client):
                                         "target": "https://hooks.slack.com/services/T000/B000/SECRETTOKEN"})
     page = client.get("/settings/channels/").content.decode()
     assert "https://hooks.slack.com/…" in page and "SECRETTOKEN" not in page
+
+
+def test_live_share_and_revoke_on_the_web_for_leaders_only(product, leader, viewer, client):
+    client.force_login(viewer)
+    assert b"reports/share-live" not in client.get("/reports/").content
+    assert client.post("/reports/share-live/", {"kind": "weekly", "days": "3"}, follow=True).status_code == 200
+    assert not ShareLink.objects.exists()  # refused, with the message in place
+    client.force_login(leader)
+    page = client.post("/reports/share-live/", {"kind": "weekly", "days": "3"}, follow=True).content.decode()
+    link = ShareLink.objects.get()
+    assert link.kind == "weekly" and "Read-only link to the live weekly pack" in page
+    path = services.share_url(link).split("localhost:8000", 1)[1]
+    assert client.get(path).status_code == 200
+    listing = client.get("/settings/channels/").content.decode()
+    assert f"/reports/shares/{link.pk}/revoke/" in listing and "live weekly digest" in listing
+    client.force_login(viewer)
+    client.post(f"/reports/shares/{link.pk}/revoke/")
+    link.refresh_from_db()
+    assert link.revoked_at is None  # a viewer cannot revoke
+    client.force_login(leader)
+    done = client.post(f"/reports/shares/{link.pk}/revoke/", follow=True).content.decode()
+    assert f"Share link {link.pk} revoked" in done
+    assert client.get(path).status_code == 404
+    assert f"/reports/shares/{link.pk}/revoke/" not in client.get("/settings/channels/").content.decode()
+
+
+def test_reminders_can_be_subscribed_from_the_reports_page(product, leader, client):
+    leader.email = "lena@acme.test"
+    leader.save()
+    client.force_login(leader)
+    assert b'value="reminders"' in client.get("/reports/").content
+    client.post("/reports/subscriptions/", {"what": "reminders", "cadence": "daily", "hour": "7", "to": "",
+                                            "weekday": "monday"})
+    sub = services.list_subscriptions(leader)[0]
+    assert (sub.pack_kind, sub.cadence, sub.address, sub.user_id) == ("reminders", "daily", "lena@acme.test",
+                                                                     leader.pk)
+    assert "every day at 07:00" in client.get("/reports/").content.decode()

@@ -15,6 +15,8 @@ app = typer.Typer(help="Share links: signed, expiring, revocable, read-only.", n
 def create(
     what: str = typer.Argument(..., help="pack or roadmap."),
     pack: int = typer.Option(None, "--pack", help="The saved pack's id (for pack)."),
+    kind: str = typer.Option("", "--kind", help="Instead of --pack: a live pack rebuilt at each opening "
+                             "(weekly, monthly, okr, board, release-notes)."),
     audience: str = typer.Option("leadership", "--audience", help="The roadmap's audience view."),
     days: int = typer.Option(14, "--days", help="How long it works, 1–90 days."),
     as_user: str = AS_OPTION,
@@ -23,7 +25,7 @@ def create(
     setup_django()
     from headway.reports import services
 
-    link = services.create_share(actor(as_user), what, pack_id=pack, audience=audience, days=days)
+    link = services.create_share(actor(as_user), what, pack_id=pack, kind=kind, audience=audience, days=days)
     console.print(f"Share link {link.pk}, read-only until {link.expires_at:%Y-%m-%d %H:%M} UTC:")
     console.print(services.share_url(link), soft_wrap=True)
 

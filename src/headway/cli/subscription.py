@@ -15,10 +15,10 @@ app = typer.Typer(help="Subscriptions: report packs on a schedule, and alerts.",
 
 @app.command("add")
 def add(
-    what: str = typer.Argument(..., help="weekly, monthly, okr, board, roadmap, release-notes or alerts."),
+    what: str = typer.Argument(..., help="weekly, monthly, okr, board, roadmap, release-notes, alerts or reminders (your own to-dos)."),
     to: str = typer.Option("", "--to", help="An e-mail address."),
     channel: str = typer.Option("", "--channel", help="A channel's name."),
-    cadence: str = typer.Option("", "--cadence", help="weekly, monthly or quarterly (default: the pack's own)."),
+    cadence: str = typer.Option("", "--cadence", help="daily (reminders), weekly, monthly or quarterly (default: the pack's own)."),
     weekday: str = typer.Option("monday", "--weekday", help="For weekly: monday … sunday."),
     hour: int = typer.Option(8, "--hour", help="The hour, 0–23, in the workspace's time zone."),
     kpi: list[str] = typer.Option([], "--kpi", help="For alerts: only this KPI (repeat; default: all)."),

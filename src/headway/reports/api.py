@@ -163,6 +163,7 @@ def remove_subscription(request: AuthedRequest, subscription_id: int) -> Status[
 class ShareRequest(Schema):
     what: str
     pack: int | None = None
+    kind: str = ""
     audience: str = "leadership"
     days: int = 14
 
@@ -176,7 +177,8 @@ def shares(request: AuthedRequest) -> list[services.ShareView]:
 @router.post("/shares", response={201: services.ShareView})
 def create_share(request: AuthedRequest, body: ShareRequest) -> Status[services.ShareView]:
     """Create a read-only link to a saved pack or a roadmap audience view."""
-    link = services.create_share(actor_of(request), body.what, pack_id=body.pack, audience=body.audience,
+    link = services.create_share(actor_of(request), body.what, pack_id=body.pack, kind=body.kind,
+                                 audience=body.audience,
                                  days=body.days)
     return Status(201, services.ShareView.of(link))
 

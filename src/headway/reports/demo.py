@@ -1,5 +1,5 @@
 """Demo step: Northwind Retail's reports — a weekly digest and a monthly review ready to preview (the review's
-decisions written), the leader subscribed to the weekly digest and to alerts, and one share link to the sales
+decisions written), the leader subscribed to the weekly digest, to alerts and to her reminders, and one share link to the sales
 roadmap."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ def build_reports(ctx: DemoContext) -> None:
     """Two draft packs, the leader's subscriptions, a share link (one transaction)."""
     from django.db import transaction
 
+    from headway.core.models import User
     from headway.reports import services
 
     with transaction.atomic():
@@ -24,5 +25,8 @@ def build_reports(ctx: DemoContext) -> None:
         address = "leader@northwind.example"
         services.add_subscription(None, "weekly", to=address, weekday="monday", hour=8)
         services.add_subscription(None, "alerts", to=address)
+        leader = User.objects.filter(username="leader").first()
+        if leader is not None:  # her own reminders, each morning when something is due
+            services.add_subscription(leader, "reminders", hour=8)
         link = services.create_share(None, "roadmap", audience="sales", days=30)
     ctx.made["reports"] = {"packs": [weekly.pk, monthly.pk], "share": services.share_url(link)}

@@ -63,9 +63,10 @@ class Channel(models.Model):
 
 
 class Subscription(models.Model):
-    """A pack on a schedule, or alerts, sent to an e-mail address or a channel."""
+    """A pack on a schedule, alerts, or a person's reminders, sent to an e-mail address or a channel."""
 
     class Cadence(models.TextChoices):
+        DAILY = "daily", "Daily"
         WEEKLY = "weekly", "Weekly"
         MONTHLY = "monthly", "Monthly"
         QUARTERLY = "quarterly", "Quarterly"
@@ -79,6 +80,8 @@ class Subscription(models.Model):
     kpis = models.JSONField(default=list, blank=True, help_text="alerts of these KPIs only (empty: all)")
     address = models.CharField(max_length=254, blank=True)
     channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+", help_text="whose reminders (for reminder subscriptions)")
     token = models.CharField(max_length=64, unique=True)
     next_due_at = models.DateTimeField(null=True, blank=True)
     created_by = models.CharField(max_length=150, blank=True)
@@ -128,9 +131,11 @@ class Delivery(models.Model):
 
 
 class ShareLink(models.Model):
-    """A signed, expiring, revocable read-only link to a pack or a roadmap audience view."""
+    """A signed, expiring, revocable read-only link to a saved pack, a live pack (``kind``: rebuilt at each
+    opening) or a roadmap audience view."""
 
     pack = models.ForeignKey(Pack, null=True, blank=True, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, blank=True, help_text="a live pack's kind (weekly, monthly, ...)")
     audience = models.CharField(max_length=20, blank=True)
     nonce = models.CharField(max_length=32, unique=True)
     expires_at = models.DateTimeField()

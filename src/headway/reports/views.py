@@ -34,6 +34,7 @@ def reports_page(request: AuthedRequest) -> HttpResponse:
         "packs": services.list_packs(actor), "can_edit": has_perm(actor, Perm.EDIT_PLANS),
         "subscriptions": [services.SubscriptionView.of(s) for s in services.list_subscriptions(actor)],
         "channels": services.list_channels(actor), "weekdays": services.WEEKDAYS,
+        "live_kinds": list(services.LIVE_KINDS.items()),
     })
 
 
@@ -155,6 +156,32 @@ def share_roadmap(request: AuthedRequest) -> HttpResponseBase:
     except (HeadwayError, ValueError) as exc:
         messages.error(request, exc.message if isinstance(exc, HeadwayError) else "Days must be a whole number.")
     return redirect(f"/roadmap/?for={audience}")
+
+
+@login_required
+@require_http_methods(["POST"])
+def share_live(request: AuthedRequest) -> HttpResponseBase:
+    """The Reports page's "Share a live pack": a read-only link rebuilt from the day's numbers at each opening."""
+    kind = request.POST.get("kind", "")
+    try:
+        link = services.create_share(actor_of(request), "pack", kind=kind, days=int(request.POST.get("days") or 14))
+        messages.success(request, f"Read-only link to the live {kind} pack, valid until "
+                                  f"{link.expires_at:%Y-%m-%d}: {services.share_url(link)}")
+    except (HeadwayError, ValueError) as exc:
+        messages.error(request, exc.message if isinstance(exc, HeadwayError) else "Days must be a whole number.")
+    return redirect("reports")
+
+
+@login_required
+@require_http_methods(["POST"])
+def revoke_share(request: AuthedRequest, share_id: int) -> HttpResponseBase:
+    """Revoke a share link from Settings → Channels: it answers 404 from now on."""
+    try:
+        services.revoke_share(actor_of(request), share_id)
+        messages.success(request, f"Share link {share_id} revoked: it no longer opens.")
+    except HeadwayError as exc:
+        messages.error(request, exc.message)
+    return redirect("settings-channels")
 
 
 @login_required

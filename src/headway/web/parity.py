@@ -94,6 +94,7 @@ WEB: dict[str, str] = {
     "POST /api/v1/reports/channels/{name}/test": "settings-channels",
     "POST /api/v1/reports/subscriptions": "reports-subscribe",
     "DELETE /api/v1/reports/subscriptions/{subscription_id}": "reports-unsubscribe-one",
+    "POST /api/v1/reports/shares/{share_id}/revoke": "reports-share-revoke",
     # hiring and interviews (issue 18)
     "PUT /api/v1/planning/roles": "roadmap-hiring",
     "PUT /api/v1/planning/teams/{name}/attrition": "roadmap-hiring",
@@ -135,6 +136,5 @@ MISSING: frozenset[str] = frozenset({
     "DELETE /api/v1/analytics/cohorts/{cohort_id}",
     "POST /api/v1/strategy/kpis/{name}/values",
     "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
-    "POST /api/v1/reports/shares/{share_id}/revoke",  # the share list shows links but has no Revoke yet
     "DELETE /api/v1/team/candidates/{name}/data",  # candidates' erasure: CLI and API only so far
 })

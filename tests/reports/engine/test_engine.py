@@ -39,7 +39,16 @@ def test_monthly_and_quarterly_next_run():
     assert next_run("quarterly", datetime(2027, 1, 1, 7, tzinfo=LONDON), hour=7, fiscal_year_start_month=4) == \
         datetime(2027, 4, 1, 7, tzinfo=LONDON)
     with pytest.raises(ValueError):
-        next_run("daily", after)
+        next_run("hourly", after)
+
+
+def test_daily_next_run_is_the_hour_today_or_tomorrow():
+    assert next_run("daily", datetime(2026, 12, 7, 6, 30, tzinfo=LONDON), hour=7) == \
+        datetime(2026, 12, 7, 7, tzinfo=LONDON)
+    assert next_run("daily", datetime(2026, 12, 7, 7, 0, tzinfo=LONDON), hour=7) == \
+        datetime(2026, 12, 8, 7, tzinfo=LONDON)
+    # across the spring clock change the wall-clock hour stays 07:00
+    assert next_run("daily", datetime(2027, 3, 27, 8, tzinfo=LONDON), hour=7) == datetime(2027, 3, 28, 7, tzinfo=LONDON)
 
 
 def test_signature_matches_hmac_computed_independently_and_refuses_replay():

@@ -52,6 +52,7 @@ class Demand(BaseModel):
     items: int
     links: int
     by_importance: dict[str, int]
+    account_names: list[str] = []  # the accounts asking, largest ARR first
 
 
 def register_idea_resolver(resolver: IdeaResolver) -> None:
@@ -152,6 +153,7 @@ def demand_for(idea_ref: object, *, actor: User | None = None) -> Demand:
     links = list(DemandLink.objects.filter(idea_ref=ref).select_related("item", "theme"))
     voices: dict[tuple[str, int], int] = {}
     arr_of: dict[int, float] = {}
+    name_of: dict[int, str] = {}
     seen_items: set[int] = set()
     counts: Counter[str] = Counter()
     for link in links:
@@ -163,12 +165,14 @@ def demand_for(idea_ref: object, *, actor: User | None = None) -> Demand:
             members = FeedbackItem.objects.filter(
                 Q(theme_id=link.theme_id) | Q(theme__parent_id=link.theme_id)
             )
-        for item_pk, account_id, arr in members.values_list("pk", "account_id", "account__arr"):
+        for item_pk, account_id, arr, name in members.values_list("pk", "account_id", "account__arr",
+                                                                  "account__name"):
             seen_items.add(item_pk)
             key = ("account", account_id) if account_id is not None else ("item", item_pk)
             voices[key] = max(voices.get(key, 0), weight)
             if account_id is not None:
                 arr_of[account_id] = float(arr or 0)
+                name_of[account_id] = str(name)
     revenue = list(Account.objects.filter(arr__gt=0).values_list("arr", flat=True))
     mean_arr = sum(revenue) / len(revenue) if revenue else 0.0
     score = 0.0
@@ -184,6 +188,7 @@ def demand_for(idea_ref: object, *, actor: User | None = None) -> Demand:
         items=len(seen_items),
         links=len(links),
         by_importance={i.value: counts.get(i.value, 0) for i in Importance},
+        account_names=[name_of[a] for a in sorted(arr_of, key=lambda a: (-arr_of[a], name_of[a]))],
     )
 
 

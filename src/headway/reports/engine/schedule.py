@@ -1,4 +1,4 @@
-"""When a subscription runs next: weekly on a weekday and hour, monthly on the 1st, quarterly on the 1st of a
+"""When a subscription runs next: daily at an hour, weekly on a weekday and hour, monthly on the 1st, quarterly on the 1st of a
 fiscal quarter, in the workspace's time zone (``after`` and the result are aware datetimes in that zone)."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ def next_run(cadence: str, after: datetime, *, weekday: int = 0, hour: int = 8,
     if not 0 <= weekday <= 6 or not 0 <= hour <= 23:
         raise ValueError("weekday is 0 (Monday) to 6 (Sunday) and hour 0 to 23")
     base = after.replace(minute=0, second=0, microsecond=0, hour=hour)
+    if cadence == "daily":
+        return base if base > after else base + timedelta(days=1)
     if cadence == "weekly":
         candidate = base + timedelta(days=(weekday - base.weekday()) % 7)
         if candidate <= after:
@@ -29,4 +31,4 @@ def next_run(cadence: str, after: datetime, *, weekday: int = 0, hour: int = 8,
             month += 1
             if month > 12:
                 year, month = year + 1, 1
-    raise ValueError(f"cadence {cadence!r} has no schedule: weekly, monthly or quarterly")
+    raise ValueError(f"cadence {cadence!r} has no schedule: daily, weekly, monthly or quarterly")

@@ -1,4 +1,4 @@
-"""Use cases of the reports app: report packs, channels, deliveries, subscriptions and share links.
+"""Use cases of the reports app: report packs, channels, deliveries, subscriptions, reminders and share links.
 
 Every face (CLI, API, web, Python) calls these functions. Reading packs needs ``workspace.view``; saving,
 editing and sending packs, channels, subscriptions for others and share links need ``plans.edit`` (product
@@ -42,7 +42,9 @@ from headway.reports.services.packs import (
     preview_pack,
     render,
 )
+from headway.reports.services.reminders import Reminder, Reminders, reminders_for
 from headway.reports.services.shares import (
+    LIVE_KINDS,
     PEOPLE_DATA,
     ShareView,
     create_share,
@@ -70,6 +72,7 @@ __all__ = [
     "CHANNEL_KINDS",
     "FORMATS",
     "KINDS",
+    "LIVE_KINDS",
     "MAX_ATTEMPTS",
     "PEOPLE_DATA",
     "WEEKDAYS",
@@ -78,6 +81,8 @@ __all__ = [
     "DeliveryRetry",
     "DeliveryView",
     "PackView",
+    "Reminder",
+    "Reminders",
     "ShareView",
     "SubscriptionView",
     "add_channel",
@@ -104,6 +109,7 @@ __all__ = [
     "parse_addresses",
     "preview_pack",
     "queue_delivery",
+    "reminders_for",
     "remove_channel",
     "remove_subscription",
     "render",

@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from headway.core.errors import ValidationError
+from headway.core import formatting
+from headway.core.errors import NotFound, ValidationError
 from headway.core.models import User
 from headway.reports.engine import Chart, Document, Section, Table
 
@@ -69,6 +70,20 @@ def _shipped(actor: User | None, start: dt.date, end: dt.date) -> list[Any]:
             if when is not None and start <= when <= end:
                 found.append(detail)
     return sorted(found, key=lambda d: d.id)
+
+
+def measured_impact(actor: User | None, initiative_id: int) -> str:
+    """The initiative's measured effect in words (``+0.012 a day (0.008 to 0.016), Hit · experiment``), or that
+    no read-out exists yet: the number the impact read-out page shows."""
+    from headway.impact import services as impact
+
+    try:
+        r = impact.readout(actor, initiative_id)
+    except NotFound:
+        return "no read-out yet"
+    sign = "+" if r.average_effect > 0 else ""
+    return (f"{sign}{formatting.number(r.average_effect)} a day ({formatting.number(r.lower)} to "
+            f"{formatting.number(r.upper)}), {formatting.label(r.verdict)} · {r.method_words}")
 
 
 def _themes(actor: User | None, as_of: dt.date) -> list[Any]:
@@ -141,8 +156,8 @@ def monthly(actor: User | None, period: str, audience: str) -> Document:
                     chart=_north_star_chart(actor, summaries, name), empty="No KPIs yet."),
             Section("shipped", "Shipped work and its impact", table=Table(
                 ["Initiative", "KPI", "Expected impact", "Measured impact"],
-                [[f"#{d.id} {d.title}", d.kpi_label or "—", d.expected_impact or "—", "no read-out yet"]
-                 for d in shipped]), empty="Nothing shipped in the last 30 days."),
+                [[f"#{d.id} {d.title}", d.kpi_label or "—", d.expected_impact or "—",
+                  measured_impact(actor, d.id)] for d in shipped]), empty="Nothing shipped in the last 30 days."),
             Section("themes", "Top feedback themes by revenue", table=Table(
                 ["Theme", "Items", "Accounts", "ARR"], [[t.label, str(t.size), str(t.accounts), f"{t.arr:,.0f}"]
                                                         for t in themes]),
@@ -216,8 +231,9 @@ def board(actor: User | None, period: str, audience: str) -> Document:
         Section("goals", "Goals", table=Table(["Goal", "Owner", "Status", "Confidence", "Progress"],
                                               _goal_rows(_goals(actor, name))), empty="No goals for this period."),
         Section("shipped", "What shipped and what it did", table=Table(
-            ["Initiative", "KPI", "Expected impact"],
-            [[f"#{d.id} {d.title}", d.kpi_label or "—", d.expected_impact or "—"] for d in shipped]),
+            ["Initiative", "KPI", "Expected impact", "Measured impact"],
+            [[f"#{d.id} {d.title}", d.kpi_label or "—", d.expected_impact or "—", measured_impact(actor, d.id)]
+             for d in shipped]),
             empty="Nothing shipped this quarter."),
         Section("roadmap", f"Next quarter's roadmap ({next_q})", table=Table(
             ["Initiative", "Commitment", "Kind", "Team"],
@@ -260,16 +276,33 @@ def _value(value: object) -> str:
 
 def release_notes(actor: User | None, period: str, audience: str) -> Document:
     """Release notes: the initiatives shipped in the period, with the accounts whose feedback asked for them."""
+    from headway.discovery import services as discovery
+
     name, start, end = _period(actor, period)
-    shipped = _shipped(actor, start, end)
-    sections = [Section(f"i-{d.id}", d.title, text=d.problem or d.hypothesis, bullets=[
-        f"Asked for by {d.demand_evidence.accounts} account(s) with {d.demand_evidence.arr:,.0f} ARR "
-        f"({d.demand_evidence.items} feedback item(s))" if d.demand_evidence.links else "No linked feedback."])
-        for d in shipped]
+    sections = []
+    for d in _shipped(actor, start, end):
+        demand = discovery.demand_for(d.id, actor=actor)
+        names = demand.account_names
+        shown = ", ".join(names[:MAX_ACCOUNTS]) + (f" and {len(names) - MAX_ACCOUNTS} more"
+                                                     if len(names) > MAX_ACCOUNTS else "")
+        asked = (f"Asked for by {shown} ({formatting.money(demand.arr, _currency())} ARR, "
+                 f"{formatting.number(demand.items)} feedback item{'' if demand.items == 1 else 's'})"
+                 if names else (f"Asked for in {formatting.number(demand.items)} feedback item"
+                                f"{'' if demand.items == 1 else 's'}" if demand.items else "No linked feedback."))
+        sections.append(Section(f"i-{d.id}", d.title, text=d.problem or d.hypothesis, bullets=[asked]))
     if not sections:
         sections.append(Section("none", "Shipped", empty=f"Nothing shipped in {name}."))
     return Document(title="Release notes", subtitle=f"{name} ({start.isoformat()}..{end.isoformat()})",
                     sections=sections)
+
+
+MAX_ACCOUNTS = 8
+
+
+def _currency() -> str:
+    from headway.core.services import get_workspace
+
+    return get_workspace().currency or "USD"
 
 
 BUILDERS: dict[str, Callable[[User | None, str, str], Document]] = {

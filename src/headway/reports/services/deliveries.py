@@ -290,12 +290,41 @@ def _payload(delivery: Delivery, link: str) -> dict[str, Any]:
     footer = f"\n\n<{link}|Unsubscribe>" if link and delivery.channel_kind == Channel.Kind.SLACK else (
         f"\n\n[Unsubscribe]({link})" if link else "")
     text = delivery.text[:35_000] + footer
-    if delivery.channel_kind in (Channel.Kind.SLACK, Channel.Kind.TEAMS):
+    if delivery.channel_kind == Channel.Kind.TEAMS:
+        return teams_card(delivery, link)
+    if delivery.channel_kind == Channel.Kind.SLACK:
         return {"text": f"*{delivery.subject}*\n\n{text}"}
     return {"event": "alert" if delivery.alert_id else ("report" if delivery.pack_id else "test"),
             "delivery_id": delivery.pk, "subject": delivery.subject, "text": delivery.text,
             "html": delivery.html.replace(UNSUBSCRIBE, link), "pack_id": delivery.pack_id,
             "alert_id": delivery.alert_id, "unsubscribe_url": link}
+
+
+def open_url(delivery: Delivery) -> str:
+    """Where the message opens in Headway: the alert (signed link) or the pack's page; blank for a test."""
+    if delivery.alert_id is not None:
+        from headway.reports.services.subscriptions import alert_link
+
+        return alert_link(delivery.alert_id)
+    if delivery.pack_id is not None:
+        return f"{settings.HEADWAY_BASE_URL}/reports/packs/{delivery.pack_id}/"
+    return ""
+
+
+def teams_card(delivery: Delivery, unsubscribe: str) -> dict[str, Any]:
+    """A Microsoft Teams message with one Adaptive Card (what Teams incoming webhooks and Workflows accept): the
+    subject as the title, the Markdown text, and buttons to open it in Headway and to unsubscribe."""
+    actions = [{"type": "Action.OpenUrl", "title": title, "url": url}
+               for title, url in (("Open in Headway", open_url(delivery)), ("Unsubscribe", unsubscribe)) if url]
+    card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
+            "version": "1.4", "msteams": {"width": "Full"},
+            "body": [{"type": "TextBlock", "text": delivery.subject, "weight": "Bolder", "size": "Medium",
+                      "wrap": True},
+                     {"type": "TextBlock", "text": delivery.text[:25_000], "wrap": True}],
+            "actions": actions}
+    return {"type": "message", "summary": delivery.subject,
+            "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
+                             "content": card}]}
 
 
 def _post_webhook(delivery: Delivery) -> None:

@@ -1,5 +1,5 @@
-"""Share links: signed, expiring, revocable read-only links to a saved pack or a roadmap audience view, for people
-without an account. Each opening is audited; a tampered, expired or revoked link is NotFound with nothing else
+"""Share links: signed, expiring, revocable read-only links to a saved pack, a live pack (rebuilt from today's
+numbers at each opening) or a roadmap audience view, for people without an account. Each opening is audited; a tampered, expired or revoked link is NotFound with nothing else
 said. People data (reviews, check-ins, readiness) can never be shared."""
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ MAX_DAYS = 90
 PEOPLE_DATA = frozenset({"people", "person", "team", "review", "reviews", "checkin", "checkins", "check-ins",
                          "readiness", "nine-box", "calibration"})
 GONE = "This link does not exist, has expired or was revoked."
+#: Packs that can be shared live (the roadmap is shared as an audience view).
+LIVE_KINDS = {"weekly": "weekly digest", "monthly": "monthly product review", "okr": "OKR scorecard",
+              "board": "board pack", "release-notes": "release notes"}
 
 
 class ShareView(BaseModel):
@@ -47,7 +50,12 @@ class ShareView(BaseModel):
     @classmethod
     def of(cls, link: ShareLink) -> ShareView:
         """The view of a stored link."""
-        what = f"pack {link.pack_id} ({link.pack.title})" if link.pack_id and link.pack else f"roadmap: {link.audience}"
+        if link.pack_id and link.pack:
+            what = f"pack {link.pack_id} ({link.pack.title})"
+        elif link.kind:
+            what = f"live {LIVE_KINDS.get(link.kind, link.kind)}"
+        else:
+            what = f"roadmap: {link.audience}"
         return cls(id=link.pk, what=what, url=share_url(link), expires_at=link.expires_at,
                    revoked=link.revoked_at is not None,
                    active=link.revoked_at is None and link.expires_at > timezone.now(), openings=link.openings,
@@ -61,8 +69,10 @@ def share_url(link: ShareLink) -> str:
 
 @transaction.atomic
 def create_share(actor: User | None, what: str, *, pack_id: int | None = None, audience: str = "",
-                 days: int = 14) -> ShareLink:
-    """Share a saved pack (``what="pack"``) or a roadmap audience view (``what="roadmap"``) for ``days`` days."""
+                 days: int = 14, kind: str = "") -> ShareLink:
+    """Share a saved pack (``what="pack"`` with ``pack_id``), a live pack (``what="pack"`` with ``kind``: built
+    from the numbers of the day it is opened, for the current period) or a roadmap audience view
+    (``what="roadmap"``) for ``days`` days."""
     from headway.planning import services as planning
 
     check(actor, Perm.EDIT_PLANS)
@@ -73,16 +83,24 @@ def create_share(actor: User | None, what: str, *, pack_id: int | None = None, a
     if not 1 <= int(days) <= MAX_DAYS:
         raise ValidationError(f"A share link lasts 1 to {MAX_DAYS} days, not {days}.")
     pack = None
-    if what == "pack":
+    kind = (kind or "").strip().lower()
+    if what == "pack" and pack_id is None and kind:
+        if kind not in LIVE_KINDS:
+            raise ValidationError(f"A live pack is one of {', '.join(LIVE_KINDS)}, not {kind!r} (share the roadmap "
+                                  "as a roadmap view).")
+        audience = ""
+    elif what == "pack":
         pack = Pack.objects.filter(pk=pack_id).first() if pack_id is not None else None
         if pack is None:
-            raise NotFound(f"There is no report pack {pack_id}: save one under Reports first.")
-        audience = ""
+            raise NotFound(f"There is no report pack {pack_id}: save one under Reports first (or share a live "
+                           "pack by its kind).")
+        audience, kind = "", ""
     elif what == "roadmap":
         audience = planning.roadmap(actor, audience or "leadership").audience  # checks the audience exists
+        kind = ""
     else:
         raise ValidationError(f"Share a pack or a roadmap view, not {what!r}.")
-    link = ShareLink.objects.create(pack=pack, audience=audience, nonce=secrets.token_hex(16),
+    link = ShareLink.objects.create(pack=pack, audience=audience, kind=kind, nonce=secrets.token_hex(16),
                                     expires_at=timezone.now() + dt.timedelta(days=int(days)), created_by=actor)
     audit.record(actor, AuditEvent.Action.CREATE, link, summary=f"share link to {ShareView.of(link).what}, "
                  f"{days} days")
@@ -125,5 +143,9 @@ def open_share(token: str, *, visitor: str = "") -> str:
     audit.record(None, AuditEvent.Action.VIEW, link, summary=f"share link opened{' by ' + visitor if visitor else ''}")
     if link.pack is not None:
         return render(PackView.of(link.pack), "html")
+    if link.kind:
+        live = build_document(None, link.kind, period="current")
+        return render_html(live, footer=f"Live numbers as of today · shared read-only until "
+                                        f"{link.expires_at:%Y-%m-%d}")
     doc = build_document(None, "roadmap", audience=link.audience)
     return render_html(doc, footer=f"Shared read-only until {link.expires_at:%Y-%m-%d}")

@@ -1,5 +1,6 @@
 """Subscriptions: a pack on a schedule (weekly on a weekday and hour in the workspace's time zone, monthly,
-quarterly) or alerts of chosen KPIs, to an address or a channel; run by the scheduler; one-click unsubscribe."""
+quarterly), alerts of chosen KPIs, or one's own reminders (daily or weekly), to an address or a channel; run by
+the scheduler; one-click unsubscribe."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from headway.reports.services.deliveries import UNSUBSCRIBE, UNSUBSCRIBE_SALT, q
 CADENCES = tuple(Subscription.Cadence.values)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ALERT_SALT = "headway.reports.alert"
+REMINDERS = "reminders"
 
 
 class SubscriptionView(BaseModel):
@@ -46,7 +48,8 @@ class SubscriptionView(BaseModel):
     @classmethod
     def of(cls, s: Subscription) -> SubscriptionView:
         """The view of a stored subscription."""
-        when = {"weekly": f"{WEEKDAYS[s.weekday].title()}s at {s.hour:02d}:00",
+        when = {"daily": f"every day at {s.hour:02d}:00",
+                "weekly": f"{WEEKDAYS[s.weekday].title()}s at {s.hour:02d}:00",
                 "monthly": f"the 1st of each month at {s.hour:02d}:00",
                 "quarterly": f"the 1st of each quarter at {s.hour:02d}:00"}.get(s.cadence, "as raised")
         return cls(id=s.pk, what=s.pack_kind or "alerts", cadence=s.cadence, when=when,
@@ -80,18 +83,28 @@ def _weekday(value: str | int) -> int:
 def add_subscription(actor: User | None, what: str, *, cadence: str = "", to: str = "", channel: str = "",
                      weekday: str | int = "monday", hour: int = 8, kpis: list[str] | None = None,
                      audience: str = "", start: dt.date | None = None) -> Subscription:
-    """Subscribe an address or a channel to a pack (``weekly``, ``monthly``, ...) on a schedule, or to ``alerts``.
+    """Subscribe an address or a channel to a pack (``weekly``, ``monthly``, ...) on a schedule, to ``alerts``,
+    or to one's own ``reminders`` (daily by default, or weekly; sent only when something is due).
 
     Anyone may subscribe their own address; subscribing others or a channel needs ``plans.edit``.
     ``start`` (optional) is the first day it may run; a day in the past is refused.
     """
     check(actor, Perm.VIEW_WORKSPACE)
     what = (what or "").strip().lower()
-    if what != "alerts" and what not in KINDS:
-        raise ValidationError(f"Subscribe to one of {', '.join(KINDS)} or alerts, not {what!r}.")
+    if what not in ("alerts", REMINDERS) and what not in KINDS:
+        raise ValidationError(f"Subscribe to one of {', '.join(KINDS)}, alerts or reminders, not {what!r}.")
+    if what == REMINDERS:
+        if actor is None:
+            raise ValidationError("Reminders are a person's own: subscribe as that person (--as USERNAME).")
+        cadence = cadence or "daily"
+        if cadence not in ("daily", "weekly"):
+            raise ValidationError(f"Reminders come daily or weekly, not {cadence!r}.")
+        if not to and not channel:
+            to = actor.email or ""
     cadence = "alerts" if what == "alerts" else (cadence or {"weekly": "weekly", "okr": "quarterly",
                                                              "board": "quarterly"}.get(what, "monthly"))
-    if cadence not in CADENCES or (what != "alerts" and cadence == "alerts"):
+    if cadence not in CADENCES or (what != "alerts" and cadence == "alerts") or (
+            cadence == "daily" and what != REMINDERS):
         raise ValidationError(f"Cadence {cadence!r} is not one of weekly, monthly, quarterly.")
     if not 0 <= int(hour) <= 23:
         raise ValidationError(f"Hour {hour} is not 0 to 23 (the workspace's time zone).")
@@ -108,6 +121,7 @@ def add_subscription(actor: User | None, what: str, *, cadence: str = "", to: st
     sub = Subscription(pack_kind="" if what == "alerts" else what, audience=audience if what == "roadmap" else "",
                        cadence=cadence, weekday=_weekday(weekday), hour=int(hour), kpis=list(kpis or []),
                        address=address, channel=target, token=secrets.token_urlsafe(24),
+                       user=actor if what == REMINDERS else None,
                        created_by=actor_label(actor))
     after = timezone.now()
     if start is not None:
@@ -179,17 +193,38 @@ def run_due(*, now: dt.datetime | None = None) -> list[Delivery]:
     for sub_id in Subscription.objects.filter(unsubscribed_at__isnull=True, next_due_at__lte=now).exclude(
             cadence=Subscription.Cadence.ALERTS).values_list("pk", flat=True):
         with transaction.atomic():
-            sub = Subscription.objects.select_for_update(of=("self",)).select_related("channel").get(pk=sub_id)
+            sub = Subscription.objects.select_for_update(of=("self",)).select_related("channel", "user").get(pk=sub_id)
             if sub.next_due_at is None or sub.next_due_at > now or sub.unsubscribed_at is not None:
                 continue
             sub.next_due_at = _next(sub, now)
             sub.save(update_fields=["next_due_at"])
+        if sub.pack_kind == REMINDERS:
+            reminder = _reminders(sub, now)
+            if reminder is not None:
+                sent.append(reminder)
+            continue
         pack = create_pack(None, sub.pack_kind, audience=sub.audience)
         view = PackView.of(pack)
         sent.append(queue_delivery(None, subject=f"{pack.title} · {pack.period}", text=render(view, "md"),
                                    html=render(view, "html", unsubscribe_url=UNSUBSCRIBE), channel=sub.channel,
                                    addresses=[sub.address] if sub.address else None, pack=pack, subscription=sub))
     return sent
+
+
+def _reminders(sub: Subscription, now: dt.datetime) -> Delivery | None:
+    """Send a reminder subscription's person their to-dos (read-outs since the previous run); nothing when none."""
+    from headway.reports.services.reminders import reminders_for
+
+    if sub.user is None or not sub.user.is_active:
+        return None
+    since = now - (dt.timedelta(days=7) if sub.cadence == "weekly" else dt.timedelta(days=1))
+    found = reminders_for(sub.user, since=since)
+    if not found.items:
+        return None
+    count = len(found.items)
+    return queue_delivery(None, subject=f"Headway: {count} thing{'' if count == 1 else 's'} waiting for you",
+                          text=found.text(), html=found.html(UNSUBSCRIBE), channel=sub.channel,
+                          addresses=[sub.address] if sub.address else None, subscription=sub)
 
 
 def alert_link(alert_id: int) -> str:

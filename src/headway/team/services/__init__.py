@@ -8,6 +8,7 @@ permission (``actor=None`` is the system: the CLI operator, the demo builder). O
 * :mod:`.access` — who may see whose data (the management chain);
 * :mod:`.ladders` — the career ladder and its versions;
 * :mod:`.checkins` — check-in pairs, agenda, actions, overdue check-ins;
+* :mod:`.due` — what a person owes today (check-ins, reviews to write, nominations to decide);
 * :mod:`.reviews` — review cycles, nominations and responses;
 * :mod:`.review_reports` — progress, anonymous results, calibration and the nine-box;
 * :mod:`.readiness` — promotion readiness;
@@ -24,6 +25,7 @@ from __future__ import annotations
 from headway.team.services import (
     access,
     checkins,
+    due,
     interviews,
     jobs,
     ladders,
@@ -51,6 +53,7 @@ from headway.team.services.checkins import (
     record_checkin,
     set_cadence,
 )
+from headway.team.services.due import DueItem, due_for
 from headway.team.services.jobs import JobDetail, JobText, job_data, list_jobs
 from headway.team.services.ladders import current_ladder, edit_ladder, ensure_ladder, ladder_at, list_versions
 from headway.team.services.people import (
@@ -100,6 +103,7 @@ __all__ = [
     "PERSON_FIELDS",
     "CycleDetail",
     "CycleSummary",
+    "DueItem",
     "ErasedData",
     "JobDetail",
     "JobText",
@@ -127,6 +131,8 @@ __all__ = [
     "cycle_data",
     "cycle_detail",
     "delete_person_data",
+    "due",
+    "due_for",
     "edit_ladder",
     "ensure_ladder",
     "export_person_data",
