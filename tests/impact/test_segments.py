@@ -137,3 +137,45 @@ def test_diverging_pre_trends_make_the_read_out_inconclusive(segmented):
     assert readout.pre_trend_p_value is not None and readout.pre_trend_p_value < 0.05
     assert readout.verdict == "inconclusive"
     assert "trends already differed" in readout.reason
+
+
+@pytest.mark.django_db(transaction=True)
+def test_difference_in_differences_on_every_face(segmented, capsys, leader, viewer):
+    import json
+
+    from django.test import Client
+
+    from headway.cli import main
+    from headway.core import services as core
+    from tests.conftest import PASSWORD
+
+    found = segmented(BASE)
+    pk = found["initiative"].pk
+    services.set_measurement(None, pk, segment="")  # the faces name the segment
+    expected = _by_hand(found["rates"])
+    with pytest.raises(SystemExit) as exit_:
+        main(["impact", "measure", str(pk), "--method", "did", "--segment", "device=ios", "--json"])
+    assert exit_.value.code in (0, None)
+    cli = json.loads(capsys.readouterr().out)
+    assert (cli["method"], cli["segment"]) == ("diff_in_diff", "device=ios")
+    assert cli["average_effect"] == pytest.approx(expected, abs=1e-9)
+
+    headers = {"Authorization": f"Bearer {core.create_token(leader, 'test').secret}"}
+    client = Client()
+    answer = client.post(f"/api/v1/impact/initiatives/{pk}/readout", {"segment": "device=ios", "method": "did"},
+                         content_type="application/json", headers=headers)
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["average_effect"] == pytest.approx(cli["average_effect"])
+    bad = client.post(f"/api/v1/impact/initiatives/{pk}/readout", {"segment": "ios"},
+                      content_type="application/json", headers=headers)
+    assert bad.status_code == 422 and "property=value" in bad.json()["error"]["message"]
+    refused = client.post(f"/api/v1/impact/initiatives/{pk}/readout", {"segment": "device=ios"},
+                          content_type="application/json",
+                          headers={"Authorization": f"Bearer {core.create_token(viewer, 'test').secret}"})
+    assert refused.status_code == 403
+
+    browser = Client()
+    assert browser.login(username=viewer.username, password=PASSWORD)
+    page = browser.get(f"/impact/initiatives/{pk}/").content.decode()
+    assert "Treated segment: <strong>device=ios</strong>" in page
+    assert 'name="segment"' not in page  # a viewer sees no Measure form
