@@ -109,11 +109,24 @@ def test_experiments_on_every_face(client, capsys, experiment_store, viewer, lea
 def test_markers_are_drawn_on_kpi_and_trends_charts(experiment_store, shipped, viewer):
     services.add_annotation(None, "2026-01-10", "Reminder e-mail sent")
     kpi_page = logged_in(viewer).get("/goals/kpis/checkout_conversion/").content.decode()
-    assert "Shipped: One-click checkout" in kpi_page and "Reminder e-mail sent" not in kpi_page  # out of range
+    # the chart draws the markers in its range; the "jump to a marker" list below it offers every marker
+    kpi_chart = _chart_spec(kpi_page, "kpi-chart")
+    assert "Shipped: One-click checkout" in kpi_chart and "Reminder e-mail sent" not in kpi_chart  # out of range
+    assert kpi_page.count("Reminder e-mail sent") == 1 and "2026-01-10 — Reminder e-mail sent (note)" in kpi_page
     trends = logged_in(viewer).get("/insights/?event=purchase&date_from=2026-01-01&date_to=2026-01-31")
     page = trends.content.decode()
-    assert trends.status_code == 200 and "Reminder e-mail sent" in page
-    assert "Shipped: One-click checkout" not in page  # shipped 28 days ago, outside January 2026
+    trends_chart = _chart_spec(page, "trends-chart")
+    assert trends.status_code == 200 and "Reminder e-mail sent" in trends_chart
+    assert "Shipped: One-click checkout" not in trends_chart  # shipped 28 days ago, outside January 2026
+    assert f"{SHIP} — Shipped: One-click checkout (release)" in page  # offered in the jump list
+
+
+def _chart_spec(page: str, chart_id: str) -> str:
+    """The JSON spec a chart's figure carries (its markers are in there)."""
+    marker = f'id="{chart_id}-spec"'
+    assert marker in page, f"no {chart_id} on the page"
+    start = page.index(">", page.index(marker)) + 1
+    return page[start:page.index("</script>", start)]
 
 
 def test_the_idea_page_links_the_read_out_and_shows_the_calibration_hint(shipped, viewer):

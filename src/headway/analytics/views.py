@@ -21,7 +21,7 @@ from headway.core.errors import HeadwayError
 from headway.core.http import AuthedRequest, actor_of
 from headway.core.permissions import Perm, has_perm
 from headway.core.validation import is_id
-from headway.web.charts import ChartMarker, chart_markers, marker_layer
+from headway.web.charts import ChartMarker, chart_markers, marker_jumps, marker_layer
 
 if TYPE_CHECKING:
     from headway.analytics.engine import TrendsResult
@@ -187,6 +187,7 @@ def insights(request: AuthedRequest) -> HttpResponse:
         "tabs": behaviour_views.TABS, "tab": "trends",
         "can_import": has_perm(request.user, Perm.INGEST_EVENTS),
         "import_job": _import_job(request),
+        "marker_jumps": marker_jumps(chart_markers(request.user)),
     })
     return render(request, "analytics/insights.html", context)
 

@@ -24,6 +24,9 @@ def _print_readout(readout: object) -> None:
     assert isinstance(readout, ReadOut)
     console.print(f"[bold]#{readout.initiative_id} {readout.title}[/bold] — verdict: [bold]{readout.verdict}[/bold]")
     console.print(readout.method_words)
+    if readout.segment:
+        trend = "" if readout.pre_trend_p_value is None else f"; pre-trend check p = {readout.pre_trend_p_value:.3g}"
+        console.print(f"Treated segment: {readout.segment}{trend}")
     print_table(None, ["KPI", "shipped", "days", "average effect", "interval", "cumulative", "relative",
                        "p-value", "expected"],
                 [[readout.kpi, readout.shipped_on, readout.days, _num(readout.average_effect),
@@ -50,10 +53,15 @@ def show(initiative: int = typer.Argument(..., help="Initiative id (see `headway
 @app.command("measure")
 def measure(
     initiative: int = typer.Argument(..., help="Initiative id (see `headway idea list`)."),
-    method: str = typer.Option(None, "--method", help="forecast, counterfactual or experiment (default: the strongest)."),
+    method: str = typer.Option(None, "--method",
+                               help="experiment, counterfactual, did (difference-in-differences) or forecast "
+                                    "(default: the strongest the data allows)."),
     days: int = typer.Option(None, "--days", help="Days after shipping to measure (default: the initiative's, 28)."),
     control: list[str] = typer.Option(None, "--control", help="A control KPI the change did not touch (repeatable)."),
     shipped_on: str = typer.Option(None, "--shipped-on", help="Correct the ship date (YYYY-MM-DD)."),
+    segment: str = typer.Option(None, "--segment",
+                                help="The part that got the change, property=value (e.g. device=ios): "
+                                     "difference-in-differences against the other values."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Measure a shipped initiative now, store the read-out and move it to measured."""
@@ -69,6 +77,8 @@ def measure(
         except ValueError:
             raise ValidationError(f"--shipped-on {shipped_on!r} is not a date: use YYYY-MM-DD") from None
         services.set_measurement(None, initiative, shipped_on=day)
+    if segment is not None:
+        services.set_measurement(None, initiative, segment=segment)
     readout = services.measure(None, initiative, method=method, days=days, controls=control or None)
     if as_json:
         print_json(readout.model_dump(mode="json"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from headway.core.http import AuthedRequest, actor_of
 from headway.impact import services
@@ -24,10 +24,12 @@ class AnnotationRequest(Schema):
 
 
 class MeasureRequest(Schema):
-    method: str | None = None
-    days: int | None = None
+    method: str | None = Field(None, max_length=40)
+    days: int | None = Field(None, ge=1, le=365)
     controls: list[str] | None = None
     shipped_on: date | None = None
+    segment: str | None = Field(None, max_length=200,
+                                description="property=value of the part that got the change (difference-in-differences)")
 
 
 @router.get("/markers", response=list[services.Marker])
@@ -62,8 +64,8 @@ def readout(request: AuthedRequest, initiative_id: int) -> services.ReadOut:
 def measure(request: AuthedRequest, initiative_id: int, body: MeasureRequest) -> services.ReadOut:
     """Measure a shipped initiative now (ideas.edit) and move it to measured."""
     user = actor_of(request)
-    if body.shipped_on is not None:
-        services.set_measurement(user, initiative_id, shipped_on=body.shipped_on)
+    if body.shipped_on is not None or body.segment is not None:
+        services.set_measurement(user, initiative_id, shipped_on=body.shipped_on, segment=body.segment)
     return services.measure(user, initiative_id, method=body.method, days=body.days, controls=body.controls)
 
 

@@ -80,6 +80,8 @@ class Measurement(models.Model):
     measure_after_days = models.PositiveIntegerField(default=28)
     method = models.CharField(max_length=20, blank=True, help_text="Blank: the strongest the data allows.")
     controls = models.JSONField(default=list, blank=True, help_text="KPI names the change did not touch.")
+    segment = models.CharField(max_length=200, blank=True,
+                               help_text="property=value of the part that got the change (difference-in-differences).")
     shipped_on = models.DateField(null=True, blank=True)
     measured_at = models.DateTimeField(null=True, blank=True)
     kpi = models.CharField(max_length=100, blank=True)

@@ -116,6 +116,9 @@ def readout_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
             raise PermissionDenied("Measuring needs the ideas.edit permission.")
         try:
             days = request.POST.get("days", "")
+            segment = request.POST.get("segment", "").strip()
+            if segment:
+                services.set_measurement(request.user, initiative_id, segment=segment)
             services.measure(request.user, initiative_id, days=int(days) if days.isdigit() else None,
                              controls=[c.strip() for c in request.POST.get("controls", "").split(",") if c.strip()]
                              or None)
@@ -130,5 +133,6 @@ def readout_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
     return render(request, "impact/readout.html", {
         "title": readout.title if readout else f"Initiative #{initiative_id}", "readout": readout,
         "initiative_id": initiative_id, "can_edit": can_edit, "error": error,
+        "segment": readout.segment if readout else request.POST.get("segment", ""),
         "chart": charts.readout_chart(readout) if readout and readout.series else None,
     })

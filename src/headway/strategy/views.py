@@ -21,7 +21,7 @@ from headway.core.http import AuthedRequest
 from headway.core.permissions import Perm, Role, has_perm
 from headway.strategy import services
 from headway.strategy.picture import kpi_tree_svg, sparkline_svg
-from headway.web.charts import ChartMarker, bar_chart, chart_markers, marker_layer, to_spec
+from headway.web.charts import ChartMarker, bar_chart, chart_markers, marker_jumps, marker_layer, to_spec
 from headway.web.views import AREAS, MONTHS, PERM_LABELS
 
 STATUS_COLOURS = {"on_track": "#1a7f37", "at_risk": "#9a6700", "off_track": "#cf222e"}
@@ -191,6 +191,7 @@ def kpi_page(request: AuthedRequest, name: str) -> HttpResponse:
         "alerts": services.list_alerts(user, kpi=name)[:10],
         "inputs": [k for k in services.kpi_summaries(user, summary.period) if k.parent == name],
         "errors": errors, "values": values, "can_edit": _can_edit(request),
+        "marker_jumps": marker_jumps(chart_markers(user, kpi=name)),
     }, status=422 if errors else 200)
 
 

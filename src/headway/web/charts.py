@@ -175,6 +175,34 @@ def chart_markers(actor: Any, *, kpi: str | None = None, date_from: Any = None,
     return sorted(found, key=lambda m: (m.date, m.text))
 
 
+@dataclass(frozen=True)
+class MarkerJump:
+    """A choice of the date pickers' "jump to a marker": the range of ``days`` either side of a marker."""
+
+    label: str
+    date_from: str
+    date_to: str
+
+    @property
+    def value(self) -> str:
+        """``START..END`` (the KPI page's period syntax)."""
+        return f"{self.date_from}..{self.date_to}"
+
+
+def marker_jumps(markers: Sequence[ChartMarker], days: int = 14, limit: int = 50) -> list[MarkerJump]:
+    """The latest ``limit`` markers as date ranges of ``days`` either side, newest first."""
+    from datetime import date, timedelta
+
+    jumps = []
+    for marker in sorted(markers, key=lambda m: (m.date, m.text), reverse=True)[:limit]:
+        day = date.fromisoformat(marker.date)
+        kind = "release" if marker.kind == "release" else "note"
+        jumps.append(MarkerJump(label=f"{marker.date} — {marker.text} ({kind})",
+                                date_from=(day - timedelta(days=days)).isoformat(),
+                                date_to=(day + timedelta(days=days)).isoformat()))
+    return jumps
+
+
 def marker_layer(markers: Sequence[ChartMarker], field: str = "date", time_unit: str | None = None) -> Spec:
     """A Vega-Lite layer of dashed rules, one per marker, with the text as tooltip."""
     x: dict[str, Any] = {"field": field, "type": "temporal"}

@@ -71,3 +71,19 @@ def test_a_diverging_pre_trend_is_flagged():
 def test_bad_input_says_what_to_change(mutate, message):
     with pytest.raises(ImpactInputError, match=message):
         diff_in_diff([mutate(r) for r in panel()])
+
+
+def test_linear_pre_trend_is_the_newey_west_slope_of_the_gap():
+    rows = panel(seed=3, trend_gap=0.8)
+    d = diff_in_diff(rows, pre_trend="linear")
+    frame = pd.DataFrame(rows)
+    pre = frame[~frame.post]
+    by = pre.groupby(["period", "treated"]).y.mean().unstack()
+    gap = pd.DataFrame({"gap": by[True] - by[False], "t": range(5)})
+    ref = smf.ols("gap ~ t", gap).fit(cov_type="HAC", cov_kwds={"maxlags": 2}, use_t=True)  # floor(4 (5/100)^(2/9))
+    assert d.pre_trend_p_value == pytest.approx(ref.pvalues["t"])
+    assert d.pre_trend_p_value < 0.01
+    flat = diff_in_diff(panel(seed=1), pre_trend="linear")
+    assert flat.pre_trend_p_value is not None and flat.pre_trend_p_value > 0.05
+    with pytest.raises(ImpactInputError, match="pre_trend"):
+        diff_in_diff(rows, pre_trend="quadratic")

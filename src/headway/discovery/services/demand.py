@@ -146,6 +146,13 @@ def remove_demand_links(idea_ref: str) -> int:
     return count
 
 
+def demand_links(actor: User | None, idea_ref: object) -> list[DemandLink]:
+    """The feedback linked to an idea (each link: one item or one theme, with its importance), oldest first."""
+    check(actor, Perm.VIEW_WORKSPACE)
+    ref, _ = _idea(idea_ref)
+    return list(DemandLink.objects.filter(idea_ref=ref).select_related("item", "theme"))
+
+
 def demand_for(idea_ref: object, *, actor: User | None = None) -> Demand:
     """The demand evidence for an idea (an Initiative, its id, ``"initiative:12"`` or a free reference)."""
     check(actor, Perm.VIEW_WORKSPACE)

@@ -2,7 +2,12 @@
 
 ``y ~ treated:post + unit + period`` by least squares; the coefficient on ``treated x post`` is the effect. The
 pre-trend check fits the pre-period alone with one ``treated x period`` term per pre period after the first and
-tests them jointly (a cluster-robust Wald F test); ``None`` with a single pre period.
+tests them jointly (a cluster-robust Wald F test); ``None`` with a single pre period. With few clusters (a
+handful of segments over many days) that joint test has more restrictions than the clustered covariance has rank,
+and a cluster-robust test with one treated cluster rejects far too often: ``pre_trend="linear"`` tests instead
+the slope of the gap between the treated and the untreated units' mean over the pre periods (a differential
+linear trend), with Newey–West errors (lags ``floor(4 (T/100)^(2/9))``), which rely on many periods rather than
+many units; ``None`` with fewer than 3 pre periods.
 """
 
 from __future__ import annotations
@@ -68,11 +73,29 @@ def _design(frame: pd.DataFrame, extra: list[np.ndarray]) -> np.ndarray:
     return np.column_stack([*columns, np.ones(len(frame)), units, periods])
 
 
-def _pre_trend(frame: pd.DataFrame) -> float | None:
+def _linear_pre_trend(pre: pd.DataFrame, pre_periods: list[Any]) -> float | None:
+    import statsmodels.api as sm
+
+    means = pre.groupby(["period", "treated"])["y"].mean().unstack("treated")
+    if means.isna().to_numpy().any():
+        return None
+    gap = (means.loc[pre_periods, 1] - means.loc[pre_periods, 0]).to_numpy(dtype=float)
+    index = np.arange(len(gap), dtype=float)
+    lags = int(np.floor(4 * (len(gap) / 100) ** (2 / 9)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = sm.OLS(gap, sm.add_constant(index)).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+    p = float(result.pvalues[1])
+    return p if np.isfinite(p) else None
+
+
+def _pre_trend(frame: pd.DataFrame, how: str = "periods") -> float | None:
     pre = frame[frame["post"] == 0].reset_index(drop=True)
     pre_periods = sorted(pre["period"].unique())
-    if len(pre_periods) < 2:
+    if len(pre_periods) < (3 if how == "linear" else 2):
         return None
+    if how == "linear":
+        return _linear_pre_trend(pre, pre_periods)
     terms = [
         ((pre["period"] == p) & (pre["treated"] == 1)).to_numpy(dtype=float) for p in pre_periods[1:]
     ]
@@ -94,8 +117,12 @@ def diff_in_diff(
     post: str = "post",
     y: str = "y",
     alpha: float = 0.05,
+    pre_trend: str = "periods",
 ) -> DiffInDiffResult:
-    """The two-way fixed-effects difference-in-differences estimate from a panel of rows."""
+    """The two-way fixed-effects difference-in-differences estimate from a panel of rows (``pre_trend``:
+    ``"periods"``, a joint test of one term per pre period, or ``"linear"``, one differential slope)."""
+    if pre_trend not in ("periods", "linear"):
+        raise ImpactInputError(f'pre_trend must be "periods" or "linear", not {pre_trend!r}.')
     frame = _frame(rows, {"unit": unit, "period": period, "treated": treated, "post": post, "y": y})
     if frame.groupby("unit")["treated"].nunique().max() > 1:
         raise ImpactInputError("A unit is marked treated in some rows and not in others; treat a unit as a whole.")
@@ -122,7 +149,7 @@ def diff_in_diff(
         se=se,
         ci=(lo, hi),
         p_value=float(result.pvalues[0]),
-        pre_trend_p_value=_pre_trend(frame),
+        pre_trend_p_value=_pre_trend(frame, pre_trend),
         units=len(units),
         treated_units=treated_units,
         periods=int(frame["period"].nunique()),

@@ -11,6 +11,20 @@
         target.form.submit();
       }
     });
+    // a select with data-marker-jump sets the date pickers named by data-from / data-to to its value
+    // (START..END around a release marker or note); in the capture phase, so a form that refreshes on change
+    // (HTMX) sends the new dates
+    document.addEventListener("change", function (event) {
+      var target = event.target;
+      if (!(target && target.matches && target.matches("select[data-marker-jump]")) || !target.value) { return; }
+      var range = target.value.split("..");
+      var from = document.getElementById(target.getAttribute("data-from"));
+      var to = document.getElementById(target.getAttribute("data-to"));
+      if (range.length === 2 && from && to) {
+        from.value = range[0];
+        to.value = range[1];
+      }
+    }, true);
     var button = document.querySelector("[data-menu-toggle]");
     if (!button) { return; }
     var menu = document.getElementById(button.getAttribute("aria-controls"));
