@@ -105,6 +105,11 @@ WEB: dict[str, str] = {
     "POST /api/v1/team/jobs/{job_id}/kit": "team-interviews",
     "POST /api/v1/team/jobs/{job_id}/scorecards": "team-interviews",
     "POST /api/v1/team/scorecards/{scorecard_id}/submit": "team-interviews",
+    # cohort builder and metric catalogue (issue 14)
+    "POST /api/v1/analytics/cohorts": "insights-cohorts",
+    "PATCH /api/v1/analytics/cohorts/{cohort_id}": "insights-cohort",
+    "DELETE /api/v1/analytics/cohorts/{cohort_id}": "insights-cohort-delete",
+    "PUT /api/v1/analytics/metrics": "insights-metrics",
 }
 
 #: "METHOD /api/v1/path" -> why a person never needs it in the browser.
@@ -129,10 +134,6 @@ MISSING: frozenset[str] = frozenset({
     "POST /api/v1/planning/initiatives/import",
     "DELETE /api/v1/planning/scenarios/{name}",
     "POST /api/v1/planning/scenarios/{name}/apply",
-    "PUT /api/v1/analytics/metrics",
-    "POST /api/v1/analytics/cohorts",
-    "PATCH /api/v1/analytics/cohorts/{cohort_id}",
-    "DELETE /api/v1/analytics/cohorts/{cohort_id}",
     "POST /api/v1/strategy/kpis/{name}/values",
     "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
     "POST /api/v1/reports/shares/{share_id}/revoke",  # the share list shows links but has no Revoke yet
