@@ -110,6 +110,7 @@ WEB: dict[str, str] = {
     "PATCH /api/v1/analytics/cohorts/{cohort_id}": "insights-cohort",
     "DELETE /api/v1/analytics/cohorts/{cohort_id}": "insights-cohort-delete",
     "PUT /api/v1/analytics/metrics": "insights-metrics",
+    "POST /api/v1/strategy/kpis/{name}/values": "goals-kpi",
 }
 
 #: "METHOD /api/v1/path" -> why a person never needs it in the browser.
@@ -134,7 +135,6 @@ MISSING: frozenset[str] = frozenset({
     "POST /api/v1/planning/initiatives/import",
     "DELETE /api/v1/planning/scenarios/{name}",
     "POST /api/v1/planning/scenarios/{name}/apply",
-    "POST /api/v1/strategy/kpis/{name}/values",
     "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
     "POST /api/v1/reports/shares/{share_id}/revoke",  # the share list shows links but has no Revoke yet
     "DELETE /api/v1/team/candidates/{name}/data",  # candidates' erasure: CLI and API only so far
