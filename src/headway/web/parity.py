@@ -111,6 +111,7 @@ WEB: dict[str, str] = {
     "DELETE /api/v1/analytics/cohorts/{cohort_id}": "insights-cohort-delete",
     "PUT /api/v1/analytics/metrics": "insights-metrics",
     "POST /api/v1/strategy/kpis/{name}/values": "goals-kpi",
+    "POST /api/v1/discovery/feedback/import": "feedback-import",
 }
 
 #: "METHOD /api/v1/path" -> why a person never needs it in the browser.
