@@ -72,6 +72,10 @@ def metrics_yaml(actor: User | None, name: str | None = None) -> str:
     one metric's entry of it when ``name`` is given."""
     import yaml
 
+    class Indented(yaml.SafeDumper):  # list items indented under their key, as metrics files are written
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
     check(actor, Perm.VIEW_WORKSPACE)
     rows = MetricDefinition.objects.all()
     if name is not None:
@@ -79,8 +83,9 @@ def metrics_yaml(actor: User | None, name: str | None = None) -> str:
         if row is None:
             known = ", ".join(rows.values_list("name", flat=True)) or "none yet"
             raise NotFound(f"There is no metric {name!r} in the catalogue; defined: {known}.")
-        return yaml.safe_dump([row.definition], sort_keys=False, allow_unicode=True)
-    return yaml.safe_dump({"metrics": [row.definition for row in rows]}, sort_keys=False, allow_unicode=True)
+        return yaml.dump([row.definition], Dumper=Indented, sort_keys=False, allow_unicode=True)
+    return yaml.dump({"metrics": [row.definition for row in rows]}, Dumper=Indented, sort_keys=False,
+                     allow_unicode=True)
 
 
 def metric_catalog(text: str | None = None) -> MetricCatalog:
