@@ -142,3 +142,30 @@ def test_the_api_maps_columns_named_in_the_query(accounts, make_user):
     assert answer.status_code == 202, answer.content
     item = FeedbackItem.objects.get()
     assert (item.text, item.account.name) == ("Search finds nothing", "Cove")
+
+
+DOCUMENT = b"""{"items": [
+  {"text": "Search finds nothing", "account": "Cove"},
+  {"text": "   ",
+   "account": "Cove"},
+  {"text": "Search is slow", "account": "Cove"}
+]}
+"""
+
+
+def test_a_json_document_as_the_api_takes_it_is_imported_with_its_lines(accounts, make_user):
+    from headway.core.errors import ValidationError
+    from headway.discovery.services import imports
+
+    parsed = imports.parse(DOCUMENT, filename="export.json")
+    assert [line for line, _ in parsed.rows] == [2, 3, 5]  # the line each object starts on, by hand
+    with pytest.raises(ValidationError) as refused:
+        services.import_feedback_file(None, DOCUMENT, filename="export.json")
+    assert [d["line"] for d in refused.value.details] == [3]
+    fixed = DOCUMENT.replace(b'"   "', b'"Filters are hidden"')
+    make_user("cody", Role.CONTRIBUTOR)
+    upload(signed_in("cody"), "export.json", fixed)
+    assert list(FeedbackItem.objects.order_by("id").values_list("text", flat=True)) == [
+        "Search finds nothing", "Filters are hidden", "Search is slow"]
+    array = imports.parse(b'[{"text": "a"},\n {"text": "b"}]', filename="x.json")
+    assert [line for line, _ in array.rows] == [1, 2]

@@ -22,7 +22,7 @@ from headway.discovery.services.imports import FEEDBACK_COLUMNS, import_feedback
 
 JOB_KIND = "discovery.import_feedback"
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json", ".txt")
-FORMATS = ("csv", "jsonl")
+FORMATS = ("csv", "jsonl", "json")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -39,8 +39,8 @@ def _check_options(name: str, fmt: str | None, mapping: Mapping[str, str], defau
                               "(first line: column names) or JSON Lines file (.csv, .jsonl, .ndjson, .json).",
                               details={"file": name[:200]})
     if fmt not in (None, *FORMATS):
-        raise ValidationError(f"Unknown file format {fmt!r}: use csv or jsonl, or leave it out to tell by the "
-                              "file's name.", details={"format": str(fmt)[:100]})
+        raise ValidationError(f"Unknown file format {fmt!r}: use csv, jsonl or json, or leave it out to tell by "
+                              "the file's content.", details={"format": str(fmt)[:100]})
     unknown = [field for field in mapping if field not in FEEDBACK_COLUMNS]
     if unknown:
         raise ValidationError(f"Unknown field(s) in the mapping: {', '.join(unknown)}; the fields are "
