@@ -18,7 +18,7 @@ app = typer.Typer(help="Customer feedback: import it, find its themes, search it
 customers = typer.Typer(help="Customer accounts and their people.", no_args_is_help=True)
 
 MAP_OPTION: Any = typer.Option(None, "--map", "-m", help="FIELD=COLUMN, repeatable (e.g. text=Description).")
-FORMAT_OPTION: Any = typer.Option(None, "--format", help="csv or jsonl (default: from the file name).")
+FORMAT_OPTION: Any = typer.Option(None, "--format", help="csv, jsonl or json (default: from the file).")
 JSON_OPTION: Any = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 

@@ -10,11 +10,12 @@ import datetime
 from typing import Literal
 
 from django.db.models import QuerySet
-from ninja import Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import BaseModel
 
 from headway.core.http import AuthedRequest
+from headway.core.jobs import JobView
 from headway.core.models import User
 from headway.core.pagination import Pages
 from headway.discovery import services
@@ -211,6 +212,17 @@ def add_feedback(request: AuthedRequest,
     items = payload.items if isinstance(payload, FeedbackBatchRequest) else [payload]
     records = [i.dict(exclude_none=True) for i in items]
     return Status(201, services.add_feedback(request.user, records, origin="api"))
+
+
+@router.post("/feedback/import", response={202: JobView})
+def import_feedback_file(request: AuthedRequest, file: File[UploadedFile], format: str | None = None,
+                         source: str = "support", map: Query[list[str] | None] = None) -> Status[JobView]:
+    """Import a feedback file (CSV or JSON Lines, multipart field ``file``; ``map`` as ``text=Description``)
+    in the background, all or nothing; follow the job at ``/api/v1/jobs/{id}`` (its result: the import's
+    counts; a refused file: every bad row with its line in ``result.error.details``)."""
+    return Status(202, services.start_feedback_import(request.user, file.name or "", file, fmt=format or None,
+                                                      mapping=services.parse_mapping(map),
+                                                      default_source=source))
 
 
 @router.get("/feedback/items/{item_id}", response=FeedbackOut)

@@ -1,4 +1,4 @@
-"""The discovery area's background work: computing feedback themes."""
+"""The discovery area's background work: computing feedback themes, importing feedback files."""
 
 from __future__ import annotations
 
@@ -15,6 +15,16 @@ def compute_themes(progress: Progress, run_id: int, seed: int = 0) -> None:
     from headway.discovery import services
 
     services.run_theme_computation(run_id, seed=seed, progress=lambda label, fraction: progress(fraction, label))
+
+
+@job_handler("discovery.import_feedback", label="Import feedback", max_attempts=2)
+def import_feedback(progress: Progress, username: str | None, path: str, filename: str, fmt: str | None,
+                    mapping: dict[str, str], default_source: str = "support") -> dict[str, Any]:
+    """Import an uploaded feedback file, all or nothing (one transaction, so a retry starts clean)."""
+    from headway.discovery import services
+
+    result = services.run_feedback_import(username, path, filename, fmt, mapping, default_source, progress)
+    return result.model_dump(exclude={"ids"})  # the counts, without every new item's id
 
 
 @job_handler("discovery.recover_theme_runs", label="Mark orphaned theme runs failed", max_attempts=1)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from headway.discovery import views
+from headway.discovery import import_views, views
 
 urlpatterns = [
     path("", views.feedback_page, name="feedback"),
     path("inbox/", views.inbox_page, name="feedback-inbox"),
     path("add/", views.add_feedback, name="feedback-add"),
+    path("import/", import_views.import_feedback, name="feedback-import"),
     path("demand/", views.link_demand, name="feedback-demand"),
     path("inbox/reviewed/", views.mark_reviewed, name="feedback-reviewed"),
     path("themes/<int:theme_id>/", views.theme_page, name="feedback-theme"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 
 from headway.core import services as core
-from headway.core.errors import HeadwayError
+from headway.core.errors import HeadwayError, ValidationError
 from headway.core.http import AuthedRequest
 from headway.core.permissions import Perm, Role, has_perm
 from headway.strategy import services
@@ -165,12 +166,26 @@ def _markers(user: object, name: str, data: services.KpiChart) -> list[ChartMark
 @login_required
 @require_http_methods(["GET", "POST"])
 def kpi_page(request: AuthedRequest, name: str) -> HttpResponse:
-    """One KPI: its numbers, the chart, targets, inputs and alerts; a POST sets a target."""
+    """One KPI: its numbers, the chart, targets, inputs and alerts; a POST sets a target, or (``form=value``, a
+    KPI without a metric) enters one day's value by hand."""
     user = request.user
     period = request.GET.get("period") or None
     errors: dict[str, str] = {}
     values = {"period": period or "", "target": ""}
-    if request.method == "POST":
+    entry = {"date": services.today().isoformat(), "value": ""}
+    if request.method == "POST" and request.POST.get("form") == "value":
+        entry = {"date": request.POST.get("date", "").strip(), "value": request.POST.get("value", "").strip()}
+        try:
+            row = services.enter_value(user, name, _day(entry["date"]), entry["value"])
+            services.refresh_kpis(user, names=[name])
+        except HeadwayError as exc:
+            if exc.status in (403, 409):  # refused, or a KPI with a metric: the error page says why
+                raise
+            errors = {"date" if "date" in str(exc.details) else "value": exc.message}
+        else:
+            messages.success(request, f"Value for {row.date.isoformat()} saved.")
+            return redirect("goals-kpi", name=name)
+    elif request.method == "POST":
         values = {"period": request.POST.get("period", ""), "target": request.POST.get("target", "")}
         try:
             target = services.set_target(user, name, values["period"], values["target"])
@@ -190,9 +205,18 @@ def kpi_page(request: AuthedRequest, name: str) -> HttpResponse:
         "targets": services.list_targets(user, name),
         "alerts": services.list_alerts(user, kpi=name)[:10],
         "inputs": [k for k in services.kpi_summaries(user, summary.period) if k.parent == name],
-        "errors": errors, "values": values, "can_edit": _can_edit(request),
+        "errors": errors, "values": values, "can_edit": _can_edit(request), "entry": entry,
         "marker_jumps": marker_jumps(chart_markers(user, kpi=name)),
     }, status=422 if errors else 200)
+
+
+def _day(text: str) -> date:
+    """A day as the date field sends it (YYYY-MM-DD), or a ValidationError that says so."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{text[:40]!r} is not a day: give it as YYYY-MM-DD, e.g. 2026-05-31.",
+                              details={"date": text[:100]}) from None
 
 
 @login_required

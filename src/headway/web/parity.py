@@ -106,6 +106,13 @@ WEB: dict[str, str] = {
     "POST /api/v1/team/jobs/{job_id}/kit": "team-interviews",
     "POST /api/v1/team/jobs/{job_id}/scorecards": "team-interviews",
     "POST /api/v1/team/scorecards/{scorecard_id}/submit": "team-interviews",
+    # cohort builder and metric catalogue (issue 14)
+    "POST /api/v1/analytics/cohorts": "insights-cohorts",
+    "PATCH /api/v1/analytics/cohorts/{cohort_id}": "insights-cohort",
+    "DELETE /api/v1/analytics/cohorts/{cohort_id}": "insights-cohort-delete",
+    "PUT /api/v1/analytics/metrics": "insights-metrics",
+    "POST /api/v1/strategy/kpis/{name}/values": "goals-kpi",
+    "POST /api/v1/discovery/feedback/import": "feedback-import",
 }
 
 #: "METHOD /api/v1/path" -> why a person never needs it in the browser.
@@ -130,11 +137,6 @@ MISSING: frozenset[str] = frozenset({
     "POST /api/v1/planning/initiatives/import",
     "DELETE /api/v1/planning/scenarios/{name}",
     "POST /api/v1/planning/scenarios/{name}/apply",
-    "PUT /api/v1/analytics/metrics",
-    "POST /api/v1/analytics/cohorts",
-    "PATCH /api/v1/analytics/cohorts/{cohort_id}",
-    "DELETE /api/v1/analytics/cohorts/{cohort_id}",
-    "POST /api/v1/strategy/kpis/{name}/values",
     "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
     "DELETE /api/v1/team/candidates/{name}/data",  # candidates' erasure: CLI and API only so far
 })

@@ -15,7 +15,9 @@ from __future__ import annotations
 from headway.analytics.services.answers import PERSONS_LIMIT, Answer, InsightAnswer, PersonList
 from headway.analytics.services.cohorts import (
     CohortDefinition,
+    CohortPreview,
     CohortRule,
+    can_change_cohort,
     create_cohort,
     definition,
     delete_cohort,
@@ -23,6 +25,7 @@ from headway.analytics.services.cohorts import (
     get_cohort,
     list_cohorts,
     members,
+    preview_cohort,
     update_cohort,
 )
 from headway.analytics.services.filters import OPS, parse_filter
@@ -46,6 +49,7 @@ from headway.analytics.services.metrics import (
     load_metrics,
     metric_catalog,
     metric_values,
+    metrics_yaml,
     read_metrics_file,
     validate_metrics,
 )
@@ -110,6 +114,7 @@ __all__ = [
     "Answer",
     "Cell",
     "CohortDefinition",
+    "CohortPreview",
     "CohortRule",
     "ExclusionSpec",
     "FunnelRequest",
@@ -132,6 +137,7 @@ __all__ = [
     "TrendsRequest",
     "answer_body",
     "big_number",
+    "can_change_cohort",
     "clean_query",
     "close_store",
     "compute_metric",
@@ -157,11 +163,13 @@ __all__ = [
     "members",
     "metric_catalog",
     "metric_values",
+    "metrics_yaml",
     "open_store",
     "parse_filter",
     "parse_series",
     "percent",
     "persons",
+    "preview_cohort",
     "previous_big_number",
     "property_names",
     "read_metrics_file",

@@ -99,13 +99,16 @@ def describe(clean: CohortDefinition) -> str:
 
 def engine_cohort(cohort: Cohort) -> PersonCohort:
     """The engine's PersonCohort of a saved cohort."""
+    return _engine(definition(cohort.definition), cohort.name)
+
+
+def _engine(clean: CohortDefinition, name: str) -> PersonCohort:
     from headway.analytics.engine.cohorts import BehaviourRule, PersonCohort, PropertyRule
 
-    clean = definition(cohort.definition)
     rules = [PropertyRule(parse_filter(r.property)) if r.property else
              BehaviourRule(str(r.event), r.min_count, r.max_count, r.days, tuple(parse_filter(w) for w in r.where))
              for r in clean.rules]
-    return PersonCohort(tuple(rules), clean.match, cohort.name)
+    return PersonCohort(tuple(rules), clean.match, name)
 
 
 # --- CRUD ----------------------------------------------------------------------------------------------
@@ -142,8 +145,13 @@ def _clean_name(name: str, pk: int | None = None) -> str:
     return name
 
 
+def can_change_cohort(actor: User | None, cohort: Cohort) -> bool:
+    """Whether ``actor`` may rename, redefine or delete ``cohort``: its owner or an admin."""
+    return actor is None or cohort.owner_id == actor.pk or has_perm(actor, Perm.EDIT_WORKSPACE)
+
+
 def _check_owner(actor: User | None, cohort: Cohort) -> None:
-    if actor is None or cohort.owner_id == actor.pk or has_perm(actor, Perm.EDIT_WORKSPACE):
+    if can_change_cohort(actor, cohort):
         return
     raise PermissionDenied(f"The cohort {cohort.name!r} belongs to {cohort.owner}: only its owner or an admin can "
                            "change it; create your own instead.")
@@ -198,6 +206,24 @@ def members(actor: User | None, cohort_id: int) -> list[str]:
     cohort = get_cohort(actor, cohort_id)
     with open_store() as store:
         return list(store.cohort_persons(engine_cohort(cohort)))
+
+
+class CohortPreview(BaseModel):
+    """How many persons a definition holds now, a few of them, and the definition in words."""
+
+    size: int
+    sample: list[str]
+    summary: str
+
+
+def preview_cohort(actor: User | None, data: CohortDefinition | dict[str, Any], *,
+                   sample: int = 10) -> CohortPreview:
+    """The persons an (unsaved) definition holds now: its size and the first ``sample`` of them."""
+    check(actor, Perm.VIEW_WORKSPACE)
+    clean = definition(data)
+    with open_store() as store:
+        found = list(store.cohort_persons(_engine(clean, "preview")))
+    return CohortPreview(size=len(found), sample=found[:sample], summary=describe(clean))
 
 
 def as_filter(cohort_id: int) -> InCohort:

@@ -19,6 +19,7 @@ from headway.core.permissions import Perm, check
 
 JOB_KIND = "analytics.import_events"
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json", ".parquet")
+REPORTED_ROWS = 100  # rejected rows kept in the job's result for the page (all of them go to the rejects file)
 
 
 def uploads_dir() -> Path:
@@ -69,4 +70,5 @@ def run_event_import(username: str | None, path: str, rejects_path: str, remove_
     if remove_after:
         Path(path).unlink(missing_ok=True)
     return {"ingested": report.ingested, "duplicates": report.duplicates, "rejected": len(report.rejected),
-            "rejects_path": rejects_path if report.rejected else None}
+            "rejects_path": rejects_path if report.rejected else None,
+            "rejected_rows": [{"line": r.row, "reason": r.reason} for r in report.rejected[:REPORTED_ROWS]]}

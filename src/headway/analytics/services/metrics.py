@@ -67,6 +67,27 @@ def list_metrics(actor: User | None) -> QuerySet[MetricDefinition]:
     return MetricDefinition.objects.all()
 
 
+def metrics_yaml(actor: User | None, name: str | None = None) -> str:
+    """The stored catalogue as a metrics-as-code YAML document (``load_metrics`` takes it back unchanged), or
+    one metric's entry of it when ``name`` is given."""
+    import yaml
+
+    class Indented(yaml.SafeDumper):  # list items indented under their key, as metrics files are written
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
+    check(actor, Perm.VIEW_WORKSPACE)
+    rows = MetricDefinition.objects.all()
+    if name is not None:
+        row = rows.filter(name=name).first()
+        if row is None:
+            known = ", ".join(rows.values_list("name", flat=True)) or "none yet"
+            raise NotFound(f"There is no metric {name!r} in the catalogue; defined: {known}.")
+        return yaml.dump([row.definition], Dumper=Indented, sort_keys=False, allow_unicode=True)
+    return yaml.dump({"metrics": [row.definition for row in rows]}, Dumper=Indented, sort_keys=False,
+                     allow_unicode=True)
+
+
 def metric_catalog(text: str | None = None) -> MetricCatalog:
     """The engine catalogue of a YAML document, or of the stored catalogue when ``text`` is None."""
     from headway.analytics.engine import metrics

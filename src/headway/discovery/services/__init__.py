@@ -4,8 +4,9 @@ Every face (CLI, API, web, demo) and every other app calls these functions. ``ac
 CLI operator, the demo builder). Reading needs ``workspace.view``; adding feedback, customers, theme edits and
 demand links need ``feedback.edit``; contact details (a person's email and phone) need ``contacts.view``.
 
-One module per use case: :mod:`.accounts`, :mod:`.feedback`, :mod:`.imports`, :mod:`.theme_runs`,
-:mod:`.theme_edits`, :mod:`.theme_metrics`, :mod:`.search` and :mod:`.demand`.
+One module per use case: :mod:`.accounts`, :mod:`.feedback`, :mod:`.imports`, :mod:`.import_jobs` (files
+imported in the background), :mod:`.theme_runs`, :mod:`.theme_edits`, :mod:`.theme_metrics`, :mod:`.search`
+and :mod:`.demand`.
 """
 
 from headway.discovery.services.accounts import (
@@ -39,6 +40,7 @@ from headway.discovery.services.feedback import (
     list_feedback,
     mark_reviewed,
 )
+from headway.discovery.services.import_jobs import run_feedback_import, start_feedback_import
 from headway.discovery.services.imports import (
     ACCOUNT_COLUMNS,
     CONTACT_COLUMNS,
@@ -114,9 +116,11 @@ __all__ = [
     "register_idea_resolver",
     "remove_demand_links",
     "rename_theme",
+    "run_feedback_import",
     "run_theme_computation",
     "search",
     "split_theme",
+    "start_feedback_import",
     "start_theme_run",
     "theme_detail",
     "theme_metrics",

@@ -136,10 +136,22 @@ def decode(data: bytes, filename: str = "the file") -> str:
 
 
 def guess_format(filename: str, text: str) -> str:
-    """``jsonl`` for .jsonl/.ndjson files or text starting with ``{``, else ``csv``."""
+    """``json`` for a JSON document (an array of objects, or ``{"items": [...]}`` as the API takes it),
+    ``jsonl`` for .jsonl/.ndjson files or text starting with ``{``, else ``csv``."""
+    start = text.lstrip()
+    if start.startswith("[") or (start.startswith("{") and _items_document(start)):
+        return "json"
     if filename.lower().endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
-    return "jsonl" if text.lstrip().startswith("{") else "csv"
+    return "jsonl" if start.startswith("{") else "csv"
+
+
+def _items_document(text: str) -> bool:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(data, dict) and isinstance(data.get("items"), list)
 
 
 def parse(data: bytes, *, filename: str = "the file", fmt: str | None = None) -> ParsedFile:
@@ -150,7 +162,9 @@ def parse(data: bytes, *, filename: str = "the file", fmt: str | None = None) ->
         return _parse_csv(text, filename)
     if fmt == "jsonl":
         return _parse_jsonl(text, filename)
-    raise ValidationError(f"Unknown file format {fmt!r}: use csv or jsonl.")
+    if fmt == "json":
+        return _parse_json(text, filename)
+    raise ValidationError(f"Unknown file format {fmt!r}: use csv, jsonl or json.")
 
 
 def _parse_csv(text: str, filename: str) -> ParsedFile:
@@ -204,6 +218,43 @@ def _parse_jsonl(text: str, filename: str) -> ParsedFile:
         columns.extend(k for k in record if k not in columns)
         rows.append((number, record))
     return ParsedFile(rows, columns)
+
+
+def _parse_json(text: str, filename: str) -> ParsedFile:
+    """A JSON array of objects, or ``{"items": [...]}``; each row is numbered by the line its object starts on."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{filename} line {exc.lineno} is not valid JSON ({exc.msg}).",
+                              details=[{"line": exc.lineno, "reason": exc.msg}]) from None
+    records = data.get("items") if isinstance(data, dict) else data
+    records = records if isinstance(records, list) else []
+    lines = _item_lines(text, len(records), items=isinstance(data, dict))
+    rows: list[Row] = []
+    columns: list[str] = []
+    for line, record in zip(lines, records, strict=True):
+        if not isinstance(record, dict):
+            raise ValidationError(f"{filename} line {line} is not a JSON object: give an array of {{...}}.",
+                                  details=[{"line": line, "reason": "not an object"}])
+        columns.extend(k for k in record if k not in columns)
+        rows.append((line, record))
+    return ParsedFile(rows, columns)
+
+
+def _item_lines(text: str, count: int, *, items: bool) -> list[int]:
+    """The line each of the array's ``count`` items starts on (their 1-based numbers if the text is unusual)."""
+    decoder = json.JSONDecoder()
+    try:
+        position = text.index("[", text.index('"items"') if items else 0) + 1
+        lines = []
+        for _ in range(count):
+            while text[position] in " \t\r\n,":
+                position += 1
+            lines.append(text.count("\n", 0, position) + 1)
+            _, position = decoder.raw_decode(text, position)
+        return lines
+    except (ValueError, IndexError):
+        return list(range(1, count + 1))
 
 
 def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
