@@ -105,6 +105,14 @@ WEB: dict[str, str] = {
     "POST /api/v1/team/jobs/{job_id}/kit": "team-interviews",
     "POST /api/v1/team/jobs/{job_id}/scorecards": "team-interviews",
     "POST /api/v1/team/scorecards/{scorecard_id}/submit": "team-interviews",
+    # team controls (issue 14, points 1 and 5)
+    "PUT /api/v1/team/reviews/threshold": "team-review-threshold",
+    "POST /api/v1/team/reviews/cycles/{cycle_id}/reviewees": "team-cycle-reviewees",
+    "POST /api/v1/team/reviews/cycles/{cycle_id}/reminders": "team-cycle-remind",
+    "PATCH /api/v1/team/checkins/{pair_id}": "team-pair-cadence",
+    "POST /api/v1/team/checkins/{pair_id}/end": "team-pair-end",
+    "DELETE /api/v1/team/people/{person_id}/data": "team-person-erase",
+    "DELETE /api/v1/team/candidates/{name}/data": "team-candidate-erase",
 }
 
 #: "METHOD /api/v1/path" -> why a person never needs it in the browser.
@@ -119,9 +127,6 @@ API_ONLY: dict[str, str] = {
 
 #: Person-facing API writes whose web form is still to be built (issue 14, point 1): the list only shrinks.
 MISSING: frozenset[str] = frozenset({
-    "PUT /api/v1/team/reviews/threshold",
-    "POST /api/v1/team/reviews/cycles/{cycle_id}/reviewees",
-    "DELETE /api/v1/team/people/{person_id}/data",
     "PUT /api/v1/planning/teams/{name}",
     "DELETE /api/v1/planning/initiatives/{initiative_id}",
     "POST /api/v1/planning/initiatives/{initiative_id}/reach",
@@ -136,5 +141,4 @@ MISSING: frozenset[str] = frozenset({
     "POST /api/v1/strategy/kpis/{name}/values",
     "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
     "POST /api/v1/reports/shares/{share_id}/revoke",  # the share list shows links but has no Revoke yet
-    "DELETE /api/v1/team/candidates/{name}/data",  # candidates' erasure: CLI and API only so far
 })

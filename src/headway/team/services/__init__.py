@@ -10,6 +10,7 @@ permission (``actor=None`` is the system: the CLI operator, the demo builder). O
 * :mod:`.checkins` — check-in pairs, agenda, actions, overdue check-ins;
 * :mod:`.reviews` — review cycles, nominations and responses;
 * :mod:`.review_reports` — progress, anonymous results, calibration and the nine-box;
+* :mod:`.reminders` — who is missing in a collecting cycle (counts, never names) and reminders to them;
 * :mod:`.readiness` — promotion readiness;
 * :mod:`.jobs` — job descriptions;
 * :mod:`.interviews` — interview kits from a job's level, independent scorecards, the debrief;
@@ -30,6 +31,7 @@ from headway.team.services import (
     people,
     privacy,
     readiness,
+    reminders,
     review_reports,
     reviews,
 )
@@ -42,6 +44,7 @@ from headway.team.services.checkins import (
     add_agenda_item,
     complete_action,
     create_pair,
+    end_pair,
     list_pairs,
     overdue_data,
     pair_data,
@@ -128,6 +131,7 @@ __all__ = [
     "cycle_detail",
     "delete_person_data",
     "edit_ladder",
+    "end_pair",
     "ensure_ladder",
     "export_person_data",
     "get_cycle",
@@ -163,6 +167,7 @@ __all__ = [
     "readiness",
     "readiness_data",
     "record_checkin",
+    "reminders",
     "reporting_chain",
     "respond",
     "results_data",
