@@ -77,6 +77,7 @@ def ladder_page(request: AuthedRequest) -> HttpResponse:
             for c in ladder.competencies]
     return render(request, "team/ladder.html", {
         "title": "Career ladder", "ladder": ladder, "rows": rows, "scopes": SCOPES,
+        "by_level": [(lv, [(c.name, lv.expectations[c.slug]) for c in ladder.competencies]) for lv in ladder.levels],
         "versions": ladders.list_versions(actor),
         "can_edit": has_perm(actor, Perm.MANAGE_TEAM),
     })
