@@ -14,7 +14,6 @@ from django.test import Client
 from headway.core.models import AuditEvent
 from headway.team.models import CheckinPair, Nomination, Person, Scorecard
 from headway.team.services import checkins, interviews, jobs, reviews
-from tests.team.conftest import run_review
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password-42"
