@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from headway.core.http import AuthedRequest, actor_of
 from headway.core.pagination import page_number
@@ -18,7 +19,7 @@ from headway.team.engine.layout import ChartLayout, wrap_text
 from headway.team.engine.org import OrgNode
 from headway.team.models import Department
 from headway.team.review_views import act
-from headway.team.services.directory import SORTS, PeopleQuery, people_page
+from headway.team.services.directory import SORTS, PeoplePage, PeopleQuery, people_page
 from headway.team.views import person_fields, person_form_context
 
 COLLAPSED_DEPTH = 1
@@ -26,9 +27,11 @@ COLLAPSED_DEPTH = 1
 FILTERS = ("q", "department", "team", "level", "manager", "sort")
 
 
-def _chart_boxes(chart: ChartLayout, expanded: frozenset[int], params: QueryDict) -> list[dict[str, Any]]:
+def _chart_boxes(chart: ChartLayout, expanded: frozenset[int], params: QueryDict,
+                 page: PeoplePage) -> list[dict[str, Any]]:
     """Boxes with their text broken into lines that fit, and where a click on each goes: a box with people
-    below opens them (or closes them when open); any other box goes to the person's row."""
+    below opens them (or closes them when open); any other box goes to the person's row in the people list (on
+    the list's page that holds it), or to their page when the filters leave them out of the list."""
     out = []
     for box in chart.boxes:
         toggled = expanded ^ {box.id}
@@ -38,8 +41,14 @@ def _chart_boxes(chart: ChartLayout, expanded: frozenset[int], params: QueryDict
             href = f"?{query.urlencode()}#org-heading"
             action = "Show" if box.hidden_reports else "Hide"
             label = f"{action} the {box.hidden_reports or ''} people below {box.name}".replace("  ", " ")
-        else:
+        elif page.page_of.get(box.id) == page.page:
             href, label = f"#person-{box.id}", f"{box.name}: go to their row"
+        elif box.id in page.page_of:
+            query.setlist("open", [str(i) for i in sorted(expanded)])
+            query["page"] = str(page.page_of[box.id])
+            href, label = f"?{query.urlencode()}#person-{box.id}", f"{box.name}: go to their row"
+        else:
+            href, label = reverse("team-person", args=[box.id]), f"{box.name}: open their page"
         out.append({"box": box, "href": href, "label": label,
                     "name": wrap_text(box.name, 22, 1)[0] if box.name else "",
                     "title_lines": wrap_text(box.title, 28, 2)})
@@ -84,7 +93,7 @@ def team_page(request: AuthedRequest) -> HttpResponse:
         "title": "Team",
         "chart": chart, "everyone": everyone, "expanded": sorted(expanded),
         "chart_centre": chart.boxes[0].x + chart.boxes[0].width / 2 if chart.boxes else 0,
-        "boxes": _chart_boxes(chart, expanded, chart_params),
+        "boxes": _chart_boxes(chart, expanded, chart_params, page),
         "outline": _outline(services.org_tree(actor)),
         "filters": keep.urlencode(), "query": query, "page": page, "sorts": SORTS,
         "rows": [(p, dict(page.levels).get(p.level, p.level)) for p in page.people],

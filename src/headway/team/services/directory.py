@@ -44,6 +44,8 @@ class PeoplePage:
     teams: list[str]
     levels: list[tuple[str, str]]
     managers: list[Person]
+    page_of: dict[int, int]
+    """The page each matching person is on (people the filters leave out are not in it)."""
 
 
 def _key(sort: str) -> tuple[str, bool]:
@@ -91,4 +93,5 @@ def people_page(actor: User | None, query: PeopleQuery, *, per_page: int = PAGE_
         teams=sorted({p.team for p in everyone if p.team}),
         levels=[(lv.slug, lv.title) for lv in ladder.levels],
         managers=sorted((by_id[m] for m in managers if m in by_id), key=lambda p: p.name.lower()),
+        page_of={p.pk: i // per_page + 1 for i, p in enumerate(rows)},
     )
