@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from headway.core.errors import HeadwayError
-from headway.team.services import checkins, jobs, ladders, privacy, review_reports, reviews
+from headway.team.models import CheckinPair, Nomination
+from headway.team.services import checkins, jobs, ladders, privacy, reminders, review_reports, reviews
 from tests.team.conftest import run_review
 
 ACTORS = ("Ann", "Vic", "Cora", "Bea", "Ed", "Ada")
@@ -33,6 +34,11 @@ MATRIX = {
     "view job descriptions": set(ACTORS),
     "edit job descriptions": {"Vic", "Cora", "Ada"},
     "change the anonymity threshold": {"Ada"},
+    "nominate reviewers for Ann": {"Ann", "Vic", "Cora"},
+    "see who is missing": {"Vic", "Cora", "Ada"},
+    "remind the missing reviewers": {"Vic", "Cora", "Ada"},
+    "change the check-ins' cadence": {"Ann", "Vic"},
+    "end the check-ins": {"Ann", "Vic"},
 }
 
 
@@ -46,7 +52,9 @@ def world(people):
     collecting = reviews.create_cycle(None, "Q3", [people["Ann"].pk])
     reviews.advance(None, collecting.pk)
     reviews.advance(None, collecting.pk)
-    return {"cycle": cycle, "pair": pair, "job": job, "collecting": collecting}
+    nominating = reviews.create_cycle(None, "Q4", [people["Ann"].pk])
+    reviews.advance(None, nominating.pk)
+    return {"cycle": cycle, "pair": pair, "job": job, "collecting": collecting, "nominating": nominating}
 
 
 def attempt(name, actor, people, w):
@@ -85,6 +93,18 @@ def attempt(name, actor, people, w):
         return jobs.edit(actor, w["job"].pk, title="Product Manager, Search")
     if name == "change the anonymity threshold":
         return reviews.set_threshold(actor, 4)
+    if name == "nominate reviewers for Ann":
+        Nomination.objects.filter(review__cycle=w["nominating"], reviewer=people["Hal"]).delete()
+        return reviews.nominate(actor, w["nominating"].pk, ann, [people["Hal"].pk])
+    if name == "see who is missing":
+        return reminders.missing(actor, w["collecting"].pk)
+    if name == "remind the missing reviewers":
+        return reminders.remind(actor, w["collecting"].pk)
+    if name == "change the check-ins' cadence":
+        return checkins.set_cadence(actor, w["pair"].pk, "monthly")
+    if name == "end the check-ins":
+        CheckinPair.objects.filter(pk=w["pair"].pk).update(active=True)
+        return checkins.end_pair(actor, w["pair"].pk)
     raise AssertionError(name)
 
 

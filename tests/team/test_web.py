@@ -12,7 +12,7 @@ def login(client, user):
 
 
 def chart_svg(html: str) -> str:
-    start = html.index("<svg", html.index('class="org-chart"'))
+    start = html.index("<svg", html.index('class="org-chart'))
     return html[start:html.index("</svg>", start)]
 
 
@@ -23,7 +23,7 @@ def test_team_page_needs_login(client, workspace):
 
 def test_team_page_draws_one_box_per_person(client, org, viewer):
     login(client, viewer)
-    response = client.get("/team/")
+    response = client.get("/team/?chart=all")
     assert response.status_code == 200
     html = response.content.decode()
     svg = chart_svg(html)
@@ -39,7 +39,7 @@ def test_team_page_draws_one_box_per_person(client, org, viewer):
 
 def test_department_filter_and_spans(client, org, viewer):
     login(client, viewer)
-    html = client.get("/team/?department=engineering").content.decode()
+    html = client.get("/team/?department=engineering&chart=all").content.decode()
     table = html[html.index('<table class="people">'):]
     table = table[:table.index("</table>")]
     assert re.findall(r'<tr id="person-(\d+)"', table) == [str(org["Ed"].pk), str(org["Fay"].pk)]
@@ -48,16 +48,25 @@ def test_department_filter_and_spans(client, org, viewer):
     assert "single: one direct report" in html
 
 
-def test_collapsed_chart_counts_hidden_people(client, org, viewer):
+def test_the_chart_opens_collapsed_and_a_click_expands_a_box(client, org, viewer):
+    """Opens at the CPO and her direct reports (Vic +3, Ed +1); a box with people below links to itself open."""
     login(client, viewer)
-    html = client.get("/team/?chart=collapsed").content.decode()
+    html = client.get("/team/").content.decode()
     svg = chart_svg(html)
-    assert len(re.findall(r'class="org-box', svg)) == 7  # everyone is within three levels here
-    assert "Show everyone" in html
+    shown = re.findall(r'<a href="([^"]*)" class="org-box[^"]*" data-person="(\d+)"', svg)
+    assert sorted(int(pid) for _, pid in shown) == sorted(org[n].pk for n in ("Cora", "Vic", "Ed"))
+    assert ">+3</text>" in svg and ">+1</text>" in svg and "Show everyone" in html
+    assert 'class="org-chart org-fit"' in html
+    vic_link = dict((int(pid), href) for href, pid in shown)[org["Vic"].pk].replace("&amp;", "&")
+    assert vic_link == f"?open={org['Vic'].pk}#org-heading"
+    svg = chart_svg(client.get("/team/" + vic_link.split("#")[0]).content.decode())
+    ids = sorted(int(pid) for pid in re.findall(r'class="org-box[^"]*" data-person="(\d+)"', svg))
+    assert ids == sorted(org[n].pk for n in ("Cora", "Vic", "Ed", "Ann", "Bea", "Dan"))  # Fay stays under Ed
+    assert ">+1</text>" in svg and ">+3</text>" not in svg
 
 
 def test_empty_org_says_how_to_add_people(client, viewer):
     login(client, viewer)
     html = client.get("/team/").content.decode()
-    assert 'class="org-chart"' not in html and "No people yet: a product leader or an admin adds them." in html
+    assert 'class="org-chart' not in html and "No people yet: a product leader or an admin adds them." in html
     assert "headway " not in html.split("<footer")[0].lower().replace("headway 0", "")

@@ -110,6 +110,34 @@ def approve(nomination: int = typer.Argument(...),
     console.print(f"Nomination {n.pk} {n.status}.")
 
 
+@app.command("missing")
+def missing(cycle: int = typer.Argument(...), as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+            as_user: str = AS_OPTION) -> None:
+    """Reviews still missing per reviewee and group in a collecting cycle: counts, never names."""
+    setup_django()
+    from headway.team.services import reminders
+
+    rows = reminders.missing(actor(as_user), cycle)
+    if as_json:
+        print_json([r.model_dump(mode="json") for r in rows])
+        return
+    print_table("Missing reviews", ["reviewee", "missing", "by group", "last reminder"],
+                [(r.reviewee, r.missing, "; ".join(f"{g.group} {g.missing} of {g.expected}" for g in r.groups),
+                  r.last_reminded.date().isoformat() if r.last_reminded else "") for r in rows])
+
+
+@app.command("remind")
+def remind(cycle: int = typer.Argument(...),
+           reviewee: int = typer.Option(None, "--reviewee", help="Only this reviewee's missing reviewers."),
+           as_user: str = AS_OPTION) -> None:
+    """Remind every reviewer whose review is still missing; each sees it on their Reviews page."""
+    setup_django()
+    from headway.team.services import reminders
+
+    done = reminders.remind(actor(as_user), cycle, reviewee)
+    console.print(f"Reminded {done.reminded} reviewer(s).", markup=False)
+
+
 @app.command("todo")
 def todo(as_user: str = AS_OPTION) -> None:
     """The reviews you are asked to write."""

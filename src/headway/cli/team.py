@@ -214,6 +214,33 @@ def checkin_start(
     console.print(f"Check-ins {pair.manager.name} ↔ {pair.report.name} ({pair.cadence}), pair id {pair.pk}.")
 
 
+@checkin_app.command("cadence")
+def checkin_cadence(pair: int = typer.Argument(..., help="The pair id."),
+                    cadence: str = typer.Argument(..., help="weekly, biweekly or monthly."),
+                    as_user: str = AS_OPTION) -> None:
+    """Change how often a pair meets (one of the pair)."""
+    setup_django()
+    from headway.team.services import checkins
+
+    done = checkins.set_cadence(actor(as_user), pair, cadence)
+    console.print(f"Check-ins {done.manager.name} ↔ {done.report.name} are now {done.cadence}.", markup=False)
+
+
+@checkin_app.command("end")
+def checkin_end(pair: int = typer.Argument(..., help="The pair id."),
+                yes: bool = typer.Option(False, "--yes", help="Confirm that the series ends."),
+                as_user: str = AS_OPTION) -> None:
+    """End a check-in series (one of the pair); its history is kept, and `start` picks it up again."""
+    setup_django()
+    from headway.team.services import checkins
+
+    if not yes:
+        console.print("Add --yes to end the series; nothing was changed.", markup=False)
+        raise typer.Exit(1)
+    done = checkins.end_pair(actor(as_user), pair)
+    console.print(f"Check-ins {done.manager.name} ↔ {done.report.name} ended; their history is kept.", markup=False)
+
+
 @checkin_app.command("show")
 def checkin_show(pair: int = typer.Argument(..., help="The pair id."), as_user: str = AS_OPTION,
                  as_json: bool = typer.Option(False, "--json")) -> None:

@@ -276,6 +276,25 @@ def record_checkin(request: AuthedRequest, pair_id: int, payload: CheckinRequest
     return Status(201, checkins.pair_data(checkins.pair_view(actor, pair_id)))
 
 
+class CadenceRequest(Schema):
+    cadence: str
+
+
+@router.patch("/checkins/{pair_id}", response=checkins.PairReport)
+def set_cadence(request: AuthedRequest, pair_id: int, payload: CadenceRequest) -> checkins.PairReport:
+    """Change how often a pair meets (one of the pair)."""
+    actor = actor_of(request)
+    checkins.set_cadence(actor, pair_id, payload.cadence)
+    return checkins.pair_data(checkins.pair_view(actor, pair_id))
+
+
+@router.post("/checkins/{pair_id}/end", response=checkins.PairReport)
+def end_pair(request: AuthedRequest, pair_id: int) -> checkins.PairReport:
+    """End a check-in series (one of the pair); its history is kept."""
+    actor = actor_of(request)
+    checkins.end_pair(actor, pair_id)
+    return checkins.pair_data(checkins.pair_view(actor, pair_id))
+
 
 class JobDescriptionRequest(Schema):
     level: str

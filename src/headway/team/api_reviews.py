@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Router, Schema, Status
 
 from headway.core.http import AuthedRequest, actor_of
-from headway.team.services import privacy, readiness, review_reports, reviews
+from headway.team.services import privacy, readiness, reminders, review_reports, reviews
 
 router = Router(tags=["team"])
 
@@ -134,6 +134,22 @@ def add_reviewees(request: AuthedRequest, cycle_id: int, payload: PersonIdsReque
 def progress(request: AuthedRequest, cycle_id: int) -> list[review_reports.ReviewProgressLine]:
     """Responses received against expected per reviewee and group: counts, never content."""
     return review_reports.progress_data(review_reports.progress(actor_of(request), cycle_id))
+
+
+class ReminderRequest(Schema):
+    reviewee_id: int | None = None
+
+
+@router.get("/reviews/cycles/{cycle_id}/missing", response=list[reminders.MissingLine])
+def missing(request: AuthedRequest, cycle_id: int) -> list[reminders.MissingLine]:
+    """Reviews still missing per reviewee and reviewer group: counts, never names (team.manage or the chain)."""
+    return reminders.missing(actor_of(request), cycle_id)
+
+
+@router.post("/reviews/cycles/{cycle_id}/reminders", response={201: reminders.Reminded})
+def remind(request: AuthedRequest, cycle_id: int, payload: ReminderRequest) -> Status[reminders.Reminded]:
+    """Remind every reviewer whose review is missing (of one reviewee if given); returns how many, never who."""
+    return Status(201, reminders.remind(actor_of(request), cycle_id, payload.reviewee_id))
 
 
 @router.get("/reviews/cycles/{cycle_id}/ninebox", response=review_reports.NineBoxReport)

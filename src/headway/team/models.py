@@ -254,6 +254,8 @@ class Nomination(models.Model):
     group = models.CharField(max_length=20)
     status = models.CharField(max_length=10, choices=NominationStatus.choices, default=NominationStatus.PROPOSED)
     submitted = models.BooleanField(default=False)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the last reminder, shown to the reviewer only
+    reminders = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]

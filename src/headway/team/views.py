@@ -1,87 +1,44 @@
-"""The team page: the org chart as a server-drawn SVG picture, the people table and spans of control."""
+"""The team's pages: the ladder, a person, check-ins, 360 reviews, readiness, job descriptions and interviews (the
+team page with the org chart and the people list is in :mod:`org_views`; review, check-in and erasure controls in
+:mod:`review_views`, :mod:`checkin_views` and :mod:`erase_views`).
+
+Each view calls the services (which check access) and renders; POST handlers redirect after success and show a
+HeadwayError's message on the same page.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
+import altair as alt
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 
+from headway.core.errors import HeadwayError, NotFound
 from headway.core.http import AuthedRequest, actor_of
 from headway.core.permissions import Perm, has_perm
 from headway.core.validation import form_id, form_ids, form_json_object
 from headway.team import services
-from headway.team.engine.layout import ChartLayout, wrap_text
-from headway.team.engine.org import OrgNode
+from headway.team.engine.checkins import CADENCES
+from headway.team.engine.jd import MAX_MUST_HAVES
+from headway.team.engine.ladder import SCOPES
 from headway.team.models import Department
+from headway.team.services import (
+    checkins,
+    jobs,
+    ladders,
+    privacy,
+    readiness,
+    reminders,
+    review_reports,
+    reviews,
+)
+from headway.team.services.access import person_of
 from headway.web.charts import inline_data
-
-COLLAPSED_DEPTH = 2
-"""Depth of the last row shown when the chart is collapsed (CPO 0, VP 1, directors 2)."""
-
-
-def _chart_boxes(chart: ChartLayout) -> list[dict[str, Any]]:
-    """Boxes with their text already broken into lines that fit."""
-    return [
-        {
-            "box": box,
-            "name": wrap_text(box.name, 22, 1)[0] if box.name else "",
-            "title_lines": wrap_text(box.title, 28, 2),
-        }
-        for box in chart.boxes
-    ]
-
-
-def _outline(nodes: list[OrgNode]) -> list[dict[str, Any]]:
-    """The tree as nested dicts for the indented list shown on narrow screens."""
-    return [{"node": n, "children": _outline(n.children)} for n in nodes]
-
-
-@login_required
-def team_page(request: AuthedRequest) -> HttpResponse:
-    department = request.GET.get("department") or ""
-    collapsed = request.GET.get("chart") == "collapsed"
-    actor = actor_of(request)
-    if request.method == "POST":
-        return _post(request, lambda: services.create_person(actor, **_person_fields(request)), "Person added.")
-    tree = services.org_tree(actor)
-    chart = services.org_chart(actor, collapse_depth=COLLAPSED_DEPTH if collapsed else None)
-    people = services.list_people(actor, department=department or None)
-    spans = services.spans_of_control(actor)
-    return render(request, "team/team.html", {
-        "title": "Team",
-        "chart": chart,
-        "chart_centre": chart.boxes[0].x + chart.boxes[0].width / 2 if chart.boxes else 0,
-        "boxes": _chart_boxes(chart),
-        "outline": _outline(tree),
-        "collapsed": collapsed,
-        "people": people,
-        "department": department,
-        "departments": Department.choices,
-        "spans": spans,
-        **_person_form_context(actor),
-    })
-
-
-# --- ladder, people, check-ins, reviews, readiness, job descriptions ------------------------------------
-# Each view calls the services (which check access) and renders; POST handlers redirect after success and
-# show a HeadwayError's message on the same page.
-
-import json  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-
-import altair as alt  # noqa: E402
-from django.contrib import messages  # noqa: E402
-from django.http import HttpResponseRedirect  # noqa: E402
-from django.shortcuts import redirect  # noqa: E402
-
-from headway.core.errors import HeadwayError, NotFound  # noqa: E402
-from headway.team.engine.checkins import CADENCES  # noqa: E402
-from headway.team.engine.jd import MAX_MUST_HAVES  # noqa: E402
-from headway.team.engine.ladder import SCOPES  # noqa: E402
-from headway.team.services import checkins, jobs, ladders, privacy, readiness, review_reports, reviews  # noqa: E402
-from headway.team.services.access import person_of  # noqa: E402
 
 
 def _post(request: HttpRequest, action: Callable[[], object], ok: str) -> HttpResponseRedirect:
@@ -120,6 +77,7 @@ def ladder_page(request: AuthedRequest) -> HttpResponse:
             for c in ladder.competencies]
     return render(request, "team/ladder.html", {
         "title": "Career ladder", "ladder": ladder, "rows": rows, "scopes": SCOPES,
+        "by_level": [(lv, [(c.name, lv.expectations[c.slug]) for c in ladder.competencies]) for lv in ladder.levels],
         "versions": ladders.list_versions(actor),
         "can_edit": has_perm(actor, Perm.MANAGE_TEAM),
     })
@@ -129,7 +87,7 @@ def ladder_page(request: AuthedRequest) -> HttpResponse:
 def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     actor = actor_of(request)
     if request.method == "POST":
-        return _post(request, lambda: services.update_person(actor, person_id, **_person_fields(request)),
+        return _post(request, lambda: services.update_person(actor, person_id, **person_fields(request)),
                      "Saved.")
     person = services.get_person(actor, person_id)
     return render(request, "team/person.html", {
@@ -137,11 +95,12 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
         "reports": person.reports.filter(active=True).order_by("name"),
         "pairs": checkins.pairs_of_person(actor, person.pk),
         "reviews": review_reports.visible_reviews(actor, person.pk),
-        "is_me": person_of(actor) == person, **_person_form_context(actor),
+        "is_me": person_of(actor) == person, **person_form_context(actor),
+        "can_erase": has_perm(actor, Perm.MANAGE_USERS) and person.active,
     })
 
 
-def _person_fields(request: HttpRequest) -> dict[str, Any]:
+def person_fields(request: HttpRequest) -> dict[str, Any]:
     """The person form's fields (a blank manager is nobody)."""
     form = request.POST
     fields: dict[str, Any] = {k: form.get(k, "").strip() for k in ("name", "title", "email", "department", "level")
@@ -151,7 +110,7 @@ def _person_fields(request: HttpRequest) -> dict[str, Any]:
     return fields
 
 
-def _person_form_context(actor: Any) -> dict[str, Any]:
+def person_form_context(actor: Any) -> dict[str, Any]:
     """What the add and edit forms offer: only to those who manage the team."""
     if not has_perm(actor, Perm.MANAGE_TEAM):
         return {"can_manage_people": False}
@@ -205,7 +164,10 @@ def pair_page(request: AuthedRequest, pair_id: int) -> HttpResponse:
             actions_done=form_ids(form.getlist("actions_done"), "actions_done", what="an action item")),
             "Check-in recorded.")
     view = checkins.pair_view(actor, pair_id)
-    return render(request, "team/pair.html", {"title": "Check-ins", "view": view, "pulses": range(1, 6)})
+    me = person_of(actor)
+    return render(request, "team/pair.html", {
+        "title": "Check-ins", "view": view, "pulses": range(1, 6), "cadences": list(CADENCES.items()),
+        "in_pair": me is not None and me.pk in (view.pair.manager_id, view.pair.report_id)})
 
 
 @login_required
@@ -218,7 +180,8 @@ def reviews_page(request: AuthedRequest) -> HttpResponse:
                      "Review cycle created.")
     return render(request, "team/reviews.html", {
         "title": "Reviews", "cycles": reviews.list_cycles(actor),
-        "todo": reviews.my_assignments(actor),
+        "todo": reviews.my_assignments(actor), "threshold": reviews.threshold(),
+        "can_set_threshold": has_perm(actor, Perm.EDIT_WORKSPACE), "max_threshold": reviews.MAX_THRESHOLD,
         "can_manage": has_perm(actor, Perm.MANAGE_TEAM), "people": services.list_people(actor),
     })
 
@@ -231,11 +194,12 @@ def cycle_page(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         what = form.get("form")
         if what == "advance":
             return _post(request, lambda: reviews.advance(actor, cycle_id, form.get("to") or None), "Cycle moved on.")
-        if what == "nominate":
+        if what == "nominate":  # the reviewee for themselves, or a manager for a report (form's reviewee)
             me = person_of(actor)
+            whom = form.get("reviewee") or str(me.pk if me else 0)
             return _post(request, lambda: reviews.nominate(
-                actor, cycle_id, me.pk if me else 0, form_ids(form.getlist("reviewer"), "reviewer", what="a person")),
-                "Reviewers nominated.")
+                actor, cycle_id, form_id(whom, "reviewee", what="a person"),
+                form_ids(form.getlist("reviewer"), "reviewer", what="a person")), "Reviewers nominated.")
         if what == "decide":
             return _post(request, lambda: reviews.decide(
                 actor, form_id(form.get("nomination") or "0", "nomination", what="a nomination"), form.get("approve") == "1"), "Nomination decided.")
@@ -254,8 +218,19 @@ def cycle_page(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         "managed": [(r, reviews.list_nominations(actor, cycle_id, r.reviewee_id)) for r in managed],
         "people": services.list_people(actor), "can_manage": has_perm(actor, Perm.MANAGE_TEAM),
         "results": [r for r in cycle.reviews.select_related("reviewee") if review_reports.may_see_results(actor, r)],
-        "ratings": range(1, 6),
+        "ratings": range(1, 6), "missing": _missing(actor, cycle),
+        "reviewees": {r.reviewee_id for r in cycle.reviews.all()},
     })
+
+
+def _missing(actor: Any, cycle: Any) -> list[reminders.MissingLine] | None:
+    """Who is missing (counts per reviewee and group) while collecting, for those who may see it; else None."""
+    if cycle.state != "collecting":
+        return None
+    try:
+        return reminders.missing(actor, cycle.pk)
+    except HeadwayError:
+        return None
 
 
 @login_required
@@ -435,5 +410,6 @@ def interviews_page(request: AuthedRequest, job_id: int) -> HttpResponse:
     return render(request, "team/interviews.html", {
         "title": "Interviews", "job_id": job_id, "kit": kit, "mine": mine, "candidate": candidate, "cards": cards,
         "debrief": debrief, "hidden": hidden, "can_manage": has_perm(actor, Perm.MANAGE_TEAM),
+        "can_erase": has_perm(actor, Perm.MANAGE_USERS),
         "rate": iv.submission_rate(actor, job_id) if kit is not None and has_perm(actor, Perm.MANAGE_TEAM) else None,
     })

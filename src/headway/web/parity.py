@@ -113,6 +113,14 @@ WEB: dict[str, str] = {
     "PUT /api/v1/analytics/metrics": "insights-metrics",
     "POST /api/v1/strategy/kpis/{name}/values": "goals-kpi",
     "POST /api/v1/discovery/feedback/import": "feedback-import",
+    # team controls (issue 14, points 1 and 5)
+    "PUT /api/v1/team/reviews/threshold": "team-review-threshold",
+    "POST /api/v1/team/reviews/cycles/{cycle_id}/reviewees": "team-cycle-reviewees",
+    "POST /api/v1/team/reviews/cycles/{cycle_id}/reminders": "team-cycle-remind",
+    "PATCH /api/v1/team/checkins/{pair_id}": "team-pair-cadence",
+    "POST /api/v1/team/checkins/{pair_id}/end": "team-pair-end",
+    "DELETE /api/v1/team/people/{person_id}/data": "team-person-erase",
+    "DELETE /api/v1/team/candidates/{name}/data": "team-candidate-erase",
 }
 
 #: "METHOD /api/v1/path" -> why a person never needs it in the browser.
@@ -127,9 +135,6 @@ API_ONLY: dict[str, str] = {
 
 #: Person-facing API writes whose web form is still to be built (issue 14, point 1): the list only shrinks.
 MISSING: frozenset[str] = frozenset({
-    "PUT /api/v1/team/reviews/threshold",
-    "POST /api/v1/team/reviews/cycles/{cycle_id}/reviewees",
-    "DELETE /api/v1/team/people/{person_id}/data",
     "PUT /api/v1/planning/teams/{name}",
     "DELETE /api/v1/planning/initiatives/{initiative_id}",
     "POST /api/v1/planning/initiatives/{initiative_id}/reach",
@@ -138,5 +143,4 @@ MISSING: frozenset[str] = frozenset({
     "DELETE /api/v1/planning/scenarios/{name}",
     "POST /api/v1/planning/scenarios/{name}/apply",
     "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
-    "DELETE /api/v1/team/candidates/{name}/data",  # candidates' erasure: CLI and API only so far
 })

@@ -98,28 +98,29 @@ def _separation(left: Contour, right: Contour, gap: float) -> float:
     return max(shifts, default=0.0)
 
 
-def _visible_children(node: OrgNode, depth: int, collapse_depth: int | None) -> list[OrgNode]:
-    if collapse_depth is not None and depth >= collapse_depth:
+def _visible_children(node: OrgNode, depth: int, collapse_depth: int | None,
+                      expanded: frozenset[int] = frozenset()) -> list[OrgNode]:
+    if collapse_depth is not None and depth >= collapse_depth and node.id not in expanded:
         return []
     return node.children
 
 
 def _layout(node: OrgNode, depth: int, manager_id: int | None, geo: Geometry,
-            collapse_depth: int | None) -> tuple[list[_Placed], Contour]:
-    children = _visible_children(node, depth, collapse_depth)
+            collapse_depth: int | None, expanded: frozenset[int]) -> tuple[list[_Placed], Contour]:
+    children = _visible_children(node, depth, collapse_depth, expanded)
     hidden = node.size - 1 if node.children and not children else 0
     me = _Placed(node, 0.0, depth, manager_id, stacked=False, hidden=hidden)
     contour: Contour = {depth: (0.0, geo.box_width)}
     if not children:
         return [me], contour
-    if all(not _visible_children(c, depth + 1, collapse_depth) for c in children):
+    if all(not _visible_children(c, depth + 1, collapse_depth, expanded) for c in children):
         placed = [me]
         for i, child in enumerate(children, start=1):
             child_hidden = child.size - 1
             placed.append(_Placed(child, geo.indent, depth + i, node.id, stacked=True, hidden=child_hidden))
             contour[depth + i] = (geo.indent, geo.indent + geo.box_width)
         return placed, contour
-    subtrees = [_layout(child, depth + 1, node.id, geo, collapse_depth) for child in children]
+    subtrees = [_layout(child, depth + 1, node.id, geo, collapse_depth, expanded) for child in children]
     packed: Contour = {}
     offsets: list[float] = []
     for _, sub_contour in subtrees:
@@ -137,13 +138,14 @@ def _layout(node: OrgNode, depth: int, manager_id: int | None, geo: Geometry,
 
 
 def layout_org(roots: Sequence[OrgNode], *, collapse_depth: int | None = None,
-               geometry: Geometry | None = None) -> ChartLayout:
-    """Lay out an org forest; ``collapse_depth=3`` shows depths 0 to 3 and counts the people below them."""
+               geometry: Geometry | None = None, expanded: frozenset[int] = frozenset()) -> ChartLayout:
+    """Lay out an org forest; ``collapse_depth=3`` shows depths 0 to 3 and counts the people below them; the
+    reports of a person in ``expanded`` show whatever their depth (their manager must be shown too)."""
     geo = geometry or Geometry()
     placed: list[_Placed] = []
     packed: Contour = {}
     for i, root in enumerate(roots):
-        sub_placed, sub_contour = _layout(root, 0, None, geo, collapse_depth)
+        sub_placed, sub_contour = _layout(root, 0, None, geo, collapse_depth, expanded)
         shift = _separation(packed, sub_contour, geo.gap_x * 2) if i else 0.0
         for p in sub_placed:
             p.x += shift

@@ -11,6 +11,7 @@ permission (``actor=None`` is the system: the CLI operator, the demo builder). O
 * :mod:`.due` — what a person owes today (check-ins, reviews to write, nominations to decide);
 * :mod:`.reviews` — review cycles, nominations and responses;
 * :mod:`.review_reports` — progress, anonymous results, calibration and the nine-box;
+* :mod:`.reminders` — who is missing in a collecting cycle (counts, never names) and reminders to them;
 * :mod:`.readiness` — promotion readiness;
 * :mod:`.jobs` — job descriptions;
 * :mod:`.interviews` — interview kits from a job's level, independent scorecards, the debrief;
@@ -32,6 +33,7 @@ from headway.team.services import (
     people,
     privacy,
     readiness,
+    reminders,
     review_reports,
     reviews,
 )
@@ -44,6 +46,7 @@ from headway.team.services.checkins import (
     add_agenda_item,
     complete_action,
     create_pair,
+    end_pair,
     list_pairs,
     overdue_data,
     pair_data,
@@ -134,6 +137,7 @@ __all__ = [
     "due",
     "due_for",
     "edit_ladder",
+    "end_pair",
     "ensure_ladder",
     "export_person_data",
     "get_cycle",
@@ -169,6 +173,7 @@ __all__ = [
     "readiness",
     "readiness_data",
     "record_checkin",
+    "reminders",
     "reporting_chain",
     "respond",
     "results_data",

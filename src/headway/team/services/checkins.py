@@ -70,6 +70,13 @@ def create_pair(actor: User | None, manager: int, report: int, cadence: str = "w
     engine.check_cadence(cadence)
     if boss.pk == person.pk:
         raise ValidationError("A person cannot check in with themselves: pick the report's manager.")
+    ended = CheckinPair.objects.filter(manager=boss, report=person, active=False).first()
+    if ended is not None:  # a series that was ended starts again, its history kept
+        ended.active, ended.cadence = True, cadence
+        ended.save(update_fields=["active", "cadence"])
+        audit.record(actor, AuditEvent.Action.UPDATE, ended,
+                     summary=f"check-ins {boss.name} ↔ {person.name} restarted ({cadence})")
+        return ended
     if CheckinPair.objects.filter(manager=boss, report=person).exists():
         raise Conflict(f"{boss.name} and {person.name} already have check-ins: change the cadence instead.")
     pair = CheckinPair.objects.create(manager=boss, report=person, cadence=cadence,
@@ -94,8 +101,25 @@ def set_cadence(actor: User | None, pair_id: int, cadence: str) -> CheckinPair:
     """Change how often a pair meets."""
     pair = get_pair(actor, pair_id)
     _participant(actor, pair)
-    pair.cadence = engine.check_cadence(cadence)
+    old, pair.cadence = pair.cadence, engine.check_cadence(cadence)
     pair.save(update_fields=["cadence"])
+    audit.record(actor, AuditEvent.Action.UPDATE, pair, changes={"cadence": [old, pair.cadence]},
+                 summary=f"check-ins {pair.manager.name} ↔ {pair.report.name}: {old} → {pair.cadence}")
+    return pair
+
+
+@transaction.atomic
+def end_pair(actor: User | None, pair_id: int) -> CheckinPair:
+    """End a series (one of the pair): it leaves the lists and is never overdue; its history is kept, and
+    starting check-ins between the same two people again picks it up."""
+    pair = get_pair(actor, pair_id)
+    _participant(actor, pair)
+    if not pair.active:
+        raise Conflict(f"The check-ins of {pair.manager.name} and {pair.report.name} have ended already.")
+    pair.active = False
+    pair.save(update_fields=["active"])
+    audit.record(actor, AuditEvent.Action.UPDATE, pair, changes={"active": [True, False]},
+                 summary=f"check-ins {pair.manager.name} ↔ {pair.report.name} ended")
     return pair
 
 
@@ -265,6 +289,7 @@ class PairReport(BaseModel):
     cadence: str
     started: dt.date
     due: dt.date
+    active: bool = True
     upcoming: list[AgendaLine]
     actions: list[ActionLine]
     checkins: list[CheckinRecord] | None
@@ -280,7 +305,7 @@ def pair_data(view: PairView) -> PairReport:
     return PairReport(
         id=p.pk, manager=PersonName(id=p.manager_id, name=p.manager.name),
         report=PersonName(id=p.report_id, name=p.report.name), cadence=p.cadence,
-        started=p.started, due=view.due,
+        started=p.started, due=view.due, active=p.active,
         upcoming=[item(i) for i in view.upcoming],
         actions=[ActionLine(id=a.pk, text=a.text, owner=a.owner.name, due=a.due, done=a.done)
                  for a in view.actions],

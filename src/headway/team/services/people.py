@@ -85,9 +85,11 @@ def org_tree(actor: User | None) -> list[OrgNode]:
     return build_tree(_rows())
 
 
-def org_chart(actor: User | None, *, collapse_depth: int | None = None) -> layout.ChartLayout:
-    """The org chart picture's layout: one box per active person and a line to each manager."""
-    return layout.layout_org(org_tree(actor), collapse_depth=collapse_depth)
+def org_chart(actor: User | None, *, collapse_depth: int | None = None,
+              expanded: frozenset[int] = frozenset()) -> layout.ChartLayout:
+    """The org chart picture's layout: one box per active person shown and a line to each manager; below
+    ``collapse_depth`` only the reports of the people in ``expanded`` show."""
+    return layout.layout_org(org_tree(actor), collapse_depth=collapse_depth, expanded=expanded)
 
 
 class SpanOfControl(BaseModel):

@@ -188,11 +188,15 @@ def group_for(reviewee: Person, reviewer: Person) -> str:
 
 @transaction.atomic
 def nominate(actor: User | None, cycle_id: int, reviewee: int, reviewers: list[int]) -> list[Nomination]:
-    """The reviewee proposes reviewers; each one's group follows from who they are to the reviewee."""
+    """The reviewee proposes reviewers, or someone in their management chain nominates them (approved at once:
+    the chain is who approves); each one's group follows from who they are to the reviewee."""
     review = get_review(actor, cycle_id, reviewee)
-    if actor is not None and not is_person(actor, review.reviewee_id):
-        raise deny("nominate reviewers for someone else", "reviewees nominate their own reviewers")
+    by_manager = actor is not None and not is_person(actor, review.reviewee_id) and may_manage(actor, review)
+    if actor is not None and not (by_manager or is_person(actor, review.reviewee_id)):
+        raise deny("nominate reviewers for someone else",
+                   "reviewees nominate their own reviewers, and their managers nominate for them")
     require_state(review.cycle, CycleState.NOMINATING, doing="nominate")
+    status = NominationStatus.APPROVED if by_manager else NominationStatus.PROPOSED
     made = []
     for rid in reviewers:
         person = get_person(None, rid)
@@ -200,7 +204,7 @@ def nominate(actor: User | None, cycle_id: int, reviewee: int, reviewers: list[i
         if group in engine.NAMED_GROUPS:
             raise ValidationError(f"{person.name} is already in the review as {group}: nominate others.")
         nomination, created = Nomination.objects.get_or_create(review=review, reviewer=person,
-                                                               defaults={"group": group})
+                                                               defaults={"group": group, "status": status})
         if not created:
             raise Conflict(f"{person.name} is already nominated for {review.reviewee.name}.")
         made.append(nomination)
