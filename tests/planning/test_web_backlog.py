@@ -164,3 +164,22 @@ def test_the_calibration_correction_is_shown_next_to_impact_and_confidence(shipp
     # the person decides: showing the advice changes no input
     assert {k: v["value"] for k, v in planning.get_initiative(None, open_idea.pk).inputs.items()} == {
         "impact": 2, "confidence": 0.8}
+
+
+def test_the_roadmap_columns_page_long_lists(portfolio, viewer):
+    now = services.quarters(count=1)[0]
+    placed = [services.create_initiative(None, title=f"Quick win {n:02d}", effort={"Web": 1}) for n in range(15)]
+    for initiative in placed:
+        services.place(None, initiative.pk, now, commitment="likely")
+    services.place(None, portfolio["A"].pk, services.quarters(count=2)[1])
+    vic = browser(viewer)
+    first = vic.get("/roadmap/?for=leadership").content.decode()
+    column = re.search(r'<div class="board-column" id="column-now">.*?</div>', first, re.S).group(0)
+    assert "Now <span class=\"count\">(15)</span>" in column and column.count('class="board-card') == 12
+    assert 'href="?for=leadership&amp;now=2#column-now"' in column and "1 of 2" in column
+    nxt = re.search(r'<div class="board-column" id="column-next">.*?</div>', first, re.S).group(0)
+    assert nxt.count('class="board-card') == 1 and "pager" not in nxt
+    second = vic.get("/roadmap/?for=leadership&now=2").content.decode()
+    column = re.search(r'<div class="board-column" id="column-now">.*?</div>', second, re.S).group(0)
+    shown = [int(pk) for pk in re.findall(r'data-id="(\d+)"', column)]
+    assert shown == [i.pk for i in placed[12:]] and 'href="?for=leadership&amp;now=1#column-now"' in column

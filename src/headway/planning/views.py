@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from headway.core import formatting, jobs
 from headway.core.errors import HeadwayError, ValidationError
 from headway.core.http import AuthedRequest
+from headway.core.pagination import page_number
 from headway.core.permissions import Perm, has_perm, require
 from headway.core.validation import is_id
 from headway.planning import charts, services
@@ -35,6 +36,28 @@ def page_with_tabs(request: HttpRequest, template: str, current: str, context: d
     return render(request, template, {"tabs": tabs, **context}, status=status)
 
 
+COLUMN_PAGE = 12
+"""Cards in one now / next / later column before it pages."""
+
+
+def _board_pages(request: AuthedRequest, board: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Each column's page of cards (``?now=2`` pages the now column) with links that keep the other columns."""
+    columns = []
+    for name, items in board.items():
+        pages = max(1, -(-len(items) // COLUMN_PAGE))
+        page = min(page_number(request.GET.get(name)), pages)
+
+        def link(to: int, name: str = name) -> str:
+            query = request.GET.copy()
+            query[name] = str(to)
+            return "?" + query.urlencode() + f"#column-{name}"
+
+        columns.append({"name": name, "items": items[(page - 1) * COLUMN_PAGE:page * COLUMN_PAGE],
+                        "total": len(items), "page": page, "pages": pages,
+                        "previous": link(page - 1) if page > 1 else "", "next": link(page + 1) if page < pages else ""})
+    return columns
+
+
 @login_required
 def roadmap_page(request: AuthedRequest) -> HttpResponse:
     audience = request.GET.get("for") or "leadership"
@@ -47,7 +70,7 @@ def roadmap_page(request: AuthedRequest) -> HttpResponse:
         "audience": view.audience,
         "audiences": list(services.AUDIENCES),
         "view": view,
-        "board": view.board(),
+        "board": _board_pages(request, view.board()),
         "gantt": charts.gantt(view.quarters, view.rows),
         "capacity": capacity if show_capacity else [],
         "capacity_spec": charts.capacity_spec(capacity) if show_capacity else None,
