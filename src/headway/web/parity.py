@@ -72,6 +72,8 @@ WEB: dict[str, str] = {
     "POST /api/v1/strategy/alerts/{alert_id}/acknowledge": "goals-alerts",
     "PUT /api/v1/strategy": "goals-strategy",
     "POST /api/v1/strategy/areas": "goals-areas",
+    "PATCH /api/v1/strategy/areas/{name}": "goals-area-change",
+    "DELETE /api/v1/strategy/areas/{name}": "goals-area-change",
     "POST /api/v1/discovery/feedback": "feedback-add",
     "POST /api/v1/discovery/feedback/demand": "feedback-demand",
     "POST /api/v1/discovery/feedback/reviewed": "feedback-reviewed",
