@@ -181,3 +181,47 @@ def test_the_planning_pages_fit_the_screen(demo_site, browser, width):
     page.screenshot(path=f"/tmp/headway-backlog-{width}.png")
     assert page.problems.all() == []
     context.close()
+
+
+def test_reach_from_evidence_kano_answers_and_a_scenario_applied(demo_site, site_page):
+    from headway.planning import services
+
+    idea = services.create_initiative(None, title="Evidence-backed idea", kind="iterate")
+    page = site_page
+    log_in(page, "pm")
+    page.goto(f"/roadmap/ideas/{idea.pk}/")
+    page.get_by_text("Reach and impact from evidence").click()
+    page.get_by_label("Reach: persons who did").fill("purchase")
+    page.get_by_label("in the last").select_option("30")
+    page.get_by_role("button", name="Set reach from analytics").click()
+    reach = services.get_initiative(None, idea.pk).inputs["reach"]
+    assert reach["source"] == "analytics" and reach["value"] > 0
+    assert page.get_by_role("status").inner_text().startswith("Reach set from analytics: persons who did purchase "
+                                                             "in the 30 days to ")
+    page.get_by_text("Reach and impact from evidence").click()
+    page.get_by_role("button", name="Set impact from the KPI").click()
+    assert "has no KPI: link one first" in page.get_by_role("alert").inner_text()
+    assert "impact" not in services.get_initiative(None, idea.pk).inputs
+    # the Kano answer pair on the idea form sets the category
+    page.get_by_role("link", name="Edit idea").click()
+    page.get_by_label("Kano: if it has this").select_option("like")
+    page.get_by_label("Kano: if it has not").select_option("dislike")
+    page.get_by_role("button", name="Save idea").click()
+    page.wait_for_url(f"**/roadmap/ideas/{idea.pk}/")
+    assert services.get_initiative(None, idea.pk).kano == "one-dimensional"
+    services.delete_initiative(None, idea.pk)
+    assert page.problems.all() == []
+
+    # a leader puts the demo's saved plan on the roadmap from the optimiser
+    leader_context, page = open_page(page.context.browser, demo_site)
+    log_in(page, "leader")
+    page.goto("/roadmap/optimise/")
+    name = services.list_scenarios(None).first().name
+    row = page.locator("table.scenario-actions tr", has=page.get_by_role("rowheader", name=name, exact=True))
+    row.get_by_role("button", name=f"Apply {name}").click()
+    page.wait_for_url("**/roadmap/")
+    placed = len(services.get_scenario(None, name).result["items"])
+    assert page.get_by_role("status").inner_text().startswith(f"Scenario {name} is on the roadmap: ")
+    assert page.locator(".board-column .count").all_inner_texts() and placed > 0
+    assert page.problems.all() == []
+    leader_context.close()
