@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from headway.core import jobs
+from headway.core import formatting, jobs
 from headway.core.errors import HeadwayError, ValidationError
 from headway.core.http import AuthedRequest
+from headway.core.pagination import page_number
 from headway.core.permissions import Perm, has_perm, require
 from headway.core.validation import is_id
 from headway.planning import charts, services
@@ -26,13 +27,35 @@ from headway.web.hints import scoring_hints
 OPTIMISE_WAIT_SECONDS = 1.0
 """How long the optimiser page waits for a plan before it shows a progress bar instead."""
 TABS = [("roadmap", "Roadmap"), ("roadmap-backlog", "Backlog"), ("roadmap-optimise", "Optimiser"),
-        ("roadmap-scoring", "Scoring"), ("roadmap-hiring", "Hiring")]
+        ("roadmap-scoring", "Scoring"), ("roadmap-teams", "Teams"), ("roadmap-hiring", "Hiring")]
 
 
-def _page(request: HttpRequest, template: str, current: str, context: dict[str, Any], *,
+def page_with_tabs(request: HttpRequest, template: str, current: str, context: dict[str, Any], *,
           status: int = 200) -> HttpResponse:
     tabs = [{"name": n, "label": label, "current": n == current} for n, label in TABS]
     return render(request, template, {"tabs": tabs, **context}, status=status)
+
+
+COLUMN_PAGE = 12
+"""Cards in one now / next / later column before it pages."""
+
+
+def _board_pages(request: AuthedRequest, board: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Each column's page of cards (``?now=2`` pages the now column) with links that keep the other columns."""
+    columns = []
+    for name, items in board.items():
+        pages = max(1, -(-len(items) // COLUMN_PAGE))
+        page = min(page_number(request.GET.get(name)), pages)
+
+        def link(to: int, name: str = name) -> str:
+            query = request.GET.copy()
+            query[name] = str(to)
+            return "?" + query.urlencode() + f"#column-{name}"
+
+        columns.append({"name": name, "items": items[(page - 1) * COLUMN_PAGE:page * COLUMN_PAGE],
+                        "total": len(items), "page": page, "pages": pages,
+                        "previous": link(page - 1) if page > 1 else "", "next": link(page + 1) if page < pages else ""})
+    return columns
 
 
 @login_required
@@ -42,47 +65,17 @@ def roadmap_page(request: AuthedRequest) -> HttpResponse:
     capacity = services.capacity(request.user, start=view.quarters[0] if view.quarters else None,
                                  count=max(len(view.quarters), 4))
     show_capacity = audience in ("leadership", "engineering")
-    return _page(request, "planning/roadmap.html", "roadmap", {
+    return page_with_tabs(request, "planning/roadmap.html", "roadmap", {
         "title": "Roadmap",
         "audience": view.audience,
         "audiences": list(services.AUDIENCES),
         "view": view,
-        "board": view.board(),
+        "board": _board_pages(request, view.board()),
         "gantt": charts.gantt(view.quarters, view.rows),
         "capacity": capacity if show_capacity else [],
         "capacity_spec": charts.capacity_spec(capacity) if show_capacity else None,
         "kind_colours": charts.KIND_COLOURS,
         "can_share": has_perm(request.user, Perm.EDIT_PLANS),
-    })
-
-
-@login_required
-def backlog_page(request: AuthedRequest) -> HttpResponse:
-    actor = request.user
-    sort = request.GET.get("sort") or "score"
-    descending = request.GET.get("order", "desc") != "asc"
-    model = request.GET.get("model") or None
-    rows = services.backlog(actor, model_name=model, sort=sort, descending=descending)
-    x, y = request.GET.get("x") or "user_value", request.GET.get("y") or "business_value"
-    points = services.tradeoffs(actor, x, y)
-    roadmap_ids = [int(str(r["id"])) for r in services.roadmap(actor).rows]
-    target = request.GET.get("target") or "70/20/10"
-    return _page(request, "planning/backlog.html", "roadmap-backlog", {
-        "title": "Backlog",
-        "rows": rows,
-        "sort": sort,
-        "descending": descending,
-        "model": model or "",
-        "models": services.list_scoring_models(actor),
-        "columns": [("id", "#"), ("title", "Initiative"), ("cost", "Cost"), ("effort_weeks", "Person-weeks"),
-                    ("demand", "Demand"), ("user_value", "User value"), ("business_value", "Business value"),
-                    ("score", "Score")],
-        "x": x, "y": y, "axes": services.known_fields(),
-        "tradeoff_spec": charts.tradeoff_spec(points, x.replace("_", " "), y.replace("_", " ")),
-        "frontier": [p for p in points if p.frontier],
-        "mix": services.mix(actor, roadmap_ids, target),
-        "target": target,
-        "can_propose": has_perm(actor, Perm.EDIT_IDEAS),
     })
 
 
@@ -110,6 +103,15 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
                     raise ValidationError("Enter at least one scoring input, then save.")
                 services.set_inputs(actor, initiative_id, values, detail=request.POST.get("detail", "").strip())
                 messages.success(request, f"Scoring inputs saved: {', '.join(values)}.")
+            elif action == "reach":
+                done = services.reach_from_analytics(actor, initiative_id, request.POST.get("event", "").strip(),
+                                                     _days(request.POST.get("days")))
+                messages.success(request, f"Reach set from analytics: {done.inputs['reach']['detail']}: "
+                                          f"{formatting.number(done.inputs['reach']['value'])}.")
+            elif action == "impact":
+                done = services.impact_from_kpi(actor, initiative_id)
+                messages.success(request, f"RICE impact set to {formatting.number(done.inputs['impact']['value'])} "
+                                          f"from the linked KPI ({done.inputs['impact']['detail']}).")
             elif action == "link":
                 services.add_attachment(actor, initiative_id, request.POST.get("title", ""),
                                         request.POST.get("url", ""))
@@ -121,13 +123,15 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("roadmap-idea", initiative_id=initiative_id)
     data = services.initiative_detail(actor, initiative_id)
+    can_edit = services.may_change(actor, services.get_initiative(actor, initiative_id))
     others = [(i.pk, f"#{i.pk} {i.title}") for i in services.list_initiatives(actor)
               if i.pk != initiative_id]
-    return _page(request, "planning/idea.html", "roadmap-backlog", {
+    return page_with_tabs(request, "planning/idea.html", "roadmap-backlog", {
         "title": data.title, "idea": data, "stages": Stage.choices, "others": others,
-        "can_edit": services.may_change(actor, services.get_initiative(actor, initiative_id)),
-        "can_comment": has_perm(actor, Perm.COMMENT),
+        "can_edit": can_edit,
+        "can_comment": has_perm(actor, Perm.COMMENT), "can_delete": has_perm(actor, Perm.EDIT_PLANS),
         "scoring_hints": scoring_hints(actor),
+        "reach_events": services.reach_events(actor) if can_edit else [],
         "input_fields": [(name, hint, (data.inputs.get(name) or {}).get("value", ""))
                          for name, hint in services.INPUTS.items()],
     })
@@ -141,7 +145,10 @@ IDEA_LABELS = {"title": "Title", "problem": "Problem", "hypothesis": "Hypothesis
                "owner": "Owner", "team": "Lead team", "kind": "Kind", "duration": "Duration",
                "goal": "Goal", "kpi": "KPI", "expected_impact": "Expected impact",
                "user_value": "User value", "business_value": "Business value", "kano": "Kano category",
-               "quarter": "Roadmap quarter", "commitment": "Commitment"}
+               "quarter": "Roadmap quarter", "commitment": "Commitment", "kano_functional": "Kano: if it has this",
+               "kano_dysfunctional": "Kano: if it has not"}
+KANO_FIELDS = ("kano_functional", "kano_dysfunctional")
+"""The Kano answer pair; when given, it sets the Kano category."""
 
 
 def _idea_form(request: AuthedRequest, initiative_id: int | None) -> HttpResponse:
@@ -163,9 +170,11 @@ def _idea_form(request: AuthedRequest, initiative_id: int | None) -> HttpRespons
         effort = dict.fromkeys((t.pk for t in teams), "")
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = {k: request.POST.get(k, "").strip() for k in (*IDEA_FIELDS, "quarter", "commitment")}
+        values = {k: request.POST.get(k, "").strip() for k in (*IDEA_FIELDS, *KANO_FIELDS, "quarter", "commitment")}
         effort = {t.pk: request.POST.get(f"effort-{t.pk}", "").strip() for t in teams}
         try:
+            if values["kano_functional"] or values["kano_dysfunctional"]:
+                values["kano"] = services.kano_of_answers(values["kano_functional"], values["kano_dysfunctional"])
             saved = services.save_idea(
                 actor, initiative_id, {k: _row_id(values[k]) if k in ("goal", "kpi") else values[k]
                                        for k in IDEA_FIELDS},
@@ -179,9 +188,10 @@ def _idea_form(request: AuthedRequest, initiative_id: int | None) -> HttpRespons
             messages.success(request, f"Idea #{saved.pk} {saved.title} {'saved' if current else 'proposed'}.")
             return redirect("roadmap-idea", initiative_id=saved.pk)
     labels = IDEA_LABELS | {f"effort-{t.pk}": f"Effort of {t.name}" for t in teams}
-    return _page(request, "planning/idea_form.html", "roadmap-backlog", {
+    return page_with_tabs(request, "planning/idea_form.html", "roadmap-backlog", {
         "title": f"Edit #{initiative_id}" if current else "New idea", "idea": current, "values": values,
         "errors": errors, "labels": labels, "choices": services.idea_form_choices(actor), "can_plan": can_plan,
+        "kano_answers": [("", "Not asked")] + [(a, a) for a in services.KANO_ANSWERS],
         "efforts": [{"id": f"effort-{t.pk}", "team": t.name, "value": effort[t.pk],
                      "rate": t.cost_per_week, "error": errors.get(f"effort-{t.pk}", "")} for t in teams],
     }, status=422 if errors else 200)
@@ -204,6 +214,12 @@ def idea_edit(request: AuthedRequest, initiative_id: int) -> HttpResponse:
 def _row_id(value: str) -> int | str:
     """A select's value: a row's id as a number (so it is never taken for a title), else the text as given."""
     return int(value) if is_id(value) else value
+
+
+def _days(value: str | None) -> int:
+    """The posted window of reach from analytics (7 or 30 days; the service says so for anything else)."""
+    text = str(value or "30").strip()
+    return int(text) if text.isdigit() and len(text) < 4 else 0
 
 
 def _id(value: str | None) -> int:
@@ -243,12 +259,13 @@ def scoring_page(request: AuthedRequest) -> HttpResponse:
             error = exc
     details = error.details if error is not None and isinstance(error.details, dict) else {}
     column = details.get("column") if error is not None and error.code == "formula_error" else None
-    return _page(request, "planning/scoring.html", "roadmap-scoring", {
+    return page_with_tabs(request, "planning/scoring.html", "roadmap-scoring", {
         "title": "Scoring", "models": services.list_scoring_models(actor),
         "frameworks": Framework.choices, "inputs": services.INPUTS, "derived": services.DERIVED,
         "fields": services.known_fields(), "values": values, "error": error,
         "formula_caret": " " * (int(column) - 1) + "^" if column else "",
         "can_edit": has_perm(actor, Perm.EDIT_PLANS), "can_score": has_perm(actor, Perm.EDIT_IDEAS),
+        "hints": scoring_hints(actor),
     })
 
 
@@ -298,7 +315,7 @@ def optimise_page(request: AuthedRequest) -> HttpResponse:
             error = exc
     compare = source.getlist("compare") if hasattr(source, "getlist") else []
     comparison = services.compare_scenarios(actor, compare) if compare else None
-    return _page(request, "planning/optimise.html", "roadmap-optimise", {
+    return page_with_tabs(request, "planning/optimise.html", "roadmap-optimise", {
         "title": "Optimiser", "values": values, "result": result, "error": error,
         "job": job if result is None and error is None else None, "follow": follow,
         "mix_kinds": services.MIX_KINDS,
@@ -351,7 +368,7 @@ def hiring_page(request: AuthedRequest) -> HttpResponse:
             return redirect("roadmap-hiring")
         except HeadwayError as exc:
             error = exc
-    return _page(request, "planning/hiring.html", "roadmap-hiring", {
+    return page_with_tabs(request, "planning/hiring.html", "roadmap-hiring", {
         "title": "Hiring plan", "plan": services.hiring_plan(actor), "roles": services.list_roles(actor),
         "teams": services.list_teams(actor), "error": error, "post": request.POST,
         "can_propose": has_perm(actor, Perm.EDIT_IDEAS), "can_approve": has_perm(actor, Perm.EDIT_PLANS),

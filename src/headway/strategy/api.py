@@ -81,6 +81,11 @@ class ProductAreaRequest(Schema):
     description: str = ""
 
 
+class ProductAreaPatch(Schema):
+    name: str | None = None
+    description: str | None = None
+
+
 # --- goals ---------------------------------------------------------------------------------------------
 
 
@@ -239,3 +244,16 @@ def areas(request: AuthedRequest) -> list[services.AreaNode]:
 def create_area(request: AuthedRequest, body: ProductAreaRequest) -> Status[services.AreaView]:
     """Add a product line, product or area (product leaders and admins)."""
     return Status(201, services.AreaView.from_model(services.create_area(actor_of(request), **body.dict())))
+
+
+@router.patch("/areas/{name}", response=services.AreaView)
+def rename_area(request: AuthedRequest, name: str, body: ProductAreaPatch) -> services.AreaView:
+    """Rename a product area or change its description (product leaders and admins)."""
+    return services.AreaView.from_model(services.rename_area(actor_of(request), name, body.name, body.description))
+
+
+@router.delete("/areas/{name}", response=services.AreaDeleted)
+def delete_area(request: AuthedRequest, name: str) -> services.AreaDeleted:
+    """Delete a product area with nothing inside it; its goals stay without an area (product leaders and
+    admins)."""
+    return services.delete_area(actor_of(request), name)

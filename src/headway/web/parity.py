@@ -43,6 +43,14 @@ WEB: dict[str, str] = {
     "POST /api/v1/planning/optimise/runs": "roadmap-optimise",
     "PUT /api/v1/planning/roadmap/{initiative_id}": "roadmap-idea-edit",
     "DELETE /api/v1/planning/roadmap/{initiative_id}": "roadmap-idea-edit",
+    # planning's teams, deletion, evidence, imports and scenarios (issue 14, point 1)
+    "PUT /api/v1/planning/teams/{name}": "roadmap-teams",
+    "DELETE /api/v1/planning/initiatives/{initiative_id}": "roadmap-idea-delete",
+    "POST /api/v1/planning/initiatives/{initiative_id}/reach": "roadmap-idea",
+    "POST /api/v1/planning/initiatives/{initiative_id}/impact": "roadmap-idea",
+    "POST /api/v1/planning/initiatives/import": "roadmap-import",
+    "DELETE /api/v1/planning/scenarios/{name}": "roadmap-scenario",
+    "POST /api/v1/planning/scenarios/{name}/apply": "roadmap-scenario",
     "POST /api/v1/analytics/events/import": "insights-import",
     "POST /api/v1/analytics/insights/trends": "insights-result",
     "POST /api/v1/analytics/insights/funnel": "insights-behaviour",
@@ -64,6 +72,8 @@ WEB: dict[str, str] = {
     "POST /api/v1/strategy/alerts/{alert_id}/acknowledge": "goals-alerts",
     "PUT /api/v1/strategy": "goals-strategy",
     "POST /api/v1/strategy/areas": "goals-areas",
+    "PATCH /api/v1/strategy/areas/{name}": "goals-area-change",
+    "DELETE /api/v1/strategy/areas/{name}": "goals-area-change",
     "POST /api/v1/discovery/feedback": "feedback-add",
     "POST /api/v1/discovery/feedback/demand": "feedback-demand",
     "POST /api/v1/discovery/feedback/reviewed": "feedback-reviewed",
@@ -135,12 +145,5 @@ API_ONLY: dict[str, str] = {
 
 #: Person-facing API writes whose web form is still to be built (issue 14, point 1): the list only shrinks.
 MISSING: frozenset[str] = frozenset({
-    "PUT /api/v1/planning/teams/{name}",
-    "DELETE /api/v1/planning/initiatives/{initiative_id}",
-    "POST /api/v1/planning/initiatives/{initiative_id}/reach",
-    "POST /api/v1/planning/initiatives/{initiative_id}/impact",
-    "POST /api/v1/planning/initiatives/import",
-    "DELETE /api/v1/planning/scenarios/{name}",
-    "POST /api/v1/planning/scenarios/{name}/apply",
     "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
 })

@@ -141,3 +141,15 @@ def known_fields() -> list[str]:
 def set_kano(actor: User | None, initiative_id: int, functional: str, dysfunctional: str) -> Initiative:
     """Set the Kano category from the answer pair (like, expect, neutral, tolerate, dislike)."""
     return update_initiative(actor, initiative_id, kano=scoring.kano_category(functional, dysfunctional))
+
+
+def reach_events(actor: User | None) -> list[str]:
+    """The events reach from analytics can count (the events store's event names; none when it cannot be read)."""
+    from headway.analytics import services as analytics
+    from headway.core.errors import HeadwayError
+
+    check(actor, Perm.VIEW_WORKSPACE)
+    try:
+        return analytics.event_names(actor)
+    except HeadwayError:
+        return []

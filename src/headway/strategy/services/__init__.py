@@ -33,12 +33,15 @@ from headway.strategy.services.alerts import (
 )
 from headway.strategy.services.areas import (
     AREA_PARENT,
+    AreaDeleted,
     AreaNode,
     AreaView,
     area_tree,
     create_area,
+    delete_area,
     get_area,
     list_areas,
+    rename_area,
 )
 from headway.strategy.services.dashboard import (
     SPARK_DAYS,
@@ -135,6 +138,7 @@ __all__ = [
     "STATUS_LEVEL",
     "AlertBreakdown",
     "AlertView",
+    "AreaDeleted",
     "AreaNode",
     "AreaView",
     "ChartPoint",
@@ -166,6 +170,7 @@ __all__ = [
     "current_strategy",
     "dashboard",
     "default_as_of",
+    "delete_area",
     "detect_alerts",
     "enter_value",
     "events_held_by_server",
@@ -201,6 +206,7 @@ __all__ = [
     "refresh_kpis",
     "refresh_or_preview",
     "refresh_progress",
+    "rename_area",
     "render_markdown",
     "require_edit",
     "resolve_period",

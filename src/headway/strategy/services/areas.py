@@ -31,6 +31,16 @@ class AreaView:
 
 
 @dataclass
+class AreaDeleted:
+    """What deleting a product area did: its goals stay without an area; its own strategy versions are gone."""
+
+    name: str
+    kind: str
+    goals_unlinked: int
+    strategy_versions: int
+
+
+@dataclass
 class AreaNode:
     """A product area in the hierarchy, with the areas under it."""
 
@@ -73,6 +83,45 @@ def create_area(actor: User | None, name: str, kind: str, parent: str | None = N
     area = ProductArea.objects.create(name=name, kind=kind, parent=parent_area, description=description)
     audit.record(actor, AuditEvent.Action.CREATE, area, summary=f"product {kind} {name} created")
     return area
+
+
+@transaction.atomic
+def rename_area(actor: User | None, name: str, new_name: str | None = None,
+                description: str | None = None) -> ProductArea:
+    """Rename a product area (its goals and strategy versions go with it) and/or change its description."""
+    edit(actor)
+    area = get_area(actor, name)
+    before = {"name": area.name, "description": area.description}
+    if new_name is not None:
+        new_name = text(new_name, "name", 120)
+        if new_name != area.name and ProductArea.objects.filter(name=new_name).exists():
+            raise Conflict(f"A product area called {new_name!r} exists already: pick another name.")
+        area.name = new_name
+    if description is not None:
+        area.description = text(description, "description", 2000, required=False)
+    area.save(update_fields=["name", "description"])
+    changes = audit.diff(before, {"name": area.name, "description": area.description})
+    audit.record(actor, AuditEvent.Action.UPDATE, area, summary=f"product {area.kind} {before['name']} changed"
+                 + (f" to {area.name}" if area.name != before["name"] else ""), changes=changes)
+    return area
+
+
+@transaction.atomic
+def delete_area(actor: User | None, name: str) -> AreaDeleted:
+    """Delete a product area with no areas inside it: its goals stay (no longer in the area) and its own strategy
+    versions go with it. An area that still has products or areas inside is refused, naming them."""
+    edit(actor)
+    area = get_area(actor, name)
+    inside = list(area.children.order_by("name").values_list("name", flat=True))
+    if inside:
+        raise Conflict(f"{area.get_kind_display()} {area.name} still holds {', '.join(inside)}: delete or move "
+                       "those first.", details={"children": inside})
+    result = AreaDeleted(name=area.name, kind=area.kind, goals_unlinked=area.goals.count(),
+                         strategy_versions=area.versions.count())
+    audit.record(actor, AuditEvent.Action.DELETE, area, summary=f"product {area.kind} {area.name} deleted "
+                 f"({result.goals_unlinked} goals unlinked, {result.strategy_versions} strategy versions removed)")
+    area.delete()
+    return result
 
 
 def area_tree(actor: User | None) -> list[AreaNode]:
