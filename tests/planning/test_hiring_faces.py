@@ -131,3 +131,21 @@ def test_the_hiring_page_acts_by_permission(client, web, make_user, leader):
     assert '<td class="status">filled</td>' in page and "Ada Lovelace" in page
     bad = client.post("/roadmap/hiring/", {"action": "role", "team": "Web", "title": "Engineer", "ramp": "2"})
     assert bad.status_code == 422 and "each share of full speed is between 0 and 1" in bad.content.decode()
+
+
+def test_the_hiring_page_deletes_a_role_no_opening_uses(client, web, make_user, leader):
+    services.save_role(None, "Web", level="", location="Lisbon", title="Engineer", annual_cost=90_000)
+    lisbon = next(r for r in services.list_roles(None) if r.location == "Lisbon")
+    pm = make_user("pam", Role.PRODUCT_MANAGER)
+    assert client.login(username=pm.username, password=PASSWORD)
+    assert 'value="delete-role"' not in client.get("/roadmap/hiring/").content.decode()
+    assert client.post("/roadmap/hiring/", {"action": "delete-role", "role": str(lisbon.id)}).status_code == 403
+    assert client.login(username=leader.username, password=PASSWORD)
+    page = client.get("/roadmap/hiring/").content.decode()
+    assert page.count('value="delete-role"') == 2 and f'aria-label="Delete role {lisbon.key}"' in page
+    assert client.post("/roadmap/hiring/", {"action": "delete-role", "role": str(lisbon.id)}).status_code == 302
+    assert [r.location for r in services.list_roles(None)] == [""]
+    services.plan_opening(None, "Web Engineer", "2026-Q4")
+    kept = client.post("/roadmap/hiring/", {"action": "delete-role", "role": "Web Engineer"})
+    assert kept.status_code == 422 and "has openings in the hiring plan" in kept.content.decode()
+    assert len(services.list_roles(None)) == 1

@@ -343,6 +343,10 @@ def hiring_page(request: AuthedRequest) -> HttpResponse:
                 role = services.save_role(actor, post.get("team", ""), post.get("level", ""),
                                           post.get("location", ""), **fields)
                 messages.success(request, f"Role {role.key} saved.")
+            elif action == "delete-role":
+                doomed = services.get_role(actor, post.get("role", ""))
+                services.delete_role(actor, doomed.pk)
+                messages.success(request, f"Role {doomed.key} deleted.")
             elif action == "attrition":
                 team = services.set_attrition(actor, post.get("team", ""), post.get("rate", ""))
                 messages.success(request, f"{team.name}: {team.attrition:.1%} attrition a year.")

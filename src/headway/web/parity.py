@@ -96,6 +96,7 @@ WEB: dict[str, str] = {
     "DELETE /api/v1/reports/subscriptions/{subscription_id}": "reports-unsubscribe-one",
     # hiring and interviews (issue 18)
     "PUT /api/v1/planning/roles": "roadmap-hiring",
+    "DELETE /api/v1/planning/roles/{role_id}": "roadmap-hiring",
     "PUT /api/v1/planning/teams/{name}/attrition": "roadmap-hiring",
     "POST /api/v1/planning/hiring": "roadmap-hiring",
     "POST /api/v1/planning/hiring/{opening_id}/approve": "roadmap-hiring",
@@ -134,7 +135,6 @@ MISSING: frozenset[str] = frozenset({
     "PATCH /api/v1/analytics/cohorts/{cohort_id}",
     "DELETE /api/v1/analytics/cohorts/{cohort_id}",
     "POST /api/v1/strategy/kpis/{name}/values",
-    "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
     "POST /api/v1/reports/shares/{share_id}/revoke",  # the share list shows links but has no Revoke yet
     "DELETE /api/v1/team/candidates/{name}/data",  # candidates' erasure: CLI and API only so far
 })

@@ -805,6 +805,7 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None) ->
     h = model.highs(time_limit)
     if model.n_columns == 0:
         return None, []
+    _strengthen(model, h)
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = model.start_vector(start)
@@ -826,6 +827,56 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None) ->
         raise InfeasibleError(f"no feasible plan was found within the time limit ({time_limit:g} s): raise the "
                               "time limit or relax the constraints", details={"constraints": []})
     return h, [float(round(v)) for v in h.getSolution().col_value]
+
+
+_GRIDS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 100)
+
+
+def _grid(values: Iterable[float]) -> int | None:
+    """The smallest ``d`` of :data:`_GRIDS` with every value a whole multiple of ``1/d`` (None: no such ``d``)."""
+    magnitudes = [abs(v) for v in values]
+    for d in _GRIDS:
+        if all(abs(v * d - round(v * d)) <= 1e-9 * max(1.0, v * d) for v in magnitudes):
+            return d
+    return None
+
+
+def _strengthen(model: _Model, h: Any) -> None:
+    """Tighten the solver's copy of ``model`` without changing its integer solutions (the model's rows, which
+    the what-ifs and the clash search use, stay as they are).
+
+    - A capacity row whose coefficients are all whole multiples of ``1/d`` (efforts in whole or half weeks, ramps
+      such as 0.5) over integer columns has a left side on that grid, so its limit rounds down to the grid (34.87
+      person-weeks left by attrition hold no more than 34 whole weeks of work).
+    - Each team gets its capacity rows summed over the quarters: implied, but a knapsack row over the whole
+      horizon on which the solver's cover and MIR cuts bite where the quarter rows alone leave the bound loose.
+    - A stronger primal heuristic effort: capacity-bound plans are found late otherwise."""
+    rows, team_rows = model.rows, defaultdict(list)
+    for r, group in enumerate(rows.group):
+        if group is not None and group.startswith("capacity of team "):
+            team_rows[group.rsplit(" in ", 1)[0]].append(r)
+    if not team_rows:
+        return
+    h.setOptionValue("mip_heuristic_effort", 0.3)
+    ends = [*rows.starts[1:], len(rows.index)]
+    for members in team_rows.values():
+        terms: dict[int, float] = defaultdict(float)
+        limit = 0.0
+        for r in members:
+            index, value = rows.index[rows.starts[r]:ends[r]], rows.value[rows.starts[r]:ends[r]]
+            upper, d = rows.upper[r], _grid(value)
+            if d is not None and math.isfinite(upper):
+                upper = math.floor(upper * d + 1e-6) / d
+                h.changeRowBounds(r, rows.lower[r], upper)
+            limit += upper
+            for c, v in zip(index, value, strict=True):
+                terms[c] += v
+        terms = {c: v for c, v in terms.items() if abs(v) > 1e-12}
+        if len(members) > 1 and terms and math.isfinite(limit):
+            d = _grid(terms.values())
+            limit = math.floor(limit * d + 1e-6) / d if d is not None else limit
+            h.addRow(-math.inf, limit, len(terms), np.array(list(terms), dtype=np.int32),
+                     np.array(list(terms.values()), dtype=float))
 
 
 def _cheapest(model: _Model, h: Any, values: list[float], time_limit: float) -> list[float]:
