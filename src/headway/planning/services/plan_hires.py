@@ -21,6 +21,8 @@ class PlanHire(BaseModel):
     start: str
     cost: float = Field(description="money these hires cost within the plan (recruiting and loaded cost)")
     cost_per_quarter: float = Field(description="what these hires cost a quarter, after the plan too")
+    decided: int = Field(default=0, description="how many of them the hiring plan already holds (approved or open "
+                                                "openings, fed to the optimiser as fixed hires)")
 
 
 class HireUnlock(BaseModel):
@@ -72,7 +74,8 @@ def hiring_result(teams: Sequence[str], problem: engine.Portfolio, plan: engine.
     index = {q: k for k, q in enumerate(problem.quarters)}
     hires = [PlanHire(role=h.role, team=roles[h.role].team, count=h.count, opened=h.opened, start=h.start,
                       cost=round(h.count * roles[h.role].price(index[h.start], len(problem.quarters)), 2),
-                      cost_per_quarter=round(h.count * roles[h.role].cost_per_quarter, 2)) for h in plan.hires]
+                      cost_per_quarter=round(h.count * roles[h.role].cost_per_quarter, 2), decided=h.fixed)
+             for h in plan.hires]
     result = HiringResult(teams=list(teams), hires=hires, hire_cost=round(plan.hire_cost, 2),
                           run_rate=round(plan.run_rate, 2))
     if why is not None:

@@ -23,6 +23,7 @@ from headway.planning.services._common import MAX_QUARTERS, ids_into, with_relat
 from headway.planning.services.hiring import attrition_rates, engine_roles
 from headway.planning.services.initiatives import cost, effort_weeks
 from headway.planning.services.links import resolve_goal
+from headway.planning.services.openings import decided_hires
 from headway.planning.services.plan_hires import HiringResult, hiring_result
 from headway.planning.services.quarters import quarter_index, quarter_label, quarters
 from headway.planning.services.scoring import get_scoring_model
@@ -306,12 +307,17 @@ def build_portfolio(actor: User | None, request: PlanRequest, *,
     capacity: dict[str, float | list[float]] = {
         name: t.capacity_weeks + request.extra_headcount.get(name, 0) * t.weeks_per_quarter
         for name, t in teams.items()}
+    roles, fixed = (engine_roles(request.hire), []) if request.hire else ([], [])
+    if request.hire:  # the plan hires: the openings already approved or open are hires it makes for sure
+        more, fixed = decided_hires(span, roles)
+        roles += [r for r in more if r.team in capacity]
+        fixed = [h for h in fixed if h.role in {r.id for r in roles}]
     problem = engine.Portfolio(
         initiatives=items, quarters=span, budget=request.budget, capacity=capacity, requires=requires,
         conflicts=conflicts, must_have=frozenset(_key(pk) for pk in request.must),
         must_not=frozenset({_key(pk) for pk in request.exclude} | parked | too_long), mix=mix, mix_basis="cost",
         cover_goals=frozenset(_goal_key(covered[pk]) for pk in request.cover_goals),
-        roles=engine_roles(request.hire) if request.hire else (), attrition=attrition_rates())
+        roles=roles, attrition=attrition_rates(), fixed_hires=fixed)
     return problem, by_pk
 
 
@@ -394,7 +400,7 @@ def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None
             by_pk[_pk(k)], _names(reason, by_pk), request, len(problem.quarters)))
             for k, reason in why.left_out.items() if by_pk[_pk(k)].stage != Stage.PARKED]
     if request.hire:
-        result.hiring = hiring_result([r.team for r in problem.roles], problem, plan, why, _pk,
+        result.hiring = hiring_result([r.team for r in problem.roles if r.max_per_quarter != 0], problem, plan, why, _pk,
                                       lambda text: _names(text, by_pk))
         result.hiring.teams = list(dict.fromkeys(result.hiring.teams))
     if scenario:
