@@ -168,3 +168,17 @@ def test_approved_and_open_openings_are_fixed_hires_of_the_plan(web, engineer, l
     assert [(h.role, h.start, h.count, h.decided) for h in both.hiring.hires] == [
         ("Web Engineer", "2026-Q3", 1, 1), ("App Engineer", "2026-Q4", 1, 1)]
     assert both.hiring.teams == ["Web"]
+
+
+def test_the_roadmap_capacity_chart_stacks_the_hires_ramp(engineer, leader):
+    from headway.planning import charts
+
+    services.save_role(None, "Web", title="Engineer", mentor_weeks=2)
+    services.approve_opening(leader, services.plan_opening(None, engineer.id, "2026-Q3").id)
+    spec = charts.capacity_spec(services.capacity(None, start="2026-Q2", count=4, today=TODAY))
+    hires = {r["quarter"]: r["weeks"] for r in spec["data"]["values"] if r["part"] == "hires on their ramp"}
+    own = {r["quarter"]: r["weeks"] for r in spec["data"]["values"] if r["part"] == "team"}
+    # half speed less 2 mentor weeks in the first quarter (6 - 2), full speed (12) after, on the team's 24
+    assert hires == {"2026-Q2": 0, "2026-Q3": 4, "2026-Q4": 12, "2027-Q1": 12}
+    assert own == dict.fromkeys(hires, 24)
+    assert "green: what hires add on their ramp" in spec["title"]

@@ -310,6 +310,8 @@ def optimise_page(request: AuthedRequest) -> HttpResponse:
         "scenarios": services.list_scenarios(actor), "comparison": comparison,
         "compare": compare, "can_save": has_perm(actor, Perm.EDIT_PLANS),
         "hiring_teams": sorted({r.team for r in services.list_roles(actor)}), "hire": source.getlist("hire"),
+        "hiring_spec": charts.capacity_spec(result.hiring.capacity, "The plan's capacity with its hires")
+        if result is not None and result.hiring is not None and result.hiring.capacity else None,
     })
 
 
