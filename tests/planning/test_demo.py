@@ -10,6 +10,7 @@ import pytest
 from headway.demo.builder import DemoContext
 from headway.demo.company import build_company
 from headway.planning import services
+from headway.planning.engine.portfolio import InfeasibleError
 from headway.planning.demo import build_planning, plan_backlog
 from headway.planning.models import Dependency, Initiative, RoadmapItem, Scenario, Score
 from headway.team.demo import build_team
@@ -104,10 +105,13 @@ def test_demo_hiring_roles_plan_and_scenario():
     assert compared.scenarios[0].hires == 0
     # a budget too small for any hire (the cheapest: 15k + a quarter of the cheapest engineer, 45.6k) gives
     # exactly today's plan
+    # exactly today's plan (the hiring plan's decided openings left out: they alone cost more than 60k)
     small = {**base.constraints, "budget": 60_000, "time_limit": 10}
     today = services.optimise(None, small, explain=False, today=AS_OF)
-    with_roles = services.optimise(None, {**small, "hire": ["Checkout", "Growth", "Data platform"]}, explain=False,
-                                   today=AS_OF)
+    with_roles = services.optimise(None, {**small, "hire": ["Checkout", "Growth", "Data platform"], "decided": False},
+                                   explain=False, today=AS_OF)
     assert today.items and [(i.id, i.quarter) for i in with_roles.items] == [(i.id, i.quarter) for i in today.items]
     assert (with_roles.value, with_roles.cost) == (today.value, today.cost)
     assert with_roles.hiring is not None and with_roles.hiring.hires == []
+    with pytest.raises(InfeasibleError, match="budget"):  # the approved and open roles are hires it must pay for
+        services.optimise(None, {**small, "hire": ["Checkout"]}, explain=False, today=AS_OF)

@@ -53,6 +53,9 @@ class PlanRequest:
     time_limit: float = 10.0
     hire: tuple[str, ...] = ()
     """Teams the optimiser may hire in (their roles; see :mod:`headway.planning.services.hiring`)."""
+    decided: bool = True
+    """With ``hire``: the hiring plan's approved and open openings are fixed hires of the plan (already decided: it
+    pays for them and counts their ramp); false leaves them out."""
 
 
 class NamedInitiative(BaseModel):
@@ -226,6 +229,7 @@ def plan_request(data: Mapping[str, Any] | PlanRequest | None = None, *, actor: 
         target_mix=str(raw.get("target_mix") or "70/20/10"),
         cover_goals=_goal_ids(raw.get("cover_goals"), problems, actor),
         time_limit=time_limit, hire=_teams(raw.get("hire")),
+        decided=str(raw.get("decided", True)).strip().lower() not in ("false", "0", "no", "off", ""),
     )
     try:
         parse_mix(request.target_mix)
@@ -308,7 +312,7 @@ def build_portfolio(actor: User | None, request: PlanRequest, *,
         name: t.capacity_weeks + request.extra_headcount.get(name, 0) * t.weeks_per_quarter
         for name, t in teams.items()}
     roles, fixed = (engine_roles(request.hire), []) if request.hire else ([], [])
-    if request.hire:  # the plan hires: the openings already approved or open are hires it makes for sure
+    if request.hire and request.decided:  # the openings already approved or open are hires it makes for sure
         more, fixed = decided_hires(span, roles)
         roles += [r for r in more if r.team in capacity]
         fixed = [h for h in fixed if h.role in {r.id for r in roles}]
