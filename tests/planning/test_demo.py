@@ -10,8 +10,8 @@ import pytest
 from headway.demo.builder import DemoContext
 from headway.demo.company import build_company
 from headway.planning import services
-from headway.planning.engine.portfolio import InfeasibleError
 from headway.planning.demo import build_planning, plan_backlog
+from headway.planning.engine.portfolio import InfeasibleError
 from headway.planning.models import Dependency, Initiative, RoadmapItem, Scenario, Score
 from headway.team.demo import build_team
 

@@ -15,8 +15,8 @@ from headway.core.errors import NotFound, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 from headway.core.validation import actor_label
-from headway.planning.models import Opening, OpeningStatus
 from headway.planning.engine import portfolio as engine
+from headway.planning.models import Opening, OpeningStatus
 from headway.planning.services.hiring import engine_role, get_role, role_view
 from headway.planning.services.quarters import quarter_index, quarter_label
 
