@@ -10,7 +10,7 @@ import pytest
 from headway.demo.builder import DemoContext
 from headway.demo.company import build_company
 from headway.planning import services
-from headway.planning.demo import build_planning, plan_backlog
+from headway.planning.demo import TWO_ENGINEERS, build_planning, plan_backlog
 from headway.planning.engine.portfolio import InfeasibleError
 from headway.planning.models import Dependency, Initiative, RoadmapItem, Scenario, Score
 from headway.team.demo import build_team
@@ -115,3 +115,25 @@ def test_demo_hiring_roles_plan_and_scenario():
     assert with_roles.hiring is not None and with_roles.hiring.hires == []
     with pytest.raises(InfeasibleError, match="budget"):  # the approved and open roles are hires it must pay for
         services.optimise(None, {**small, "hire": ["Checkout"]}, explain=False, today=AS_OF)
+
+
+@pytest.mark.django_db
+def test_demo_hiring_two_engineers_unlocks_more_than_they_cost():
+    ctx = DemoContext(seed=7, as_of=AS_OF)
+    build_company(ctx)
+    build_team(ctx)
+    build_planning(ctx)
+    scenario = Scenario.objects.get(name=TWO_ENGINEERS)
+    hiring = scenario.result["hiring"]
+    assert scenario.optimal and scenario.constraints["hire"] == ["Store & Mobile"]
+    assert sum(h["count"] for h in hiring["hires"]) == 2
+    assert {h["role"] for h in hiring["hires"]} == {"Store & Mobile Engineer"}
+    assert all(h["decided"] == 0 for h in hiring["hires"])
+    # each engineer: 15k to hire plus 48k a quarter (4000 a week x 48 weeks / 4) for the quarters left in the plan
+    assert hiring["hire_cost"] == sum(h["count"] * (15_000 + 48_000 * (3 - [*scenario.result["quarters"]].index(
+        h["start"]))) for h in hiring["hires"])
+    # the plan's value is money (POINT_VALUE a point): what the hires unlock is worth more than they cost
+    gained = scenario.value - hiring["value_without_hiring"]
+    assert gained > hiring["hire_cost"] > 0
+    assert hiring["value_per_10k"] == pytest.approx(gained / (hiring["hire_cost"] / 10_000), rel=1e-4)
+    assert all(u["unlocks"] for u in hiring["unlocks"])

@@ -311,7 +311,8 @@ def build_portfolio(actor: User | None, request: PlanRequest, *,
     capacity: dict[str, float | list[float]] = {
         name: t.capacity_weeks + request.extra_headcount.get(name, 0) * t.weeks_per_quarter
         for name, t in teams.items()}
-    roles, fixed = (engine_roles(request.hire), []) if request.hire else ([], [])
+    roles: list[engine.Role] = engine_roles(request.hire) if request.hire else []
+    fixed: list[engine.Hire] = []
     if request.hire and request.decided:  # the openings already approved or open are hires it makes for sure
         more, fixed = decided_hires(span, roles)
         roles += [r for r in more if r.team in capacity]
