@@ -10,7 +10,8 @@ import pytest
 from headway.demo.builder import DemoContext
 from headway.demo.company import build_company
 from headway.planning import services
-from headway.planning.demo import build_planning, plan_backlog
+from headway.planning.demo import TWO_ENGINEERS, build_planning, plan_backlog
+from headway.planning.engine.portfolio import InfeasibleError
 from headway.planning.models import Dependency, Initiative, RoadmapItem, Scenario, Score
 from headway.team.demo import build_team
 
@@ -104,10 +105,35 @@ def test_demo_hiring_roles_plan_and_scenario():
     assert compared.scenarios[0].hires == 0
     # a budget too small for any hire (the cheapest: 15k + a quarter of the cheapest engineer, 45.6k) gives
     # exactly today's plan
+    # exactly today's plan (the hiring plan's decided openings left out: they alone cost more than 60k)
     small = {**base.constraints, "budget": 60_000, "time_limit": 10}
     today = services.optimise(None, small, explain=False, today=AS_OF)
-    with_roles = services.optimise(None, {**small, "hire": ["Checkout", "Growth", "Data platform"]}, explain=False,
-                                   today=AS_OF)
+    with_roles = services.optimise(None, {**small, "hire": ["Checkout", "Growth", "Data platform"], "decided": False},
+                                   explain=False, today=AS_OF)
     assert today.items and [(i.id, i.quarter) for i in with_roles.items] == [(i.id, i.quarter) for i in today.items]
     assert (with_roles.value, with_roles.cost) == (today.value, today.cost)
     assert with_roles.hiring is not None and with_roles.hiring.hires == []
+    with pytest.raises(InfeasibleError, match="budget"):  # the approved and open roles are hires it must pay for
+        services.optimise(None, {**small, "hire": ["Checkout"]}, explain=False, today=AS_OF)
+
+
+@pytest.mark.django_db
+def test_demo_hiring_two_engineers_unlocks_more_than_they_cost():
+    ctx = DemoContext(seed=7, as_of=AS_OF)
+    build_company(ctx)
+    build_team(ctx)
+    build_planning(ctx)
+    scenario = Scenario.objects.get(name=TWO_ENGINEERS)
+    hiring = scenario.result["hiring"]
+    assert scenario.optimal and scenario.constraints["hire"] == ["Store & Mobile"]
+    assert sum(h["count"] for h in hiring["hires"]) == 2
+    assert {h["role"] for h in hiring["hires"]} == {"Store & Mobile Engineer"}
+    assert all(h["decided"] == 0 for h in hiring["hires"])
+    # each engineer: 15k to hire plus 48k a quarter (4000 a week x 48 weeks / 4) for the quarters left in the plan
+    assert hiring["hire_cost"] == sum(h["count"] * (15_000 + 48_000 * (3 - [*scenario.result["quarters"]].index(
+        h["start"]))) for h in hiring["hires"])
+    # the plan's value is money (POINT_VALUE a point): what the hires unlock is worth more than they cost
+    gained = scenario.value - hiring["value_without_hiring"]
+    assert gained > hiring["hire_cost"] > 0
+    assert hiring["value_per_10k"] == pytest.approx(gained / (hiring["hire_cost"] / 10_000), rel=1e-4)
+    assert all(u["unlocks"] for u in hiring["unlocks"])

@@ -144,3 +144,41 @@ def test_a_cost_too_large_for_the_money_columns_is_a_clear_error(web):
         services.save_role(None, "Web", title="Engineer", hiring_cost=5.494886582151475e16)
     with pytest.raises(ValidationError, match="mentor_weeks: must be 1000 or less"):
         services.save_role(None, "Web", title="Engineer", mentor_weeks=1e9)
+
+
+def test_approved_and_open_openings_are_fixed_hires_of_the_plan(web, engineer, leader):
+    opening = services.plan_opening(None, engineer.id, "2026-Q3")
+    planned = services.optimise(None, {**REQUEST, "hire": "Web", "budget": 100_000}, today=TODAY)
+    # a planned opening is not decided: the optimiser picks its own hire, the cheapest way to 140 (40k)
+    assert [(h.start, h.count, h.decided) for h in planned.hiring.hires] == [("2026-Q4", 1, 0)]
+    services.approve_opening(leader, opening.id)
+    services.open_opening(leader, opening.id)
+    plan = services.optimise(None, {**REQUEST, "hire": "Web", "budget": 100_000}, today=TODAY)
+    # the open role starts in 2026-Q3 (24 + 6 and 24 + 12 person-weeks): A and B fit; 10k + 2 x 30k = 70k
+    assert [(h.role, h.start, h.count, h.decided) for h in plan.hiring.hires] == [("Web Engineer", "2026-Q3", 1, 1)]
+    assert (plan.value, plan.hiring.hire_cost) == (140, 70_000)
+    assert plan.hiring.value_without_hiring == 140 and plan.hiring.value_per_10k is None
+    assert services.optimise(None, REQUEST, today=TODAY).value == 90  # not hiring: today's plan, no hire at all
+    services.save_team(None, "App", cost_per_week=0, headcount=1, weeks_per_quarter=12)
+    other = services.save_role(None, "App", title="Engineer", annual_cost=40_000, lead_quarters=1)
+    services.approve_opening(leader, services.plan_opening(None, other.id, "2026-Q4").id)
+    both = services.optimise(None, {**REQUEST, "hire": "Web", "budget": 110_000}, today=TODAY)
+    # App may not hire (not ticked), but its approved role is decided: in the plan, and nothing more of it
+    # (70k + 10k for one App quarter leave 30k: no second Web hire at 40k)
+    assert [(h.role, h.start, h.count, h.decided) for h in both.hiring.hires] == [
+        ("Web Engineer", "2026-Q3", 1, 1), ("App Engineer", "2026-Q4", 1, 1)]
+    assert both.hiring.teams == ["Web"]
+
+
+def test_the_roadmap_capacity_chart_stacks_the_hires_ramp(engineer, leader):
+    from headway.planning import charts
+
+    services.save_role(None, "Web", title="Engineer", mentor_weeks=2)
+    services.approve_opening(leader, services.plan_opening(None, engineer.id, "2026-Q3").id)
+    spec = charts.capacity_spec(services.capacity(None, start="2026-Q2", count=4, today=TODAY))
+    hires = {r["quarter"]: r["weeks"] for r in spec["data"]["values"] if r["part"] == "hires on their ramp"}
+    own = {r["quarter"]: r["weeks"] for r in spec["data"]["values"] if r["part"] == "team"}
+    # half speed less 2 mentor weeks in the first quarter (6 - 2), full speed (12) after, on the team's 24
+    assert hires == {"2026-Q2": 0, "2026-Q3": 4, "2026-Q4": 12, "2027-Q1": 12}
+    assert own == dict.fromkeys(hires, 24)
+    assert "green: what hires add on their ramp" in spec["title"]

@@ -131,3 +131,41 @@ def test_the_hiring_page_acts_by_permission(client, web, make_user, leader):
     assert '<td class="status">filled</td>' in page and "Ada Lovelace" in page
     bad = client.post("/roadmap/hiring/", {"action": "role", "team": "Web", "title": "Engineer", "ramp": "2"})
     assert bad.status_code == 422 and "each share of full speed is between 0 and 1" in bad.content.decode()
+
+
+def test_the_hiring_page_deletes_a_role_no_opening_uses(client, web, make_user, leader):
+    services.save_role(None, "Web", level="", location="Lisbon", title="Engineer", annual_cost=90_000)
+    lisbon = next(r for r in services.list_roles(None) if r.location == "Lisbon")
+    pm = make_user("pam", Role.PRODUCT_MANAGER)
+    assert client.login(username=pm.username, password=PASSWORD)
+    assert 'value="delete-role"' not in client.get("/roadmap/hiring/").content.decode()
+    assert client.post("/roadmap/hiring/", {"action": "delete-role", "role": str(lisbon.id)}).status_code == 403
+    assert client.login(username=leader.username, password=PASSWORD)
+    page = client.get("/roadmap/hiring/").content.decode()
+    assert page.count('value="delete-role"') == 2 and f'aria-label="Delete role {lisbon.key}"' in page
+    assert client.post("/roadmap/hiring/", {"action": "delete-role", "role": str(lisbon.id)}).status_code == 302
+    assert [r.location for r in services.list_roles(None)] == [""]
+    services.plan_opening(None, "Web Engineer", "2026-Q4")
+    kept = client.post("/roadmap/hiring/", {"action": "delete-role", "role": "Web Engineer"})
+    assert kept.status_code == 422 and "has openings in the hiring plan" in kept.content.decode()
+    assert len(services.list_roles(None)) == 1
+
+
+def _spec(html: str, chart_id: str) -> dict:
+    start = html.index(f'<script id="{chart_id}-spec" type="application/json">')
+    body = html[html.index(">", start) + 1:html.index("</script>", start)]
+    return json.loads(body)
+
+
+def test_the_optimiser_page_draws_the_hires_on_their_ramp(client, web, leader):
+    assert client.login(username=leader.username, password=PASSWORD)
+    form = {"objective": "value", "user_weight": "10", "business_weight": "0", "quarters": "2", "start": "2026-Q3",
+            "budget": "40000", "hire": "Web", "run": "1"}
+    html = client.post("/roadmap/optimise/", form).content.decode()
+    rows = {(r["quarter"], r["part"]): r["weeks"] for r in _spec(html, "hiring-capacity")["data"]["values"]}
+    # the hire starts in 2026-Q4 at half speed (6 of 12 weeks): 24 + 6 = 30, all of it planned (A); B takes 20 of Q3
+    assert rows == {("2026-Q3", "team"): 24, ("2026-Q3", "hires on their ramp"): 0, ("2026-Q3", "planned"): 20,
+                    ("2026-Q4", "team"): 24, ("2026-Q4", "hires on their ramp"): 6, ("2026-Q4", "planned"): 30}
+    api = client.post("/api/v1/planning/optimise", {**OPTIMISE, "hire": ["Web"]}, content_type="application/json")
+    assert [(c["quarter"], c["capacity_weeks"], c["hire_weeks"], c["planned_weeks"])
+            for c in api.json()["hiring"]["capacity"]] == [("2026-Q3", 24, 0, 20), ("2026-Q4", 24, 6, 30)]

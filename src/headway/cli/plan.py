@@ -95,9 +95,9 @@ def optimise(
 
 
 def _print_hiring(hiring: HiringResult) -> None:
-    print_table("Hires", ["role", "people", "opened", "starts", "cost in the plan", "a quarter after"],
-                [(h.role, h.count, h.opened, h.start, f"{h.cost:,.0f}", f"{h.cost_per_quarter:,.0f}")
-                 for h in hiring.hires])
+    print_table("Hires", ["role", "people", "opened", "starts", "cost in the plan", "a quarter after", "decided"],
+                [(h.role, h.count, h.opened, h.start, f"{h.cost:,.0f}", f"{h.cost_per_quarter:,.0f}",
+                  f"{h.decided} in the hiring plan" if h.decided else "chosen by the plan") for h in hiring.hires])
     per_10k = f"{hiring.value_per_10k:g} value per 10k on people" if hiring.value_per_10k is not None else \
         "no money on people"
     without = f"{hiring.value_without_hiring:g}" if hiring.value_without_hiring is not None else "?"

@@ -141,6 +141,8 @@ class OptimiseRequest(Schema):
                                          "by id or title.")
     time_limit: float = 10.0
     hire: list[str] = Field([], description="Teams the plan may hire in (their roles, see GET /planning/roles).")
+    decided: bool = Field(True, description="With hire: the hiring plan's approved and open openings are hires "
+                                            "the plan makes for sure (false: leave them out).")
     scenario: str | None = None
     explain: bool = True
 

@@ -42,25 +42,37 @@ def tradeoff_spec(points: Sequence[Any], x_title: str, y_title: str) -> Spec:
     return to_spec(alt.layer(line, dots))
 
 
-def capacity_spec(rows: Sequence[Any]) -> Spec:
-    """Planned against available person-weeks per team, one small bar chart per quarter."""
+def capacity_spec(rows: Sequence[Any], title: str = "Capacity per team and quarter") -> Spec:
+    """Capacity bars per team, one small chart per quarter: the team's own person-weeks and, stacked on them, what
+    hires add on their ramp (less their mentoring; ``hire_weeks`` of each row), with the planned person-weeks as a
+    thinner bar over them (red where the plan needs more than the team and its hires have)."""
     import altair as alt
 
-    data = [{"team": r.team, "quarter": r.quarter, "planned": r.planned_weeks, "capacity": r.capacity_weeks,
-             "cost": r.cost, "over": "over capacity" if r.planned_weeks > r.capacity_weeks else "within capacity"}
-            for r in rows]
+    data: list[dict[str, Any]] = []
+    for r in rows:
+        hires = float(getattr(r, "hire_weeks", 0.0) or 0.0)
+        available = r.capacity_weeks + hires
+        common = {"team": r.team, "quarter": r.quarter, "planned": r.planned_weeks, "available": available,
+                  "hires": hires, "cost": float(getattr(r, "cost", 0.0) or 0.0)}
+        data.append({**common, "layer": "capacity", "part": "team", "weeks": r.capacity_weeks, "order": 0})
+        data.append({**common, "layer": "capacity", "part": "hires on their ramp", "weeks": hires, "order": 1})
+        data.append({**common, "layer": "planned", "weeks": r.planned_weeks,
+                     "part": "planned, over capacity" if r.planned_weeks > available + 1e-9 else "planned"})
     base = alt.Chart(_inline(data), height=30 * max(1, len({r.team for r in rows})), width=180)
-    bars = base.mark_bar().encode(
-        y=alt.Y("team:N", title=None), x=alt.X("planned:Q", title="person-weeks planned"),
-        color=alt.Color("over:N", title="", scale=alt.Scale(domain=["within capacity", "over capacity"],
-                                                            range=["#2563eb", "#dc2626"])),
-        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("quarter:N", title="Quarter"),
-                 alt.Tooltip("planned:Q", title="Planned"), alt.Tooltip("capacity:Q", title="Capacity"),
-                 alt.Tooltip("cost:Q", title="Cost", format=",.0f")])
-    ticks = base.mark_tick(color="#111827", thickness=2).encode(y="team:N", x="capacity:Q")
-    chart = alt.layer(bars, ticks).facet(column=alt.Column("quarter:N", title=None))
+    tooltip = [alt.Tooltip("team:N", title="Team"), alt.Tooltip("quarter:N", title="Quarter"),
+               alt.Tooltip("planned:Q", title="Planned"), alt.Tooltip("available:Q", title="Capacity with hires"),
+               alt.Tooltip("hires:Q", title="Added by hires"), alt.Tooltip("cost:Q", title="Cost", format=",.0f")]
+    colour = alt.Color("part:N", title="", scale=alt.Scale(
+        domain=["team", "hires on their ramp", "planned", "planned, over capacity"],
+        range=["#cbd5e1", "#16a34a", "#2563eb", "#dc2626"]))
+    capacity = base.transform_filter("datum.layer == 'capacity'").mark_bar(size=18).encode(
+        y=alt.Y("team:N", title=None), x=alt.X("weeks:Q", title="person-weeks", stack="zero"), color=colour,
+        order=alt.Order("order:Q"), tooltip=tooltip)
+    planned = base.transform_filter("datum.layer == 'planned'").mark_bar(size=7).encode(
+        y="team:N", x=alt.X("weeks:Q", stack=None), color=colour, tooltip=tooltip)
+    chart = alt.layer(capacity, planned).facet(column=alt.Column("quarter:N", title=None))
     spec = to_spec(chart)
-    spec["title"] = "Capacity per team and quarter (bar: planned, tick: available)"
+    spec["title"] = f"{title} (wide bar: the team's capacity, green: what hires add on their ramp; thin bar: planned)"
     return spec
 
 

@@ -193,3 +193,31 @@ def _hiring(ctx: DemoContext, base: dict[str, object]) -> None:
     services.open_opening(None, opened.id)
     services.optimise(None, {**base, "budget": float(str(base["budget"])) + HIRING_BUDGET, "hire": list(TEAMS)},
                       scenario="Base plan with hiring", explain=False, today=ctx.as_of)
+    _two_engineers(ctx, base)
+
+
+TWO_ENGINEERS = "Store & Mobile: hire two engineers"
+"""The scenario where hiring two engineers unlocks initiatives worth more than they cost."""
+POINT_VALUE = 25_000
+"""What Northwind reckons a point of user or business value is worth a year, in money: the two-engineers scenario
+weighs both at this, so its plan's value is money and compares with what the hires cost."""
+TWO_ENGINEERS_TEAM = "Store & Mobile"
+
+
+def _two_engineers(ctx: DemoContext, base: dict[str, object]) -> None:
+    """Store & Mobile's next three quarters with its own backlog alone (every other team's ideas left out) after two
+    of its engineers move to another project, values in money (:data:`POINT_VALUE` a point). The budget is what
+    its best plan without hiring costs plus two engineers starting next quarter (15k to hire and two quarters of
+    loaded cost each): the optimiser hires exactly two (one a quarter, the cap and the ramp allowing), because the
+    initiatives they unlock are worth more than they cost."""
+    from headway.planning import services
+
+    team = TWO_ENGINEERS_TEAM
+    others = [i.pk for i in services.list_initiatives(None, open_only=True) if i.team is None or i.team.name != team]
+    request = {**base, "quarters": 3, "budget": None, "objective": "value", "user_weight": POINT_VALUE,
+               "business_weight": POINT_VALUE, "exclude": others, "time_limit": 10, "extra_headcount": {team: -2}}
+    without = services.optimise(None, request, explain=False, today=ctx.as_of)
+    engineer = next(r for r in services.list_roles(None, team) if r.title == "Engineer")
+    two = 2 * (engineer.hiring_cost + 2 * engineer.cost_per_quarter)
+    services.optimise(None, {**request, "budget": round(without.cost + two, 2), "hire": [team], "decided": False},
+                      scenario=TWO_ENGINEERS, explain=True, today=ctx.as_of)

@@ -327,6 +327,8 @@ def optimise_page(request: AuthedRequest) -> HttpResponse:
         "scenarios": services.list_scenarios(actor), "comparison": comparison,
         "compare": compare, "can_save": has_perm(actor, Perm.EDIT_PLANS),
         "hiring_teams": sorted({r.team for r in services.list_roles(actor)}), "hire": source.getlist("hire"),
+        "hiring_spec": charts.capacity_spec(result.hiring.capacity, "The plan's capacity with its hires")
+        if result is not None and result.hiring is not None and result.hiring.capacity else None,
     })
 
 
@@ -360,6 +362,10 @@ def hiring_page(request: AuthedRequest) -> HttpResponse:
                 role = services.save_role(actor, post.get("team", ""), post.get("level", ""),
                                           post.get("location", ""), **fields)
                 messages.success(request, f"Role {role.key} saved.")
+            elif action == "delete-role":
+                doomed = services.get_role(actor, post.get("role", ""))
+                services.delete_role(actor, doomed.pk)
+                messages.success(request, f"Role {doomed.key} deleted.")
             elif action == "attrition":
                 team = services.set_attrition(actor, post.get("team", ""), post.get("rate", ""))
                 messages.success(request, f"{team.name}: {team.attrition:.1%} attrition a year.")

@@ -107,6 +107,7 @@ WEB: dict[str, str] = {
     "POST /api/v1/reports/shares/{share_id}/revoke": "reports-share-revoke",
     # hiring and interviews (issue 18)
     "PUT /api/v1/planning/roles": "roadmap-hiring",
+    "DELETE /api/v1/planning/roles/{role_id}": "roadmap-hiring",
     "PUT /api/v1/planning/teams/{name}/attrition": "roadmap-hiring",
     "POST /api/v1/planning/hiring": "roadmap-hiring",
     "POST /api/v1/planning/hiring/{opening_id}/approve": "roadmap-hiring",
@@ -145,5 +146,4 @@ API_ONLY: dict[str, str] = {
 
 #: Person-facing API writes whose web form is still to be built (issue 14, point 1): the list only shrinks.
 MISSING: frozenset[str] = frozenset({
-    "DELETE /api/v1/planning/roles/{role_id}",  # the hiring page saves roles but cannot delete one yet
 })

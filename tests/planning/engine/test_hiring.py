@@ -188,9 +188,13 @@ def _check_plan(p: pf.Portfolio, start: dict[str, int], hires: dict[tuple[str, i
         n * (roles[r].hiring_cost + roles[r].cost_per_quarter * (q_count - s)) for (r, s), n in hires.items())
     if p.budget is not None and money > p.budget + 1e-6:
         return None
+    fixed = _fixed(p)
     for (r, s), n in hires.items():
-        if s < roles[r].lead_quarters or (roles[r].max_per_quarter is not None and n > roles[r].max_per_quarter):
-            return None
+        most = roles[r].max_per_quarter if s >= roles[r].lead_quarters else 0
+        if n > max(math.inf if most is None else most, fixed.get((r, s), 0)):
+            return None  # beyond the cap, or before the lead time, and not decided already
+    if any(hires.get(key, 0) < n for key, n in fixed.items()):
+        return None
     capacity = _capacity(p, hires)
     for (team, q), limit in capacity.items():
         load = sum(i.effort.get(team, 0) / i.duration for i in (by_id[k] for k in start)
@@ -201,11 +205,21 @@ def _check_plan(p: pf.Portfolio, start: dict[str, int], hires: dict[tuple[str, i
     return value, money, sum(n * (q_count - s) for (_, s), n in hires.items())
 
 
+def _fixed(p: pf.Portfolio) -> dict[tuple[str, int], int]:
+    index = {q: k for k, q in enumerate(p.quarters)}
+    fixed: dict[tuple[str, int], int] = {}
+    for hire in p.fixed_hires:
+        fixed[(hire.role, index[hire.start])] = fixed.get((hire.role, index[hire.start]), 0) + hire.count
+    return fixed
+
+
 def _brute_force(p: pf.Portfolio) -> tuple[float, float, int]:
-    q_count = len(p.quarters)
+    q_count, fixed = len(p.quarters), _fixed(p)
     options = [[None, *range(q_count - i.duration + 1)] for i in p.initiatives]
-    slots = [(r.id, s) for r in p.roles for s in range(r.lead_quarters, q_count)]
-    counts = [range((r.max_per_quarter or 0) + 1) for r in p.roles for _ in range(r.lead_quarters, q_count)]
+    slots = [(r.id, s) for r in p.roles for s in range(q_count)]
+    counts = [range(fixed.get((r.id, s), 0), max((r.max_per_quarter or 0) if s >= r.lead_quarters else 0,
+                                                  fixed.get((r.id, s), 0)) + 1)
+              for r in p.roles for s in range(q_count)]
     best: tuple[float, float, int] | None = None
     for starts in itertools.product(*options):
         start = {i.id: s for i, s in zip(p.initiatives, starts, strict=True) if s is not None}
@@ -250,3 +264,46 @@ def test_every_plan_satisfies_the_model_and_matches_brute_force(portfolio: pf.Po
     assert plan.optimal and math.isclose(plan.value, best[0], abs_tol=1e-6)
     assert money == pytest.approx(best[1], abs=1e-6)  # among plans of equal value, the cheapest
     assert seniority == best[2]  # then the latest (and fewest) starts
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(small_portfolios(), st.integers(0, 2), st.integers(1, 2))
+def test_fixed_hires_are_kept_and_the_rest_matches_brute_force(portfolio: pf.Portfolio, quarter: int,
+                                                                count: int) -> None:
+    start = portfolio.quarters[min(quarter, len(portfolio.quarters) - 1)]
+    portfolio = pf.Portfolio(portfolio.initiatives, quarters=portfolio.quarters, capacity=portfolio.capacity,
+                             budget=None if portfolio.budget is None else portfolio.budget + 30, roles=portfolio.roles,
+                             attrition=portfolio.attrition, fixed_hires=[pf.Hire(portfolio.roles[0].id, start, count)])
+    plan = pf.optimise(portfolio)
+    index = {q: k for k, q in enumerate(portfolio.quarters)}
+    hires = {(h.role, index[h.start]): h.count for h in plan.hires}
+    assert hires.get((portfolio.roles[0].id, index[start]), 0) >= count
+    assert sum(h.fixed for h in plan.hires) == count
+    recomputed = _check_plan(portfolio, {i: index[q] for i, q in plan.start.items()}, hires)
+    assert recomputed is not None, "the plan breaks the model"
+    best = _brute_force(portfolio)
+    assert plan.optimal and math.isclose(plan.value, best[0], abs_tol=1e-6)
+    assert recomputed[1] == pytest.approx(best[1], abs=1e-6) and recomputed[2] == best[2]
+
+
+def test_a_decided_hire_is_kept_where_the_optimiser_would_hire_otherwise() -> None:
+    free = pf.Portfolio(ITEMS, quarters=QUARTERS, capacity={"web": 24}, budget=100_000, roles=[ROLE])
+    assert pf.optimise(free).hires == (pf.Hire("web-engineer", "Q2", 1),)  # 40k: the cheapest way to 140
+    decided = pf.Portfolio(ITEMS, quarters=QUARTERS, capacity={"web": 24}, budget=100_000, roles=[ROLE],
+                           fixed_hires=[pf.Hire("web-engineer", "Q1", 1)])
+    plan = pf.optimise(decided)
+    # opened before the plan, so it starts in Q1 despite the lead time: 24 + 6 and 24 + 12 person-weeks; A and B
+    # fit (140); a second hire (40k more than the 30k left) cannot be paid
+    assert plan.hires == (pf.Hire("web-engineer", "Q1", 1),) and plan.hires[0].fixed == 1
+    assert (plan.value, plan.cost, plan.hire_cost, plan.selected) == (140, 70_000, 70_000, ("A", "B"))
+    assert pf.team_capacity(decided, plan.hires) == {"web": (30.0, 36.0)}
+    why = pf.explain(decided, plan)
+    assert why.without_hiring is not None and why.without_hiring.value == 140  # nothing beyond the decided hire
+    assert why.value_per_10k is None
+    assert [w.change for w in why.hiring] == ["one more hire of role web-engineer"]
+    with pytest.raises(ValidationError, match="fixed hire of role 'nobody'"):
+        pf.optimise(pf.Portfolio(ITEMS, quarters=QUARTERS, capacity={"web": 24}, roles=[ROLE],
+                                 fixed_hires=[pf.Hire("nobody", "Q1", 1)]))
+    with pytest.raises(ValidationError, match="not a quarter of the plan"):
+        pf.optimise(pf.Portfolio(ITEMS, quarters=QUARTERS, capacity={"web": 24}, roles=[ROLE],
+                                 fixed_hires=[pf.Hire("web-engineer", "Q9", 1)]))

@@ -162,12 +162,14 @@ class Role:
 
 @dataclass(frozen=True)
 class Hire:
-    """``count`` people of ``role`` starting in quarter ``start`` (a quarter label), opened in ``opened``."""
+    """``count`` people of ``role`` starting in quarter ``start`` (a quarter label), opened in ``opened``; of them,
+    ``fixed`` were already decided (the portfolio's ``fixed_hires``: approved or open roles of the hiring plan)."""
 
     role: str
     start: str
     count: int
     opened: str = field(default="", compare=False)
+    fixed: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,10 @@ class Portfolio:
     ``(item, prerequisite)`` — the prerequisite is chosen too and starts no later; ``conflicts``: pairs that
     cannot both be chosen; ``cover_goals``: goals that at least one chosen initiative must serve;
     ``roles``: roles the plan may hire for (see :class:`Role`); ``attrition``: a team's annual attrition rate
-    (0.12 is 12 %), which takes ``1 - (1 - rate) ** (1/4)`` of its capacity away each quarter, compounding.
+    (0.12 is 12 %), which takes ``1 - (1 - rate) ** (1/4)`` of its capacity away each quarter, compounding;
+    ``fixed_hires``: hires already decided (a role approved or open in the hiring plan): the plan makes at least
+    these (``h[r, s] >= count``), pays for them from the budget and counts their ramp, whatever the role's lead time
+    and cap (they are opened already); the optimiser may add more.
     """
 
     initiatives: Sequence[Initiative]
@@ -196,6 +201,7 @@ class Portfolio:
     cover_goals: frozenset[str] = frozenset()
     roles: Sequence[Role] = ()
     attrition: Mapping[str, float] = field(default_factory=dict)
+    fixed_hires: Sequence[Hire] = ()
 
 
 @dataclass(frozen=True)
@@ -377,6 +383,15 @@ def _role_problems(portfolio: Portfolio) -> list[str]:
                                                  or role.max_per_quarter < 0):
             problems.append(f"role {role.id}: max_per_quarter {role.max_per_quarter!r} must be a whole number >= 0 "
                             "or None")
+    quarters = set(portfolio.quarters)
+    for hire in portfolio.fixed_hires:
+        if hire.role not in seen:
+            problems.append(f"fixed hire of role {hire.role!r}: the role is not among the portfolio's roles: add it")
+        if hire.start not in quarters:
+            problems.append(f"fixed hire of {hire.role} starts in {hire.start!r}, which is not a quarter of the plan: "
+                            "give one of " + ", ".join(portfolio.quarters))
+        if not isinstance(hire.count, int) or hire.count < 1:
+            problems.append(f"fixed hire of {hire.role}: count {hire.count!r} must be a whole number >= 1")
     for team, rate in portfolio.attrition.items():
         if team not in teams:
             problems.append(f"attrition names team {team!r}, which has no capacity in the portfolio")
@@ -495,7 +510,12 @@ class _Model:
         self.column_of = {key: c for c, key in enumerate(self.columns)}
         self.bundle_ids = list(self.bundles)
         self.roles = {r.id: r for r in portfolio.roles}
+        index = {q: k for k, q in enumerate(portfolio.quarters)}
+        self.fixed: dict[tuple[str, int], int] = defaultdict(int)
+        for hire in portfolio.fixed_hires:
+            self.fixed[(hire.role, index[hire.start])] += hire.count
         self.hire_columns, self.hire_upper = self._hire_columns(quarters)
+        self.hire_lower = [float(self.fixed.get(key, 0)) for key in self.hire_columns]
         self.hire_offset = len(self.columns) + len(self.bundle_ids)
         self.hire_column_of = {key: self.hire_offset + k for k, key in enumerate(self.hire_columns)}
         self.n_columns = self.hire_offset + len(self.hire_columns)
@@ -509,7 +529,8 @@ class _Model:
     def _hire_columns(self, quarters: int) -> tuple[list[tuple[str, int]], list[float]]:
         """The (role, start) pairs a hire can take, and the most people of each: a start the budget cannot pay
         for, or a role whose team has no work here, gets none; without ``max_per_quarter``, at most the people
-        who could carry all of the team's work in their weakest quarter."""
+        who could carry all of the team's work in their weakest quarter. A fixed hire always has its column,
+        with at least its people."""
         p, columns, upper = self.portfolio, [], []
         load: dict[str, float] = defaultdict(float)
         for item in self.items:
@@ -517,15 +538,14 @@ class _Model:
                 load[team] += effort
         for role in p.roles:
             positive = [role.net_weeks(k) for k in range(len(role.ramp) + 1) if role.net_weeks(k) > _EPS]
-            if not positive or load[role.team] <= 0:
-                continue
-            most = math.ceil(load[role.team] / min(positive) - _EPS)
-            for s in range(role.lead_quarters, quarters):
-                price, n = role.price(s, quarters), float(most)
+            most = math.ceil(load[role.team] / min(positive) - _EPS) if positive and load[role.team] > 0 else 0
+            for s in range(quarters):
+                price, n = role.price(s, quarters), float(most) if s >= role.lead_quarters else 0.0
                 if role.max_per_quarter is not None:
                     n = min(n, role.max_per_quarter)
                 if p.budget is not None and price > 0:
                     n = min(n, math.floor(p.budget / price + _EPS))
+                n = max(n, float(self.fixed.get((role.id, s), 0)))
                 if n >= 1:
                     columns.append((role.id, s))
                     upper.append(n)
@@ -672,7 +692,8 @@ class _Model:
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, dtype=np.uint8))
         if self.hire_columns:
             hired = np.arange(self.hire_offset, n, dtype=np.int32)
-            h.changeColsBounds(len(hired), hired, np.zeros(len(hired)), np.array(self.hire_upper, dtype=float))
+            h.changeColsBounds(len(hired), hired, np.array(self.hire_lower, dtype=float),
+                               np.array(self.hire_upper, dtype=float))
         if not feasibility:
             h.changeColsCost(n, np.arange(n, dtype=np.int32), self.objective)
         r = self.rows
@@ -689,9 +710,9 @@ class _Model:
     def start_vector(self, selected: Mapping[str, int],
                      hires: Mapping[tuple[str, int], int] | None = None) -> list[float]:
         """A solution vector for the plan ``selected`` (item -> start quarter index) with ``hires``
-        ((role, start index) -> people)."""
+        ((role, start index) -> people; None: the fixed hires only)."""
         vector = [0.0] * self.n_columns
-        for key, count in (hires or {}).items():
+        for key, count in (self.fixed if hires is None else hires).items():
             if key in self.hire_column_of:
                 vector[self.hire_column_of[key]] = float(count)
         for item, s in selected.items():
@@ -805,6 +826,7 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None) ->
     h = model.highs(time_limit)
     if model.n_columns == 0:
         return None, []
+    _strengthen(model, h)
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = model.start_vector(start)
@@ -826,6 +848,56 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None) ->
         raise InfeasibleError(f"no feasible plan was found within the time limit ({time_limit:g} s): raise the "
                               "time limit or relax the constraints", details={"constraints": []})
     return h, [float(round(v)) for v in h.getSolution().col_value]
+
+
+_GRIDS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 100)
+
+
+def _grid(values: Iterable[float]) -> int | None:
+    """The smallest ``d`` of :data:`_GRIDS` with every value a whole multiple of ``1/d`` (None: no such ``d``)."""
+    magnitudes = [abs(v) for v in values]
+    for d in _GRIDS:
+        if all(abs(v * d - round(v * d)) <= 1e-9 * max(1.0, v * d) for v in magnitudes):
+            return d
+    return None
+
+
+def _strengthen(model: _Model, h: Any) -> None:
+    """Tighten the solver's copy of ``model`` without changing its integer solutions (the model's rows, which
+    the what-ifs and the clash search use, stay as they are).
+
+    - A capacity row whose coefficients are all whole multiples of ``1/d`` (efforts in whole or half weeks, ramps
+      such as 0.5) over integer columns has a left side on that grid, so its limit rounds down to the grid (34.87
+      person-weeks left by attrition hold no more than 34 whole weeks of work).
+    - Each team gets its capacity rows summed over the quarters: implied, but a knapsack row over the whole
+      horizon on which the solver's cover and MIR cuts bite where the quarter rows alone leave the bound loose.
+    - A stronger primal heuristic effort: capacity-bound plans are found late otherwise."""
+    rows, team_rows = model.rows, defaultdict(list)
+    for r, group in enumerate(rows.group):
+        if group is not None and group.startswith("capacity of team "):
+            team_rows[group.rsplit(" in ", 1)[0]].append(r)
+    if not team_rows:
+        return
+    h.setOptionValue("mip_heuristic_effort", 0.3)
+    ends = [*rows.starts[1:], len(rows.index)]
+    for members in team_rows.values():
+        terms: dict[int, float] = defaultdict(float)
+        limit = 0.0
+        for r in members:
+            index, value = rows.index[rows.starts[r]:ends[r]], rows.value[rows.starts[r]:ends[r]]
+            upper, d = rows.upper[r], _grid(value)
+            if d is not None and math.isfinite(upper):
+                upper = math.floor(upper * d + 1e-6) / d
+                h.changeRowBounds(r, rows.lower[r], upper)
+            limit += upper
+            for c, v in zip(index, value, strict=True):
+                terms[c] += v
+        terms = {c: v for c, v in terms.items() if abs(v) > 1e-12}
+        if len(members) > 1 and terms and math.isfinite(limit):
+            d = _grid(terms.values())
+            limit = math.floor(limit * d + 1e-6) / d if d is not None else limit
+            h.addRow(-math.inf, limit, len(terms), np.array(list(terms), dtype=np.int32),
+                     np.array(list(terms.values()), dtype=float))
 
 
 def _cheapest(model: _Model, h: Any, values: list[float], time_limit: float) -> list[float]:
@@ -981,7 +1053,8 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
     gap = (bound - value) / abs(value) if abs(value) > _EPS else (0.0 if bound - value <= _EPS else math.inf)
     order = [i.id for i in portfolio.initiatives if i.id in chosen]
     roles, n_quarters = {r.id: r for r in portfolio.roles}, len(portfolio.quarters)
-    hired = tuple(Hire(r, portfolio.quarters[s], n, opened=portfolio.quarters[s - roles[r].lead_quarters])
+    hired = tuple(Hire(r, portfolio.quarters[s], n, opened=portfolio.quarters[max(s - roles[r].lead_quarters, 0)],
+                       fixed=min(n, model.fixed.get((r, s), 0)))
                   for (r, s), n in sorted(hires.items(), key=lambda kv: (list(roles).index(kv[0][0]), kv[0][1])))
     hire_cost = float(sum(n * roles[r].price(s, n_quarters) for (r, s), n in hires.items()))
     return Plan(
@@ -1109,7 +1182,7 @@ class _WhatIfs:
             h.changeRowBounds(r, model.rows.lower[r], model.rows.upper[r])
         for c in columns:
             k = c - model.hire_offset
-            h.changeColBounds(c, 0.0, model.hire_upper[k] if k >= 0 else 1.0)
+            h.changeColBounds(c, model.hire_lower[k] if k >= 0 else 0.0, model.hire_upper[k] if k >= 0 else 1.0)
         gap = 0.0 if optimal or not feasible else (
             (bound - value) / abs(value) if abs(value) > _EPS else math.inf)
         before, ids = set(plan.selected), [i.id for i in self.portfolio.initiatives]
@@ -1180,9 +1253,10 @@ def _hiring(portfolio: Portfolio, plan: Plan, what_ifs: _WhatIfs, limit: Any,
     hire unlocks and the value per 10k spent on people."""
     model, quarters = what_ifs.model, len(portfolio.quarters)
     hire_columns = model.hire_column_of
-    if plan.hires:
-        without, _ = what_ifs.run_changed("without hiring", limit(),
-                                          columns={c: (0.0, 0.0) for c in hire_columns.values()})
+    decided = {c: (float(model.fixed.get(k, 0)),) * 2 for k, c in hire_columns.items()}  # the fixed hires only
+    chosen_hires = {k: n - model.fixed.get(k, 0) for k, n in what_ifs.hires.items() if n > model.fixed.get(k, 0)}
+    if chosen_hires:
+        without, _ = what_ifs.run_changed("without hiring", limit(), columns=decided)
     else:
         without = WhatIf("without hiring", plan.value, 0.0, (), (), True, plan.value, 0.0)
     changes: list[WhatIf] = []
@@ -1196,12 +1270,12 @@ def _hiring(portfolio: Portfolio, plan: Plan, what_ifs: _WhatIfs, limit: Any,
         n = counts[role.id]
         changes.append(what_ifs.run_changed(f"one more hire of role {role.id}", limit(),
                                             rows={row: (n + 1.0, n + 1.0)})[0])
-        if n:
+        if n > sum(f for (r, _), f in model.fixed.items() if r == role.id):
             changes.append(what_ifs.run_changed(f"one fewer hire of role {role.id}", limit(),
                                                 rows={row: (n - 1.0, n - 1.0)})[0])
-    if what_ifs.hires:
-        later = {c: (0.0, 0.0) for c in hire_columns.values()}
-        for (role_id, s), n in what_ifs.hires.items():
+    if chosen_hires:  # the plan's own hires a quarter later; the decided ones stay
+        later = dict(decided)
+        for (role_id, s), n in chosen_hires.items():
             if s + 1 < quarters and (role_id, s + 1) in hire_columns:
                 count = later[hire_columns[(role_id, s + 1)]][0] + n
                 later[hire_columns[(role_id, s + 1)]] = (count, count)
@@ -1217,7 +1291,8 @@ def _hiring(portfolio: Portfolio, plan: Plan, what_ifs: _WhatIfs, limit: Any,
         found = math.isfinite(change.value)  # nothing found in time: claim nothing
         unlocks.append(HireUnlock(hire, tuple(i for i in plan.selected if i not in selected) if found else ()))
     gained = plan.value - without.value if math.isfinite(without.value) else math.nan
-    per_10k = gained / (plan.hire_cost / 10_000) if plan.hire_cost > 0 and math.isfinite(gained) else None
+    spent = sum(n * model.roles[r].price(s, quarters) for (r, s), n in chosen_hires.items())
+    per_10k = gained / (spent / 10_000) if spent > 0 and math.isfinite(gained) else None
     return tuple(changes), without, tuple(unlocks), per_10k
 
 

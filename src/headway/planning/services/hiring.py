@@ -216,10 +216,17 @@ def engine_roles(teams: Iterable[str]) -> list[engine.Role]:
     if missing:
         raise ValidationError(f"Team {', '.join(missing)} has no roles to hire for: add one with `headway role add`.",
                               details={"hire": missing})
-    return [engine.Role(id=r.key, team=r.team.name, weeks_per_person=weeks_per_person(r),
-                        cost_per_quarter=float(r.annual_cost) / 4, hiring_cost=float(r.hiring_cost),
-                        lead_quarters=r.lead_quarters, ramp=tuple(float(v) for v in r.ramp) or (1.0,),
-                        mentor_weeks=r.mentor_weeks, max_per_quarter=r.max_per_quarter) for r in roles]
+    return [engine_role(r) for r in roles]
+
+
+def engine_role(role: HiringRole, *, max_per_quarter: int | None = -1) -> engine.Role:
+    """The optimiser's role for ``role`` (``max_per_quarter``: a cap other than the role's own, 0 for a role the
+    plan may not hire more of)."""
+    cap = role.max_per_quarter if max_per_quarter == -1 else max_per_quarter
+    return engine.Role(id=role.key, team=role.team.name, weeks_per_person=weeks_per_person(role),
+                       cost_per_quarter=float(role.annual_cost) / 4, hiring_cost=float(role.hiring_cost),
+                       lead_quarters=role.lead_quarters, ramp=tuple(float(v) for v in role.ramp) or (1.0,),
+                       mentor_weeks=role.mentor_weeks, max_per_quarter=cap)
 
 
 def attrition_rates() -> dict[str, float]:

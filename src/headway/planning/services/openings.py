@@ -15,9 +15,13 @@ from headway.core.errors import NotFound, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 from headway.core.validation import actor_label
+from headway.planning.engine import portfolio as engine
 from headway.planning.models import Opening, OpeningStatus
-from headway.planning.services.hiring import get_role, role_view
+from headway.planning.services.hiring import engine_role, get_role, role_view
 from headway.planning.services.quarters import quarter_index, quarter_label
+
+DECIDED = (OpeningStatus.APPROVED, OpeningStatus.OPEN)
+"""Openings the plan takes as given: approved by the leader, or open (being recruited)."""
 
 NEXT = {OpeningStatus.PLANNED: OpeningStatus.APPROVED, OpeningStatus.APPROVED: OpeningStatus.OPEN,
         OpeningStatus.OPEN: OpeningStatus.FILLED}
@@ -178,3 +182,22 @@ def hire_weeks(first: int, last: int) -> dict[tuple[str, str], float]:
             key = (role.team.name, quarter_label(index))
             added[key] = added.get(key, 0.0) + weeks
     return added
+
+
+def decided_hires(span: list[str], roles: list[engine.Role]) -> tuple[list[engine.Role], list[engine.Hire]]:
+    """The approved and open openings as the optimiser's fixed hires within the quarters ``span``: the roles they
+    need beyond ``roles`` (the plan may not hire more of those: cap 0) and one fixed hire per role and start. An
+    opening whose start quarter has passed starts in the plan's first quarter; one after the plan is left out."""
+    known = {r.id for r in roles}
+    extra: dict[str, engine.Role] = {}
+    counts: dict[tuple[str, str], int] = {}
+    first, last = quarter_index(span[0]), quarter_index(span[-1])
+    for opening in Opening.objects.filter(status__in=DECIDED).select_related("role__team"):
+        index = max(quarter_index(opening.start_quarter), first)
+        if index > last:
+            continue
+        key = opening.role.key
+        if key not in known and key not in extra:
+            extra[key] = engine_role(opening.role, max_per_quarter=0)
+        counts[(key, quarter_label(index))] = counts.get((key, quarter_label(index)), 0) + 1
+    return list(extra.values()), [engine.Hire(role, start, n) for (role, start), n in sorted(counts.items())]

@@ -23,6 +23,7 @@ from headway.planning.services._common import MAX_QUARTERS, ids_into, with_relat
 from headway.planning.services.hiring import attrition_rates, engine_roles
 from headway.planning.services.initiatives import cost, effort_weeks
 from headway.planning.services.links import resolve_goal
+from headway.planning.services.openings import decided_hires
 from headway.planning.services.plan_hires import HiringResult, hiring_result
 from headway.planning.services.quarters import quarter_index, quarter_label, quarters
 from headway.planning.services.scoring import get_scoring_model
@@ -52,6 +53,9 @@ class PlanRequest:
     time_limit: float = 10.0
     hire: tuple[str, ...] = ()
     """Teams the optimiser may hire in (their roles; see :mod:`headway.planning.services.hiring`)."""
+    decided: bool = True
+    """With ``hire``: the hiring plan's approved and open openings are fixed hires of the plan (already decided: it
+    pays for them and counts their ramp); false leaves them out."""
 
 
 class NamedInitiative(BaseModel):
@@ -225,6 +229,7 @@ def plan_request(data: Mapping[str, Any] | PlanRequest | None = None, *, actor: 
         target_mix=str(raw.get("target_mix") or "70/20/10"),
         cover_goals=_goal_ids(raw.get("cover_goals"), problems, actor),
         time_limit=time_limit, hire=_teams(raw.get("hire")),
+        decided=str(raw.get("decided", True)).strip().lower() not in ("false", "0", "no", "off", ""),
     )
     try:
         parse_mix(request.target_mix)
@@ -306,12 +311,18 @@ def build_portfolio(actor: User | None, request: PlanRequest, *,
     capacity: dict[str, float | list[float]] = {
         name: t.capacity_weeks + request.extra_headcount.get(name, 0) * t.weeks_per_quarter
         for name, t in teams.items()}
+    roles: list[engine.Role] = engine_roles(request.hire) if request.hire else []
+    fixed: list[engine.Hire] = []
+    if request.hire and request.decided:  # the openings already approved or open are hires it makes for sure
+        more, fixed = decided_hires(span, roles)
+        roles += [r for r in more if r.team in capacity]
+        fixed = [h for h in fixed if h.role in {r.id for r in roles}]
     problem = engine.Portfolio(
         initiatives=items, quarters=span, budget=request.budget, capacity=capacity, requires=requires,
         conflicts=conflicts, must_have=frozenset(_key(pk) for pk in request.must),
         must_not=frozenset({_key(pk) for pk in request.exclude} | parked | too_long), mix=mix, mix_basis="cost",
         cover_goals=frozenset(_goal_key(covered[pk]) for pk in request.cover_goals),
-        roles=engine_roles(request.hire) if request.hire else (), attrition=attrition_rates())
+        roles=roles, attrition=attrition_rates(), fixed_hires=fixed)
     return problem, by_pk
 
 
@@ -394,7 +405,7 @@ def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None
             by_pk[_pk(k)], _names(reason, by_pk), request, len(problem.quarters)))
             for k, reason in why.left_out.items() if by_pk[_pk(k)].stage != Stage.PARKED]
     if request.hire:
-        result.hiring = hiring_result([r.team for r in problem.roles], problem, plan, why, _pk,
+        result.hiring = hiring_result([r.team for r in problem.roles if r.max_per_quarter != 0], problem, plan, why, _pk,
                                       lambda text: _names(text, by_pk))
         result.hiring.teams = list(dict.fromkeys(result.hiring.teams))
     if scenario:
