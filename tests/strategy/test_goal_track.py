@@ -96,3 +96,27 @@ def test_a_kpi_card_compares_the_periods_projection_with_the_periods_target(sign
     svg = str(kpi_tree_svg([summary]))
     assert '<text class="value" x="14" y="41">200<tspan class="basis" dx="4">projected</tspan></text>' in svg
     assert "target 250" in svg
+
+
+def test_the_cli_tables_read_the_same_rule_through_the_one_formatting_layer(signups_goal, capsys):
+    from headway.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["goal", "show", str(signups_goal.pk)])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    assert "Off track, progress 80 % (projected); latest check-in On track, confidence 80 %" in " ".join(out.split())
+    # key results: so far 60, projected 200 of 250 → 80 %; visits 200 of 190 → 100 %
+    rows = [line.split("│") for line in out.splitlines() if line.count("│") >= 7]
+    cells = [[c.strip() for c in r[1:-1]] for r in rows]
+    assert ["signups", "Sign-ups", "Off track", "60", "200", "250", "80 %"] in cells
+    assert ["visits", "Visits", "On track", "60", "200", "190", "100 %"] in cells
+
+
+def test_a_table_cell_goes_through_the_formatting_layer():
+    from datetime import date, datetime
+
+    from headway.cli.console import cell
+
+    assert cell(date(2026, 5, 3)) == "3 May 2026" and cell(datetime(2026, 5, 3, 14, 5)) == "3 May 2026, 14:05"
+    assert cell(1234567.8) == "1,234,568" and cell(12.345) == "12.3" and cell(None) == "" and cell(42) == "42"
