@@ -93,7 +93,7 @@ def test_a_target_turning_off_track_raises_an_alert(workspace):
     assert alert.message.startswith("Support tickets turned off track (was on track): off track: target")
 
 
-def test_an_alert_on_a_ratio_kpi_is_explained_by_the_ratios_own_breakdown(empty_store):
+def test_an_alert_on_a_ratio_kpi_is_explained_by_the_ratios_own_breakdown(empty_store, viewer):
     """Conversion = purchases ÷ visits. Every day 10 mobile and 9–11 desktop visits; mobile buys 2 of its 10 and
     desktop 2 of its visits (about 20 %), until mobile buys 6 of 10 (60 %) from Monday 27 April. The alert says mobile's
     own conversion went from 20.0 % to 60.0 %, not how many orders each segment made."""
@@ -133,3 +133,13 @@ def test_an_alert_on_a_ratio_kpi_is_explained_by_the_ratios_own_breakdown(empty_
     assert mobile["share"] == pytest.approx((84 / 280 - 112 / 1119) / change)
     assert desktop["share"] == pytest.approx((28 / 280 - 112 / 1119) / change)
     assert "Most of the change comes from device = mobile: its Conversion went from 20.0 % to 60.0 %" in alert.message
+    assert alert.breakdown["kind"] == "ratio"
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    client = Client()
+    assert client.login(username=viewer.username, password=PASSWORD)
+    page = " ".join(client.get("/goals/alerts/").content.decode().split())
+    assert "Split by device: each value's own Conversion (numerator ÷ denominator)" in page
+    assert "<td>mobile</td><td>20 %</td><td>60 %</td>" in page

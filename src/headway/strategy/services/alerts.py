@@ -333,6 +333,7 @@ def detect_alerts(kpi: Kpi, as_of: date, alerts: list[str] | None = None,
         breakdown = None
         if alert.breakdown is not None:
             breakdown = {"property": alert.breakdown.property, "sentence": alert.breakdown.sentence,
+                         "kind": "ratio" if ratio is not None else "total",
                          "scores": alert.breakdown.scores,
                          "segments": [{"value": s.value, "before": s.before, "after": s.after, "delta": s.delta,
                                        "share": s.share} for s in alert.breakdown.segments]}
