@@ -124,6 +124,18 @@ def _feedback(w):
     return sorted(FeedbackItem.objects.values_list("text", "reviewed"))
 
 
+def _roles(w):
+    from headway.core.models import User
+
+    return User.objects.get(username="user-viewer").role
+
+
+def _tokens(w):
+    from headway.core.models import ApiToken
+
+    return sorted(ApiToken.objects.filter(name="notebook").values_list("user__username", flat=True))
+
+
 def _users(w):
     from headway.core.models import User
 
@@ -183,6 +195,15 @@ CELLS = [
          lambda w: ("/settings/users/", {"username": "newbie", "password": PASSWORD, "role": "viewer",
                                          "email": "", "display_name": ""}),
          'name="password"', _users),
+    Cell("PUT /api/v1/users/{username}/role",
+         lambda w: ("put", "/api/v1/users/user-viewer/role", {"role": "contributor"}),
+         lambda w: "/settings/users/",
+         lambda w: ("/settings/users/", {"action": "set-role", "username": "user-viewer", "role": "contributor"}),
+         'value="set-role"', _roles),
+    Cell("POST /api/v1/tokens",  # every role may hold its own API tokens
+         lambda w: ("post", "/api/v1/tokens", {"name": "notebook"}),
+         lambda w: "/settings/tokens/", lambda w: ("/settings/tokens/", {"name": "notebook"}),
+         'name="name"', _tokens),
 ]
 
 
