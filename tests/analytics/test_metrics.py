@@ -83,7 +83,8 @@ def test_compute_from_a_file_prints_a_table_and_json(capsys, events, metrics_fil
                                "values": [20.0, 20.0, 5.0]}
     code, out, _ = run(capsys, "metrics", "compute", "revenue_2d", "--file", str(metrics_file), "--from", DAY_FROM,
                        "--to", DAY_TO)
-    assert code == 0 and "60.00" in out and "25.00" in out
+    # the table reads through headway.core.formatting: whole values without decimals
+    assert code == 0 and "│ 2026-01-06 │ 60         │" in out and "│ 2026-01-07 │ 25         │" in out
 
 
 def test_load_list_and_compute_from_the_catalogue(capsys, events, metrics_file, viewer):

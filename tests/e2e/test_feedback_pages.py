@@ -73,10 +73,15 @@ def test_inbox_hides_contact_details_from_a_viewer(demo_site, site_page):
     page = site_page
     log_in(page, "viewer")
     page.goto("/feedback/inbox/")
+    from headway.core.formatting import number
+
     new = FeedbackItem.objects.filter(reviewed=False).count()
-    assert page.locator("p.lead").inner_text() == f"{new} new items nobody has reviewed yet (the newest 100 shown)."
+    assert page.locator("p.lead").inner_text() == f"{number(new)} new items nobody has reviewed yet."
+    # the inbox pages by 50 (issue 14, point 5): the newest 50 first, then "Next page"
     rows = page.locator("tbody tr")
-    assert rows.count() == 100
+    assert rows.count() == min(new, 50)
+    pages = -(-new // 50)
+    assert page.locator("#inbox-count").inner_text() == f"{number(new)} items · page 1 of {pages}"
     assert page.locator("input[type=checkbox]").count() == 0  # a viewer cannot mark items reviewed
     assert EMAIL.search(page.locator("main").inner_text()) is None
     page.goto("/feedback/")
@@ -87,6 +92,7 @@ def test_inbox_hides_contact_details_from_a_viewer(demo_site, site_page):
 
 
 def test_inbox_shows_contact_details_to_the_leader_who_marks_items_reviewed(demo_site, site_page):
+    from headway.core.formatting import number
     from headway.discovery.models import Contact, FeedbackItem
 
     page = site_page
@@ -102,7 +108,7 @@ def test_inbox_shows_contact_details_to_the_leader_who_marks_items_reviewed(demo
     page.get_by_role("button", name="Mark selected as reviewed").click()
     assert page.get_by_role("status").inner_text() == "2 item(s) marked as reviewed."
     assert FeedbackItem.objects.filter(reviewed=False).count() == before - 2
-    assert page.locator("p.lead").inner_text().startswith(f"{before - 2} new items")
+    assert page.locator("p.lead").inner_text().startswith(f"{number(before - 2)} new items")
     assert page.problems.all() == []
 
 

@@ -33,7 +33,10 @@ def test_dashboard_shows_the_north_star_the_kpi_tree_goals_and_alerts(demo_site,
     log_in(page, "leader")
     card = page.locator("section.north-star")
     assert card.get_by_role("link", name="Weekly purchasing customers").is_visible()
-    assert card.locator(".big-number").inner_text().startswith(north.display["current"])
+    # like with like (issue 14, point 4): the period's projection next to the period's target, not a day's value
+    assert card.locator(".big-number").inner_text().startswith(north.display["card"])
+    assert north.display["card"] == north.display["projection"] and north.projection is not None
+    assert card.locator(".big-number").inner_text().startswith(f"{north.display['projection']} projected for ")
     assert f"target {north.display['target']}" in card.inner_text()
     assert card.locator(".status").inner_text() == north.status_label
 

@@ -91,3 +91,55 @@ def test_a_target_turning_off_track_raises_an_alert(workspace):
     services.set_target(None, "tickets", "current", (target.upper or 0) * 2 + 1_000)
     alert = Alert.objects.get(kind="off_track")
     assert alert.message.startswith("Support tickets turned off track (was on track): off track: target")
+
+
+def test_an_alert_on_a_ratio_kpi_is_explained_by_the_ratios_own_breakdown(empty_store, viewer):
+    """Conversion = purchases ÷ visits. Every day 10 mobile and 9–11 desktop visits; mobile buys 2 of its 10 and
+    desktop 2 of its visits (about 20 %), until mobile buys 6 of 10 (60 %) from Monday 27 April. The alert says mobile's
+    own conversion went from 20.0 % to 60.0 %, not how many orders each segment made."""
+    from headway.analytics import services as analytics
+
+    start, events = date(2026, 3, 2), []
+    for i in range(70):
+        day = (start + timedelta(days=i)).isoformat()
+        desktop_visits = 10 + (i % 3 - 1)
+        for device, visits, buys in (("mobile", 10, 6 if i >= 56 else 2), ("desktop", desktop_visits, 2)):
+            for n in range(visits):
+                who = f"{device}-{i}-{n}"
+                props = {"device": device}
+                events.append({"uuid": f"v-{who}", "event": "visit", "timestamp": f"{day}T12:00:00Z",
+                               "distinct_id": who, "properties": props})
+                if n < buys:
+                    events.append({"uuid": f"p-{who}", "event": "purchase", "timestamp": f"{day}T12:30:00Z",
+                                   "distinct_id": who, "properties": props})
+    analytics.ingest(None, events)
+    analytics.load_metrics(None, "metrics:\n  - name: purchases\n    type: simple\n    event: purchase\n"
+                                 "  - name: visits\n    type: simple\n    event: visit\n"
+                                 "  - name: conversion\n    type: ratio\n    numerator: purchases\n"
+                                 "    denominator: visits\n")
+    services.create_kpi(None, "conversion", "Conversion", metric="conversion", unit="percent", aggregation="mean")
+    services.refresh_kpis(None, as_of=date(2026, 5, 10))
+    alert = Alert.objects.get(kpi__name="conversion", kind="anomaly")
+    assert (alert.since, alert.direction, alert.breakdown["property"]) == (date(2026, 4, 27), "up", "device")
+    mobile, desktop = alert.breakdown["segments"]
+    assert (mobile["value"], mobile["before"], mobile["after"]) == ("mobile", pytest.approx(0.2), pytest.approx(0.6))
+    # baseline: the 8 weeks before (days 0–55): desktop 559 visits (the ±1 cycle leaves −1), 112 purchases;
+    # the alert's 2 weeks (days 56–69): 140 visits, 28 purchases
+    assert (desktop["value"], desktop["before"], desktop["after"]) == ("desktop", pytest.approx(112 / 559),
+                                                                       pytest.approx(28 / 140))
+    # contributions: N'_s/D' − N_s/D with D = 560 + 559, D' = 280; they add up to R' − R = 112/280 − 224/1119
+    change = 112 / 280 - 224 / 1119
+    assert mobile["delta"] == pytest.approx(84 / 280 - 112 / 1119)
+    assert mobile["share"] == pytest.approx((84 / 280 - 112 / 1119) / change)
+    assert desktop["share"] == pytest.approx((28 / 280 - 112 / 1119) / change)
+    assert "Most of the change comes from device = mobile: its Conversion went from 20.0 % to 60.0 %" in alert.message
+    assert alert.breakdown["kind"] == "ratio"
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    client = Client()
+    assert client.login(username=viewer.username, password=PASSWORD)
+    page = " ".join(client.get("/goals/alerts/").content.decode().split())
+    assert "Split by device: each value's own Conversion (numerator ÷ denominator)" in page
+    assert "<td>mobile</td><td>20 %</td><td>60 %</td>" in page

@@ -9,9 +9,10 @@ from typing import Any
 import typer
 
 from headway.cli._actor import AS_OPTION, actor
-from headway.cli.console import console, print_json, print_table, progress_bar
+from headway.cli.console import console, print_json, print_table, progress_bar, workspace_currency
 from headway.conf.bootstrap import setup_django
 from headway.core.errors import ValidationError
+from headway.core.formatting import money, percent
 
 app = typer.Typer(help="Customer feedback: import it, find its themes, search it, link it to ideas.",
                   no_args_is_help=True)
@@ -29,11 +30,11 @@ def _read(path: Path) -> bytes:
 
 
 def _money(value: float) -> str:
-    return f"{value:,.0f}"
+    return money(value, workspace_currency())
 
 
 def _growth(value: float | None) -> str:
-    return "new" if value is None else f"{value:+.0%}"
+    return "new" if value is None else ("+" if value >= 0 else "") + percent(value, decimals=0)
 
 
 def _spark(weekly: list[int]) -> str:

@@ -9,6 +9,7 @@ import typer
 
 from headway.cli.console import console, print_json, print_table
 from headway.conf.bootstrap import setup_django
+from headway.core.formatting import label, percent
 
 if TYPE_CHECKING:
     from headway.strategy.services import GoalView
@@ -16,16 +17,12 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Goals: company objectives, product goals, key results and check-ins.", no_args_is_help=True)
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
-
-
 def _rows(goals: list[GoalView], depth: int = 0) -> list[list[object]]:
     rows: list[list[object]] = []
     for g in goals:
-        krs = ", ".join(f"{k.kpi} {k.period_to_date}/{k.target}" for k in g.key_results)
-        rows.append([g.id, "  " * depth + g.title, g.level, g.period, g.owner, g.status.replace("_", " "),
-                     f"{g.confidence}%", _percent(g.progress), krs])
+        krs = ", ".join(f"{k.kpi} {k.projected}/{k.target}" for k in g.key_results)
+        rows.append([g.id, "  " * depth + g.title, label(g.level), g.period, g.owner, g.track.status_label,
+                     percent(g.track.progress), percent(g.confidence, ratio=False), krs])
         rows.extend(_rows(g.children, depth + 1))
     return rows
 
@@ -43,8 +40,8 @@ def list_goals(
     if as_json:
         print_json([asdict(v) for v in views])
         return
-    print_table("Goals", ["id", "goal", "level", "period", "owner", "status", "confidence", "progress",
-                          "key results (so far/target)"], _rows(views))
+    print_table("Goals", ["id", "goal", "level", "period", "owner", "status", "progress (projected)", "confidence",
+                          "key results (projected/target)"], _rows(views))
 
 
 @app.command("show")
@@ -59,15 +56,16 @@ def show(goal_id: int = typer.Argument(..., help="Goal id (see `headway goal lis
     if as_json:
         print_json({**asdict(view), "updates": [asdict(u) for u in updates]})
         return
-    console.print(f"[bold]{view.title}[/] ({view.level}, {view.period}) owner {view.owner or '–'}: "
-                  f"{view.status.replace('_', ' ')}, confidence {view.confidence}%, progress {_percent(view.progress)}",
+    console.print(f"[bold]{view.title}[/] ({label(view.level)}, {view.period}) owner {view.owner or '–'}: "
+                  f"{view.track.status_label}, progress {percent(view.track.progress)} (projected); "
+                  f"latest check-in {label(view.status)}, confidence {percent(view.confidence, ratio=False)}",
                   soft_wrap=True)
-    print_table("Key results", ["KPI", "key result", "status", "so far", "target", "progress"],
-                [[k.kpi, k.label, k.status.replace("_", " "), k.period_to_date, k.target, _percent(k.progress)]
-                 for k in view.key_results])
+    console.print(view.track.rule, soft_wrap=True, markup=False)
+    print_table("Key results", ["KPI", "key result", "status", "so far", "projected", "target", "progress"],
+                [[k.kpi, k.label, k.status_label, k.period_to_date, k.projected, k.target,
+                  percent(k.projected_share)] for k in view.key_results])
     print_table("Check-ins", ["when", "who", "status", "confidence", "comment"],
-                [[f"{u.at:%Y-%m-%d %H:%M}", u.author,
-                  u.status.replace("_", " "), f"{u.confidence}%", u.comment] for u in updates])
+                [[u.at, u.author, label(u.status), percent(u.confidence, ratio=False), u.comment] for u in updates])
 
 
 @app.command("add")
@@ -106,4 +104,5 @@ def update(
 
     goal = services.update_goal(None, goal_id, status=status, confidence=confidence, comment=comment, title=title,
                                 owner=owner, key_results=kpi or None)
-    console.print(f"Goal {goal.pk}: {goal.status.replace('_', ' ')}, confidence {goal.confidence}%.", soft_wrap=True)
+    console.print(f"Goal {goal.pk}: {label(goal.status)}, confidence {percent(goal.confidence, ratio=False)}.",
+                  soft_wrap=True)

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from headway.cli.console import console, print_json, print_table
+from headway.cli.console import console, print_json, print_table, workspace_currency
 from headway.conf.bootstrap import setup_django
+from headway.core.formatting import label, money
 
 if TYPE_CHECKING:
     from headway.planning.services import OpeningView, RoleView
@@ -37,8 +38,10 @@ def list_roles(team: str = typer.Option(None, "--team", help="Only this team's r
     if as_json:
         print_json([r.model_dump() for r in found])
         return
+    currency = workspace_currency()
     print_table("Roles", ["id", "role", "title", "a year", "to hire", "lead", "ramp", "mentor weeks", "cap"],
-                [(r.id, r.key, r.title, f"{r.annual_cost:,.0f}", f"{r.hiring_cost:,.0f}", r.lead_quarters,
+                [(r.id, r.key, r.title, money(r.annual_cost, currency), money(r.hiring_cost, currency),
+                  r.lead_quarters,
                   ",".join(f"{s:g}" for s in r.ramp), f"{r.mentor_weeks:g}",
                   "-" if r.max_per_quarter is None else r.max_per_quarter) for r in found])
 
@@ -103,13 +106,15 @@ def list_openings(status: str = typer.Option(None, "--status", help="planned, ap
     from headway.planning import services
 
     plan = services.hiring_plan(None, status)
+    currency = workspace_currency()
     if as_json:
         print_json(plan.model_dump())
         return
     print_table("Hiring plan", ["id", "role", "open by", "start", "status", "approved by", "person", "a year"],
-                [(o.id, o.role, o.open_by, o.start_quarter, o.status, o.approved_by or "-", o.person or "-",
-                  f"{o.annual_cost:,.0f}") for o in plan.openings])
-    console.print(", ".join(f"{n} {s}" for s, n in plan.counts.items()) + f"; {plan.annual_cost:,.0f} a year.",
+                [(o.id, o.role, o.open_by, o.start_quarter, label(o.status), o.approved_by or "-",
+                  o.person or "-", money(o.annual_cost, currency)) for o in plan.openings])
+    console.print(", ".join(f"{n} {label(s).lower()}" for s, n in plan.counts.items())
+                  + f"; {money(plan.annual_cost, currency)} a year.",
                   markup=False)
 
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import typer
 
-from headway.cli.console import console, print_json, print_table
+from headway.cli.console import console, print_json, print_table, workspace_currency
 from headway.conf.bootstrap import setup_django
 from headway.core.errors import ValidationError
+from headway.core.formatting import label, money, number
 
 app = typer.Typer(help="Ideas and initiatives: the backlog, scores and imports.", no_args_is_help=True)
 
@@ -40,13 +41,14 @@ def list_ideas(
     from headway.planning import services
 
     rows = services.backlog(None, model_name=model, sort=sort, descending=not ascending, open_only=not all_stages)
+    currency = workspace_currency()
     if as_json:
         print_json([r.model_dump() for r in rows])
         return
     print_table(f"Backlog ({len(rows)})", ["id", "title", "stage", "kind", "team", "weeks", "cost", "score",
                                            "0-100", "stale"],
-                [(r.id, r.title, r.stage, r.kind, r.team, f"{r.effort_weeks:g}", f"{r.cost:,.0f}",
-                  "" if r.score is None else f"{r.score:g}", "" if r.normalised is None else f"{r.normalised:g}",
+                [(r.id, r.title, label(r.stage), label(r.kind), r.team, number(r.effort_weeks), money(r.cost, currency),
+                  "" if r.score is None else number(r.score), "" if r.normalised is None else number(r.normalised),
                   "; ".join(r.stale)) for r in rows])
 
 
@@ -63,7 +65,7 @@ def show(
     if as_json:
         print_json(data.model_dump())
         return
-    console.print(f"[bold]#{data.id} {data.title}[/] · {data.stage} · {data.kind}", markup=True)
+    console.print(f"[bold]#{data.id} {data.title}[/] · {label(data.stage)} · {label(data.kind)}", markup=True)
     shown = data.model_dump()
     for key in ("problem", "hypothesis", "product_area", "team", "owner", "duration", "goal", "kpi",
                 "expected_impact", "demand", "user_value", "business_value", "kano"):
@@ -72,7 +74,7 @@ def show(
             console.print(f"{key.replace('_', ' ')}: {shown[key]}{linked}", markup=False)
     console.print(f"effort: {data.effort_weeks:g} person-weeks "
                   f"({', '.join(f'{t} {w:g}' for t, w in data.effort.items()) or 'none'}) · "
-                  f"cost: {data.cost:,.0f}", markup=False)
+                  f"cost: {money(data.cost, workspace_currency())}", markup=False)
     for dep in data.dependencies:
         console.print(f"{dep.type}: #{dep.id} {dep.title}", markup=False)
     for score in data.scores:

@@ -10,6 +10,7 @@ import typer
 
 from headway.cli.console import console, print_json, print_table
 from headway.conf.bootstrap import setup_django
+from headway.core.formatting import number
 
 if TYPE_CHECKING:
     from headway.analytics.engine import RetentionResult
@@ -72,7 +73,7 @@ def trends(
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return number(value)
 
 
 # --- behavioural insights: one command per insight, the same runner as the page and the API -----------

@@ -9,6 +9,7 @@ import typer
 
 from headway.cli.console import console, print_json, print_table
 from headway.conf.bootstrap import setup_django
+from headway.core.formatting import number
 
 app = typer.Typer(help="Metrics as code: validate, load, list and compute named metrics.", no_args_is_help=True)
 
@@ -73,4 +74,4 @@ def compute(
         return
     rows = list(zip(result.labels, result.values, strict=True))
     print_table(f"{name} per {interval}", [interval, name],
-                [(label, f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}") for label, value in rows])
+                [(label, number(value)) for label, value in rows])

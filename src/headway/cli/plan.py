@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from headway.cli.console import console, print_json, print_table
+from headway.cli.console import console, print_json, print_table, workspace_currency
 from headway.cli.idea import parse_pairs
 from headway.conf.bootstrap import setup_django
+from headway.core.formatting import label, money, number, percent
 
 if TYPE_CHECKING:
     from headway.planning.services import HiringResult, WhatIfPlan
@@ -73,10 +74,12 @@ def optimise(
     console.print(f"[bold]Plan value {result.value:g}[/] ({proof}, {result.seconds:.2f} s): "
                   f"{len(result.items)} initiatives costing {result.cost:,.0f}{budget_text}.", markup=True)
     print_table(None, ["quarter", "quarters", "id", "title", "kind", "team", "cost", "value"],
-                [(i.quarter, i.duration, i.id, i.title, i.kind, i.team, f"{i.cost:,.0f}", f"{i.value:g}")
+                [(i.quarter, i.duration, i.id, i.title, label(i.kind), i.team, money(i.cost, workspace_currency()),
+                  number(i.value))
                  for i in sorted(result.items, key=lambda i: (i.quarter, i.id))])
     print_table("Mix (share of cost)", ["kind", "share", "target", "difference"],
-                [(m.kind, f"{m.share:.0%}", f"{m.target:.0%}", f"{m.difference:+.0%}") for m in result.mix])
+                [(label(m.kind), percent(m.share), percent(m.target),
+                  ("+" if m.difference >= 0 else "") + percent(m.difference)) for m in result.mix])
     if result.binding is not None:
         console.print("Binding: " + ("; ".join(result.binding) or "nothing"), markup=False)
         for what_if in [result.budget_plus_10, *(result.extra_engineer or {}).values()]:
@@ -96,7 +99,8 @@ def optimise(
 
 def _print_hiring(hiring: HiringResult) -> None:
     print_table("Hires", ["role", "people", "opened", "starts", "cost in the plan", "a quarter after", "decided"],
-                [(h.role, h.count, h.opened, h.start, f"{h.cost:,.0f}", f"{h.cost_per_quarter:,.0f}",
+                [(h.role, h.count, h.opened, h.start, money(h.cost, workspace_currency()),
+                  money(h.cost_per_quarter, workspace_currency()),
                   f"{h.decided} in the hiring plan" if h.decided else "chosen by the plan") for h in hiring.hires])
     per_10k = f"{hiring.value_per_10k:g} value per 10k on people" if hiring.value_per_10k is not None else \
         "no money on people"
@@ -135,9 +139,10 @@ def compare(names: list[str] = typer.Argument(..., help="Two or more scenario na
     table = services.compare_scenarios(None, names)
     heads = [s.name for s in table.scenarios]
     print_table("Scenarios", ["", *heads], [
-        ["budget", *(f"{s.budget:,.0f}" if s.budget is not None else "none" for s in table.scenarios)],
-        ["value", *(f"{s.value:g}" for s in table.scenarios)],
-        ["cost", *(f"{s.cost or 0:,.0f}" for s in table.scenarios)],
+        ["budget", *(money(s.budget, workspace_currency()) if s.budget is not None else "none"
+                     for s in table.scenarios)],
+        ["value", *(number(s.value) for s in table.scenarios)],
+        ["cost", *(money(s.cost or 0, workspace_currency()) for s in table.scenarios)],
         ["initiatives", *(s.initiatives for s in table.scenarios)],
     ])
     print_table("Initiatives", ["id", "title", *heads],
@@ -184,5 +189,5 @@ def teams() -> None:
     from headway.planning import services
 
     print_table("Teams", ["team", "cost per person-week", "headcount", "person-weeks a quarter"],
-                [(t.name, f"{t.cost_per_week:,.0f}", t.headcount, f"{t.capacity_weeks:g}")
+                [(t.name, money(float(t.cost_per_week), workspace_currency()), t.headcount, number(t.capacity_weeks))
                  for t in services.list_teams(None)])

@@ -36,7 +36,7 @@ def list_shares(as_user: str = AS_OPTION) -> None:
     setup_django()
     from headway.reports import services
 
-    rows = [(v.id, v.what, f"{v.expires_at:%Y-%m-%d %H:%M}", "revoked" if v.revoked else
+    rows = [(v.id, v.what, v.expires_at, "revoked" if v.revoked else
              ("active" if v.active else "expired"), v.openings, v.created_by)
             for v in (services.ShareView.of(s) for s in services.list_shares(actor(as_user)))]
     print_table("Share links", ["id", "what", "expires (UTC)", "state", "openings", "by"], rows)

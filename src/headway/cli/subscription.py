@@ -45,7 +45,7 @@ def list_subscriptions(as_user: str = AS_OPTION) -> None:
     from headway.reports import services
 
     rows = [(v.id, v.what, v.when, v.to, ", ".join(v.kpis) or "—",
-             f"{v.next_due_at:%Y-%m-%d %H:%M}" if v.next_due_at else "—")
+             v.next_due_at or "—")
             for v in (services.SubscriptionView.of(s) for s in services.list_subscriptions(actor(as_user)))]
     print_table("Subscriptions", ["id", "what", "when", "to", "KPIs", "next (UTC)"], rows)
 

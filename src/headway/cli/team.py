@@ -10,6 +10,7 @@ from rich.tree import Tree
 
 from headway.cli.console import console, print_json, print_table
 from headway.conf.bootstrap import setup_django
+from headway.core.formatting import label
 from headway.team.engine.org import OrgNode
 
 app = typer.Typer(help="People, the org chart and spans of control.", no_args_is_help=True)
@@ -257,10 +258,10 @@ def checkin_show(pair: int = typer.Argument(..., help="The pair id."), as_user: 
     print_table("Agenda", ["id", "item", "author", "private", "carried"],
                 [(i.id, i.text, i.author, "yes" if i.private else "", i.carried) for i in data.upcoming])
     print_table("Actions", ["id", "action", "owner", "due", "done"],
-                [(a.id, a.text, a.owner, a.due.isoformat() if a.due else None, "yes" if a.done else "")
+                [(a.id, a.text, a.owner, a.due, "yes" if a.done else "")
                  for a in data.actions])
     print_table("Check-ins", ["date", "pulse", "comment", "notes"],
-                [(c.date.isoformat(), c.pulse, c.pulse_comment, c.notes) for c in data.checkins or []])
+                [(c.date, c.pulse, c.pulse_comment, c.notes) for c in data.checkins or []])
 
 
 @checkin_app.command("agenda")
@@ -316,7 +317,7 @@ def checkin_overdue(manager: int = typer.Option(None, "--manager", help="Only th
 
     rows = checkins.overdue_data(checkins.overdue(actor(as_user), manager))
     print_table(f"Overdue check-ins ({len(rows)})", ["manager", "report", "cadence", "due", "days overdue"],
-                [(r.manager, r.report, r.cadence, r.due.isoformat(), r.days_overdue) for r in rows])
+                [(r.manager, r.report, label(r.cadence), r.due, r.days_overdue) for r in rows])
 
 
 # --- readiness and privacy ------------------------------------------------------------------------------

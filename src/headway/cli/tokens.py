@@ -30,7 +30,7 @@ def list_tokens(user: str = typer.Option(..., "--user", help="Whose tokens.")) -
     setup_django()
     from headway.core import services
 
-    rows = [(t.pk, t.name, f"{t.prefix}…", f"{t.created_at:%Y-%m-%d}", "revoked" if t.revoked_at else "active")
+    rows = [(t.pk, t.name, f"{t.prefix}…", t.created_at.date(), "revoked" if t.revoked_at else "active")
             for t in services.list_tokens(services.get_user(user))]
     print_table(f"API tokens of {user}", ["id", "name", "starts with", "created", "status"], rows)
 

@@ -105,7 +105,7 @@ def tokens(username: str = typer.Option(None, "--user", help="Only this user's t
     setup_django()
     from headway.core import services
 
-    rows = [(t.pk, t.user.username, t.name, f"{t.prefix}…", f"{t.created_at:%Y-%m-%d}",
+    rows = [(t.pk, t.user.username, t.name, f"{t.prefix}…", t.created_at.date(),
              "revoked" if t.revoked_at else "active") for t in services.list_all_tokens(None, username)]
     print_table("API tokens", ["id", "user", "name", "starts with", "created", "status"], rows)
 

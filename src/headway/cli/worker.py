@@ -11,7 +11,7 @@ from rich.table import Table
 
 from headway.cli.console import console
 from headway.conf.bootstrap import setup_django
-from headway.core.formatting import duration, percent
+from headway.core.formatting import duration, moment, percent
 
 app = typer.Typer(help="Background jobs: list them and see their progress.", no_args_is_help=True)
 
@@ -72,7 +72,7 @@ def schedule() -> None:
     for view in schedules.list_schedules(None):
         last = view.last_job
         table.add_row(view.label, duration(view.every_seconds),
-                      f"{view.next_due_at:%Y-%m-%d %H:%M}" if view.next_due_at else "at the next round",
-                      f"{last.status_label} {last.finished_at or last.created_at:%Y-%m-%d %H:%M}" if last else "—")
+                      moment(view.next_due_at) if view.next_due_at else "at the next round",
+                      f"{last.status_label} {moment(last.finished_at or last.created_at)}" if last else "—")
     console.print(table)
 

@@ -210,10 +210,16 @@ def move_items(request: AuthedRequest, theme_id: int) -> HttpResponse:
 @login_required
 def inbox_page(request: AuthedRequest) -> HttpResponse:
     actor = request.user
-    items = services.list_feedback(actor, inbox=True)
-    shown = list(items[:100])
+    get = request.GET
+    board = services.inbox_page(actor, services.InboxQuery(
+        search=get.get("q", ""), source=get.get("source", ""), sentiment=get.get("sentiment", ""),
+        theme=get.get("theme", ""), sort=get.get("sort", "newest"), page=page_number(get.get("page"))))
+    keep = {k: v for k, v in (("q", board.query.search), ("source", board.query.source),
+                              ("sentiment", board.query.sentiment), ("theme", board.query.theme),
+                              ("sort", "" if board.query.sort == "newest" else board.query.sort)) if v}
     return render(request, "discovery/inbox.html", {
-        "title": "Feedback inbox", "count": items.count(), "items": shown,
+        "title": "Feedback inbox", "count": board.unreviewed, "items": board.items, "board": board,
+        "keep": urlencode(keep), "filtered": any(k != "sort" for k in keep), "sentiments": services.SENTIMENTS,
         "can_edit": has_perm(actor, Perm.EDIT_FEEDBACK), "contacts": services.can_see_contacts(actor),
         "sources": services.SOURCE_CHOICES, "importances": services.IMPORTANCE_CHOICES,
     })

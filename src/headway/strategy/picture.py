@@ -79,6 +79,13 @@ def layout(kpis: Sequence[Any]) -> tuple[list[Placed], int, int]:
     return placed, width, height
 
 
+def _described(display: dict[str, str]) -> str:
+    """A KPI card's number with its basis and target when it is the period's (``200 projected for Q2, target
+    250``); the latest day's value alone otherwise."""
+    card, basis = display.get("card", display["current"]), display.get("card_basis", "latest day")
+    return card if basis == "latest day" else f"{card} {basis}, target {display['target']}"
+
+
 def kpi_tree_svg(kpis: Sequence[Any], link: Any = None) -> SafeString:
     """The KPI tree picture; ``link(name)`` gives each box's URL."""
     placed, width, height = layout(kpis)
@@ -88,7 +95,7 @@ def kpi_tree_svg(kpis: Sequence[Any], link: Any = None) -> SafeString:
         '<svg class="kpi-tree" viewBox="-2 -2 {} {}" role="img" aria-labelledby="kpi-tree-title kpi-tree-desc" '
         'preserveAspectRatio="xMidYMin meet">', width + 4, height + 4)]
     parts.append(format_html('<title id="kpi-tree-title">KPI tree</title><desc id="kpi-tree-desc">{}</desc>',
-                             "; ".join(f"{p.kpi.label}: {p.kpi.display['current']}, {p.kpi.status_label}"
+                             "; ".join(f"{p.kpi.label}: {_described(p.kpi.display)}, {p.kpi.status_label}"
                                        + (f", input of {p.parent.kpi.label}" if p.parent else "") for p in placed)))
     for p in placed:
         if p.parent is not None:
@@ -108,11 +115,13 @@ def kpi_tree_svg(kpis: Sequence[Any], link: Any = None) -> SafeString:
             '<rect class="box" width="{}" height="{}" rx="8"/><rect class="stripe" width="6" height="{}" rx="3"/>'
             '<title>{}</title>'
             '<text class="name" x="{}" y="20">{}{}</text>'
-            '<text class="value" x="{}" y="41">{}</text>'
+            '<text class="value" x="{}" y="41">{}<tspan class="basis" dx="4">{}</tspan></text>'
             '<polyline class="spark" transform="translate({},{})" points="{}"/>'
             '<text class="meta" x="{}" y="{}">{}</text></g>',
-            status, p.x, p.y, BOX_W, BOX_H, BOX_H, k.label, PAD + 6, "★ " if k.north_star else "", label,
-            PAD + 6, k.display["current"], PAD + 6, 48, points, PAD + 6, BOX_H - 9,
+            status, p.x, p.y, BOX_W, BOX_H, BOX_H, f"{k.label}: {k.rule}", PAD + 6, "★ " if k.north_star else "",
+            label, PAD + 6, k.display.get("card", k.display["current"]),
+            "projected" if k.display.get("card_basis", "").startswith("projected")
+            else "so far" if k.display.get("card_basis", "").startswith("so far") else "latest day", PAD + 6, 48, points, PAD + 6, BOX_H - 9,
             f"{k.status_label} · target {k.display['target']}" if k.target is not None else k.status_label,
         )
         parts.append(format_html('<a href="{}">{}</a>', href, box) if href else box)

@@ -50,6 +50,15 @@ from headway.discovery.services.imports import (
     import_feedback_file,
     parse_mapping,
 )
+from headway.discovery.services.inbox import (
+    INBOX_PAGE_SIZE,
+    SENTIMENTS,
+    InboxPage,
+    InboxQuery,
+    inbox_items,
+    inbox_page,
+    inbox_themes,
+)
 from headway.discovery.services.search import SearchHit, search
 from headway.discovery.services.theme_edits import merge_themes, move_items, rename_theme, split_theme
 from headway.discovery.services.theme_metrics import (
@@ -77,12 +86,16 @@ __all__ = [
     "CONTACT_COLUMNS",
     "FEEDBACK_COLUMNS",
     "IMPORTANCE_CHOICES",
+    "INBOX_PAGE_SIZE",
+    "SENTIMENTS",
     "SOURCE_CHOICES",
     "ContactDetails",
     "Demand",
     "FeedbackImport",
     "IdeaResolver",
     "ImportResult",
+    "InboxPage",
+    "InboxQuery",
     "SearchHit",
     "ThemeAccount",
     "ThemeDetail",
@@ -100,6 +113,9 @@ __all__ = [
     "import_accounts_file",
     "import_contacts_file",
     "import_feedback_file",
+    "inbox_items",
+    "inbox_page",
+    "inbox_themes",
     "is_emerging",
     "latest_run",
     "launch_theme_run",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,6 +18,9 @@ from headway.core.errors import HeadwayError, NotFound, PermissionDenied
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, has_perm
 from headway.strategy.engine import KpiStatus, Series, detect_anomalies, status_alert
+from headway.strategy.engine.alerts import BASELINE_SLOTS
+from headway.strategy.engine.alerts import Alert as EngineAlert
+from headway.strategy.engine.ratio import explain_ratio_change
 from headway.strategy.engine.series import aggregate, regular
 from headway.strategy.models import Alert, Kpi, KpiProgress
 from headway.strategy.services._common import direction_of, history, how_of, read, status_name
@@ -247,6 +250,46 @@ def metric_segments(actor: User | None, metric_name: str, dates: Sequence[date],
     return segments
 
 
+def _ratio_parts(name: str) -> tuple[str, str] | None:
+    """The simple numerator and denominator of a ratio metric, or None for any other metric."""
+    from headway.analytics import services as analytics
+
+    catalog = analytics.metric_catalog()
+    metric = catalog.metrics.get(name)
+    if metric is None or metric.type != "ratio" or not metric.numerator or not metric.denominator:
+        return None
+    parts = [catalog.metrics.get(metric.numerator), catalog.metrics.get(metric.denominator)]
+    if any(p is None or p.type != "simple" for p in parts):
+        return None
+    return metric.numerator, metric.denominator
+
+
+def _explain_ratio(kpi: Kpi, found: list[EngineAlert], weeks: Sequence[date], dates: Sequence[date],
+                   parts: tuple[str, str], actor: User | None,
+                   cache: SegmentCache | None) -> list[EngineAlert]:
+    """The alerts of a ratio KPI, each explained by the ratio's own breakdown (numerator and denominator split
+    by the same property, see :func:`headway.strategy.engine.ratio.explain_ratio_change`), not its numerator's."""
+    grid = [dates[0] + timedelta(days=i) for i in range((dates[-1] - dates[0]).days + 1)]
+    try:
+        splits = [metric_segments(actor, part, grid, cache) for part in parts]
+    except HeadwayError:
+        return found
+    weekly = [{prop: {value: _weekly(grid, series, "sum").values for value, series in split.items()}
+               for prop, split in by_prop.items()} for by_prop in splits]
+    slot = {d: i for i, d in enumerate(weeks)}
+    explained = []
+    for alert in found:
+        if alert.since not in slot or alert.until not in slot:
+            explained.append(alert)
+            continue
+        first, last = slot[alert.since], slot[alert.until]
+        breakdown = explain_ratio_change(weekly[0], weekly[1], range(max(0, first - BASELINE_SLOTS), first),
+                                         range(first, last + 1), ratio=kpi.label)
+        explained.append(alert if breakdown is None else
+                         replace(alert, breakdown=breakdown, message=f"{alert.message} {breakdown.sentence}"))
+    return explained
+
+
 def _weekly(dates: Sequence[date], values: Sequence[float], how: str) -> Series:
     return aggregate(regular(values, dates, "day"), "week", how_of(how))
 
@@ -268,7 +311,10 @@ def detect_alerts(kpi: Kpi, as_of: date, alerts: list[str] | None = None,
     new = [a for a in found if not Alert.objects.filter(kpi=kpi, kind=Alert.Kind.ANOMALY, since=a.since).exists()]
     if not new:
         return 0
-    if kpi.source == Kpi.Source.METRIC:
+    ratio = _ratio_parts(kpi.metric) if kpi.source == Kpi.Source.METRIC else None
+    if ratio is not None:
+        new = _explain_ratio(kpi, new, weeks.dates, dates, ratio, actor, segments_cache)
+    elif kpi.source == Kpi.Source.METRIC:
         grid = [dates[0] + timedelta(days=i) for i in range((dates[-1] - dates[0]).days + 1)]
         try:
             daily = metric_segments(actor, kpi.metric, grid, segments_cache)
@@ -287,6 +333,7 @@ def detect_alerts(kpi: Kpi, as_of: date, alerts: list[str] | None = None,
         breakdown = None
         if alert.breakdown is not None:
             breakdown = {"property": alert.breakdown.property, "sentence": alert.breakdown.sentence,
+                         "kind": "ratio" if ratio is not None else "total",
                          "scores": alert.breakdown.scores,
                          "segments": [{"value": s.value, "before": s.before, "after": s.after, "delta": s.delta,
                                        "share": s.share} for s in alert.breakdown.segments]}

@@ -102,6 +102,17 @@ class Dashboard:
     insights: list[PinnedInsight]
 
 
+def card_value(display: dict[str, str], progress: KpiProgress | None, period: Period) -> tuple[str, str]:
+    """The number a KPI card puts next to its target, on the target's basis (like with like): the projection
+    for the period (what the status rule compares with the period's target); without one, the period's value
+    so far; without that, the latest day's value. Returns the text and the basis it is on."""
+    if progress is not None and progress.projection is not None:
+        return display["projection"], f"projected for {period.name}"
+    if progress is not None and progress.period_to_date is not None:
+        return display["period_to_date"], f"so far in {period.name}"
+    return display["current"], "latest day"
+
+
 def summarize(kpi: Kpi, period: Period, progress: KpiProgress | None, currency: str,
               last_value: tuple[date, float] | None = None) -> KpiSummary:
     """The summary of a KPI for a period from its precomputed progress."""
@@ -112,6 +123,7 @@ def summarize(kpi: Kpi, period: Period, progress: KpiProgress | None, currency: 
     fmt = {key: format_value(getattr(p, key, None) if p else None, kpi.unit, currency)
            for key in ("target", "projection", "lower", "upper", "period_to_date")}
     fmt["current"] = format_value(current, kpi.unit, currency)
+    fmt["card"], fmt["card_basis"] = card_value(fmt, p, period)
     return KpiSummary(
         name=kpi.name, label=kpi.label, unit=kpi.unit, direction=kpi.direction, aggregation=kpi.aggregation,
         source=kpi.source, metric=kpi.metric, owner=kpi.owner.name if kpi.owner else "",

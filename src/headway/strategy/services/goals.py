@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from headway.core import audit
 from headway.core.errors import NotFound, ValidationError
+from headway.core.formatting import percent
 from headway.core.models import AuditEvent, User
 from headway.core.services import get_workspace
 from headway.core.validation import actor_label, choice_key
@@ -37,11 +38,33 @@ class KeyResultView:
     progress: float | None
     period_to_date: str
     target: str
+    #: The projection to the period's end as text, its share of the target (the basis of the status rule,
+    #: capped at 1) and the KPI's rule that decided the status.
+    projected: str = "–"
+    projected_share: float | None = None
+    rule: str = ""
 
     @property
     def status_label(self) -> str:
         """The status as people read it."""
         return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass
+class GoalTrack:
+    """Whether a goal is on track and how far, from ONE rule (:func:`goal_track`): ``progress`` is the deciding
+    key result's projection as a share of its target for the goal's period, ``status`` its status, ``rule``
+    the sentence that says why (shown on hover)."""
+
+    status: str
+    progress: float | None
+    rule: str
+    deciding: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it."""
+        return dict(Goal.Status.choices).get(self.status, STATUS_LABELS.get(self.status, self.status))
 
 
 @dataclass
@@ -59,6 +82,9 @@ class GoalView:
     progress: float | None
     key_results: list[KeyResultView]
     children: list[GoalView] = field(default_factory=list)
+    #: Status and progress by the one rule (``status`` and ``progress`` above: the latest check-in and the
+    #: key results' mean share done so far).
+    track: GoalTrack = field(default_factory=lambda: GoalTrack(status="not_started", progress=None, rule=""))
 
     @property
     def status_label(self) -> str:
@@ -236,6 +262,48 @@ def key_result_progress(kpi: Kpi, progress: KpiProgress | None) -> float | None:
     return max(0.0, min(1.0, share))
 
 
+#: Worst first: the key result whose status is worst decides the goal's.
+_SEVERITY = {"off_track": 0, "at_risk": 1, "on_track": 2}
+
+
+def projected_share(direction: str, projection: float | None, target: float | None) -> float | None:
+    """A projection as a share of the target on the basis of the status rule, 0 to 1: projection ÷ target
+    (higher is better) or target ÷ projection (lower is better); 1 exactly when the rule says on track."""
+    if projection is None or target is None:
+        return None
+    if direction == Kpi.Direction.HIGHER:
+        share = projection / target if target else 1.0
+    else:
+        share = target / projection if projection else 1.0
+    return max(0.0, min(1.0, share))
+
+
+def goal_track(checkin_status: str, key_results: Sequence[KeyResultView]) -> GoalTrack:
+    """THE rule of a goal's status and progress, on every face.
+
+    A goal closed at a check-in (done or dropped) keeps that status. Otherwise the key result with the worst
+    status (off track, then at risk, then on track; the lowest share breaks ties) decides: the goal's status is
+    its status and the goal's progress its projected share of the target for the goal's period (the KPI's
+    projection to the period's end against the period's target, the same numbers as its status rule). Without a
+    key result that has a target and values, the status is the latest check-in's and the progress unknown.
+    """
+    if checkin_status in (Goal.Status.DONE, Goal.Status.DROPPED):
+        label = dict(Goal.Status.choices)[checkin_status]
+        return GoalTrack(status=checkin_status, progress=None,
+                         rule=f"{label}: marked {label.lower()} at the latest check-in.")
+    judged = [k for k in key_results if k.status in _SEVERITY and k.projected_share is not None]
+    if not judged:
+        label = dict(Goal.Status.choices).get(checkin_status, checkin_status)
+        return GoalTrack(status=checkin_status, progress=None,
+                         rule=f"{label}, from the latest check-in: no key result has a target and values yet.")
+    worst = min(judged, key=lambda k: (_SEVERITY[k.status], k.projected_share or 0.0))
+    share = worst.projected_share or 0.0
+    of = f"the worst of {len(judged)} key results" if len(judged) > 1 else "its key result"
+    rule = (f"{STATUS_LABELS[worst.status]}, {percent(share)}: {worst.label} ({of}) is projected at "
+            f"{worst.projected} against a target of {worst.target} — {worst.rule}")
+    return GoalTrack(status=worst.status, progress=share, rule=rule, deciding=worst.kpi)
+
+
 def goal_views(actor: User | None, goals: Iterable[Goal]) -> list[GoalView]:
     """Goals with progress (the mean of their key results'), as a forest by alignment (parent → children)."""
     read(actor)
@@ -254,12 +322,16 @@ def goal_views(actor: User | None, goals: Iterable[Goal]) -> list[GoalView]:
                 status=prog.status if prog else KpiProgress.Status.NO_DATA,
                 progress=key_result_progress(kr.kpi, prog),
                 period_to_date=format_value(prog.period_to_date if prog else None, kr.kpi.unit, currency),
-                target=format_value(prog.target if prog else None, kr.kpi.unit, currency)))
+                target=format_value(prog.target if prog else None, kr.kpi.unit, currency),
+                projected=format_value(prog.projection if prog else None, kr.kpi.unit, currency),
+                projected_share=projected_share(kr.kpi.direction, prog.projection, prog.target) if prog else None,
+                rule=prog.rule if prog else "not computed yet: refresh the KPIs"))
         shares = [k.progress for k in krs if k.progress is not None]
         views[goal.pk] = GoalView(
             id=goal.pk, title=goal.title, level=goal.level, period=goal.period.name,
             owner=goal.owner.name if goal.owner else "", status=goal.status, confidence=goal.confidence,
-            parent_id=goal.parent_id, progress=math.fsum(shares) / len(shares) if shares else None, key_results=krs)
+            parent_id=goal.parent_id, progress=math.fsum(shares) / len(shares) if shares else None, key_results=krs,
+            track=goal_track(goal.status, krs))
     roots = []
     for view in views.values():
         parent = views.get(view.parent_id) if view.parent_id is not None else None
