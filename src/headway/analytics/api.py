@@ -92,7 +92,7 @@ def ingest_events(request: AuthedRequest, payload: EventsIn) -> IngestReport:
     if len(payload.events) > MAX_BATCH:
         raise TooLarge(f"A batch holds at most {MAX_BATCH:,} events, this one {len(payload.events):,}: "
                               "split it into smaller batches.", details={"events": len(payload.events)})
-    return services.ingest(actor_of(request), payload.events)
+    return services.ingest(actor_of(request), payload.events, from_json=True)
 
 
 @router.post("/events/import", response={202: JobView})
