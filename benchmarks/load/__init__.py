@@ -212,10 +212,10 @@ def run_dashboard(port: int, sessions: list[str], users: int, seconds: float, *,
         with mp.Pool(users + ingesters) as pool:
             pages = pool.map_async(page_user, [(port, sessions[u % len(sessions)], seconds, ready, go)
                                                for u in range(users)])
-            feeding = pool.map_async(ingest_client, [(100 + c, port, 10_000, batch, token, ready, go)
+            feeding = pool.map_async(ingest_client, [(100 + c, port, 20, batch, token, ready, go)
                                                      for c in range(ingesters)]) if ingesters else None
-            if feeding is not None:  # enough batches for the whole run; the pool ends them afterwards
-                pass
+            del feeding
+            # each ingesting client sends 20 batches (more than the run lasts here); the pool ends them after
             ready.wait()
             start = time.perf_counter()
             go.set()
