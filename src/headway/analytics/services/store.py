@@ -21,6 +21,7 @@ from django.conf import settings
 from pydantic import BaseModel, Field, field_serializer
 
 from headway.core import audit
+from headway.core.budget import register_canceller
 from headway.core.errors import ConfigurationError, NotFound, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
@@ -91,6 +92,7 @@ def open_store() -> Iterator[EventStore]:
 
             cursor = writer.backend.con.cursor()
             cursor.execute("SET enable_progress_bar = false")
+            register_canceller(cursor.interrupt)  # a request over its budget cancels its query
             store = EventStore(ibis.duckdb.from_connection(cursor), timezone=tz)
             _readers.stores = {key: (_generation[0], store)}
     if not writer.capabilities.script_insert:  # no cursors: read on the writer, one caller at a time
