@@ -39,8 +39,12 @@ def test_a_viewer_may_not_post_events(client, empty_store, viewer):
 
 def test_a_batch_too_large_or_malformed_gets_the_error_body(client, empty_store, pm):
     big = post(client, "/api/v1/analytics/events", {"events": [EVENTS[0]] * 10_001}, pm)
-    assert big.status_code == 422
+    assert big.status_code == 413  # more than the documented batch size
+    assert big.json()["error"]["code"] == "request_too_large"
     assert "at most 10,000" in big.json()["error"]["message"]
+    most = post(client, "/api/v1/analytics/events", {"events": [
+        {**EVENTS[0], "uuid": f"00000000-0000-4000-8000-{n:012d}"} for n in range(10_000)]}, pm)
+    assert most.status_code == 200 and most.json()["ingested"] == 10_000  # the documented batch size
     malformed = post(client, "/api/v1/analytics/events", {"rows": []}, pm)
     assert malformed.status_code == 422
     assert malformed.json()["error"]["code"] == "validation_error"

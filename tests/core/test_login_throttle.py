@@ -48,3 +48,72 @@ def test_a_login_is_counted_before_its_password_is_checked(viewer, monkeypatch):
     monkeypatch.setattr(ModelBackend, "authenticate", checking)
     assert authenticate(None, username="vic", password="wrong-password") is None
     assert seen == [1]
+
+
+@pytest.fixture
+def shared_database(transactional_db, tmp_path):
+    """A database that threads share as a server's would: PostgreSQL when the suite runs on it, else the test
+    SQLite copied to a file (in-memory SQLite shares one cache with table locks, which no server has)."""
+    from django.db import connection, connections
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    import sqlite3
+
+    path = tmp_path / "race.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    shared = {id(d): d for d in (connection.settings_dict, connections.settings[connection.alias])}
+    original, memory = connection.settings_dict["NAME"], connection.connection
+    connection.connection = None  # kept open aside: the in-memory database lives while a connection does
+    for entry in shared.values():  # this thread's and the one every other thread's connection is made from
+        entry["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        connection.close()
+        for entry in shared.values():
+            entry["NAME"] = original
+        connection.connection = memory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_passwords_never_exceed_the_limit(viewer, shared_database):
+    import threading
+
+    from django.contrib.auth import authenticate
+    from django.db import connection
+
+    from headway.core.models import User
+
+    assert User.objects.filter(username="vic").exists()  # made before the copy: the threads see it
+    threads, start = 12, threading.Barrier(12)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def guess(n: int) -> None:
+        from django.db import connection as own
+
+        start.wait()
+        try:
+            user = authenticate(None, username="vic", password=f"wrong-guess-{n}")
+            outcome = "let in" if user is not None else "wrong password"
+        except Throttled:
+            outcome = "throttled"
+        finally:
+            own.close()
+        with lock:
+            outcomes.append(outcome)
+
+    workers = [threading.Thread(target=guess, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    # a limit of 5: exactly five passwords were checked (and wrong), the other seven refused unchecked
+    assert sorted(outcomes) == ["throttled"] * 7 + ["wrong password"] * 5
+    assert LoginAttempt.objects.filter(username="vic").count() == 5
+    assert connection.vendor in ("sqlite", "postgresql")

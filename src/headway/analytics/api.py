@@ -26,7 +26,7 @@ from headway.analytics.services import (
     TrendsAnswer,
     TrendsRequest,
 )
-from headway.core.errors import ValidationError
+from headway.core.errors import TooLarge
 from headway.core.http import AuthedRequest, actor_of
 from headway.core.jobs import JobView
 
@@ -87,11 +87,12 @@ class MetricComputeIn(Schema):
 
 @router.post("/events", response={200: IngestReport})
 def ingest_events(request: AuthedRequest, payload: EventsIn) -> IngestReport:
-    """Ingest a batch of up to 10,000 events; answers how many were added, already there, or rejected (and why)."""
+    """Ingest a batch of up to 10,000 events (413 beyond); answers how many were added, already there (by uuid,
+    whatever the timestamp), or rejected (and why). It answers once the events are durably stored."""
     if len(payload.events) > MAX_BATCH:
-        raise ValidationError(f"A batch holds at most {MAX_BATCH:,} events, this one {len(payload.events):,}: "
+        raise TooLarge(f"A batch holds at most {MAX_BATCH:,} events, this one {len(payload.events):,}: "
                               "split it into smaller batches.", details={"events": len(payload.events)})
-    return services.ingest(actor_of(request), payload.events)
+    return services.ingest(actor_of(request), payload.events, from_json=True)
 
 
 @router.post("/events/import", response={202: JobView})

@@ -6,6 +6,7 @@ Each app contributes a router from its ``api.py``; add new ones to ``ROUTERS``.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -37,7 +38,57 @@ class SessionCsrfAuth(SessionAuth):
     """The browser session (with CSRF on unsafe methods)."""
 
 
-api = NinjaAPI(
+#: why each error status can answer (the OpenAPI description of the response)
+ERROR_STATUSES = {
+    400: "Bad request: the body is not JSON, or a request Headway cannot act on.",
+    401: "Not authenticated: log in, or send `Authorization: Bearer <API token>`.",
+    403: "Your role may not do this.",
+    404: "Not found: an id or name that does not exist (or that you may not see).",
+    409: "Conflicts with the current state (a duplicate, or a change that is no longer possible).",
+    413: "The request body, or a batch in it, is larger than allowed.",
+    422: "Invalid input: the message and `details` name each field and what is wrong.",
+    429: "Too many requests of this kind at once, or too soon: retry later.",
+    503: "The server is busy or took longer than its request budget: retry later.",
+}
+ERROR_SCHEMA = {
+    "type": "object", "required": ["error"], "title": "ErrorBody",
+    "properties": {"error": {"type": "object", "required": ["code", "message", "details"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}, "details": {}}}},
+}
+
+
+def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses an operation can answer: every operation may get bad or invalid input, a missing
+    row and a busy server; authenticated ones 401 and 403; ones with a body 413; writes 409 and 429."""
+    statuses = [400, 404, 422, 503]
+    if operation.get("security"):  # none on the operations open to anyone (the health check)
+        statuses += [401, 403]
+    if "requestBody" in operation:
+        statuses.append(413)
+    if method.lower() in ("post", "put", "patch", "delete"):
+        statuses += [409, 429]
+    return sorted(statuses)
+
+
+class HeadwayAPI(NinjaAPI):
+    """The one NinjaAPI, whose OpenAPI document declares the error body for every error each operation can
+    answer (one place, instead of a ``response={404: ...}`` on every route)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_SCHEMA
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for path in schema.get("paths", {}).values():
+            for method, operation in path.items():
+                responses = operation.setdefault("responses", {})
+                for status in error_statuses(method, operation):
+                    if status not in responses and str(status) not in responses:  # a route's own wins
+                        responses[status] = {"description": ERROR_STATUSES[status], "content": body}
+        return schema
+
+
+api = HeadwayAPI(
     title="Headway API",
     version="1",
     description="Headway's JSON API. Authenticate with a browser session or `Authorization: Bearer <token>` "

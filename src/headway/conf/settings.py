@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "headway.core.budget.RequestBudgetMiddleware",
     "headway.web.middleware.SecurityHeadersMiddleware",
     "headway.conf.middleware.ApiErrorBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -160,6 +161,7 @@ from headway.conf.email import parse_email_url as _parse_email_url  # noqa: E402
 HEADWAY_EMAIL_URL = _os.environ.get("HEADWAY_EMAIL_URL", "")
 HEADWAY_EMAIL_FROM = _os.environ.get("HEADWAY_EMAIL_FROM", "headway@localhost")
 HEADWAY_BASE_URL = _os.environ.get("HEADWAY_BASE_URL", "http://localhost:8000").rstrip("/")
+HEADWAY_REQUEST_BUDGET = float(_os.environ.get("HEADWAY_REQUEST_BUDGET", "60"))  # seconds a request may run
 HEADWAY_WEBHOOK_TIMEOUT = float(_os.environ.get("HEADWAY_WEBHOOK_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = HEADWAY_EMAIL_FROM
 if HEADWAY_EMAIL_URL:

@@ -82,6 +82,13 @@ class Conflict(HeadwayError):
     status = 409
 
 
+class TooLarge(HeadwayError):
+    """The request holds more than one request may (a batch over its documented size)."""
+
+    code = "request_too_large"
+    status = 413
+
+
 def validated(model: type[Model], data: Any, prefix: str, *, whole: str = "query", hint: str = "") -> Model:
     """``data`` validated as the pydantic ``model``, or a ValidationError that lists every problem:
     ``"<prefix>: field: message; ...<hint>"`` with the fields in ``details`` (``whole`` names a problem of the

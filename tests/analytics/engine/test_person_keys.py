@@ -130,18 +130,28 @@ def test_merging_two_persons_moves_every_id(store):
     assert_consistent(store)
 
 
-def test_a_failed_batch_leaves_the_dictionary_as_before(store, monkeypatch):
+@pytest.mark.parametrize("path", ["ibis", "script"])
+def test_a_failed_batch_leaves_the_dictionary_as_before(store, monkeypatch, path):
+    import dataclasses
+
+    from headway.analytics.engine import store as store_module
+
     store.ingest(RECORDS[:3])
     before = dictionary(store)
-    original = store.backend.insert
+    if path == "ibis":  # the Ibis statements (backends without the SQL script)
+        monkeypatch.setattr(store, "capabilities", dataclasses.replace(store.capabilities, script_insert=False))
+        original = store.backend.insert
 
-    def failing(name, obj, **kwargs):
-        if name == "events":
-            raise RuntimeError("disk full")
-        return original(name, obj, **kwargs)
+        def failing(name, obj, **kwargs):
+            if name == "events":
+                raise RuntimeError("disk full")
+            return original(name, obj, **kwargs)
 
-    monkeypatch.setattr(store.backend, "insert", failing)
-    with pytest.raises(RuntimeError, match="disk full"):
+        monkeypatch.setattr(store.backend, "insert", failing)
+    else:  # the script fails after its last insert, inside the transaction
+        monkeypatch.setattr(store_module, "INSERT_SCRIPT",
+                            (*store_module.INSERT_SCRIPT, "SELECT error('disk full')"))
+    with pytest.raises(Exception, match="disk full"):
         store.ingest(RECORDS[3:])
     monkeypatch.undo()
     assert dictionary(store) == before

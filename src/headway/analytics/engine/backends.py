@@ -47,6 +47,10 @@ class Capabilities:
     person_keys: bool = True
     #: ``sql()`` runs on a read-only path (a read-only transaction): elsewhere the query check is the only guard
     read_only_sql: bool = True
+    #: a batch of events is written by one SQL script on the engine's own connection (DuckDB: an Arrow table
+    #: registered as ``incoming``), without building Ibis expressions per batch: what a server's many small
+    #: batches need; elsewhere the same steps run as Ibis expressions (same rows, slower per batch)
+    script_insert: bool = True
     reasons: tuple[tuple[str, str], ...] = ()
 
     def reason(self, flag: str) -> str:
@@ -64,6 +68,7 @@ REMOTE = (
     "the rows live in a server or a cluster: fetching every step event would cost more than the funnel "
     "query that runs there (same numbers either way)",
 )
+NO_SCRIPT = ("script_insert", "batches are written through Ibis expressions (the script is DuckDB SQL)")
 NO_KEYS = (
     "person_keys",
     "only the NumPy funnel of an in-process backend reads integer person keys; here the events keep the "
@@ -72,7 +77,7 @@ NO_KEYS = (
 CAPABILITIES: dict[str, Capabilities] = {
     "duckdb": Capabilities("duckdb"),
     "postgres": Capabilities("postgres", person_day_rollup=False, local_arrays=False, person_keys=False,
-                             reasons=(NO_ROLLUP, REMOTE, NO_KEYS)),
+                             script_insert=False, reasons=(NO_ROLLUP, REMOTE, NO_KEYS, NO_SCRIPT)),
     "pyspark": Capabilities(
         "pyspark",
         atomic_batches=False,
@@ -81,7 +86,9 @@ CAPABILITIES: dict[str, Capabilities] = {
         bit_or=False,
         person_keys=False,
         read_only_sql=False,
+        script_insert=False,
         reasons=(
+            NO_SCRIPT,
             ("read_only_sql", "Spark SQL has no read-only transaction: `events sql` relies on its query check "
                               "(one SELECT over the store's tables, no table functions or file paths)"),
             (
@@ -167,8 +174,8 @@ def capabilities(backend: BaseBackend) -> Capabilities:
     rollup, which needs a known transaction syntax, and without the DuckDB-only fast paths)."""
     return CAPABILITIES.get(backend.name, Capabilities(
         backend.name, person_day_rollup=False, local_arrays=False, bit_or=False, person_keys=False,
-        read_only_sql=False,
-        reasons=(NO_ROLLUP, REMOTE, ("bit_or", "not known to have a bit_or aggregate"), NO_KEYS,
+        read_only_sql=False, script_insert=False,
+        reasons=(NO_ROLLUP, REMOTE, ("bit_or", "not known to have a bit_or aggregate"), NO_KEYS, NO_SCRIPT,
                  ("read_only_sql", "no known read-only transaction: `events sql` relies on its query check")),
     ))
 
@@ -213,13 +220,18 @@ def staged(backend: BaseBackend, table: pa.Table) -> Iterator[ir.Table]:
         _release(backend, memtable)
 
 
-def _release(backend: BaseBackend, memtable: ir.Table) -> None:
-    op = memtable.op()
-    registered = getattr(backend, "_memtables", None)
-    if registered is None or op not in registered:
-        return
-    registered.discard(op)
-    name = op.name
+@contextmanager
+def registered(backend: BaseBackend, name: str, table: pa.Table) -> Iterator[None]:
+    """``table`` registered under ``name`` on the engine's own connection for the block (capability
+    ``script_insert``); released as a memtable is (a Ctrl-C seen by the engine meanwhile still stops the caller)."""
+    backend.con.register(name, table)
+    try:
+        yield
+    finally:
+        _forget(backend, name)
+
+
+def _forget(backend: BaseBackend, name: str) -> None:
     release = RELEASE_MEMTABLE.get(backend.name)
     try:
         if release is not None:
@@ -230,6 +242,15 @@ def _release(backend: BaseBackend, memtable: ir.Table) -> None:
         raise
     except Exception:  # noqa: S110 - best effort: a failed release costs memory, never the ingest
         pass
+
+
+def _release(backend: BaseBackend, memtable: ir.Table) -> None:
+    op = memtable.op()
+    registered = getattr(backend, "_memtables", None)
+    if registered is None or op not in registered:
+        return
+    registered.discard(op)
+    _forget(backend, op.name)
 
 
 def arrow_batches(rows: ir.Table, size: int = 1_000_000) -> Generator[pa.RecordBatch, None, None]:

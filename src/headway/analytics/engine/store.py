@@ -47,10 +47,11 @@ person exactly when they have the same ``person_key``, and the ordered funnel re
 fetching and hashing the person strings. A store written before the keys gets them when it is opened (one
 transaction: the dictionary, the column and its values).
 
-Idempotency: the key is ``uuid``. A record without one (nor a Segment ``messageId``) gets a uuid derived
-from md5(event, timestamp, distinct_id, properties), so re-ingesting a source adds nothing. As in PostHog,
-whose deduplication key includes the event's date, a stored uuid is only looked up among the stored events
-in the batch's time span. Each batch is one INSERT, atomic where the backend has transactions.
+Idempotency: the key is ``uuid``, whatever the timestamp (an SDK that retries with a new timestamp adds
+nothing). A record without one (nor a Segment ``messageId``) gets a uuid derived from md5(event, timestamp,
+distinct_id, properties), so re-ingesting a source adds nothing. A batch's uuids are looked up among all the
+stored events. Each batch is one INSERT, atomic where the backend has transactions; ``insert_clean`` writes
+several validated batches (a server's concurrent requests) in one transaction.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ from headway.analytics.engine.backends import (
     capabilities,
     connect,
     ingest_memory,
+    registered,
     staged,
     transaction,
 )
@@ -128,6 +130,24 @@ ADD_KEYS_SQL = (
 PERSON_DAYS = "person_days"
 PERSON_DAYS_SCHEMA = ibis.schema({"timestamp": "timestamp(6)", "event": "string", "distinct_id": "string"})
 ANY_EVENT = ""  # event names are never empty
+#: the batch insert as SQL (capability ``script_insert``), on a registered Arrow table ``incoming`` (the clean
+#: columns and ``row``): what the Ibis path does, statement by statement, inside one transaction
+INSERT_SCRIPT = (
+    f"CREATE TEMP TABLE fresh AS SELECT * FROM incoming ANTI JOIN {EVENTS} USING (uuid)",
+    f"""INSERT INTO {PERSON_DAYS} SELECT * FROM (
+        SELECT date_trunc('day', timestamp)::TIMESTAMP AS timestamp, event, distinct_id FROM fresh
+        UNION SELECT date_trunc('day', timestamp)::TIMESTAMP, '{ANY_EVENT}', distinct_id FROM fresh) AS new
+        ANTI JOIN (SELECT * FROM {PERSON_DAYS} WHERE timestamp
+                   BETWEEN (SELECT date_trunc('day', min(timestamp)) FROM fresh) AND (SELECT max(timestamp) FROM fresh))
+            AS known USING (timestamp, event, distinct_id)""",
+    f"""INSERT INTO {DISTINCT_IDS}
+        SELECT distinct_id, (SELECT coalesce(max(key), -1) FROM {DISTINCT_IDS})
+                            + row_number() OVER (ORDER BY distinct_id) AS key
+        FROM (SELECT DISTINCT distinct_id FROM fresh) AS ids ANTI JOIN {DISTINCT_IDS} USING (distinct_id)""",
+    f"""INSERT INTO {EVENTS} (uuid, event, timestamp, distinct_id, properties, {DISTINCT_KEY})
+        SELECT f.uuid, f.event, f.timestamp, f.distinct_id, f.properties, d.key
+        FROM fresh AS f JOIN {DISTINCT_IDS} AS d USING (distinct_id) ORDER BY f.row""",
+)
 ProgressFn = Callable[[int, int | None], None]
 
 
@@ -294,7 +314,7 @@ class EventStore:
                     checked = validator.validate(batch)
                     report.rejected.extend(checked.rejected)
                     report.duplicates += checked.duplicates_in_batch
-                    added = self._insert_new(checked.clean)
+                    added = int(self._insert_new(checked.clean).size)
                     report.ingested += added
                     report.duplicates += checked.clean.num_rows - added
                     done += batch.table.num_rows
@@ -306,19 +326,62 @@ class EventStore:
             write_rejects(rejects_path, source, report.rejected)
         return report
 
-    def _insert_new(self, clean: pa.Table) -> int:
-        """Insert the rows of ``clean`` whose uuid is not stored yet, with their new person-days, in one
-        transaction where the backend has them; return how many events were added."""
+    def insert_clean(self, batches: Sequence[pa.Table]) -> list[int]:
+        """Store several validated batches (the clean tables of :class:`BatchValidator`) in one transaction,
+        each uuid once: a uuid already stored, or in an earlier batch of the call, is not added again whatever
+        its timestamp. Returns how many events of each batch were added (the rest are duplicates)."""
+        parts = list(batches)
+        if not parts:
+            return []
+        combined = pa.concat_tables([b.select(list(EVENTS_SCHEMA.names)) for b in parts])
+        part = np.repeat(np.arange(len(parts), dtype=np.int32), [b.num_rows for b in parts])
+        if len(parts) > 1:  # a uuid in two batches of the call: the first one's row wins
+            ordered = combined.append_column("row", pa.array(np.arange(combined.num_rows, dtype=np.int64)))
+            firsts = ordered.group_by("uuid", use_threads=False).aggregate([("row", "min")]).column("row_min")
+            keep = np.sort(firsts.to_numpy())
+            combined, part = combined.take(pa.array(keep)), part[keep]
+        added = self._insert_new(combined, part)
+        return [int(n) for n in np.bincount(added, minlength=len(parts))]
+
+    def _insert_script(self, clean: pa.Table, part: np.ndarray) -> np.ndarray:
+        """:meth:`_insert_new` as one SQL script on the engine's own connection (capability
+        ``script_insert``): the uuid check, the person-days, the new keys and the events in one transaction."""
+        con = self.backend.con
+        source = clean.append_column("row", pa.array(np.arange(clean.num_rows, dtype=np.int64)))
+        with registered(self.backend, "incoming", source):
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for statement in INSERT_SCRIPT:
+                    con.execute(statement)
+                rows = con.execute("SELECT row FROM fresh ORDER BY row").fetchnumpy()["row"]
+                con.execute("DROP TABLE fresh")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        added: np.ndarray = part[np.asarray(rows, dtype=np.int64)]
+        return added
+
+    def _insert_new(self, clean: pa.Table, part: np.ndarray | None = None) -> np.ndarray:
+        """Insert the rows of ``clean`` whose uuid is not stored yet (at any time), with their new person-days,
+        in one transaction where the backend has them; return the ``part`` of each event added (all zeros
+        without parts)."""
         if clean.num_rows == 0:
-            return 0
+            return np.zeros(0, dtype=np.int32)
+        part = np.zeros(clean.num_rows, dtype=np.int32) if part is None else part
+        if self.capabilities.script_insert and self.capabilities.person_keys and self.capabilities.person_day_rollup:
+            return self._insert_script(clean, part)
         bounds = pc.min_max(clean.column("timestamp"))
         lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
-        events = self.backend.table(EVENTS)
-        stored = events.filter(events.timestamp >= lo, events.timestamp <= hi).select("uuid")
-        with staged(self.backend, clean) as incoming:
-            fresh = self.backend.to_pyarrow(incoming.anti_join(stored, "uuid")).cast(clean.schema)
-        if not fresh.num_rows:
-            return 0
+        stored = self.backend.table(EVENTS).select("uuid")  # idempotent by uuid alone, not by uuid and time
+        source = clean.append_column("row", pa.array(np.arange(clean.num_rows, dtype=np.int64)))
+        with staged(self.backend, source) as incoming:
+            fresh_rows = self.backend.to_pyarrow(
+                incoming.filter(incoming.uuid.notin(stored.uuid)).select("row").order_by("row"))
+        keep = fresh_rows.column("row").to_numpy()
+        if not keep.size:
+            return np.zeros(0, dtype=np.int32)
+        fresh = clean.take(pa.array(keep))
         keyed = self.capabilities.person_keys
         if keyed:  # the row number keeps the source's order through the key lookup
             fresh = fresh.append_column("row", pa.array(np.arange(fresh.num_rows, dtype=np.int64)))
@@ -341,7 +404,8 @@ class EventStore:
                         *columns, **{DISTINCT_KEY: ids.key}))
                 else:
                     self.backend.insert(EVENTS, new_events)
-        return int(fresh.num_rows)
+        added: np.ndarray = part[keep]
+        return added
 
     # -- persons ----------------------------------------------------------------------------------------
     def identify(self, distinct_id: str, person_id: str) -> None:

@@ -1,6 +1,12 @@
 """The events store: the one place that opens it, ingestion, what it holds, and read-only SQL.
 
 ``actor=None`` means the system itself (the CLI run by the machine's operator, the demo builder).
+
+Readers never wait for writers: each thread reads through its own cursor (DuckDB: a cursor of the one
+connection, so it sees every committed batch; other engines: its own connection), while writes go through the
+one writer connection. A server's concurrent event batches are committed together (group commit): each request
+validates its batch in its own thread, queues it, and whichever request holds the writer stores everything
+queued in one transaction; every request answers once its events are committed (acknowledged = durable).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from django.conf import settings
 from pydantic import BaseModel, Field, field_serializer
 
 from headway.core import audit
+from headway.core.budget import register_canceller
 from headway.core.errors import ConfigurationError, NotFound, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
@@ -28,7 +35,21 @@ if TYPE_CHECKING:
 ProgressFn = Callable[[str, float], None]
 
 _stores: dict[tuple[str, str], EventStore] = {}
-_lock = threading.RLock()
+_lock = threading.RLock()  # opening and closing the store
+_write_lock = threading.RLock()  # the one writer
+_generation = [0]  # bumped when the writer connection is closed: the readers' cursors are then stale
+_readers = threading.local()
+_queue: list[_Pending] = []
+_queue_lock = threading.Lock()
+
+
+class _Pending:
+    """One request's validated batch waiting for the writer, and what became of it."""
+
+    def __init__(self, clean: pa.Table) -> None:
+        self.clean = clean
+        self.added: int | None = None
+        self.error: BaseException | None = None
 
 
 def workspace_timezone() -> tuple[str, str]:
@@ -49,44 +70,87 @@ class StoreHeld(ConfigurationError):
 
 @contextmanager
 def open_store() -> Iterator[EventStore]:
-    """The events store at ``HEADWAY_EVENTS_URL`` in the workspace time zone, used by one caller at a time.
+    """The events store at ``HEADWAY_EVENTS_URL`` in the workspace time zone, for reading, on this thread's
+    own cursor: readers run at the same time as each other and as the writer.
 
-    The one place that opens the store: connections are cached per process and calls are serialised (a
-    DuckDB connection is not safe to share between threads).
+    Where the engine cannot hand out cursors (capability ``script_insert`` off: PostgreSQL, Spark), reads share
+    the writer connection one at a time, as before.
     """
     from headway.analytics.engine import EventStore
 
     tz, _ = workspace_timezone()
     key = (str(settings.HEADWAY_EVENTS_URL), tz)
-    with _lock:
-        store = _stores.get(key)
-        if store is None:
-            for old_key in [k for k in _stores if k[0] == key[0]]:
-                _stores.pop(old_key).close()
-            try:
-                store = EventStore.connect(key[0], timezone=tz)
-            except ConfigurationError as exc:
-                if "lock" not in exc.message.lower():
-                    raise
-                raise StoreHeld(
-                    "Another process holds the DuckDB events file (often a running `headway serve`): stop it "
-                    "and retry, or send events to the running server with POST /api/v1/analytics/events."
-                ) from exc
-            _stores[key] = store
+    cached = getattr(_readers, "stores", {})
+    reader = cached.get(key)
+    if reader is not None and reader[0] == _generation[0]:
+        yield reader[1]
+        return
+    with _lock:  # not the writer's lock: a long write never delays a new reader
+        writer = _connection(key)
+        if writer.capabilities.script_insert:
+            import ibis
+
+            cursor = writer.backend.con.cursor()
+            cursor.execute("SET enable_progress_bar = false")
+            register_canceller(cursor.interrupt)  # a request over its budget cancels its query
+            store = EventStore(ibis.duckdb.from_connection(cursor), timezone=tz)
+            _readers.stores = {key: (_generation[0], store)}
+    if not writer.capabilities.script_insert:  # no cursors: read on the writer, one caller at a time
+        with _writer() as shared:
+            yield shared
+        return
+    yield store
+
+
+@contextmanager
+def _writer() -> Iterator[EventStore]:
+    """The one writer connection to the store, used by one caller at a time (a DuckDB connection is not safe
+    to share between threads)."""
+    tz, _ = workspace_timezone()
+    key = (str(settings.HEADWAY_EVENTS_URL), tz)
+    with _write_lock:
+        with _lock:
+            store = _connection(key)
         yield store
+
+
+def _connection(key: tuple[str, str]) -> EventStore:
+    """The writer connection for ``key`` (URL, time zone), opened once per process (call under ``_lock``): the
+    one place that opens the store."""
+    from headway.analytics.engine import EventStore
+
+    store = _stores.get(key)
+    if store is None:
+        for old_key in [k for k in _stores if k[0] == key[0]]:
+            _stores.pop(old_key).close()
+            _generation[0] += 1
+        try:
+            store = EventStore.connect(key[0], timezone=key[1])
+        except ConfigurationError as exc:
+            if "lock" not in exc.message.lower():
+                raise
+            raise StoreHeld(
+                "Another process holds the DuckDB events file (often a running `headway serve`): stop it "
+                "and retry, or send events to the running server with POST /api/v1/analytics/events."
+            ) from exc
+        _stores[key] = store
+    return store
 
 
 def close_store() -> None:
     """Close every cached connection to the events store (tests and shutdown)."""
     with _lock:
+        _generation[0] += 1
         while _stores:
             _stores.popitem()[1].close()
+    _readers.stores = {}
 
 
 def reset_events() -> None:
     """Drop every event (and identity) from the store; the demo builder calls this before rebuilding."""
-    with open_store() as store:
+    with _writer() as store:
         store.reset()
+        _generation[0] += 1  # the readers' cursors knew the dropped tables
 
 
 class StoreSummary(BaseModel):
@@ -138,21 +202,96 @@ def run_sql(actor: User | None, sql: str) -> pa.Table:
 
 
 def ingest(actor: User | None, source: object, *, progress: ProgressFn | None = None,
-           rejects_path: str | None = None) -> IngestReport:
-    """Ingest events (list of dicts, DataFrame, Arrow table or file path); returns the IngestReport."""
+           rejects_path: str | None = None, from_json: bool = False) -> IngestReport:
+    """Ingest events (list of dicts, DataFrame, Arrow table or file path); returns the IngestReport.
+
+    ``from_json``: the list came from a JSON document (an API body), so it is checked as JSON lines by DuckDB
+    (vectorised) instead of record by record in Python."""
     check(actor, Perm.INGEST_EVENTS)
 
     def on_progress(done: int, total: int | None) -> None:
         if progress is not None:
             progress(f"{done:,} of {total:,} rows" if total else f"{done:,} rows", done / total if total else 0.0)
 
-    with open_store() as store:
-        report = store.ingest(source, on_progress=on_progress, rejects_path=rejects_path)
+    if isinstance(source, list) and len(source) <= GROUP_COMMIT_ROWS and rejects_path is None:
+        report = _ingest_batch(source, from_json=from_json)
+        on_progress(len(source), len(source))
+    else:
+        with _writer() as store:
+            report = store.ingest(source, on_progress=on_progress, rejects_path=rejects_path)
     if actor is not None:
         audit.record(actor, AuditEvent.Action.CREATE, object_type="events",
                      summary=f"{actor.username} ingested {report.ingested} events "
                              f"({report.duplicates} duplicates, {len(report.rejected)} rejected)")
     return report
+
+
+#: a list of at most this many events (an API batch) is committed together with other requests' batches
+GROUP_COMMIT_ROWS = 10_000
+
+
+def _ingest_batch(records: list[object], *, from_json: bool = False) -> IngestReport:
+    """Validate ``records`` in this thread (its own validator), then commit them with whatever other batches
+    are queued."""
+    import json
+
+    import pyarrow as pa
+
+    from headway.analytics.engine import IngestReport
+    from headway.analytics.engine.ingest import BatchValidator, RawBatch, iter_batches
+
+    validator = getattr(_readers, "validator", None)
+    if validator is None:
+        validator = _readers.validator = BatchValidator()
+    if from_json:  # JSON text again, parsed and checked by DuckDB in one query
+        lines = pa.array([json.dumps(r) for r in records], pa.string())
+        rows = pa.array(range(1, len(records) + 1), pa.int64())
+        batches = [RawBatch(pa.table({"row": rows, "line": lines}), json_lines=True)]
+    else:
+        batches = list(iter_batches(records, GROUP_COMMIT_ROWS))
+    checked = [validator.validate(batch) for batch in batches]
+    report = IngestReport()
+    for batch in checked:
+        report.rejected.extend(batch.rejected)
+        report.duplicates += batch.duplicates_in_batch
+        added = _commit(batch.clean)
+        report.ingested += added
+        report.duplicates += batch.clean.num_rows - added
+    return report
+
+
+def _commit(clean: pa.Table) -> int:
+    """Store ``clean`` (validated rows) in the next group commit; returns how many were new. Returns only once
+    they are committed (or raises what the commit raised)."""
+    if clean.num_rows == 0:
+        return 0
+    pending = _Pending(clean)
+    with _queue_lock:
+        _queue.append(pending)
+    with _writer() as store:
+        if pending.added is None and pending.error is None:  # nobody took it yet: write everything queued
+            with _queue_lock:
+                group, _queue[:] = list(_queue), []
+            _write_group(store, group)
+    if pending.error is not None:
+        raise pending.error
+    assert pending.added is not None
+    return pending.added
+
+
+def _write_group(store: EventStore, group: list[_Pending]) -> None:
+    """Commit ``group`` in one transaction; if that fails, each batch alone (one bad batch fails alone)."""
+    try:
+        counts = store.insert_clean([p.clean for p in group])
+    except Exception as exc:
+        if len(group) == 1:
+            group[0].error = exc
+            return
+        for pending in group:
+            _write_group(store, [pending])
+        return
+    for pending, added in zip(group, counts, strict=True):
+        pending.added = added
 
 
 def ingest_demo_events(table: pa.Table, *, progress: ProgressFn | None = None) -> IngestReport:

@@ -1,0 +1,82 @@
+"""A request never holds a server thread longer than its budget (``HEADWAY_REQUEST_BUDGET``, seconds).
+
+When a request runs past its budget, a watchdog interrupts it: the events store's query on that thread is
+cancelled (DuckDB ``interrupt``) and :class:`OverBudget` is raised in the thread at its next Python
+instruction; it derives from ``BaseException``, so no ``except Exception`` on the way swallows it and every
+``transaction.atomic`` block rolls back. The request answers 503 with the error body (API) or a short page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import threading
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+#: per thread id, what cancels that thread's running engine query (registered by the events store)
+_cancellers: dict[int, Callable[[], None]] = {}
+
+
+class OverBudget(BaseException):  # a signal, like KeyboardInterrupt, not an error class
+    """Raised inside a request's thread when the request has used its whole budget."""
+
+
+def register_canceller(cancel: Callable[[], None]) -> None:
+    """Let the watchdog cancel this thread's engine query (DuckDB: the cursor's ``interrupt``)."""
+    _cancellers[threading.get_ident()] = cancel
+
+
+def _raise_in(ident: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
+
+
+class RequestBudgetMiddleware:
+    """Stop any request that runs longer than ``HEADWAY_REQUEST_BUDGET`` seconds (0: no budget)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        budget = float(getattr(settings, "HEADWAY_REQUEST_BUDGET", 0) or 0)
+        if budget <= 0:
+            return self.get_response(request)
+        ident, lock, state = threading.get_ident(), threading.Lock(), {"done": False, "fired": False}
+
+        def expire() -> None:
+            with lock:
+                if state["done"]:
+                    return
+                state["fired"] = True
+                cancel = _cancellers.get(ident)
+                if cancel is not None:
+                    with contextlib.suppress(Exception):  # best effort: the exception below stops Python code
+                        cancel()
+                _raise_in(ident, OverBudget)
+
+        timer = threading.Timer(budget, expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            try:
+                return self.get_response(request)
+            finally:
+                with lock:
+                    state["done"] = True
+                    timer.cancel()
+                    if state["fired"]:
+                        _raise_in(ident, None)  # a pending one that has not landed yet must not land later
+        except OverBudget:
+            return over_budget(request, budget)
+
+
+def over_budget(request: HttpRequest, budget: float) -> HttpResponse:
+    """The answer of a request stopped at its budget: 503, the API's error body under /api/."""
+    message = (f"The request took longer than the server's budget of {budget:g} s and was stopped: narrow it "
+               "(a shorter date range, fewer series) or run it as a background job, then retry.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "over_budget", "message": message, "details": {"budget_s": budget}}},
+                            status=503)
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
