@@ -28,6 +28,10 @@ SECOND = [  # ingested through the server, from a path relative to the command's
     {"event": "purchase", "distinct_id": "u3", "timestamp": "2026-01-07T09:00:00Z", "properties": {"amount": 12}},
     {"event": "purchase", "distinct_id": "u1", "timestamp": "2026-01-07T10:00:00Z", "properties": {"amount": 8}},
 ]
+EXPOSURES = [  # an A/B test of u1-u3: u1 and u3 (who bought) see the new checkout
+    {"event": "$exposure", "distinct_id": d, "timestamp": "2026-01-05T08:00:00Z", "properties": {"variant": v}}
+    for d, v in (("u1", "new"), ("u2", "control"), ("u3", "new"))
+]
 METRICS = """metrics:
   - name: buyers
     type: simple
@@ -58,6 +62,7 @@ def served(tmp_path_factory):
     home = folder / "home"
     (folder / "first.jsonl").write_text(_lines(FIRST))
     (folder / "second.jsonl").write_text(_lines(SECOND))
+    (folder / "exposures.jsonl").write_text(_lines(EXPOSURES))
     (folder / "metrics.yaml").write_text(METRICS)
 
     def headway(*args: str) -> subprocess.CompletedProcess[str]:
@@ -136,3 +141,22 @@ def test_a_command_that_fails_in_the_server_exits_non_zero_with_its_error(served
     assert missing.returncode == 1 and "There is no file" in missing.stderr
     unknown = served("metrics", "compute", "sellers", "--file", "metrics.yaml", *RANGE)
     assert unknown.returncode == 1 and HANDED in unknown.stderr
+
+
+def test_the_demo_refuses_before_wiping_anything_while_the_server_holds_the_events(served):
+    refused = served("demo", "--no-serve")
+    assert refused.returncode == 1 and "stop the server" in refused.stderr and "Traceback" not in refused.stderr
+    assert "root" in served("user", "list").stdout  # the database was not flushed
+    assert json.loads(_ok(served("events", "stats", "--json")))["events"] >= len(FIRST)
+
+
+def test_experiments_and_reach_from_analytics_go_through_the_server(served):
+    _ok(served("events", "ingest", "exposures.jsonl"))
+    created = _ok(served("experiment", "create", "new-checkout", "--metric", "purchase", *RANGE))
+    assert "Experiment new-checkout created" in created
+    results = json.loads(_ok(served("experiment", "results", "new-checkout", "--json")))
+    arms = {a["variant"]: a for a in results["arms"]}
+    assert (arms["control"]["exposures"], arms["new"]["exposures"]) == (1, 2)
+    assert (arms["control"]["mean"], arms["new"]["mean"]) == (0.0, 1.0)  # conversion: nobody vs both bought
+    unknown = served("experiment", "create", "ghost", "--metric", "refund", *RANGE)
+    assert unknown.returncode == 1 and "no event named 'refund'" in unknown.stderr
