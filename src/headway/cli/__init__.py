@@ -78,5 +78,9 @@ app.add_typer(share_commands.app, name="share")
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``headway`` console script."""
-    code = run_guarded(app, argv if argv is not None else sys.argv[1:])
+    from headway.cli.handover import remember_command_line
+
+    arguments = argv if argv is not None else sys.argv[1:]
+    remember_command_line(arguments)
+    code = run_guarded(app, arguments)
     raise SystemExit(code)

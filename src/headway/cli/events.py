@@ -7,12 +7,14 @@ from pathlib import Path
 import typer
 
 from headway.cli.console import console, print_json, print_table, progress_bar
+from headway.cli.handover import needs_events_store
 from headway.conf.bootstrap import setup_django
 
 app = typer.Typer(help="Ingest product events and inspect the events store.", no_args_is_help=True)
 
 
 @app.command("ingest")
+@needs_events_store
 def ingest(
     file: Path = typer.Argument(..., help="Events file: .csv, .jsonl, .json or .parquet."),
     rejects: Path = typer.Option(None, "--rejects",
@@ -45,6 +47,7 @@ def ingest(
 
 
 @app.command("stats")
+@needs_events_store
 def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")) -> None:
     """How many events, of which names, by how many users, over which period."""
     setup_django()
@@ -63,6 +66,7 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
 
 
 @app.command("sql")
+@needs_events_store
 def sql(
     query: str = typer.Argument(..., help='A read-only query, e.g. "SELECT event, count(*) FROM events GROUP BY 1".'),
     as_json: bool = typer.Option(False, "--json", help="Print JSON rows instead of a table."),

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from headway.cli.console import console, print_json, print_table, workspace_currency
+from headway.cli.handover import needs_events_store
 from headway.conf.bootstrap import setup_django
 from headway.core.errors import ValidationError
 from headway.core.formatting import label, money, number
@@ -226,6 +227,7 @@ def link(
 
 
 @app.command("score")
+@needs_events_store
 def score(
     initiative: int = typer.Argument(None, help="One initiative's id; leave out to score every open one."),
     model: str = typer.Option(None, "--model", "-m", help="Scoring setup (default: the primary one)."),

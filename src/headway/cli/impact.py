@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from headway.cli.console import console, print_json, print_table
+from headway.cli.handover import needs_events_store
 from headway.conf.bootstrap import setup_django
 
 app = typer.Typer(help="Impact: read-outs of shipped initiatives, the impact ledger and calibration.",
@@ -125,6 +126,7 @@ def calibration(as_json: bool = typer.Option(False, "--json", help="Print JSON."
 
 
 @experiments.command("create")
+@needs_events_store
 def create(
     name: str = typer.Argument(..., help="A short name: letters, digits, - and _."),
     metric: str = typer.Option(..., "--metric", help="The primary metric's event."),
@@ -185,6 +187,7 @@ def show_experiment(name: str = typer.Argument(..., help="Experiment name (see `
 
 
 @experiments.command("results")
+@needs_events_store
 def results(name: str = typer.Argument(..., help="Experiment name (see `headway experiment list`)."),
             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Per-arm exposures and metric, lift with interval, p-value and chance to win, SRM check."""

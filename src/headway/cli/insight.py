@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from headway.cli.console import console, print_json, print_table
+from headway.cli.handover import needs_events_store
 from headway.conf.bootstrap import setup_django
 from headway.core.formatting import number
 
@@ -20,6 +21,7 @@ app = typer.Typer(help="Ask questions of the product events: trends.", no_args_i
 
 
 @app.command("trends")
+@needs_events_store
 def trends(
     event: str = typer.Argument(..., help="Event name, e.g. purchase."),
     math: str = typer.Option("total", "--math", help="total, unique_users, weekly_active, monthly_active, "
@@ -140,6 +142,7 @@ def _cell(value: object) -> str:
 
 
 @app.command("funnel")
+@needs_events_store
 def funnel(
     steps: list[str] = typer.Argument(..., help="Two or more events in order, e.g. visit view_item purchase."),
     date_from: datetime = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="First day people may enter."),
@@ -180,6 +183,7 @@ def funnel(
 
 
 @app.command("retention")
+@needs_events_store
 def retention(
     target_event: str = typer.Argument(..., help="The event that puts a person in a cohort, e.g. sign_up."),
     returning_event: str = typer.Option(None, "--returning", help="The event that counts as coming back "
@@ -214,6 +218,7 @@ def _activity(kind: str, event: str, interval: str, date_from: datetime | None, 
 
 
 @app.command("stickiness")
+@needs_events_store
 def stickiness(
     event: str = typer.Argument(..., help="Event name, e.g. login."),
     interval: str = typer.Option("day", "--interval", help="day, week or month."),
@@ -230,6 +235,7 @@ def stickiness(
 
 
 @app.command("lifecycle")
+@needs_events_store
 def lifecycle(
     event: str = typer.Argument(..., help="Event name, e.g. login."),
     interval: str = typer.Option("day", "--interval", help="day, week or month."),
@@ -246,6 +252,7 @@ def lifecycle(
 
 
 @app.command("paths")
+@needs_events_store
 def paths(
     date_from: datetime = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="First day (inclusive)."),
     date_to: datetime = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day (inclusive)."),
@@ -318,6 +325,7 @@ def cohort_create(
 
 
 @cohort_app.command("persons")
+@needs_events_store
 def cohort_persons(cohort_id: int = typer.Argument(..., help="The cohort's id."),
                    as_json: bool = JSON_OPTION) -> None:
     """The persons in a cohort now."""

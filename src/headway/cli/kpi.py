@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from headway.cli.console import console, print_json, print_table
+from headway.cli.handover import needs_events_store
 from headway.conf.bootstrap import setup_django
 
 app = typer.Typer(help="KPIs: the North Star and KPI tree, targets, progress, forecasts and imports.",
@@ -87,6 +88,7 @@ def set_target(name: str = typer.Argument(..., help="KPI name."),
 
 
 @app.command("import")
+@needs_events_store
 def import_file(name: str = typer.Argument(..., help="KPI name (one without a metric, for values)."),
                 file: Path = typer.Argument(..., help="CSV with date,value (or period,target with --targets)."),
                 targets: bool = typer.Option(False, "--targets", help="The file holds targets: period,target.")) -> None:

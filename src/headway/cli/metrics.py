@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from headway.cli.console import console, print_json, print_table
+from headway.cli.handover import needs_events_store
 from headway.conf.bootstrap import setup_django
 from headway.core.formatting import number
 
@@ -54,6 +55,7 @@ def list_metrics() -> None:
 
 
 @app.command("compute")
+@needs_events_store
 def compute(
     name: str = typer.Argument(..., help="Metric name."),
     file: Path = typer.Option(None, "--file", help="Metrics YAML file (default: the loaded catalogue)."),

@@ -72,7 +72,10 @@ def serve(
 
 
 def _serve(host: str, port: int) -> None:
+    from headway.cli.handover import register
     from headway.web.server import serve as run_server
+
+    register()  # its worker runs the commands other `headway` processes hand to it while it holds the events
 
     shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
     run_server(host, port, on_ready=lambda: console.print(f"Headway is up on http://{shown}:{port}/  "

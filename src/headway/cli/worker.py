@@ -26,7 +26,10 @@ def worker(
     `headway serve` already runs one; start more on other machines or processes to share the work.
     """
     setup_django()
+    from headway.cli.handover import register
     from headway.core.worker import Worker
+
+    register()
 
     runner = Worker(interval=interval)
     if once:

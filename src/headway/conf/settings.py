@@ -172,3 +172,7 @@ if HEADWAY_EMAIL_URL:
     EMAIL_USE_TLS, EMAIL_USE_SSL = _server.use_tls, _server.use_ssl
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The demo's feedback themes: the sentence-embedding model when it is installed (`make demo` installs it), else
+# the light fallback; the test suite builds demos with the fallback (headway.conf.testing) for speed.
+DEMO_THEMES_METHOD = "auto"

@@ -17,3 +17,6 @@ PASSWORD_HASHERS = ["headway.core.hashers.TestArgon2PasswordHasher"]
 
 # Tests run background work at once, in the caller (tests of the worker itself switch to the database backend).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Demo builds use the light themes fallback; tests/discovery/test_demo_themes.py runs the model on the demo.
+DEMO_THEMES_METHOD = "lexical"

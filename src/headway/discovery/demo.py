@@ -12,12 +12,16 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from threadpoolctl import threadpool_limits
 
 from headway.demo.builder import DemoContext, demo_step
 
 ACCOUNTS = 400
 ITEMS = 3_200
+#: Near-duplicate themes merge at this topic-word similarity (a retail team reads a dozen broad themes, not one
+#: per way of saying "late delivery"); see benchmarks/demo_themes.
+THEME_MERGE = 0.1
 
 SEGMENTS = [  # segment, share, plan choices, median ARR
     ("Enterprise", 0.1, ["Business Plus"], 180_000.0),
@@ -380,8 +384,9 @@ def build_feedback(ctx: DemoContext) -> None:
     with threadpool_limits(limits=1, user_api="blas"):
         services.add_feedback(None, records, origin="demo", today=ctx.as_of)
         ctx.progress("finding feedback themes", 0.5)
-        services.start_theme_run(
-            None, method="lexical", background=False, progress=lambda label, f: ctx.progress(label, 0.5 + 0.5 * f)
+        services.start_theme_run(  # the model when it is installed (`make demo` installs it), else the fallback
+            None, method=str(getattr(settings, "DEMO_THEMES_METHOD", "auto")), merge=THEME_MERGE, background=False,
+            progress=lambda label, f: ctx.progress(label, 0.5 + 0.5 * f),
         )
     services.mark_reviewed(
         None,

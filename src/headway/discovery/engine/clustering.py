@@ -175,3 +175,52 @@ def cluster(vectors: FloatArray, lexical: Any = None, seed: int = 0) -> Clusteri
     if best[1] <= 0.0:
         return Clustering([0] * n, best[0], best[1], candidates)
     return Clustering(ordered(best[2]), best[0], best[1], candidates)
+
+
+def topic_rows(texts: list[str]) -> Any:
+    """Sparse unit TF-IDF rows of the texts' topic words (English stop words and request fillers left out,
+    words and word pairs), or None when no text has one: what two themes must share to read as the same."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    from headway.discovery.engine.labels import FILLER_WORDS
+
+    stop = sorted(set(ENGLISH_STOP_WORDS) | FILLER_WORDS)
+    try:
+        matrix = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words=stop).fit_transform(texts)
+    except ValueError:  # nothing but stop words
+        return None
+    return normalize(matrix)
+
+
+def merge_similar(rows: Any, labels: list[int], min_similarity: float) -> list[int]:
+    """Merge near-duplicate themes: themes whose texts use the same topic words.
+
+    The themes' centres in ``rows`` (sparse unit TF-IDF rows from :func:`topic_rows`) are joined by
+    average-linkage clustering, and two groups merge while the average cosine similarity of their centres is at
+    least ``min_similarity``. Returns the new theme per text, renumbered largest first.
+    """
+    k = max(labels) + 1 if labels else 0
+    if rows is None or k < 2:
+        return list(labels)
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    _ids, middle = centres_sparse(rows, np.asarray(labels))
+    distances = np.clip(1.0 - middle @ middle.T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    tree = linkage(squareform(distances, checks=False), "average")
+    groups = fcluster(tree, 1.0 - min_similarity, "distance") - 1
+    return ordered(groups[np.asarray(labels)])
+
+
+def centres_sparse(rows: Any, labels: IntArray) -> tuple[IntArray, FloatArray]:
+    """``centres`` for sparse rows: the theme ids and the dense unit mean row of each."""
+    import scipy.sparse as sp
+
+    ids, inverse = np.unique(labels, return_inverse=True)
+    members = sp.csr_matrix(
+        (np.ones(len(labels), dtype=np.float32), (inverse, np.arange(len(labels)))),
+        shape=(len(ids), len(labels)),
+    )
+    return ids, unit_rows(np.asarray((members @ rows).toarray()))

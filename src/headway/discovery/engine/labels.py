@@ -43,6 +43,15 @@ FILLER_WORDS = frozenset({
     "im", "id", "fyi", "dear", "regards", "cheers", "sorry", "guys", "team", "folks", "quick", "honestly",
     "actually",
 })
+#: Words that do not name a topic on their own (times, amounts, vague verbs): a label never starts or ends
+#: with one ("Weeks ago", "Hold hour", "Stock far" read as fragments), though they stay keywords. Word keys.
+WEAK_WORDS = frozenset({
+    "day", "week", "hour", "minute", "month", "year", "ago", "far", "long", "time", "small", "big", "twice",
+    "soon", "again", "still", "hold", "answer", "came", "come", "said", "say", "took", "take", "keep", "went",
+    "make", "made", "arrived", "place", "type", "unless", "speed", "mean", "open", "add", "missing", "wrong",
+    "hard", "simple", "happening", "frustrating", "fix", "ordered", "used", "told", "waited", "waiting",
+    "returned", "returning", "buying", "typing", "searching", "love", "happy", "great", "excellent", "poor",
+})
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"\n\t/|]+|\s[-–—]+\s")
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
@@ -167,12 +176,12 @@ def _label(
     ranked: list[tuple[float, tuple[str, ...]]], phrases: Phrases, members: list[int], taken: set[str]
 ) -> str:
     """The best phrase not already a label, widened to 2 words when it has one, in the texts' word order."""
-    candidates = ranked[:40]
+    candidates = [(score, key) for score, key in ranked[:40] if readable(key)]
     for score, key in candidates:
         parts = [key]
         if len(key) < LABEL_WORDS[0]:
             extra = next((o for s, o in candidates if s >= PARTNER_SHARE * score and o != key
-                          and not set(o) & set(key) and len(key) + len(o) <= LABEL_WORDS[1]), None)
+                          and not _related(o, key) and len(key) + len(o) <= LABEL_WORDS[1]), None)
             if extra is not None:
                 parts.append(extra)
         parts.sort(key=lambda p: _typical_position(p, phrases, members))
@@ -183,6 +192,16 @@ def _label(
         if label.lower() not in taken:
             return label
     return ""
+
+
+def readable(key: tuple[str, ...]) -> bool:
+    """Whether a phrase (word keys) can stand as a label: it neither starts nor ends with a weak word."""
+    return bool(key) and key[0] not in WEAK_WORDS and key[-1] not in WEAK_WORDS
+
+
+def _related(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether two phrases share a word or a word's stem ("return"/"returning", "deliver"/"delivery")."""
+    return any(a[:5] == b[:5] for a in one for b in other)
 
 
 def _typical_position(key: tuple[str, ...], phrases: Phrases, members: list[int]) -> float:

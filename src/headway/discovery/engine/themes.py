@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from headway.core.errors import ValidationError
-from headway.discovery.engine.clustering import cluster, unit_rows
+from headway.discovery.engine.clustering import cluster, merge_similar, topic_rows, unit_rows
 from headway.discovery.engine.embeddings import (
     LEXICAL_NAME,
     Embedder,
@@ -152,12 +152,17 @@ def _parents(centroids: FloatArray) -> list[int] | None:
     return [int(x) for x in grouping.fit_predict(distances)]
 
 
-def find_themes(texts: Sequence[str], *, seed: int = 0, method: Method = "auto") -> ThemeResult:
+def find_themes(
+    texts: Sequence[str], *, seed: int = 0, method: Method = "auto", merge: float | None = None
+) -> ThemeResult:
     """Find the themes of ``texts`` with no number of themes given.
 
     Every text gets exactly one theme. ``method`` is ``auto`` (the sentence-embedding model when the ``ai``
-    extra is installed, else TF-IDF + LSA), ``minilm`` or ``lexical``. The same texts and seed give the same
-    result. Raises ``ValidationError`` naming the index of every empty text.
+    extra is installed, else TF-IDF + LSA), ``minilm`` or ``lexical``. ``merge`` (0-1) merges near-duplicate
+    themes, those whose texts share topic words with at least this average similarity (see
+    :func:`~headway.discovery.engine.clustering.merge_similar`; 0.1 gives a retail inbox's dozen broad themes,
+    None keeps every fine theme). The same texts and seed give the same result. Raises ``ValidationError``
+    naming the index of every empty text.
     """
     cleaned = clean_texts(texts)
     if not cleaned:
@@ -167,6 +172,8 @@ def find_themes(texts: Sequence[str], *, seed: int = 0, method: Method = "auto")
     lexical = _lexical_rows(cleaned)
     clustering = cluster(embedding.vectors, lexical, seed=seed)
     labels = clustering.labels
+    if merge is not None:
+        labels = merge_similar(topic_rows(cleaned), labels, merge)
     k = max(labels) + 1
     phrases = phrases_of(cleaned)
     names = name_themes(cleaned, labels, phrases=phrases)
@@ -204,5 +211,7 @@ def find_themes(texts: Sequence[str], *, seed: int = 0, method: Method = "auto")
             "silhouette": round(clustering.silhouette, 4),
             "candidates": clustering.candidates,
             "max_chars": MAX_CHARS,
+            "merge": merge,
+            "themes_before_merge": max(clustering.labels) + 1 if clustering.labels else 0,
         },
     )

@@ -74,14 +74,18 @@ def start_theme_run(
     background: bool = True,
     progress: ProgressFn | None = None,
     seed: int = 0,
+    merge: float | None = None,
 ) -> ThemeRun:
     """Compute themes over all feedback: in the background (the run row holds the progress), or here.
 
-    Only one run at a time: a Conflict names the run in progress. ``method``: auto, minilm or lexical.
+    Only one run at a time: a Conflict names the run in progress. ``method``: auto, minilm or lexical;
+    ``merge``: merge near-duplicate themes at this similarity (0-1, see ``find_themes``), None keeps them all.
     """
     check(actor, Perm.EDIT_FEEDBACK)
     if method not in METHODS:
         raise ValidationError(f"Unknown method {method!r}: use auto, minilm or lexical.")
+    if merge is not None and not 0.0 <= merge <= 1.0:
+        raise ValidationError(f"merge must be a similarity between 0 and 1, not {merge}.")
     recover_orphaned_runs()
     with transaction.atomic():
         busy = ThemeRun.objects.filter(status__in=[ThemeRun.Status.QUEUED, ThemeRun.Status.RUNNING]).first()
@@ -94,7 +98,10 @@ def start_theme_run(
             raise ValidationError(
                 "There is no feedback yet: add or import some first."
             )
-        owner = {} if background else {"foreground": {"host": socket.gethostname(), "pid": os.getpid()}}
+        owner: dict[str, object] = {} if background else {
+            "foreground": {"host": socket.gethostname(), "pid": os.getpid()}}
+        if merge is not None:
+            owner["merge"] = merge
         run = ThemeRun.objects.create(requested=method, started_by=actor_label(actor), message="queued",
                                       details=owner)
         audit.record(actor, AuditEvent.Action.CREATE, run, summary=f"theme computation {run.pk} started")
@@ -188,7 +195,9 @@ def _compute(run: ThemeRun, progress: ProgressFn | None, seed: int) -> None:
     if not items:
         raise ValidationError("There is no feedback yet: add or import some first.")
     _report(run.pk, f"finding themes in {len(items)} feedback items", 0.05, progress)
-    result = find_themes([i.text for i in items], seed=seed, method=cast("Method", run.requested))
+    asked = run.details.get("merge") if isinstance(run.details, dict) else None
+    result = find_themes([i.text for i in items], seed=seed, method=cast("Method", run.requested),
+                         merge=float(asked) if asked is not None else None)
     _report(run.pk, "matching with the themes you have", 0.75, progress)
     duplicates = {d.index: d for d in near_duplicates([i.text for i in items], result.vectors)}
     with transaction.atomic():
