@@ -85,7 +85,7 @@ def test_cli_set_target_import_and_goals(capsys, signups, tmp_path):
     goal_id = services.list_goals(None).get().pk
     code, out, _ = run(capsys, "goal", "update", str(goal_id), "--status", "on_track", "--confidence", "80",
                        "--comment", "good week")
-    assert code == 0 and "on track, confidence 80%" in out
+    assert code == 0 and "On track, confidence 80 %" in out
     code, out, _ = run(capsys, "goal", "list", "--json")
     assert json.loads(out)[0]["key_results"][0]["period_to_date"] == "60"
     code, out, _ = run(capsys, "kpi", "list", "--period", PERIOD)

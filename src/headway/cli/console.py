@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -14,7 +15,9 @@ from rich.table import Table
 
 from headway.core import formatting
 
-console = Console(highlight=False)
+#: Tables printed to a pipe, a file or a test are not wrapped at 80 columns (a terminal keeps its own width).
+PIPE_WIDTH = 160
+console = Console(highlight=False, width=None if sys.stdout.isatty() else PIPE_WIDTH)
 
 
 def cell(value: Any) -> str:

@@ -1,5 +1,5 @@
-"""Import a feedback file in the browser: upload a CSV or JSON Lines file (as ``headway feedback import`` reads
-it, support-ticket exports included), optionally name its columns; the import runs as a background job with a
+"""Import a feedback file in the browser: upload a CSV or JSON Lines file (the formats the command line reads,
+support-ticket exports included), optionally name its columns; the import runs as a background job with a
 progress bar, and a refused file lists every bad row with its line."""
 
 from __future__ import annotations

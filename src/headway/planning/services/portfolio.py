@@ -386,8 +386,7 @@ def optimise(actor: User | None, request: Mapping[str, Any] | PlanRequest | None
                       quarter=plan.start[_key(i.pk)], duration=i.duration, cost=round(cost(i), 2),
                       effort_weeks=effort_weeks(i), value=round(values[i.pk], 4)) for i in chosen]
     gap = _finite(plan.gap, 6)
-    result = OptimisedPlan(
-        scenario=scenario, request=request, quarters=list(problem.quarters),
+    result = OptimisedPlan(scenario=scenario, request=request, quarters=list(problem.quarters),
         value=round(plan.value, 4), bound=round(plan.bound, 4), gap=gap,
         optimal=plan.optimal, certainty=certainty(plan.optimal, gap), status=plan.status,
         seconds=round(plan.seconds, 3), cost=round(plan.cost, 2), budget=request.budget, items=items,
