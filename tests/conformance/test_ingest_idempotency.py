@@ -14,7 +14,9 @@ FIRST = {"uuid": UUID, "event": "pay", "timestamp": "2024-03-01T10:00:00Z", "dis
 
 
 def stored(store) -> list[dict]:
-    return store.sql("SELECT uuid, event, distinct_id, CAST(timestamp AS VARCHAR) AS ts FROM events ORDER BY ts").to_pylist()
+    """The stored events, their timestamps as text (formatted here: Spark has no CAST AS VARCHAR)."""
+    rows = store.sql("SELECT uuid, event, distinct_id, timestamp AS ts FROM events ORDER BY ts").to_pylist()
+    return [{**r, "ts": str(r["ts"])} for r in rows]
 
 
 def test_the_same_uuid_with_another_timestamp_is_stored_once(make_store):
