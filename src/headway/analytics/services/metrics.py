@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -83,9 +83,15 @@ def metrics_yaml(actor: User | None, name: str | None = None) -> str:
         if row is None:
             known = ", ".join(rows.values_list("name", flat=True)) or "none yet"
             raise NotFound(f"There is no metric {name!r} in the catalogue; defined: {known}.")
-        return yaml.dump([row.definition], Dumper=Indented, sort_keys=False, allow_unicode=True)
-    return yaml.dump({"metrics": [row.definition for row in rows]}, Dumper=Indented, sort_keys=False,
+        return yaml.dump([_name_first(row.definition)], Dumper=Indented, sort_keys=False, allow_unicode=True)
+    return yaml.dump({"metrics": [_name_first(row.definition) for row in rows]}, Dumper=Indented, sort_keys=False,
                      allow_unicode=True)
+
+
+def _name_first(definition: dict[str, Any]) -> dict[str, Any]:
+    """A metric's entry with its name and type first, as people write them (PostgreSQL's JSON reorders keys)."""
+    first: dict[str, Any] = {key: definition[key] for key in ("name", "type") if key in definition}
+    return {**first, **{key: value for key, value in definition.items() if key not in first}}
 
 
 def metric_catalog(text: str | None = None) -> MetricCatalog:
