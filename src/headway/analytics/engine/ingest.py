@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from headway.analytics.engine.types import Rejected
-from headway.core.errors import HeadwayError, TooLarge, ValidationError
+from headway.core.errors import ValidationError
 
 #: canonical column -> the names accepted for it, in order of preference (Segment/RudderStack aliases)
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -397,7 +397,8 @@ FROM typed
 
 _JSON_LINES_SQL = _json_lines_sql()
 
-_CHECK_SELECT = """
+_CHECK_SQL = """
+CREATE OR REPLACE TEMP TABLE checked AS
 WITH src AS (
     SELECT row, reason AS known,
         event, properties, type, CAST(timestamp AS VARCHAR) AS ts_text,
@@ -428,11 +429,8 @@ END AS problem
 FROM src
 """
 
-_CHECK_SQL = "CREATE OR REPLACE TEMP TABLE checked AS " + _CHECK_SELECT
-
-#: the good rows of ``checked`` with their uuid (given, or derived from the content)
-_KEYED_CTES = """
-good AS (
+_CLEAN_SQL = """
+WITH good AS (
     SELECT row, event, ts, distinct_id, properties, given_uuid,
         CASE WHEN given_uuid IS NULL THEN md5(event || chr(31) || CAST(ts AS VARCHAR) || chr(31) || distinct_id
                                               || chr(31) || coalesce(properties, '')) END AS h
@@ -442,35 +440,10 @@ good AS (
         coalesce(given_uuid, substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-'
                              || substr(h, 17, 4) || '-' || substr(h, 21, 12)) AS uuid
     FROM good
-)"""
-
-_CLEAN_SQL = "WITH " + _KEYED_CTES + """
+)
 SELECT uuid, arg_min(event, row) AS event, arg_min(ts, row) AS timestamp,
        arg_min(distinct_id, row) AS distinct_id, arg_min(properties, row) AS properties
 FROM keyed GROUP BY uuid ORDER BY min(row)
-"""
-
-
-#: a JSON body's validity, the JSON type of its ``events`` and that list's length (NULLs where not JSON)
-_BODY_SHAPE_SQL = """
-SELECT json_valid(b), CASE WHEN json_valid(b) AND json_type(b) = 'OBJECT' THEN json_type(b, '$.events') END,
-       CASE WHEN json_valid(b) AND json_type(b, '$.events') = 'ARRAY' THEN json_array_length(b, '$.events') END
-FROM (SELECT ?::VARCHAR AS b)
-"""
-#: the elements of the body's ``events``, each as its JSON text, numbered from 1
-_BODY_LINES_SQL = """
-SELECT unnest(generate_series(1, len(l))) AS row, unnest(l)::VARCHAR AS line
-FROM (SELECT json_extract(?::VARCHAR, '$.events[*]') AS l)
-"""
-#: the whole check of a body in one query (one plan, no temporary table): every row with its ``problem``,
-#: whether it is not an object (``odd``: then the batch takes the per-step path, for the exact message), and
-#: for good rows the clean columns and whether it is the first of its uuid in the batch
-_BODY_CHECK_SQL = f"""
-WITH lines AS ({_BODY_LINES_SQL}), raw AS ({_JSON_LINES_SQL}), checked AS ({_CHECK_SELECT}), {_KEYED_CTES}
-SELECT c.row, c.problem, r.odd_line IS NOT NULL AS odd, k.uuid, k.event, k.ts AS timestamp, k.distinct_id,
-       k.properties, row_number() OVER (PARTITION BY k.uuid ORDER BY c.row) = 1 AS first
-FROM checked AS c JOIN raw AS r USING (row) LEFT JOIN keyed AS k USING (row)
-ORDER BY c.row
 """
 
 
@@ -498,47 +471,6 @@ class BatchValidator:
         rejected = [Rejected(int(row), str(reason)) for row, reason in problems]
         valid = table.num_rows - len(rejected)
         return ValidBatch(clean, rejected, valid - clean.num_rows)
-
-    def body_batch(self, body: bytes, *, limit: int) -> RawBatch:
-        """The events of a JSON body ``{"events": [...]}`` as a batch of JSON lines, split by DuckDB (no Python
-        object per event): not JSON answers 400, no list under ``events`` 422, more than ``limit`` events 413."""
-        text = self._body_text(body, limit)
-        lines = self._con.sql(_BODY_LINES_SQL, params=[text]).to_arrow_table()
-        return RawBatch(lines.cast(pa.schema([("row", pa.int64()), ("line", pa.string())])), json_lines=True)
-
-    def _body_text(self, body: bytes, limit: int) -> str:
-        """``body`` as text once it is known to be ``{"events": [...]}`` with at most ``limit`` events."""
-        key = "events"
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise HeadwayError("The request body is not UTF-8 JSON: send the events as JSON text.") from None
-        ((valid, kind, length),) = self._con.execute(_BODY_SHAPE_SQL, [text]).fetchall()
-        if not valid:
-            raise HeadwayError(f'The request body is not valid JSON: send {{"{key}": [...]}}.')
-        if kind != "ARRAY":
-            raise ValidationError(f"Invalid input in {key}: give {key!r} as a list of event objects.",
-                                  details=[{"field": key, "message": "a list of event objects is required"}])
-        if length > limit:
-            raise TooLarge(f"A batch holds at most {limit:,} events, this one {length:,}: split it into smaller "
-                           "batches.", details={key: length})
-        return text
-
-    def validate_body(self, body: bytes, *, limit: int) -> ValidBatch:
-        """:meth:`validate` of the events of a JSON body ``{"events": [...]}`` in one query (see
-        :meth:`body_batch` for the answers to a body that does not fit)."""
-        text = self._body_text(body, limit)
-        rows = self._con.sql(_BODY_CHECK_SQL, params=[text]).to_arrow_table()
-        if pc.any(rows.column("odd")).as_py():  # rare: an element that is not an object
-            return self.validate(self.body_batch(body, limit=limit))
-        bad = pc.is_valid(rows.column("problem"))
-        problems = rows.filter(bad)
-        rejected = [Rejected(int(row), str(reason)) for row, reason in
-                    zip(problems.column("row").to_pylist(), problems.column("problem").to_pylist(), strict=True)]
-        good = pc.invert(bad)
-        clean = rows.filter(pc.and_(good, pc.fill_null(rows.column("first"), False)))
-        clean = clean.select(CLEAN_SCHEMA.names).cast(CLEAN_SCHEMA)
-        return ValidBatch(clean, rejected, rows.num_rows - len(rejected) - clean.num_rows)
 
     def _parse_json_lines(self, lines: pa.Table) -> pa.Table:
         """The canonical text columns of a batch of JSON lines (blank lines skipped); the rare line that is

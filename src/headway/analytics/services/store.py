@@ -225,11 +225,14 @@ def ingest(actor: User | None, source: object, *, progress: ProgressFn | None = 
 
 
 def ingest_json(actor: User | None, body: bytes) -> IngestReport:
-    """Ingest the API's batch, a JSON body ``{"events": [...]}`` of at most :data:`MAX_BATCH` events, as
-    text: DuckDB splits, parses and checks it (no Python object per event); answers once the events are
-    committed with the other requests' batches (acknowledged = durable)."""
+    """Ingest the API's batch, a JSON body ``{"events": [...]}`` of at most :data:`MAX_BATCH` events (see
+    :mod:`headway.analytics.engine.ingest_json`); answers once the events are committed with the other
+    requests' batches (acknowledged = durable)."""
     check(actor, Perm.INGEST_EVENTS)
-    report = _store_checked([_validator().validate_body(body, limit=MAX_BATCH)])
+    from headway.analytics.engine.ingest_json import check_events, parse_body
+
+    events = parse_body(body, limit=MAX_BATCH)
+    report = _store_checked([check_events(_validator(), events)])
     _audit_ingest(actor, report)
     return report
 
