@@ -61,7 +61,7 @@ def check_events(validator: BatchValidator, events: list[Any]) -> ValidBatch:
 def check_plain(events: list[Any]) -> ValidBatch | None:
     """The batch checked in one pass, or None when an event is not in the common shape (then the full check
     decides, with its reasons). The first event of each uuid is kept; later ones count as duplicates."""
-    seen: set[str] = set()
+    seen: set[object] = set()
     uuids, names, times, ids, props = [], [], [], [], []
     for event in events:
         if not isinstance(event, dict) or not _SPECIAL_KEYS.isdisjoint(event):
