@@ -99,6 +99,15 @@ def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("headway serve did not answer /api/v1/health within 300 s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by process ``pid`` (Linux /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def make_batches(client: int, requests: int, batch: int) -> list[bytes]:
     """The JSON bodies one client sends (distinct uuids; a day of events per client)."""
     names = ("page_view", "signup", "add_to_cart", "purchase", "search")
@@ -164,7 +173,7 @@ def run_peer(clients: int, requests: int, batch: int) -> dict[str, Any]:
     con = duckdb.connect(str(folder / "peer.duckdb"))
     con.execute("CREATE TABLE events (uuid VARCHAR, event VARCHAR, timestamp TIMESTAMP, distinct_id VARCHAR, "
                 "properties VARCHAR)")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for body in bodies:
         events = json.loads(body)["events"]
         table = pa.table({
@@ -175,12 +184,13 @@ def run_peer(clients: int, requests: int, batch: int) -> dict[str, Any]:
         con.execute("INSERT INTO events SELECT uuid, event, CAST(timestamp AS TIMESTAMPTZ) AT TIME ZONE 'UTC', "
                     "distinct_id, properties FROM incoming")
         con.unregister("incoming")
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     stored = con.execute("SELECT count(*) FROM events").fetchone()
     con.close()
     shutil.rmtree(folder, ignore_errors=True)
     events = int(stored[0]) if stored else 0
-    return {"events": events, "seconds": round(wall, 2), "events_per_s": round(events / wall)}
+    return {"events": events, "seconds": round(wall, 2), "events_per_s": round(events / wall),
+            "cpu_s": round(cpu, 2)}
 
 
 def page_user(args: tuple[int, str, float, Any, Any]) -> list[float]:
@@ -258,7 +268,9 @@ def main(argv: list[str]) -> int:
         port = free_port()
         server = start_server(home, port)
         try:
+            cpu_before = cpu_seconds(server.pid)
             result["ingest"] = run_ingestion(port, prepared["token"], args.clients, args.requests, args.batch)
+            result["ingest"]["server_cpu_s"] = round(cpu_seconds(server.pid) - cpu_before, 2)
         finally:
             server.terminate()
             server.wait(60)

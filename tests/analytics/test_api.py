@@ -50,6 +50,37 @@ def test_a_batch_too_large_or_malformed_gets_the_error_body(client, empty_store,
     assert malformed.json()["error"]["code"] == "validation_error"
 
 
+def test_the_body_is_checked_as_text_each_bad_element_rejected_alone(client, empty_store, pm):
+    """The body goes to DuckDB as text: an element that is not an object, or an event with a wrong type, is
+    rejected with its row while the good ones of the batch are stored; a body that is not JSON is a 400 and
+    one without an ``events`` list a 422, each with the error body."""
+    odd = [EVENTS[0], 7, None, {**EVENTS[1], "timestamp": 20260105}, ["x"], EVENTS[2]]
+    response = post(client, "/api/v1/analytics/events", {"events": odd}, pm)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["ingested"], body["duplicates"]) == (2, 0)
+    assert [(r["row"], r["reason"]) for r in body["rejected"]] == [
+        (2, "a record must be an object with event, timestamp and distinct_id, not int"),
+        (3, "a record must be an object with event, timestamp and distinct_id, not NoneType"),
+        (4, "timestamp must be ISO-8601 text or a datetime, not int"),
+        (5, "a record must be an object with event, timestamp and distinct_id, not list")]
+    for text, status, code in (('{"events": [', 400, "error"), ("[]", 422, "validation_error"),
+                               ('{"events": {"a": 1}}', 422, "validation_error"), (b"\xff", 400, "error")):
+        bad = client.post("/api/v1/analytics/events", text, content_type="application/json", headers=bearer(pm))
+        assert bad.status_code == status, (text, bad.content)
+        assert bad.json()["error"]["code"] == code and bad.json()["error"]["message"].endswith(".")
+    empty = post(client, "/api/v1/analytics/events", {"events": []}, pm).json()
+    assert (empty["ingested"], empty["duplicates"], empty["rejected"]) == (0, 0, [])
+
+
+def test_the_events_body_is_documented_in_openapi(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    operation = spec["paths"]["/api/v1/analytics/events"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["required"] == ["events"] and schema["properties"]["events"]["type"] == "array"
+    assert {"200", "413", "422"} <= {str(status) for status in operation["responses"]}
+
+
 def test_trends_answer_labels_and_series(client, events, viewer):
     response = post(client, "/api/v1/analytics/insights/trends", {"event": "purchase", **RANGE}, viewer)
     assert response.status_code == 200, response.content

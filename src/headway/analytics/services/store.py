@@ -12,7 +12,7 @@ queued in one transaction; every request answers once its events are committed (
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from headway.analytics.engine import EventStore, IngestReport
+    from headway.analytics.engine.ingest import BatchValidator, ValidBatch
 
 ProgressFn = Callable[[str, float], None]
 
@@ -202,11 +203,8 @@ def run_sql(actor: User | None, sql: str) -> pa.Table:
 
 
 def ingest(actor: User | None, source: object, *, progress: ProgressFn | None = None,
-           rejects_path: str | None = None, from_json: bool = False) -> IngestReport:
-    """Ingest events (list of dicts, DataFrame, Arrow table or file path); returns the IngestReport.
-
-    ``from_json``: the list came from a JSON document (an API body), so it is checked as JSON lines by DuckDB
-    (vectorised) instead of record by record in Python."""
+           rejects_path: str | None = None) -> IngestReport:
+    """Ingest events (list of dicts, DataFrame, Arrow table or file path); returns the IngestReport."""
     check(actor, Perm.INGEST_EVENTS)
 
     def on_progress(done: int, total: int | None) -> None:
@@ -214,49 +212,65 @@ def ingest(actor: User | None, source: object, *, progress: ProgressFn | None = 
             progress(f"{done:,} of {total:,} rows" if total else f"{done:,} rows", done / total if total else 0.0)
 
     if isinstance(source, list) and len(source) <= GROUP_COMMIT_ROWS and rejects_path is None:
-        report = _ingest_batch(source, from_json=from_json)
+        from headway.analytics.engine.ingest import iter_batches
+
+        validator = _validator()
+        report = _store_checked(validator.validate(batch) for batch in iter_batches(source, GROUP_COMMIT_ROWS))
         on_progress(len(source), len(source))
     else:
         with _writer() as store:
             report = store.ingest(source, on_progress=on_progress, rejects_path=rejects_path)
+    _audit_ingest(actor, report)
+    return report
+
+
+def ingest_json(actor: User | None, body: bytes) -> IngestReport:
+    """Ingest the API's batch, a JSON body ``{"events": [...]}`` of at most :data:`MAX_BATCH` events (see
+    :mod:`headway.analytics.engine.ingest_json`); answers once the events are committed with the other
+    requests' batches (acknowledged = durable)."""
+    check(actor, Perm.INGEST_EVENTS)
+    from headway.analytics.engine.ingest_json import check_events, parse_body
+
+    events = parse_body(body, limit=MAX_BATCH)
+    report = _store_checked([check_events(_validator(), events)])
+    _audit_ingest(actor, report)
+    return report
+
+
+def _audit_ingest(actor: User | None, report: IngestReport) -> None:
     if actor is not None:
         audit.record(actor, AuditEvent.Action.CREATE, object_type="events",
                      summary=f"{actor.username} ingested {report.ingested} events "
                              f"({report.duplicates} duplicates, {len(report.rejected)} rejected)")
-    return report
 
 
 #: a list of at most this many events (an API batch) is committed together with other requests' batches
 GROUP_COMMIT_ROWS = 10_000
+#: the most events one API request may send (413 beyond)
+MAX_BATCH = 10_000
 
 
-def _ingest_batch(records: list[object], *, from_json: bool = False) -> IngestReport:
-    """Validate ``records`` in this thread (its own validator), then commit them with whatever other batches
-    are queued."""
-    import json
+def _validator() -> BatchValidator:
+    """This thread's validator (its own in-memory DuckDB connection, kept for the thread's next batches)."""
+    from headway.analytics.engine.ingest import BatchValidator
 
-    import pyarrow as pa
-
-    from headway.analytics.engine import IngestReport
-    from headway.analytics.engine.ingest import BatchValidator, RawBatch, iter_batches
-
-    validator = getattr(_readers, "validator", None)
+    validator: BatchValidator | None = getattr(_readers, "validator", None)
     if validator is None:
         validator = _readers.validator = BatchValidator()
-    if from_json:  # JSON text again, parsed and checked by DuckDB in one query
-        lines = pa.array([json.dumps(r) for r in records], pa.string())
-        rows = pa.array(range(1, len(records) + 1), pa.int64())
-        batches = [RawBatch(pa.table({"row": rows, "line": lines}), json_lines=True)]
-    else:
-        batches = list(iter_batches(records, GROUP_COMMIT_ROWS))
-    checked = [validator.validate(batch) for batch in batches]
+    return validator
+
+
+def _store_checked(batches: Iterable[ValidBatch]) -> IngestReport:
+    """Commit each validated batch with whatever other batches are queued; what became of their rows."""
+    from headway.analytics.engine import IngestReport
+
     report = IngestReport()
-    for batch in checked:
-        report.rejected.extend(batch.rejected)
-        report.duplicates += batch.duplicates_in_batch
-        added = _commit(batch.clean)
+    for checked in batches:
+        report.rejected.extend(checked.rejected)
+        report.duplicates += checked.duplicates_in_batch
+        added = _commit(checked.clean)
         report.ingested += added
-        report.duplicates += batch.clean.num_rows - added
+        report.duplicates += checked.clean.num_rows - added
     return report
 
 
@@ -290,6 +304,10 @@ def _write_group(store: EventStore, group: list[_Pending]) -> None:
         for pending in group:
             _write_group(store, [pending])
         return
+    except BaseException as exc:  # over its budget or interrupted: the other requests of the group fail too
+        for pending in group:
+            pending.error = exc
+        raise
     for pending, added in zip(group, counts, strict=True):
         pending.added = added
 
