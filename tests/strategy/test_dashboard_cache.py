@@ -89,3 +89,16 @@ def test_nothing_of_one_person_reaches_another_through_the_cache(signups, leader
 def test_a_person_without_the_right_to_read_gets_no_cached_page(signups, leader):
     page(logged_in(leader))
     assert Client().get("/").status_code == 302  # to the login page: nothing from the cache
+
+
+def test_events_ingested_keep_the_version_and_the_cache(signups, empty_store, admin):
+    """An API batch of events is audited but reaches the dashboard only through the KPI refresh: ingesting
+    must not throw the cache away (it did, once per batch, while clients were sending events)."""
+    from headway.analytics import services as analytics
+
+    before = services.data_version()
+    report = analytics.ingest(admin, [{"event": "signup", "distinct_id": "u1", "timestamp": "2026-05-03T10:00:00Z"}])
+    assert report.ingested == 1
+    assert services.data_version() == before
+    services.create_goal(admin, "Keep the sign-ups", key_results=["signups"])  # audited too, and shown
+    assert services.data_version() != before
