@@ -63,11 +63,12 @@ class RequestBudgetMiddleware:
                 if state["done"]:
                     return
                 state["fired"] = True
+                # pending first: the cancelled query's own error must not unwind the request before it lands
+                _raise_in(ident, OverBudget)
                 cancel = _cancellers.get(ident)
                 if cancel is not None:
-                    with contextlib.suppress(Exception):  # best effort: the exception below stops Python code
+                    with contextlib.suppress(Exception):  # best effort: the pending exception stops Python code
                         cancel()
-                _raise_in(ident, OverBudget)
 
         timer = threading.Timer(budget, expire)
         timer.daemon = True

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone as dj_timezone
 
 from headway.core.models import AuditEvent, User, Workspace
@@ -53,16 +53,21 @@ _WATCHED: list[tuple[type[Model], tuple[str, ...]]] = [
 _UNSEEN_AUDIT = ("events",)
 
 
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # a concrete column, not a relation's reverse side
+    return connection.ops.quote_name(field.column)
+
+
 def _statement() -> str:
     quote = connection.ops.quote_name
-    audit, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
-    kind = quote(AuditEvent._meta.get_field("object_type").column)
+    audit, pk, kind = quote(AuditEvent._meta.db_table), _column(AuditEvent, "id"), _column(AuditEvent, "object_type")
     unseen = ", ".join(f"'{name}'" for name in _UNSEEN_AUDIT)  # constants, not input
     parts = [f"(SELECT {pk} FROM {audit} WHERE {kind} NOT IN ({unseen}) ORDER BY {pk} DESC LIMIT 1)"]
     for model, aggregates in _WATCHED:
         for aggregate in aggregates:
             fn, column = aggregate.split(":")
-            name = "*" if column == "*" else quote(model._meta.get_field(column).column)
+            name = "*" if column == "*" else _column(model, column)
             parts.append(f"(SELECT {fn}({name}) FROM {quote(model._meta.db_table)})")
     return "SELECT " + ", ".join(parts)
 
