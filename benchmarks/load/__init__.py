@@ -215,8 +215,18 @@ def page_user(args: tuple[int, str, float, Any, Any]) -> list[float]:
     return latencies
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_dashboard(port: int, sessions: list[str], users: int, seconds: float, *, token: str = "",
-                  ingesters: int = 0, batch: int = 1000) -> dict[str, Any]:
+                  ingesters: int = 0, batch: int = 1000, server_pid: int = 0) -> dict[str, Any]:
+    cpu_before = cpu_seconds(server_pid)
     with mp.Manager() as manager:
         ready, go = manager.Barrier(users + ingesters + 1), manager.Event()
         with mp.Pool(users + ingesters) as pool:
@@ -232,9 +242,11 @@ def run_dashboard(port: int, sessions: list[str], users: int, seconds: float, *,
             latencies = sorted(x for r in pages.get() for x in r)
             wall = time.perf_counter() - start
             pool.terminate()
+    server_cpu = cpu_seconds(server_pid) - cpu_before  # with ingesters: their requests' CPU too
     return {"users": users, "ingesting_clients": ingesters, "requests": len(latencies),
             "requests_per_s": round(len(latencies) / wall, 1), "p50_s": round(pct(latencies, 50), 3),
-            "p95_s": round(pct(latencies, 95), 3)}
+            "p95_s": round(pct(latencies, 95), 3), "load": load_average(),
+            "server_cpu_ms_per_request": round(server_cpu / max(len(latencies), 1) * 1000, 1)}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -284,11 +296,13 @@ def main(argv: list[str]) -> int:
         port = free_port()
         server = start_server(args.home, port)
         try:
-            result["dashboard_alone"] = run_dashboard(port, prepared["sessions"], 1, args.seconds)
+            pid = server.pid
+            result["dashboard_alone"] = run_dashboard(port, prepared["sessions"], 1, args.seconds, server_pid=pid)
             result["dashboard_alone_while_ingesting"] = run_dashboard(
                 port, prepared["sessions"], 1, args.seconds, token=prepared["token"], ingesters=4,
-                batch=args.batch)
-            result["dashboard_concurrent"] = run_dashboard(port, prepared["sessions"], args.clients, args.seconds)
+                batch=args.batch, server_pid=pid)
+            result["dashboard_concurrent"] = run_dashboard(port, prepared["sessions"], args.clients, args.seconds,
+                                                           server_pid=pid)
         finally:
             server.terminate()
             server.wait(60)

@@ -26,12 +26,32 @@ def engine_query(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"rows": rows[0][0]})
 
 
+def postgres_query(request: HttpRequest) -> HttpResponse:
+    """One statement that runs for a minute on a PostgreSQL events store (the server sleeps)."""
+    from headway.analytics.services import open_store
+
+    with open_store() as store:
+        store.backend.con.execute("SELECT pg_sleep(60)")
+    return JsonResponse({"slept": True})
+
+
 def quick(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
+
+
+def quick_engine(request: HttpRequest) -> HttpResponse:
+    """A short events-store query on this thread's reader (the cursor a stopped query ran on)."""
+    from headway.analytics.services import open_store
+
+    with open_store() as store:
+        rows = store.backend.con.execute("SELECT 6 * 7").fetchall()
+    return JsonResponse({"answer": rows[0][0]})
 
 
 urlpatterns = [
     path("api/slow/python", python_loop),
     path("api/slow/engine", engine_query),
+    path("api/slow/postgres", postgres_query),
     path("quick", quick),
+    path("quick/engine", quick_engine),
 ]

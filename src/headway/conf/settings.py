@@ -135,6 +135,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# What pages compute from the data (the dashboard's shared parts), per process and shared by its threads; an
+# entry is keyed by the data version read from the database, so several processes each keep a correct copy.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "headway",
+                "OPTIONS": {"MAX_ENTRIES": 1000}},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

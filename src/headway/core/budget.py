@@ -1,7 +1,8 @@
 """A request never holds a server thread longer than its budget (``HEADWAY_REQUEST_BUDGET``, seconds).
 
 When a request runs past its budget, a watchdog interrupts it: the events store's query on that thread is
-cancelled (DuckDB ``interrupt``) and :class:`OverBudget` is raised in the thread at its next Python
+cancelled (DuckDB: ``interrupt`` of the thread's own cursor; PostgreSQL: the driver's cancel, which stops the
+statement on the server; see :func:`cancellable`) and :class:`OverBudget` is raised in the thread at its next Python
 instruction; it derives from ``BaseException``, so no ``except Exception`` on the way swallows it and every
 ``transaction.atomic`` block rolls back. The request answers 503 with the error body (API) or a short page.
 """
@@ -11,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-#: per thread id, what cancels that thread's running engine query (registered by the events store)
+#: per thread id, what cancels that thread's running engine query (set by the events store while it reads)
 _cancellers: dict[int, Callable[[], None]] = {}
 
 
@@ -24,9 +25,21 @@ class OverBudget(BaseException):  # a signal, like KeyboardInterrupt, not an err
     """Raised inside a request's thread when the request has used its whole budget."""
 
 
-def register_canceller(cancel: Callable[[], None]) -> None:
-    """Let the watchdog cancel this thread's engine query (DuckDB: the cursor's ``interrupt``)."""
-    _cancellers[threading.get_ident()] = cancel
+@contextlib.contextmanager
+def cancellable(cancel: Callable[[], None]) -> Iterator[None]:
+    """While the block runs, a watchdog that stops this thread's request first calls ``cancel`` (the events
+    store's reader: DuckDB's ``interrupt`` of the thread's own cursor, PostgreSQL's cancel of the running
+    statement), so a query running in C code ends at the budget instead of holding the thread."""
+    ident = threading.get_ident()
+    previous = _cancellers.get(ident)
+    _cancellers[ident] = cancel
+    try:
+        yield
+    finally:
+        if previous is None:
+            _cancellers.pop(ident, None)
+        else:
+            _cancellers[ident] = previous
 
 
 def _raise_in(ident: int, exc: type[BaseException] | None) -> None:
@@ -50,11 +63,12 @@ class RequestBudgetMiddleware:
                 if state["done"]:
                     return
                 state["fired"] = True
+                # pending first: the cancelled query's own error must not unwind the request before it lands
+                _raise_in(ident, OverBudget)
                 cancel = _cancellers.get(ident)
                 if cancel is not None:
-                    with contextlib.suppress(Exception):  # best effort: the exception below stops Python code
+                    with contextlib.suppress(Exception):  # best effort: the pending exception stops Python code
                         cancel()
-                _raise_in(ident, OverBudget)
 
         timer = threading.Timer(budget, expire)
         timer.daemon = True

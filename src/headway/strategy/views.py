@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -36,26 +37,62 @@ def _kpi_link(name: str) -> str:
     return reverse("goals-kpi", args=[name])
 
 
+class _DashboardParts:
+    """What the dashboard's shared fragments show, computed only when a fragment is not cached yet for the data
+    version (the page template caches them by version; what differs per person is not in here)."""
+
+    def __init__(self, user: Any, version: str) -> None:
+        self.user, self.version = user, version
+
+    @cached_property
+    def board(self) -> services.Dashboard:
+        return services.dashboard(self.user, self.version)
+
+    @cached_property
+    def north(self) -> services.KpiSummary | None:
+        return self.board.north_star
+
+    @cached_property
+    def north_spark(self) -> SafeString | str:
+        north = self.north
+        return sparkline_svg(north.spark, f"{north.label}, last {len(north.spark)} days", 320, 60) if north else ""
+
+    @cached_property
+    def tree(self) -> SafeString:
+        return kpi_tree_svg(self.board.kpis, _kpi_link)
+
+    @cached_property
+    def kpi_rows(self) -> list[tuple[services.KpiSummary, SafeString]]:
+        return [(k, sparkline_svg(k.spark, f"{k.label}, last {len(k.spark)} days")) for k in self.board.kpis]
+
+    @cached_property
+    def people(self) -> Counter[str]:
+        return Counter(user.role for user in core.list_users(self.user))
+
+    @cached_property
+    def people_chart(self) -> Any:
+        return bar_chart([{"role": role.label, "people": self.people.get(role.value, 0)} for role in Role],
+                         category="role", value="people", title="People by role", value_title="People")
+
+    @cached_property
+    def people_total(self) -> int:
+        return sum(self.people.values())
+
+    @cached_property
+    def fiscal_month(self) -> str:
+        return MONTHS[core.get_workspace().fiscal_year_start_month - 1]
+
+
 @login_required
 def dashboard(request: AuthedRequest) -> HttpResponse:
-    """The first page a leader opens: North Star, KPI tree, goals, alerts, pinned insights, the workspace."""
-    board = services.dashboard(request.user)
-    workspace = core.get_workspace()
-    counts = Counter(user.role for user in core.list_users(request.user))
-    people = bar_chart(
-        [{"role": role.label, "people": counts.get(role.value, 0)} for role in Role],
-        category="role", value="people", title="People by role", value_title="People",
-    )
-    north = board.north_star
+    """The first page a leader opens: North Star, KPI tree, goals, alerts, pinned insights, the workspace.
+
+    The parts every reader sees alike are cached per data version (one query decides whether they are still
+    current); the reader's name, role, rights and a running refresh are read for each request."""
+    version = services.dashboard_version(request.user)
     return render(request, "strategy/dashboard.html", {
-        "title": "Dashboard", "board": board, "north": north,
-        "north_spark": sparkline_svg(north.spark, f"{north.label}, last {len(north.spark)} days", 320, 60)
-        if north else "",
-        "tree": kpi_tree_svg(board.kpis, _kpi_link),
-        "kpi_rows": [(k, sparkline_svg(k.spark, f"{k.label}, last {len(k.spark)} days")) for k in board.kpis],
-        "people_chart": people, "people_total": sum(counts.values()),
+        "title": "Dashboard", "version": version, "parts": _DashboardParts(request.user, version),
         "can_do": [label for perm, label in PERM_LABELS.items() if has_perm(request.user, perm)],
-        "fiscal_month": MONTHS[workspace.fiscal_year_start_month - 1],
         "areas": [{"name": name, "label": label, "blurb": blurb} for name, (label, blurb) in AREAS.items()],
         "can_edit": _can_edit(request), "refresh_job": services.latest_kpi_refresh(request.user),
     })

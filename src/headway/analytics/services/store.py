@@ -15,13 +15,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from pydantic import BaseModel, Field, field_serializer
 
 from headway.core import audit
-from headway.core.budget import register_canceller
+from headway.core.budget import cancellable
 from headway.core.errors import ConfigurationError, NotFound, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
@@ -83,24 +83,36 @@ def open_store() -> Iterator[EventStore]:
     key = (str(settings.HEADWAY_EVENTS_URL), tz)
     cached = getattr(_readers, "stores", {})
     reader = cached.get(key)
-    if reader is not None and reader[0] == _generation[0]:
-        yield reader[1]
-        return
-    with _lock:  # not the writer's lock: a long write never delays a new reader
-        writer = _connection(key)
-        if writer.capabilities.script_insert:
-            import ibis
+    if reader is None or reader[0] != _generation[0]:
+        with _lock:  # not the writer's lock: a long write never delays a new reader
+            writer = _connection(key)
+            if writer.capabilities.script_insert:
+                import ibis
 
-            cursor = writer.backend.con.cursor()
-            cursor.execute("SET enable_progress_bar = false")
-            register_canceller(cursor.interrupt)  # a request over its budget cancels its query
-            store = EventStore(ibis.duckdb.from_connection(cursor), timezone=tz)
-            _readers.stores = {key: (_generation[0], store)}
-    if not writer.capabilities.script_insert:  # no cursors: read on the writer, one caller at a time
-        with _writer() as shared:
-            yield shared
+                cursor = writer.backend.con.cursor()
+                cursor.execute("SET enable_progress_bar = false")
+                reader = (_generation[0], EventStore(ibis.duckdb.from_connection(cursor), timezone=tz), cursor)
+                _readers.stores = {key: reader}
+            else:
+                reader = None
+    if reader is not None:
+        with cancellable(reader[2].interrupt):  # a request over its budget cancels its query
+            yield reader[1]
         return
-    yield store
+    with _writer() as shared, cancellable(_statement_canceller(shared)):  # no cursors: one caller at a time
+        yield shared
+
+
+def _statement_canceller(store: EventStore) -> Callable[[], None]:
+    """What cancels the statement running on ``store``'s connection: the driver's ``cancel_safe`` or ``cancel``
+    (psycopg, for PostgreSQL: the server stops the statement) or ``interrupt`` (DuckDB); nothing for an engine
+    with none of them (Spark)."""
+    con = getattr(store.backend, "con", None)
+    for name in ("cancel_safe", "cancel", "interrupt"):
+        method = getattr(con, name, None)
+        if callable(method):
+            return cast("Callable[[], None]", method)
+    return lambda: None
 
 
 @contextmanager

@@ -56,6 +56,7 @@ from headway.strategy.services.dashboard import (
     kpi_summary,
     summarize,
 )
+from headway.strategy.services.freshness import CACHE_SECONDS, cached, dashboard_version, data_version
 from headway.strategy.services.goals import (
     GOAL_STATUSES,
     KEEP,
@@ -133,6 +134,7 @@ __all__ = [
     "ALERT_MIN_WEEKS",
     "AREA_PARENT",
     "BREAKDOWN_LIMIT",
+    "CACHE_SECONDS",
     "GOAL_STATUSES",
     "HISTORY_DAYS",
     "KEEP",
@@ -164,6 +166,7 @@ __all__ = [
     "acknowledge_alert",
     "alert_views",
     "area_tree",
+    "cached",
     "compute_values",
     "create_area",
     "create_goal",
@@ -173,6 +176,8 @@ __all__ = [
     "current_quarter",
     "current_strategy",
     "dashboard",
+    "dashboard_version",
+    "data_version",
     "default_as_of",
     "delete_area",
     "detect_alerts",

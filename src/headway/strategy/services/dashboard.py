@@ -12,6 +12,7 @@ from headway.strategy.display import STATUS_LABELS, format_value
 from headway.strategy.models import Alert, Kpi, KpiProgress, KpiValue, Period
 from headway.strategy.services._common import STATUS_LEVEL, history, read
 from headway.strategy.services.alerts import open_alert_count, recent_open_alerts
+from headway.strategy.services.freshness import cached, data_version
 from headway.strategy.services.goals import GoalView, goal_views, list_goals
 from headway.strategy.services.kpis import get_kpi
 from headway.strategy.services.periods import current_as_of, current_period, resolve_period
@@ -215,10 +216,17 @@ def kpi_chart_data(actor: User | None, name: str, period: str | None = None) -> 
     return KpiChart(summary=summary, cumulative=cumulative, actual=actual, forecast=band, target=summary.target)
 
 
-def dashboard(actor: User | None) -> Dashboard:
+def dashboard(actor: User | None, version: str | None = None) -> Dashboard:
     """What the dashboard shows, read from precomputed values: the North Star, the KPI tree with
-    sparklines, the current period's goals with progress, recent alerts and pinned saved insights."""
+    sparklines, the current period's goals with progress, recent alerts and pinned saved insights.
+
+    Computed once per data version (:func:`~headway.strategy.services.freshness.data_version`, read now unless
+    given) and shared by every reader: nothing in it depends on who reads beyond the read permission."""
     read(actor)
+    return cached("dashboard", version or data_version(), lambda: _dashboard(actor))
+
+
+def _dashboard(actor: User | None) -> Dashboard:
     period = current_period()
     kpis = kpi_summaries(actor, spark_days=SPARK_DAYS)
     return Dashboard(
