@@ -3,9 +3,11 @@
 A person's variant is the value of ``variant_property`` on their exposure events in the date range; a person
 seen in more than one variant is left out and counted. Each person's metric counts from their first exposure to
 the end of ``date_to``; the CUPED covariate is the same metric over the ``pre_period_days`` before that first
-exposure. Everything is aggregated in the backend: one row per variant comes back (the sums of the values, of
-their squares and of their products with the covariate), so the same numbers come from DuckDB, PostgreSQL and
-Spark.
+exposure. Everything is aggregated in the backend, in one query: the exposures are grouped per person (on the
+integer person key where the store keeps one), the metric's events in range are joined to those persons only
+and summed per person, and one row per (several variants or not, variant) comes back (the persons, the sums of
+the values, of their squares and of their products with the covariate), so the same numbers come from DuckDB,
+PostgreSQL and Spark.
 """
 
 from __future__ import annotations
