@@ -13,23 +13,16 @@ agree exactly; a Markdown table with ratios (engine time / Headway time) is prin
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import resource
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE.parent / "data"
-OUT = HERE.parent / "out"
+from benchmarks import harness
+
 ENGINES = ("headway", "chdb", "pandas")
 STEPS = ("pageview", "add_to_cart", "purchase")
 WINDOW_DAYS = 14
@@ -44,28 +37,15 @@ def main(argv: list[str]) -> int:
 
     args, spec, path = data_options("python -m benchmarks analytics behaviour", argv, ENGINES, repeat=2)
     load = os.getloadavg()
-    results: dict[str, dict[str, Any]] = {}
-    for engine in args.engines.split(","):
-        out = OUT / f"behaviour_{engine}_{spec.events}.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "benchmarks.analytics.behaviour", "--engine", engine, str(path), str(out),
-                   str(spec.days), str(args.repeat)]
-        subprocess.run(command, check=True, cwd=HERE.parent.parent)
-        results[engine] = json.loads(out.read_text())
-        r = results[engine]
-        print(f"{engine}: load {r['load_s']:.1f} s, funnel {r['funnel_s']:.3f} s (CPU {r['funnel_cpu_s']:.2f} s) "
-              f"{r['funnel']}, retention {r['retention_s']:.3f} s (CPU {r['retention_cpu_s']:.2f} s), peak RSS "
-              f"{r['peak_rss_mb']:.0f} MB", flush=True)
+    results = harness.run_engines(
+        ["benchmarks.analytics.behaviour", "--engine"], "behaviour", args.engines, path, spec, args.repeat,
+        lambda engine, r: f"{engine}: load {r['load_s']:.1f} s, funnel {r['funnel_s']:.3f} s (CPU "
+                          f"{r['funnel_cpu_s']:.2f} s) {r['funnel']}, retention {r['retention_s']:.3f} s (CPU "
+                          f"{r['retention_cpu_s']:.2f} s), peak RSS {r['peak_rss_mb']:.0f} MB")
     reference = results.get("chdb") or next(iter(results.values()))
     agree = all(r["funnel"] == reference["funnel"] and r["retention"] == reference["retention"]
                 for r in results.values())
-    print(report(spec, args, results, agree, load))
-    (OUT / f"behaviour_summary_{spec.events}.json").write_text(json.dumps(
-        {"spec": spec.file_name, "agree": agree, "load_average": load, "results": results}, indent=2))
-    if not agree:
-        print("error: the engines disagree; see benchmarks/out/", file=sys.stderr)
-        return 1
-    return 0
+    return harness.finish("behaviour", spec, results, agree, report(spec, args, results, agree, load), load)
 
 
 def report(spec: Any, args: argparse.Namespace, results: dict[str, dict[str, Any]], agree: bool,
@@ -75,8 +55,7 @@ def report(spec: Any, args: argparse.Namespace, results: dict[str, dict[str, Any
     lines = [
         f"### {spec.events:,} events, {spec.users:,} users, {spec.days} days (seed {spec.seed})",
         "",
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, load average before the run {load[0]:.1f} / {load[1]:.1f} / "
+        f"{harness.machine()}, load average before the run {load[0]:.1f} / {load[1]:.1f} / "
         f"{load[2]:.1f}. Command: `python -m benchmarks analytics behaviour --events {spec.events} "
         f"--users {spec.users} --days {spec.days} --seed {spec.seed} --repeat {args.repeat}`. Funnel "
         f"{' -> '.join(STEPS)} ({WINDOW_DAYS}-day window) over the {spec.days} days; recurring daily retention of "
@@ -96,34 +75,9 @@ def report(spec: Any, args: argparse.Namespace, results: dict[str, dict[str, Any
 
 
 # -- the engines, each in its own process ------------------------------------------------------------------
-def best(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
-    """The result of ``fn``, its best wall time over ``repeat`` runs and the CPU time (all threads of this
-    process, user + system) of that run: on a shared machine the CPU time moves less with the load."""
-    times, result = [], None
-    for _ in range(repeat):
-        started, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        times.append((time.perf_counter() - started, time.process_time() - cpu))
-    wall, cpu_s = min(times)
-    return result, wall, cpu_s
-
-
-def timed(name: str, fn: Callable[[], Any], repeat: int) -> dict[str, Any]:
-    """``{name: result, name_s: best wall time, name_cpu_s: its CPU time}``."""
-    result, wall, cpu = best(fn, repeat)
-    return {name: result, f"{name}_s": wall, f"{name}_cpu_s": cpu}
-
-
 def headway(path: str, days: int, repeat: int) -> dict[str, Any]:
     """Headway's EventStore on a DuckDB file."""
-    from headway.analytics import EventStore
-
-    folder = tempfile.mkdtemp(prefix="headway-behaviour-")
-    store = EventStore.connect(f"duckdb:///{folder}/events.duckdb")
-    started = time.perf_counter()
-    report = store.ingest(path, batch_size=1_000_000)
-    load = time.perf_counter() - started
-    assert not report.rejected, report.rejected[:3]
+    store, folder, load = harness.headway_store(path, "headway-behaviour-")
     last = FIRST_DAY + timedelta(days=days - 1)
 
     def funnel() -> list[int]:
@@ -135,7 +89,7 @@ def headway(path: str, days: int, repeat: int) -> dict[str, Any]:
                                  date_to=FIRST_DAY + timedelta(days=INTERVALS - 1))
         return [c.values for c in result.cohorts]
 
-    out = {"load_s": load, **timed("funnel", funnel, repeat), **timed("retention", retention, repeat)}
+    out = {"load_s": load, **harness.timed("funnel", funnel, repeat), **harness.timed("retention", retention, repeat)}
     store.close()
     shutil.rmtree(folder, ignore_errors=True)
     return out
@@ -143,20 +97,8 @@ def headway(path: str, days: int, repeat: int) -> dict[str, Any]:
 
 def chdb_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
     """ClickHouse (chdb): windowFunnel and a bit-mask retention query over a MergeTree table."""
-    from chdb import session
-
-    folder = tempfile.mkdtemp(prefix="chdb-behaviour-")
-    db = session.Session(folder)
-    db.query("CREATE DATABASE IF NOT EXISTS bench")
-    db.query(
-        "CREATE TABLE bench.events (uuid String, event LowCardinality(String), timestamp DateTime64(6, 'UTC'), "
-        "distinct_id String, properties String) ENGINE = MergeTree "
-        "ORDER BY (toDate(timestamp), event, cityHash64(distinct_id))"
-    )
-    started = time.perf_counter()
-    db.query(f"INSERT INTO bench.events SELECT * FROM file('{path}', Parquet)")
-    db.query("OPTIMIZE TABLE bench.events FINAL")
-    load = time.perf_counter() - started
+    db, folder, load = harness.chdb_events(path, "chdb-behaviour-",
+                                           "toDate(timestamp), event, cityHash64(distinct_id)")
     lo, hi = FIRST_DAY.isoformat(), (FIRST_DAY + timedelta(days=days)).isoformat()
     names = ", ".join(f"'{s}'" for s in STEPS)
     conditions = ", ".join(f"event = '{s}'" for s in STEPS)
@@ -191,7 +133,7 @@ def chdb_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
             table[i][j] = n
         return table
 
-    out = {"load_s": load, **timed("funnel", funnel, repeat), **timed("retention", retention, repeat)}
+    out = {"load_s": load, **harness.timed("funnel", funnel, repeat), **harness.timed("retention", retention, repeat)}
     db.close()
     shutil.rmtree(folder, ignore_errors=True)
     return out
@@ -233,7 +175,7 @@ def pandas_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
         return [[int((((masks >> i) & 1) & ((masks >> (i + j)) & 1)).sum()) for j in range(INTERVALS - i)]
                 for i in range(INTERVALS)]
 
-    return {"load_s": load, **timed("funnel", funnel, repeat), **timed("retention", retention, repeat)}
+    return {"load_s": load, **harness.timed("funnel", funnel, repeat), **harness.timed("retention", retention, repeat)}
 
 
 RUNNERS: dict[str, Callable[[str, int, int], dict[str, Any]]] = {
@@ -243,9 +185,6 @@ RUNNERS: dict[str, Callable[[str, int, int], dict[str, Any]]] = {
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--engine":
-        engine, parquet, out, days, repeat = sys.argv[2:7]
-        result = RUNNERS[engine](str(Path(parquet).resolve()), int(days), int(repeat))
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        Path(out).write_text(json.dumps(result))
+        harness.engine_main(RUNNERS, sys.argv[2:])
     else:
         raise SystemExit(main(sys.argv[1:]))

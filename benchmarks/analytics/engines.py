@@ -8,37 +8,24 @@ ending that day). Timings are the best of REPEAT runs; peak memory is this proce
 
 from __future__ import annotations
 
-import json
-import resource
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
+
+from benchmarks import harness
 
 FIRST_DAY = date(2024, 1, 1)
 
 
 def best(fn: Callable[[], list[int]], repeat: int) -> tuple[list[int], float]:
     """The result of ``fn`` and its best wall time over ``repeat`` runs."""
-    times, result = [], []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - started)
-    return result, min(times)
+    result, wall, _ = harness.best(fn, repeat)
+    return result, wall
 
 
 def headway(path: str, days: int, repeat: int) -> dict:
-    from headway.analytics import EventStore
-
-    folder = tempfile.mkdtemp(prefix="headway-bench-")
-    store = EventStore.connect(f"duckdb:///{folder}/events.duckdb")
-    started = time.perf_counter()
-    report = store.ingest(path, batch_size=1_000_000)
-    load = time.perf_counter() - started
-    assert not report.rejected, report.rejected[:3]
+    store, _, load = harness.headway_store(path, "headway-bench-")
     span = {"date_from": FIRST_DAY, "date_to": FIRST_DAY + timedelta(days=days - 1)}
 
     def unique() -> list[int]:
@@ -53,20 +40,7 @@ def headway(path: str, days: int, repeat: int) -> dict:
 
 
 def chdb_engine(path: str, days: int, repeat: int) -> dict:
-    from chdb import session
-
-    folder = tempfile.mkdtemp(prefix="chdb-bench-")
-    db = session.Session(folder)
-    db.query("CREATE DATABASE IF NOT EXISTS bench")
-    db.query(
-        "CREATE TABLE bench.events (uuid String, event LowCardinality(String), timestamp DateTime64(6, 'UTC'), "
-        "distinct_id String, properties String) ENGINE = MergeTree "
-        "ORDER BY (toDate(timestamp), event, cityHash64(distinct_id))"
-    )
-    started = time.perf_counter()
-    db.query(f"INSERT INTO bench.events SELECT * FROM file('{path}', Parquet)")
-    db.query("OPTIMIZE TABLE bench.events FINAL")
-    load = time.perf_counter() - started
+    db, _, load = harness.chdb_events(path, "chdb-bench-", "toDate(timestamp), event, cityHash64(distinct_id)")
     lo, hi = FIRST_DAY.isoformat(), (FIRST_DAY + timedelta(days=days)).isoformat()
     where = f"timestamp >= toDateTime64('{lo}', 6, 'UTC') AND timestamp < toDateTime64('{hi}', 6, 'UTC')"
 
@@ -120,7 +94,4 @@ RUNNERS = {"headway": headway, "chdb": chdb_engine, "pandas": pandas_engine}
 
 
 if __name__ == "__main__":
-    engine, parquet, out, days, repeat = sys.argv[1:6]
-    result = RUNNERS[engine](str(Path(parquet).resolve()), int(days), int(repeat))
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    Path(out).write_text(json.dumps(result))
+    harness.engine_main(RUNNERS, sys.argv[1:])

@@ -7,7 +7,6 @@ Run it in a fresh HEADWAY_HOME (it wipes the installation it points at):
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import statistics
@@ -15,6 +14,8 @@ import time
 from dataclasses import replace
 from datetime import date
 from typing import Any
+
+from benchmarks import harness
 
 
 def _time_cpu_per_step(builder: Any) -> dict[str, float]:
@@ -30,15 +31,7 @@ def _time_cpu_per_step(builder: Any) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks demo")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--as-of", default="2026-06-30")
-    parser.add_argument("--dashboard-loads", type=int, default=20)
-    args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headway.conf.settings")
-    from headway.conf.bootstrap import setup_django
-
-    setup_django()
+    args = harness.demo_options("python -m benchmarks demo", argv, dashboard_loads=20)
     from django.conf import settings
     from django.test import Client
 

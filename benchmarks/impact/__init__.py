@@ -16,42 +16,21 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
-import platform
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import harness
 from benchmarks.impact.data import ExperimentSpec, generate
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE.parent / "data"
-OUT = HERE.parent / "out"
 ENGINES = ("headway", "chdb")
 FIELDS = ("n", "sum", "sum_squares", "pre_sum", "pre_sum_squares", "sum_products")
 
 
 def _options(argv: list[str]) -> tuple[argparse.Namespace, ExperimentSpec, Path]:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks impact")
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--users", type=int, default=None, help="default: events / 10")
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--engines", default=",".join(ENGINES))
-    args = parser.parse_args(argv)
-    spec = ExperimentSpec(args.users or max(args.events // 10, 1), args.events, args.days, args.seed)
-    path = DATA / spec.file_name
-    if not path.exists():
-        started = time.perf_counter()
-        generate(spec, path.with_suffix(".tmp"))
-        path.with_suffix(".tmp").rename(path)
-        print(f"generated {path.name} in {time.perf_counter() - started:.1f} s", flush=True)
-    return args, spec, path
+    return harness.data_options("python -m benchmarks impact", argv, ENGINES, repeat=3,  # type: ignore[return-value]
+                                spec_type=ExperimentSpec, generate=generate)
 
 
 def agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -70,26 +49,15 @@ def main(argv: list[str]) -> int:
         return demo.main(argv[1:])
     args, spec, path = _options(argv)
     load = os.getloadavg()
-    results: dict[str, dict[str, Any]] = {}
-    for engine in args.engines.split(","):
-        out = OUT / f"impact_{engine}_{spec.events}.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "benchmarks.impact.engines", engine, str(path), str(out),
-                   str(spec.days), str(args.repeat)]
-        subprocess.run(command, check=True, cwd=HERE.parent.parent)
-        results[engine] = json.loads(out.read_text())
-        r = results[engine]
-        print(f"{engine}: load {r['load_s']:.1f} s, read-out {r['readout_s']:.3f} s (CPU {r['readout_cpu_s']:.2f} s), "
-              f"peak RSS {r['peak_rss_mb']:.0f} MB, arms {r['arms']}, excluded {r['excluded']}", flush=True)
+    results = harness.run_engines(
+        ["benchmarks.impact.engines"], "impact", args.engines, path, spec, args.repeat,
+        lambda engine, r: f"{engine}: load {r['load_s']:.1f} s, read-out {r['readout_s']:.3f} s (CPU "
+                          f"{r['readout_cpu_s']:.2f} s), peak RSS {r['peak_rss_mb']:.0f} MB, arms {r['arms']}, "
+                          f"excluded {r['excluded']}")
     reference = next(iter(results.values()))
     same = all(agree(reference, r) for r in results.values())
-    print(report(spec, args, results, same, load, os.getloadavg()))
-    (OUT / f"impact_summary_{spec.events}.json").write_text(json.dumps(
-        {"spec": spec.file_name, "agree": same, "load_average": load, "results": results}, indent=2))
-    if not same:
-        print("error: the engines disagree; see benchmarks/out/", file=sys.stderr)
-        return 1
-    return 0
+    return harness.finish("impact", spec, results, same, report(spec, args, results, same, load, os.getloadavg()),
+                          load)
 
 
 def report(spec: ExperimentSpec, args: argparse.Namespace, results: dict[str, dict[str, Any]], same: bool,
@@ -101,8 +69,7 @@ def report(spec: ExperimentSpec, args: argparse.Namespace, results: dict[str, di
     lines = [
         f"### {spec.events:,} events, {spec.users:,} persons, {spec.days} days (seed {spec.seed})",
         "",
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; load average {before[0]:.1f} / {before[1]:.1f} / {before[2]:.1f} before "
+        f"{harness.machine()}; load average {before[0]:.1f} / {before[1]:.1f} / {before[2]:.1f} before "
         f"the run and {after[0]:.1f} after. Command: `python -m benchmarks impact --events {spec.events} "
         f"--users {spec.users} --days {spec.days} --seed {spec.seed} --repeat {args.repeat}`. Exposed persons "
         f"per arm: {per_arm}; excluded (several variants): "

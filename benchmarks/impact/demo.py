@@ -9,7 +9,6 @@ Run it in a fresh HEADWAY_HOME (it wipes the installation it points at):
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import statistics
@@ -17,6 +16,8 @@ import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+
+from benchmarks import harness
 
 
 def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
@@ -31,15 +32,7 @@ def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
 
 def main(argv: list[str]) -> int:
     """Build the demo and print the read-out timings; 0 when every median is under 1 s."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks impact demo")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--as-of", default="2026-06-30")
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headway.conf.settings")
-    from headway.conf.bootstrap import setup_django
-
-    setup_django()
+    args = harness.demo_options("python -m benchmarks impact demo", argv, repeat=5)
     from headway.demo import builder
     from headway.impact import services
 

@@ -10,16 +10,13 @@ memory is this process's maximum RSS.
 
 from __future__ import annotations
 
-import json
-import resource
 import shutil
 import sys
-import tempfile
-import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
+
+from benchmarks import harness
 
 FIRST_DAY = date(2024, 1, 1)
 START = FIRST_DAY + timedelta(days=7)
@@ -27,27 +24,9 @@ PRE_DAYS = 7
 METRIC = "purchase"
 
 
-def best(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
-    """The result of ``fn``, its best wall time over ``repeat`` runs and that run's CPU time (all threads)."""
-    times, result = [], None
-    for _ in range(repeat):
-        started, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        times.append((time.perf_counter() - started, time.process_time() - cpu))
-    wall, cpu_s = min(times)
-    return result, wall, cpu_s
-
-
 def headway(path: str, days: int, repeat: int) -> dict[str, Any]:
     """Headway's ``EventStore.experiment`` on a DuckDB file."""
-    from headway.analytics import EventStore
-
-    folder = tempfile.mkdtemp(prefix="headway-impact-")
-    store = EventStore.connect(f"duckdb:///{folder}/events.duckdb")
-    started = time.perf_counter()
-    report = store.ingest(path, batch_size=1_000_000)
-    load = time.perf_counter() - started
-    assert not report.rejected, report.rejected[:3]
+    store, folder, load = harness.headway_store(path, "headway-impact-")
     last = FIRST_DAY + timedelta(days=days - 1)
 
     def readout() -> dict[str, Any]:
@@ -58,7 +37,7 @@ def headway(path: str, days: int, repeat: int) -> dict[str, Any]:
                 for v, c in sorted(data.cuped.items())}
         return {"arms": arms, "excluded": data.excluded}
 
-    found, wall, cpu = best(readout, repeat)
+    found, wall, cpu = harness.best(readout, repeat)
     store.close()
     shutil.rmtree(folder, ignore_errors=True)
     return {"load_s": load, "readout_s": wall, "readout_cpu_s": cpu, **found}
@@ -66,20 +45,7 @@ def headway(path: str, days: int, repeat: int) -> dict[str, Any]:
 
 def chdb_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
     """ClickHouse (chdb): the same aggregation in SQL over a MergeTree table."""
-    from chdb import session
-
-    folder = tempfile.mkdtemp(prefix="chdb-impact-")
-    db = session.Session(folder)
-    db.query("CREATE DATABASE IF NOT EXISTS bench")
-    db.query(
-        "CREATE TABLE bench.events (uuid String, event LowCardinality(String), timestamp DateTime64(6, 'UTC'), "
-        "distinct_id String, properties String) ENGINE = MergeTree "
-        "ORDER BY (event, toDate(timestamp), cityHash64(distinct_id))"
-    )
-    started = time.perf_counter()
-    db.query(f"INSERT INTO bench.events SELECT * FROM file('{path}', Parquet)")
-    db.query("OPTIMIZE TABLE bench.events FINAL")
-    load = time.perf_counter() - started
+    db, folder, load = harness.chdb_events(path, "chdb-impact-", "event, toDate(timestamp), cityHash64(distinct_id)")
     lo = f"toDateTime64('{START.isoformat()}', 6, 'UTC')"
     hi = f"toDateTime64('{(FIRST_DAY + timedelta(days=days)).isoformat()}', 6, 'UTC')"
     persons = (
@@ -115,7 +81,7 @@ def chdb_engine(path: str, days: int, repeat: int) -> dict[str, Any]:
                                                        "sum_products"), values, strict=True))}
         return {"arms": dict(sorted(arms.items())), "excluded": excluded}
 
-    found, wall, cpu = best(readout, repeat)
+    found, wall, cpu = harness.best(readout, repeat)
     shutil.rmtree(folder, ignore_errors=True)
     return {"load_s": load, "readout_s": wall, "readout_cpu_s": cpu, **found}
 
@@ -124,7 +90,4 @@ RUNNERS: dict[str, Callable[[str, int, int], dict[str, Any]]] = {"headway": head
 
 
 if __name__ == "__main__":
-    engine, parquet, out, days, repeat = sys.argv[1:6]
-    result = RUNNERS[engine](str(Path(parquet).resolve()), int(days), int(repeat))
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    Path(out).write_text(json.dumps(result))
+    harness.engine_main(RUNNERS, sys.argv[1:])

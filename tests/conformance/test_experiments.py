@@ -136,3 +136,25 @@ def test_bad_requests_say_what_to_change(store):
         store.experiment(metric_event="purchase", math="median", **RANGE)
     empty = store.experiment(exposure_event="nothing", metric_event="purchase", **RANGE)
     assert (empty.arms, empty.excluded, empty.srm_p_value) == ({}, 0, None)
+
+
+def test_one_query_reads_the_arms_and_the_persons_left_out(store, monkeypatch):
+    """The exposures are read once: the arms and the count of persons in several variants come back from one
+    query (one row per arm and one per variant among the persons left out), with the brute force's numbers."""
+    asked: list[object] = []
+    original = store.rows
+
+    def counting(expr):
+        asked.append(expr)
+        return original(expr)
+
+    monkeypatch.setattr(store, "rows", counting)
+    data = store.experiment(metric_event="purchase", math="total", pre_period_days=7, **RANGE)
+    assert len(asked) == 1
+    expected = brute_force("total", 7)
+    assert set(data.cuped) == set(expected) == {"control", "test"}
+    for variant, (n, total, _, pre, _, products) in expected.items():
+        cuped = data.cuped[variant]
+        assert cuped.n == n
+        assert (cuped.sum, cuped.pre_sum, cuped.sum_products) == pytest.approx((total, pre, products))
+    assert data.excluded == excluded_by_hand() > 0

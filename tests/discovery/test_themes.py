@@ -100,6 +100,26 @@ def test_keyword_and_semantic_search(themed):
         services.search(None, "   ")
 
 
+def test_search_loads_only_the_hits_as_items(themed, monkeypatch):
+    """The ranking reads one column of every item; only the hits are built as items (with account and theme),
+    in the ranking's order."""
+    built: list[int] = []
+    original = FeedbackItem.from_db.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, db, field_names, values):
+        built.append(1)
+        return original(cls, db, field_names, values)
+
+    monkeypatch.setattr(FeedbackItem, "from_db", classmethod(counting))
+    for mode in ("semantic", "keyword"):
+        built.clear()
+        hits = services.search(None, "android crash", mode=mode, limit=3)
+        assert len(hits) == 3 and len(built) == 3
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+        assert all("ndroid" in h.item.text and h.item.theme is not None for h in hits)
+    assert FeedbackItem.objects.count() > 3
+
+
 def test_semantic_search_needs_themes(corpus):
     with pytest.raises(ValidationError, match="needs computed themes"):
         services.search(None, "late", mode="semantic")

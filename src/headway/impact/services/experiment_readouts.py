@@ -112,16 +112,18 @@ def _read(experiment: Experiment, spec: MetricSpec, date_to: date) -> Experiment
 
     where = [Filter(experiment.flag_property, "eq", experiment.flag_value)] if experiment.flag_property else []
     with analytics.open_store() as store:
-        if spec.event not in store.event_names():
-            raise ValidationError(
-                f"No event named {spec.event!r} in the events store, so the metric cannot be read; pick an event "
-                "from `headway events stats`."
-            )
-        return store.experiment(
+        data = store.experiment(
             exposure_event=experiment.exposure_event, variant_property=experiment.variant_property,
             metric_event=spec.event, math=spec.math, metric_property=spec.property or None,
             date_from=experiment.date_from, date_to=date_to, pre_period_days=PRE_PERIOD_DAYS, where=where,
         )
+        # the event names are read only when the metric came out all zero (no such event is one reason)
+        if all(c.sum == 0 and c.pre_sum == 0 for c in data.cuped.values()) and spec.event not in store.event_names():
+            raise ValidationError(
+                f"No event named {spec.event!r} in the events store, so the metric cannot be read; pick an event "
+                "from `headway events stats`."
+            )
+        return data
 
 
 def experiment_results(actor: User | None, name: str) -> ExperimentReadout:
