@@ -218,11 +218,13 @@ class Naming:
 
 
 def name_themes(
-    texts: Sequence[str], labels: Sequence[int], count: int = KEYWORDS, phrases: Phrases | None = None
+    texts: Sequence[str], labels: Sequence[int], count: int = KEYWORDS, phrases: Phrases | None = None,
+    taken: set[str] | None = None,
 ) -> list[Naming]:
     """A label and the ``count`` best keywords for each theme (index = theme id; ``labels[i]`` is the theme
     of ``texts[i]``). Larger themes choose their label first; a theme with no topic word is "Miscellaneous".
-    ``phrases`` (from :func:`phrases_of` on the same texts) saves reading the texts again."""
+    ``phrases`` (from :func:`phrases_of` on the same texts) saves reading the texts again; no label is one of
+    ``taken`` (lower case: parent themes are never named as one of their themes)."""
     k = max(labels) + 1 if labels else 0
     if k == 0:
         return []
@@ -231,7 +233,7 @@ def name_themes(
     members: dict[int, list[int]] = defaultdict(list)
     for index, theme in enumerate(labels):
         members[theme].append(index)
-    taken: set[str] = set()
+    taken = set(taken or ())
     names: list[Naming | None] = [None] * k
     for theme in sorted(range(k), key=lambda t: (-len(members[t]), t)):
         label = _label(ranked[theme], phrases, members[theme], taken) or _fallback(taken)
