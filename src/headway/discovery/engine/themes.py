@@ -31,7 +31,8 @@ JOIN_QUANTILE = 0.05
 #: ``merge`` (on the demo, 0.1 of topic words alone recovers the topics as well as 0.15 of words and meaning
 #: does with the model: benchmarks/demo_themes).
 LEXICAL_MERGE_SHARE = 2 / 3
-#: Themes whose similarity (topic words and meaning, as in merging) is at least this share a parent theme.
+#: Themes whose similarity (topic words and meaning, as in merging; the fallback's scaled as its merging)
+#: is at least this share a parent theme.
 PARENT_SIMILARITY = 0.08
 
 
@@ -143,9 +144,9 @@ def _centroids(vectors: FloatArray, labels: list[int], k: int) -> FloatArray:
     return unit_rows(np.vstack([vectors[array == i].mean(axis=0) for i in range(k)]))
 
 
-def _parents(similarity: FloatArray) -> list[int] | None:
+def _parents(similarity: FloatArray, least: float) -> list[int] | None:
     """Group related themes (average-linkage clustering of their similarity, joined while it is at least
-    ``PARENT_SIMILARITY``): group numbers per theme, -1 for a theme that relates to no other; None when no
+    ``least``): group numbers per theme, -1 for a theme that relates to no other; None when no
     group has two themes. Themes that relate to nothing get no parent rather than one catch-all."""
     k = len(similarity)
     if k < 3:
@@ -156,7 +157,7 @@ def _parents(similarity: FloatArray) -> list[int] | None:
     distances = np.clip(1.0 - similarity, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
     tree = linkage(squareform(distances, checks=False), "average")
-    groups = fcluster(tree, 1.0 - PARENT_SIMILARITY, "distance")
+    groups = fcluster(tree, 1.0 - least, "distance")
     counts = np.bincount(groups)
     grouping = [int(g) if counts[g] > 1 else -1 for g in groups]
     return grouping if any(g >= 0 for g in grouping) else None
@@ -184,14 +185,17 @@ def find_themes(
     labels = clustering.labels
     topics = topic_rows(cleaned)
     meaning = None if isinstance(embedder, LexicalEmbedder) else embedding.vectors  # the fallback's are words
+    scale = LEXICAL_MERGE_SHARE if meaning is None else 1.0
     if merge is not None:
-        labels = merge_similar(topics, labels, merge * (LEXICAL_MERGE_SHARE if meaning is None else 1.0), meaning)
+        labels = merge_similar(topics, labels, merge * scale, meaning)
     k = max(labels) + 1
     phrases = phrases_of(cleaned)
     names = name_themes(cleaned, labels, phrases=phrases)
     sizes = np.bincount(np.asarray(labels), minlength=k)
     centroids = _centroids(embedding.vectors, labels, k)
-    grouping = _parents(theme_similarity(topics, labels, meaning)) if topics is not None else None
+    grouping = None
+    if topics is not None:
+        grouping = _parents(theme_similarity(topics, labels, meaning), PARENT_SIMILARITY * scale)
     parent_of: list[int | None] = [None] * k
     parents: list[Theme] = []
     if grouping is not None:
@@ -201,7 +205,8 @@ def find_themes(
         parent_of = [k + rank[g] if g >= 0 else None for g in grouping]
         alone = {theme: len(groups) + n for n, theme in enumerate(i for i in range(k) if grouping[i] < 0)}
         by_text = [rank[grouping[label]] if grouping[label] >= 0 else alone[label] for label in labels]
-        parent_names = name_themes(cleaned, by_text, phrases=phrases, taken={n.label.lower() for n in names})
+        parent_names = name_themes(cleaned, by_text, phrases=phrases, taken={n.label.lower() for n in names},
+                                   widen=False)
         for r, g in enumerate(groups):
             parents.append(Theme(k + r, parent_names[r].label, parent_names[r].keywords, weight[g]))
     themes = [
