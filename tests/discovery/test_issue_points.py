@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.template.defaultfilters import floatformat
 
 from headway.core.errors import NotFound, ValidationError
 from headway.discovery import services, views
@@ -59,7 +60,7 @@ def test_theme_list_rows_show_size_sparkline_growth_sentiment_accounts_and_arr(c
         row = (f'<td class="num">{m.size}</td>\n    <td><svg class="sparkline" width="96" height="24" role="img" '
                f'aria-label="Items per week, oldest first: {", ".join(map(str, m.weekly))}"><polyline '
                f'points="{views.sparkline(m.weekly)}"/></svg></td>\n    <td class="num">{growth}</td>\n    '
-               f'<td class="num sentiment-{m.sentiment_label}">{m.sentiment:.2f}</td>\n    '
+               f'<td class="num sentiment-{m.sentiment_label}">{floatformat(m.sentiment, 2)}</td>\n    '
                f'<td class="num">{m.accounts}</td>\n    <td class="num">{m.arr:,.0f}</td>')
         assert row in page, m.label
 

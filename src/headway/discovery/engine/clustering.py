@@ -216,11 +216,10 @@ def merge_similar(
     """Merge near-duplicate themes: themes whose texts use the same topic words and, with ``vectors``, mean
     the same.
 
-    A pair of themes is as similar as the cosine of their mean topic words in ``rows`` (sparse unit TF-IDF rows
-    from :func:`topic_rows`); with the texts' unit ``vectors``, the average of that and the cosine of their
-    centres among the centred vectors (``MEANING_SHARE``): "App crashes" and "App keeps crashing" share one
-    topic word but mean the same; "Great prices" praise and "Prices too high" complaints share one and do not.
-    Themes are joined by average-linkage clustering while the average similarity of two groups is at least
+    A pair of themes is as similar as :func:`theme_similarity` says: the cosine of their mean topic words in
+    ``rows`` (sparse unit TF-IDF rows from :func:`topic_rows`); with the texts' unit ``vectors``, the average of
+    that and the cosine of their centres among the centred vectors (``MEANING_SHARE``): "App crashes" and "App
+    keeps crashing" share one topic word but mean the same. Themes are joined by average-linkage clustering while the average similarity of two groups is at least
     ``min_similarity``. Returns the new theme per text, renumbered largest first.
     """
     k = max(labels) + 1 if labels else 0
