@@ -97,6 +97,7 @@ def test_related_themes_share_a_parent_named_by_what_they_share():
     assert len({t.id for t in theme_of}) == 5
     late, tracking, refund, label, search = theme_of
     assert late.parent is not None and late.parent == tracking.parent
+    assert refund.parent is not None and refund.parent == label.parent != late.parent
     assert search.parent is None or search.parent not in {late.parent, refund.parent}
     for parent in result.parents:
         children = [t for t in result.themes if t.parent == parent.id]

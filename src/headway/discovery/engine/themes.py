@@ -11,7 +11,13 @@ import numpy as np
 import numpy.typing as npt
 
 from headway.core.errors import ValidationError
-from headway.discovery.engine.clustering import cluster, merge_similar, theme_similarity, topic_rows, unit_rows
+from headway.discovery.engine.clustering import (
+    cluster,
+    merge_similar,
+    theme_similarity,
+    topic_rows,
+    unit_rows,
+)
 from headway.discovery.engine.embeddings import (
     LEXICAL_NAME,
     Embedder,
