@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from django.template.defaultfilters import floatformat
 
 from headway.core.errors import NotFound, ValidationError
 from headway.discovery import services, views
+from headway.discovery.engine import sentiment
 from headway.discovery.models import Account, Contact, FeedbackItem, ThemeRun
 from tests.discovery.test_faces import bearer, cli
 
@@ -45,10 +46,9 @@ def test_a_row_that_fails_late_leaves_nothing_behind_not_even_new_accounts(accou
 def test_each_item_gets_its_sentiment_from_the_lexicon(accounts):
     texts = ["I love the new checkout, great work!", "The app crashes and I lost my order, terrible.", "Order 42"]
     services.add_feedback(None, [{"text": t} for t in texts])
-    vader = SentimentIntensityAnalyzer()
     for text, label in zip(texts, ["positive", "negative", "neutral"], strict=True):
         item = FeedbackItem.objects.get(text=text)
-        assert item.sentiment == pytest.approx(vader.polarity_scores(text)["compound"], abs=1e-4)
+        assert item.sentiment == pytest.approx(sentiment(text).score, abs=1e-4)  # VADER + the feedback lexicon
         assert item.sentiment_label == label
 
 
@@ -60,7 +60,7 @@ def test_theme_list_rows_show_size_sparkline_growth_sentiment_accounts_and_arr(c
         row = (f'<td class="num">{m.size}</td>\n    <td><svg class="sparkline" width="96" height="24" role="img" '
                f'aria-label="Items per week, oldest first: {", ".join(map(str, m.weekly))}"><polyline '
                f'points="{views.sparkline(m.weekly)}"/></svg></td>\n    <td class="num">{growth}</td>\n    '
-               f'<td class="num sentiment-{m.sentiment_label}">{m.sentiment:.2f}</td>\n    '
+               f'<td class="num sentiment-{m.sentiment_label}">{floatformat(m.sentiment, 2)}</td>\n    '
                f'<td class="num">{m.accounts}</td>\n    <td class="num">{m.arr:,.0f}</td>')
         assert row in page, m.label
 

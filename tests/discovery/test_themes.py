@@ -4,10 +4,10 @@ search and demand."""
 from __future__ import annotations
 
 import pytest
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from headway.core.errors import Conflict, PermissionDenied, ValidationError
 from headway.discovery import services
+from headway.discovery.engine import sentiment
 from headway.discovery.models import FeedbackItem, Theme, ThemeRun
 from tests.discovery.conftest import AS_OF
 
@@ -48,9 +48,8 @@ def test_parent_metrics_computed_by_hand(themed):
     # crashes: one item a week (0, 7, ..., 77 days ago): 4 recent, 4 before, no account
     assert (crashes.recent, crashes.previous, crashes.growth, crashes.emerging, crashes.arr) == (4, 4, 0.0, False, 0)
     assert crashes.weekly == [1] * 12
-    vader = SentimentIntensityAnalyzer()
     texts = FeedbackItem.objects.filter(theme__parent_id=crashes.id).values_list("text", flat=True)
-    expected = sum(vader.polarity_scores(t)["compound"] for t in texts) / len(texts)
+    expected = sum(sentiment(t).score for t in texts) / len(texts)
     assert crashes.sentiment == pytest.approx(expected, abs=0.001)
 
 

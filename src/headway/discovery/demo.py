@@ -19,9 +19,9 @@ from headway.demo.builder import DemoContext, demo_step
 
 ACCOUNTS = 400
 ITEMS = 3_200
-#: Near-duplicate themes merge at this topic-word similarity (a retail team reads a dozen broad themes, not one
-#: per way of saying "late delivery"); see benchmarks/demo_themes.
-THEME_MERGE = 0.1
+#: Near-duplicate themes merge at this similarity of topic words and meaning (a retail team reads a dozen broad
+#: themes, not one per way of saying "late delivery"); see benchmarks/demo_themes.
+THEME_MERGE = 0.15
 
 SEGMENTS = [  # segment, share, plan choices, median ARR
     ("Enterprise", 0.1, ["Business Plus"], 180_000.0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -39,5 +40,20 @@ def test_fallback_beats_tfidf_kmeans_given_the_true_k():
     # measured: NMI 0.658, ARI 0.279; TF-IDF + LSA + k-means with the true 77 reaches NMI 0.55
     assert normalized_mutual_info_score(truth, result.assignments) >= 0.62
     assert adjusted_rand_score(truth, result.assignments) >= 0.25
-    assert sum(p.size for p in result.parents) == len(texts)
-    assert {t.parent for t in result.themes} == {p.id for p in result.parents}
+    for parent in result.parents:  # related intents share a parent; a theme related to none has none
+        assert parent.size == sum(t.size for t in result.themes if t.parent == parent.id) > 0
+    assert {t.parent for t in result.themes} - {None} == {p.id for p in result.parents}
+    # labels name the intent: the share of themes whose label holds a word of their majority category's name
+    # (0.781 before labels stopped ending with hanging verbs and read "top up" as one word; 0.797 after)
+    assert label_share(truth, result) >= 0.79
+
+
+def label_share(truth: list[str], result) -> float:
+    def stems(text: str) -> set[str]:
+        return {w[:5] for w in text.lower().replace("_", " ").replace("-", " ").split()}
+
+    hits = 0
+    for theme in result.themes:
+        majority = Counter(t for t, a in zip(truth, result.assignments, strict=True) if a == theme.id)
+        hits += bool(stems(theme.label) & stems(majority.most_common(1)[0][0]))
+    return hits / len(result.themes)

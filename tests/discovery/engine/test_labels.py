@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headway.discovery.engine.labels import _stop_words, name_themes, runs, word_key
+from headway.discovery.engine.labels import _stop_words, name_themes, readable, runs, word_key
 
 DELIVERY = [
     "Late delivery again, the parcel came 3 days after the promised date. Frustrating.",
@@ -81,3 +81,25 @@ def test_one_word_label_takes_a_partner_only_when_it_is_strong_enough():
     assert (refund.label, login.label) == ("Refund slow", "Login broken")
     alone = name_themes(["refund"] * 6 + ["refund slow"] + ["login"] * 7, [0] * 7 + [1] * 7)
     assert alone[0].label == "Refund"  # "slow" is in 1 of 7 texts: too weak to name the theme
+
+
+def test_a_label_never_ends_with_a_verb_that_leaves_it_hanging():
+    texts = ["The invoice PDF shows the wrong address", "Invoice PDF shows no VAT", "Our invoice PDF shows old data",
+             "The courier missed us", "Courier missed", "Courier missed again"]
+    invoice, courier = name_themes(texts, [0, 0, 0, 1, 1, 1])
+    assert (invoice.label, courier.label) == ("Invoice PDF", "Courier")  # not "Invoice PDF shows", "Courier missed"
+    assert readable(("app", "crashes")) and not readable(("invoice", "pdf", "show"))
+
+
+def test_set_expressions_with_a_stop_word_inside_name_a_theme():
+    texts = ["It is out of stock again", "Out of stock", "Out of stock for weeks",
+             "Please let me top up by card", "Top up failed", "My top up is pending"]
+    stock, top_up = name_themes(texts, [0, 0, 0, 1, 1, 1])
+    assert stock.label == "Out of stock" and top_up.label.startswith("Top up")
+
+
+def test_two_words_stand_in_the_order_the_texts_write_them_together():
+    texts = ["Delivery was late again", "The delivery came late", "Delivery is always late", "Late delivery",
+             "Login broken", "Login broken today", "Login broken again", "Login broken"]
+    delivery, _login = name_themes(texts, [0] * 4 + [1] * 4)
+    assert delivery.label == "Late delivery"  # "delivery" comes first in most texts, but "late delivery" is a phrase

@@ -76,18 +76,34 @@ def test_new_text_joins_the_theme_of_its_topic(method):
     assert saved.assign(["I cannot log in, my password reset email never arrives"]) == [joined]
 
 
-def test_parent_themes_group_themes_and_sizes_add_up():
+def test_unrelated_themes_get_no_catch_all_parent():
     texts = [
         f"{word} {n}" for word in ("alpha", "beta", "gamma", "delta", "omega", "sigma") for n in range(6)
     ]
     result = find_themes(texts, seed=0, method="lexical")
     assert len(result.themes) == 6
     assert [len(set(result.assignments[i : i + 6])) for i in range(0, 36, 6)] == [1] * 6
-    assert len(result.parents) == 2  # round(sqrt(6))
+    assert result.parents == [] and all(t.parent is None for t in result.themes)  # nothing relates
+
+
+def test_related_themes_share_a_parent_named_by_what_they_share():
+    texts = [*[f"Late delivery, the courier came {n} days late" for n in range(6)],
+             *[f"Delivery tracking never updates, order {n}" for n in range(6)],
+             *[f"Refund for returned parcel {n} still missing" for n in range(6)],
+             *[f"Return label for parcel {n} is broken" for n in range(6)],
+             *[f"Search shows the wrong products for query {n}" for n in range(6)]]
+    result = find_themes(texts, seed=0, method="lexical")
+    theme_of = [result.themes[result.assignments[i]] for i in range(0, 30, 6)]
+    assert len({t.id for t in theme_of}) == 5
+    late, tracking, refund, label, search = theme_of
+    assert late.parent is not None and late.parent == tracking.parent
+    assert refund.parent is not None and refund.parent == label.parent != late.parent
+    assert search.parent is None or search.parent not in {late.parent, refund.parent}
     for parent in result.parents:
         children = [t for t in result.themes if t.parent == parent.id]
-        assert children and parent.size == sum(c.size for c in children)
-        assert parent.parent is None
+        assert len(children) >= 2 and parent.size == sum(c.size for c in children)
+        assert parent.label.lower() not in {c.label.lower() for c in children}
+    assert "delivery" in next(p for p in result.parents if p.id == late.parent).label.lower()
 
 
 def test_empty_and_whitespace_texts_are_rejected_with_their_index():

@@ -46,12 +46,28 @@ FILLER_WORDS = frozenset({
 #: Words that do not name a topic on their own (times, amounts, vague verbs): a label never starts or ends
 #: with one ("Weeks ago", "Hold hour", "Stock far" read as fragments), though they stay keywords. Word keys.
 WEAK_WORDS = frozenset({
-    "day", "week", "hour", "minute", "month", "year", "ago", "far", "long", "time", "small", "big", "twice",
+    "day", "week", "hour", "minute", "second", "month", "year", "ago", "far", "long", "time", "small", "big", "twice",
     "soon", "again", "still", "hold", "answer", "came", "come", "said", "say", "took", "take", "keep", "went",
     "make", "made", "arrived", "place", "type", "unless", "speed", "mean", "open", "add", "missing", "wrong",
     "hard", "simple", "happening", "frustrating", "fix", "ordered", "used", "told", "waited", "waiting",
     "returned", "returning", "buying", "typing", "searching", "love", "happy", "great", "excellent", "poor",
 })
+#: Verbs that leave a label hanging when they end it ("Invoice PDF shows", "Courier missed", "Slow respond");
+#: the verbs of a complaint itself ("App crashes", "Payment failed") may end one. Word keys.
+END_WORDS = frozenset({
+    "show", "shown", "showing", "missed", "respond", "responded", "takes", "taking", "took", "keep", "kept",
+    "says", "get", "gets", "go", "goe", "gone", "seem", "seems", "look", "looks", "works", "work", "give",
+    "gives", "put", "tell", "tells", "asked", "ask", "called", "sent", "send", "received", "receive", "placed",
+    "went", "came", "cost", "costs", "shows", "answer", "answers", "type", "typed", "find", "found",
+    "happen", "happens", "happened", "tries", "try", "use", "using", "mean", "meant", "see", "seen", "saw",
+    "pay", "paid", "order", "ordered", "returned", "switch", "wait", "add", "added", "check", "checked",
+})
+#: Set expressions with a stop word inside that name a topic: read as one word ("Out of stock", "Top up").
+COMPOUNDS: dict[tuple[str, ...], str] = {
+    ("out", "of", "stock"): "out-of-stock", ("in", "stock"): "in-stock", ("on", "hold"): "on-hold",
+    ("top", "up"): "top-up", ("log", "in"): "log-in", ("sign", "in"): "sign-in", ("sign", "up"): "sign-up",
+    ("on", "time"): "on-time", ("check", "out"): "check-out",
+}
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"\n\t/|]+|\s[-–—]+\s")
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
@@ -75,7 +91,7 @@ def runs(text: str, stop: frozenset[str]) -> list[list[str]]:
     out: list[list[str]] = []
     for clause in _CLAUSE.split(text):
         current: list[str] = []
-        for token in _TOKEN.findall(clause):
+        for token in _compounds(_TOKEN.findall(clause)):
             word = re.split(r"['’]", token)[0]
             negated = token.lower().endswith(("n't", "n’t"))  # "hasn't", "didn't": no topic word
             if negated or word.lower() in stop or len(word) < 2 or any(ch.isdigit() for ch in word):
@@ -89,9 +105,32 @@ def runs(text: str, stop: frozenset[str]) -> list[list[str]]:
     return out
 
 
+def _compounds(tokens: list[str]) -> list[str]:
+    """``tokens`` with each of ``COMPOUNDS`` joined into one token ("out-of-stock")."""
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        for size in (3, 2):
+            joined = COMPOUNDS.get(tuple(t.lower() for t in tokens[index : index + size]))
+            if joined:
+                out.append(joined)
+                index += size
+                break
+        else:
+            out.append(tokens[index])
+            index += 1
+    return out
+
+
 def _as_written(word: str) -> str:
-    """Lower case, except words written with capitals inside them ("VAT", "iPhone", "PDF")."""
+    """Lower case, except words written with capitals inside them ("VAT", "iPhone", "PDF"); a compound is
+    written with its spaces ("out of stock")."""
+    if word.lower() in _WRITTEN:
+        return _WRITTEN[word.lower()]
     return word if any(ch.isupper() for ch in word[1:]) else word.lower()
+
+
+_WRITTEN = {joined: " ".join(words) for words, joined in COMPOUNDS.items()}
 
 
 @dataclass
@@ -173,18 +212,23 @@ def _inside(small: tuple[str, ...], big: tuple[str, ...]) -> bool:
 
 
 def _label(
-    ranked: list[tuple[float, tuple[str, ...]]], phrases: Phrases, members: list[int], taken: set[str]
+    ranked: list[tuple[float, tuple[str, ...]]], phrases: Phrases, members: list[int], taken: set[str],
+    widen: bool = True,
 ) -> str:
-    """The best phrase not already a label, widened to 2 words when it has one, in the texts' word order."""
+    """The best phrase not already a label, widened (``widen``) to 2 words when it has one, in the texts' word
+    order. A phrase that ends with a verb of ``END_WORDS`` stands as a label only without it."""
     candidates = [(score, key) for score, key in ranked[:40] if readable(key)]
     for score, key in candidates:
         parts = [key]
-        if len(key) < LABEL_WORDS[0]:
+        if widen and len(key) < LABEL_WORDS[0]:
             extra = next((o for s, o in candidates if s >= PARTNER_SHARE * score and o != key
-                          and not _related(o, key) and len(key) + len(o) <= LABEL_WORDS[1]), None)
+                          and len(key) + len(o) <= LABEL_WORDS[1] - 1 and not _related(o, key)), None)
             if extra is not None:
                 parts.append(extra)
         parts.sort(key=lambda p: _typical_position(p, phrases, members))
+        if len(parts) == 2 and _together(parts[1] + parts[0], phrases, members) > _together(
+                parts[0] + parts[1], phrases, members):
+            parts.reverse()  # "Late delivery" where the texts write it so, though "delivery" comes first more
         label = " ".join(phrases.surface[p] for p in parts)
         first = label.split(" ", 1)[0]
         if first == first.lower():  # "iPhone app", "VAT number" keep their capitals
@@ -195,13 +239,20 @@ def _label(
 
 
 def readable(key: tuple[str, ...]) -> bool:
-    """Whether a phrase (word keys) can stand as a label: it neither starts nor ends with a weak word."""
-    return bool(key) and key[0] not in WEAK_WORDS and key[-1] not in WEAK_WORDS
+    """Whether a phrase (word keys) can stand as a label: it neither starts nor ends with a weak word, and does
+    not end with a verb that leaves it hanging."""
+    return bool(key) and key[0] not in WEAK_WORDS and key[-1] not in WEAK_WORDS | END_WORDS
+
+
+def _together(key: tuple[str, ...], phrases: Phrases, members: list[int]) -> int:
+    """How many of the theme's texts hold ``key`` as one phrase."""
+    return sum(1 for i in members if key in phrases.per_text[i])
 
 
 def _related(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
     """Whether two phrases share a word or a word's stem ("return"/"returning", "deliver"/"delivery")."""
-    return any(a[:5] == b[:5] for a in one for b in other)
+    one_words = [w for word in one for w in word.split("-")]
+    return any(a[:5] == b[:5] for a in one_words for b in (w for word in other for w in word.split("-")))
 
 
 def _typical_position(key: tuple[str, ...], phrases: Phrases, members: list[int]) -> float:
@@ -218,11 +269,14 @@ class Naming:
 
 
 def name_themes(
-    texts: Sequence[str], labels: Sequence[int], count: int = KEYWORDS, phrases: Phrases | None = None
+    texts: Sequence[str], labels: Sequence[int], count: int = KEYWORDS, phrases: Phrases | None = None,
+    taken: set[str] | None = None, widen: bool = True,
 ) -> list[Naming]:
     """A label and the ``count`` best keywords for each theme (index = theme id; ``labels[i]`` is the theme
     of ``texts[i]``). Larger themes choose their label first; a theme with no topic word is "Miscellaneous".
-    ``phrases`` (from :func:`phrases_of` on the same texts) saves reading the texts again."""
+    ``phrases`` (from :func:`phrases_of` on the same texts) saves reading the texts again; no label is one of
+    ``taken`` (lower case: parent themes are never named as one of their themes); ``widen=False`` keeps one-word
+    labels (a parent theme's "Delivery", "Refunds")."""
     k = max(labels) + 1 if labels else 0
     if k == 0:
         return []
@@ -231,10 +285,10 @@ def name_themes(
     members: dict[int, list[int]] = defaultdict(list)
     for index, theme in enumerate(labels):
         members[theme].append(index)
-    taken: set[str] = set()
+    taken = set(taken or ())
     names: list[Naming | None] = [None] * k
     for theme in sorted(range(k), key=lambda t: (-len(members[t]), t)):
-        label = _label(ranked[theme], phrases, members[theme], taken) or _fallback(taken)
+        label = _label(ranked[theme], phrases, members[theme], taken, widen) or _fallback(taken)
         taken.add(label.lower())
         names[theme] = Naming(label, _keywords(ranked[theme], phrases.surface, count))
     return [n for n in names if n is not None]

@@ -3,7 +3,6 @@ texts to those themes later without re-clustering."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +11,13 @@ import numpy as np
 import numpy.typing as npt
 
 from headway.core.errors import ValidationError
-from headway.discovery.engine.clustering import cluster, merge_similar, topic_rows, unit_rows
+from headway.discovery.engine.clustering import (
+    cluster,
+    merge_similar,
+    theme_similarity,
+    topic_rows,
+    unit_rows,
+)
 from headway.discovery.engine.embeddings import (
     LEXICAL_NAME,
     Embedder,
@@ -28,6 +33,13 @@ FloatArray = npt.NDArray[np.float32]
 
 #: Share of a theme's own texts that must pass the similarity a new text needs to join it.
 JOIN_QUANTILE = 0.05
+#: The fallback's vectors are its words again, so its themes merge on topic words alone, at this share of
+#: ``merge`` (on the demo, 0.1 of topic words alone recovers the topics as well as 0.15 of words and meaning
+#: does with the model: benchmarks/demo_themes).
+LEXICAL_MERGE_SHARE = 2 / 3
+#: Themes whose similarity (topic words and meaning, as in merging; the fallback's scaled as its merging)
+#: is at least this share a parent theme.
+PARENT_SIMILARITY = 0.08
 
 
 @dataclass(frozen=True)
@@ -138,18 +150,23 @@ def _centroids(vectors: FloatArray, labels: list[int], k: int) -> FloatArray:
     return unit_rows(np.vstack([vectors[array == i].mean(axis=0) for i in range(k)]))
 
 
-def _parents(centroids: FloatArray) -> list[int] | None:
-    """Group themes under about sqrt(k) parents by average-linkage clustering of their centres."""
-    k = len(centroids)
-    if k < 4:
+def _parents(similarity: FloatArray, least: float) -> list[int] | None:
+    """Group related themes (average-linkage clustering of their similarity, joined while it is at least
+    ``least``): group numbers per theme, -1 for a theme that relates to no other; None when no
+    group has two themes. Themes that relate to nothing get no parent rather than one catch-all."""
+    k = len(similarity)
+    if k < 3:
         return None
-    from sklearn.cluster import AgglomerativeClustering
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
 
-    count = max(2, round(math.sqrt(k)))
-    distances = np.clip(1.0 - centroids @ centroids.T, 0.0, 2.0)  # a zero centre is 1 from every other
+    distances = np.clip(1.0 - similarity, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
-    grouping = AgglomerativeClustering(n_clusters=count, metric="precomputed", linkage="average")
-    return [int(x) for x in grouping.fit_predict(distances)]
+    tree = linkage(squareform(distances, checks=False), "average")
+    groups = fcluster(tree, 1.0 - least, "distance")
+    counts = np.bincount(groups)
+    grouping = [int(g) if counts[g] > 1 else -1 for g in groups]
+    return grouping if any(g >= 0 for g in grouping) else None
 
 
 def find_themes(
@@ -159,8 +176,8 @@ def find_themes(
 
     Every text gets exactly one theme. ``method`` is ``auto`` (the sentence-embedding model when the ``ai``
     extra is installed, else TF-IDF + LSA), ``minilm`` or ``lexical``. ``merge`` (0-1) merges near-duplicate
-    themes, those whose texts share topic words with at least this average similarity (see
-    :func:`~headway.discovery.engine.clustering.merge_similar`; 0.1 gives a retail inbox's dozen broad themes,
+    themes, those whose texts share topic words and meaning with at least this average similarity (see
+    :func:`~headway.discovery.engine.clustering.merge_similar`; 0.15 gives a retail inbox's dozen broad themes,
     None keeps every fine theme). The same texts and seed give the same result. Raises ``ValidationError``
     naming the index of every empty text.
     """
@@ -172,22 +189,30 @@ def find_themes(
     lexical = _lexical_rows(cleaned)
     clustering = cluster(embedding.vectors, lexical, seed=seed)
     labels = clustering.labels
+    topics = topic_rows(cleaned)
+    meaning = None if isinstance(embedder, LexicalEmbedder) else embedding.vectors  # the fallback's are words
+    scale = LEXICAL_MERGE_SHARE if meaning is None else 1.0
     if merge is not None:
-        labels = merge_similar(topic_rows(cleaned), labels, merge)
+        labels = merge_similar(topics, labels, merge * scale, meaning)
     k = max(labels) + 1
     phrases = phrases_of(cleaned)
     names = name_themes(cleaned, labels, phrases=phrases)
     sizes = np.bincount(np.asarray(labels), minlength=k)
     centroids = _centroids(embedding.vectors, labels, k)
-    grouping = _parents(centroids)
+    grouping = None
+    if topics is not None:
+        grouping = _parents(theme_similarity(topics, labels, meaning), PARENT_SIMILARITY * scale)
     parent_of: list[int | None] = [None] * k
     parents: list[Theme] = []
     if grouping is not None:
-        weight = {g: int(sum(sizes[i] for i in range(k) if grouping[i] == g)) for g in set(grouping)}
+        weight = {g: int(sum(sizes[i] for i in range(k) if grouping[i] == g)) for g in set(grouping) if g >= 0}
         groups = sorted(weight, key=lambda g: (-weight[g], g))
         rank = {g: r for r, g in enumerate(groups)}
-        parent_of = [k + rank[g] for g in grouping]
-        parent_names = name_themes(cleaned, [rank[grouping[label]] for label in labels], phrases=phrases)
+        parent_of = [k + rank[g] if g >= 0 else None for g in grouping]
+        alone = {theme: len(groups) + n for n, theme in enumerate(i for i in range(k) if grouping[i] < 0)}
+        by_text = [rank[grouping[label]] if grouping[label] >= 0 else alone[label] for label in labels]
+        parent_names = name_themes(cleaned, by_text, phrases=phrases, taken={n.label.lower() for n in names},
+                                   widen=False)
         for r, g in enumerate(groups):
             parents.append(Theme(k + r, parent_names[r].label, parent_names[r].keywords, weight[g]))
     themes = [
