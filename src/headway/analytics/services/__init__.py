@@ -33,6 +33,7 @@ from headway.analytics.services.formatting import NONE_GROUP, Cell, Row, percent
 from headway.analytics.services.funnels import WINDOW_UNITS, ExclusionSpec, FunnelRequest, StepSpec
 from headway.analytics.services.imports import import_uploaded_events, run_event_import, start_event_import
 from headway.analytics.services.insights import (
+    can_change_insight,
     clean_query,
     create_insight,
     delete_insight,
@@ -101,6 +102,7 @@ from headway.analytics.services.trend import (
 )
 
 __all__ = [
+    "can_change_insight",
     "INTERVALS",
     "KINDS",
     "LIFECYCLE_STATUSES",
