@@ -102,7 +102,6 @@ from headway.analytics.services.trend import (
 )
 
 __all__ = [
-    "can_change_insight",
     "INTERVALS",
     "KINDS",
     "LIFECYCLE_STATUSES",
@@ -140,6 +139,7 @@ __all__ = [
     "answer_body",
     "big_number",
     "can_change_cohort",
+    "can_change_insight",
     "clean_query",
     "close_store",
     "compute_metric",
