@@ -129,18 +129,14 @@ def test_a_reviewees_own_nomination_is_approved_by_their_manager(demo_site, wide
     from headway.team.models import Nomination, Person
     from headway.team.services import reviews
 
-    carlos = Person.objects.get(name="Carlos Mendes")
-    manager = carlos.manager  # the nearest one up Carlos's chain who logs in approves
-    while manager is not None and manager.user is None:
-        manager = manager.manager
-    assert manager is not None, "someone up Carlos's management chain logs in"
-    reviewer = Person.objects.filter(active=True).exclude(pk__in=[carlos.pk, manager.pk]).exclude(
-        pk=carlos.manager_id).order_by("name").first()
-    cycle = reviews.create_cycle(None, "E2E proposals", [carlos.pk])
+    priya = Person.objects.get(name="Priya Raman")  # the demo's product manager; the leader manages her
+    reviewer = Person.objects.filter(active=True).exclude(pk__in=[priya.pk, priya.manager_id]).order_by(
+        "name").first()
+    cycle = reviews.create_cycle(None, "E2E proposals", [priya.pk])
     reviews.advance(None, cycle.pk)
 
     page = wide
-    log_in(page, "contributor")
+    log_in(page, "pm")
     page.goto(f"/team/reviews/{cycle.pk}/")
     page.get_by_label("Nominate reviewers", exact=True).select_option(str(reviewer.pk))
     page.get_by_role("button", name="Nominate", exact=True).click()
@@ -150,7 +146,7 @@ def test_a_reviewees_own_nomination_is_approved_by_their_manager(demo_site, wide
 
     context, boss = open_page(browser, demo_site, width=1440, height=900)
     try:
-        log_in(boss, manager.user.username)
+        log_in(boss, "leader")
         boss.goto(f"/team/reviews/{cycle.pk}/")
         boss.locator("li").filter(has_text=reviewer.name).get_by_role("button", name="Approve").click()
         status(boss, "Nomination decided.")
