@@ -65,8 +65,8 @@ def test_channels_page_hides_the_webhook_token(product, leader, client):
 def test_live_share_and_revoke_on_the_web_for_leaders_only(product, leader, viewer, client):
     client.force_login(viewer)
     assert b"reports/share-live" not in client.get("/reports/").content
-    assert client.post("/reports/share-live/", {"kind": "weekly", "days": "3"}, follow=True).status_code == 200
-    assert not ShareLink.objects.exists()  # refused, with the message in place
+    assert client.post("/reports/share-live/", {"kind": "weekly", "days": "3"}, follow=True).status_code == 403
+    assert not ShareLink.objects.exists()  # refused as the API refuses: the 403 page
     client.force_login(leader)
     page = client.post("/reports/share-live/", {"kind": "weekly", "days": "3"}, follow=True).content.decode()
     link = ShareLink.objects.get()

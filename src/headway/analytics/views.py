@@ -181,7 +181,8 @@ def insights(request: AuthedRequest) -> HttpResponse:
         "maths": MATH_LABELS, "intervals": services.INTERVALS, "ops": services.OPS, "displays": DISPLAYS,
         "filters": filters, "series_rows": list(zip(SERIES_LETTERS, series, strict=True)),
         "property_names": services.property_names(actor_of(request)) if context["event_names"] else [],
-        "saved": services.list_insights(actor_of(request)),
+        "saved": (listed := services.list_insights(actor_of(request))),
+        "changeable": {s.pk for s in listed if services.can_change_insight(actor_of(request), s)},
         "cohorts": services.list_cohorts(actor_of(request)),
         "breakdown_cohorts": [int(c) for c in raw["breakdown_cohorts"] if is_id(str(c))],
         "tabs": behaviour_views.TABS, "tab": "trends",
@@ -214,6 +215,8 @@ def import_events(request: AuthedRequest) -> HttpResponse:
     try:
         job = services.import_uploaded_events(actor_of(request), upload.name or "", upload)
     except HeadwayError as exc:
+        if exc.status == 403:
+            raise
         messages.error(request, exc.message)
         return redirect("insights")
     return redirect(reverse("insights") + f"?import={job.id}")

@@ -48,6 +48,8 @@ def feedback_page(request: AuthedRequest) -> HttpResponse:
         try:
             hits = services.search(actor, query, mode=mode, limit=30)
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             search_error = exc.message
     run = services.latest_run()
     return render(request, "discovery/feedback.html", {

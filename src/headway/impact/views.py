@@ -35,6 +35,8 @@ def ledger_page(request: AuthedRequest) -> HttpResponse:
                                         scope="kpi" if kpi else "workspace", target=kpi)
                 messages.success(request, "Annotation added.")
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             messages.error(request, exc.message)
         return redirect("impact")
     filters = {k: request.GET.get(k) or None for k in LEDGER_FILTERS}
@@ -77,6 +79,8 @@ def experiments_page(request: AuthedRequest) -> HttpResponse:
                 raise HeadwayError("The experiment is not valid: " + "; ".join(
                     f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())) from None
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             error = exc.message
         else:
             messages.success(request, f"Experiment {experiment.name} created.")
@@ -123,6 +127,8 @@ def readout_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
                              controls=[c.strip() for c in request.POST.get("controls", "").split(",") if c.strip()]
                              or None)
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             error = exc.message
         else:
             return redirect("impact-readout", initiative_id=initiative_id)

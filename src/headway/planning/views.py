@@ -120,6 +120,8 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
                 services.add_comment(actor, initiative_id, request.POST.get("body", ""))
                 messages.success(request, "Comment added.")
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             messages.error(request, exc.message)
         return redirect("roadmap-idea", initiative_id=initiative_id)
     data = services.initiative_detail(actor, initiative_id)
@@ -172,6 +174,9 @@ def _idea_form(request: AuthedRequest, initiative_id: int | None) -> HttpRespons
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in (*IDEA_FIELDS, *KANO_FIELDS, "quarter", "commitment")}
         effort = {t.pk: request.POST.get(f"effort-{t.pk}", "").strip() for t in teams}
+        if not can_plan and "quarter" in request.POST and values["quarter"] != ((current and current.quarter) or ""):
+            # the form shows no roadmap place to those who may not plan: a posted one is refused, as in the API
+            require(actor, Perm.EDIT_PLANS)
         try:
             if values["kano_functional"] or values["kano_dysfunctional"]:
                 values["kano"] = services.kano_of_answers(values["kano_functional"], values["kano_dysfunctional"])
@@ -256,6 +261,8 @@ def scoring_page(request: AuthedRequest) -> HttpResponse:
             messages.success(request, f"Scoring setup {values['name']} saved.")
             return redirect("roadmap-scoring")
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             error = exc
     details = error.details if error is not None and isinstance(error.details, dict) else {}
     column = details.get("column") if error is not None and error.code == "formula_error" else None
@@ -312,6 +319,8 @@ def optimise_page(request: AuthedRequest) -> HttpResponse:
                 query = {k: v for k, v in source.lists() if k not in ("csrfmiddlewaretoken", "job")}
                 follow = reverse("roadmap-optimise") + "?" + urlencode({**query, "job": job.id}, doseq=True)
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             error = exc
     compare = source.getlist("compare") if hasattr(source, "getlist") else []
     comparison = services.compare_scenarios(actor, compare) if compare else None
@@ -373,6 +382,8 @@ def hiring_page(request: AuthedRequest) -> HttpResponse:
                 raise ValidationError(f"There is no action {action!r} on the hiring page.")
             return redirect("roadmap-hiring")
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             error = exc
     return page_with_tabs(request, "planning/hiring.html", "roadmap-hiring", {
         "title": "Hiring plan", "plan": services.hiring_plan(actor), "roles": services.list_roles(actor),

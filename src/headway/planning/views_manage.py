@@ -106,6 +106,8 @@ def import_page(request: AuthedRequest) -> HttpResponse:
         except PermissionDenied:
             raise
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             error = exc
         else:
             messages.success(request, f"Imported {len(report.created)} new idea{'s' * (len(report.created) != 1)} "
@@ -140,5 +142,7 @@ def scenario_action(request: AuthedRequest, name: str) -> HttpResponse:
     except PermissionDenied:
         raise
     except HeadwayError as exc:
+        if exc.status == 403:
+            raise
         messages.error(request, exc.message)
     return redirect(reverse("roadmap-optimise") + "#scenarios")

@@ -47,6 +47,8 @@ def preview_page(request: AuthedRequest) -> HttpResponseBase:
     try:
         view = services.preview_pack(actor, kind, period=period, audience=audience)
     except HeadwayError as exc:
+        if exc.status == 403:
+            raise
         messages.error(request, exc.message)
         return redirect("reports")
     body = mark_safe(render_body(services.document_of(view)))  # noqa: S308 (escaped by the engine)
@@ -63,6 +65,8 @@ def create_pack(request: AuthedRequest) -> HttpResponseBase:
                                     period=request.POST.get("period", "current"),
                                     audience=request.POST.get("audience", ""))
     except HeadwayError as exc:
+        if exc.status == 403:
+            raise
         messages.error(request, exc.message)
         return redirect("reports")
     messages.success(request, f"Saved {pack.title} as a draft: write its free text, then send it.")
@@ -104,6 +108,8 @@ def pack_action(request: AuthedRequest, pack_id: int) -> HttpResponseBase:
         else:
             messages.error(request, "Choose save, send or share.")
     except (HeadwayError, ValueError) as exc:
+        if isinstance(exc, HeadwayError) and exc.status == 403:
+            raise
         messages.error(request, exc.message if isinstance(exc, HeadwayError) else "Days must be a whole number.")
     return redirect("reports-pack", pack_id=pack_id)
 
@@ -127,6 +133,8 @@ def subscribe(request: AuthedRequest) -> HttpResponseBase:
                                   audience=p.get("audience", ""))
         messages.success(request, "Subscribed.")
     except (HeadwayError, ValueError) as exc:
+        if isinstance(exc, HeadwayError) and exc.status == 403:
+            raise
         messages.error(request, exc.message if isinstance(exc, HeadwayError) else "The hour is a number 0 to 23.")
     return redirect("reports")
 
@@ -139,6 +147,8 @@ def end_subscription(request: AuthedRequest, subscription_id: int) -> HttpRespon
         services.remove_subscription(actor_of(request), subscription_id)
         messages.success(request, "Subscription ended.")
     except HeadwayError as exc:
+        if exc.status == 403:
+            raise
         messages.error(request, exc.message)
     return redirect("reports")
 
@@ -154,6 +164,8 @@ def share_roadmap(request: AuthedRequest) -> HttpResponseBase:
         messages.success(request, f"Read-only link to the {audience} roadmap, valid until "
                                   f"{link.expires_at:%Y-%m-%d}: {services.share_url(link)}")
     except (HeadwayError, ValueError) as exc:
+        if isinstance(exc, HeadwayError) and exc.status == 403:
+            raise
         messages.error(request, exc.message if isinstance(exc, HeadwayError) else "Days must be a whole number.")
     return redirect(f"/roadmap/?for={audience}")
 
@@ -168,6 +180,8 @@ def share_live(request: AuthedRequest) -> HttpResponseBase:
         messages.success(request, f"Read-only link to the live {kind} pack, valid until "
                                   f"{link.expires_at:%Y-%m-%d}: {services.share_url(link)}")
     except (HeadwayError, ValueError) as exc:
+        if isinstance(exc, HeadwayError) and exc.status == 403:
+            raise
         messages.error(request, exc.message if isinstance(exc, HeadwayError) else "Days must be a whole number.")
     return redirect("reports")
 
@@ -180,6 +194,8 @@ def revoke_share(request: AuthedRequest, share_id: int) -> HttpResponseBase:
         services.revoke_share(actor_of(request), share_id)
         messages.success(request, f"Share link {share_id} revoked: it no longer opens.")
     except HeadwayError as exc:
+        if exc.status == 403:
+            raise
         messages.error(request, exc.message)
     return redirect("settings-channels")
 
@@ -202,6 +218,8 @@ def channels_page(request: AuthedRequest) -> HttpResponseBase:
                 services.remove_channel(actor, p.get("name", ""))
                 messages.success(request, f"Channel {p.get('name')} removed.")
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             messages.error(request, exc.message)
         return redirect("settings-channels")
     return render(request, "reports/channels.html", {
@@ -220,6 +238,8 @@ def deliveries_page(request: AuthedRequest) -> HttpResponse:
     try:
         rows = services.list_deliveries(actor, status=status or None)
     except HeadwayError as exc:
+        if exc.status == 403:
+            raise
         messages.error(request, exc.message)
         rows, status = services.list_deliveries(actor), ""
     return render(request, "reports/deliveries.html", {

@@ -240,7 +240,8 @@ def create_pair(request: AuthedRequest, payload: PairRequest) -> Status[checkins
     """Start check-ins between a manager and a report (the manager, or team.manage)."""
     actor = actor_of(request)
     pair = checkins.create_pair(actor, payload.manager_id, payload.report_id, payload.cadence, payload.started)
-    return Status(201, checkins.pair_data(checkins.pair_view(actor, pair.pk)))
+    # a new series holds no check-ins or agenda yet: its creator (a leader outside the pair too) sees its report
+    return Status(201, checkins.pair_data(checkins.pair_view(None, pair.pk)))
 
 
 @router.get("/checkins/overdue", response=list[checkins.OverdueLine])

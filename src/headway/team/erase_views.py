@@ -38,6 +38,8 @@ def erase_person(request: AuthedRequest, person_id: int) -> HttpResponse:
             _confirmed(request, person.name)
             done = privacy.delete_person_data(actor, person_id)
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             messages.error(request, exc.message)
             return redirect("team-person-erase", person_id)
         messages.success(request, f"Erased {person.name}'s data: {done.checkin_pairs} check-in series, "
@@ -62,6 +64,8 @@ def erase_candidate(request: AuthedRequest) -> HttpResponse:
             _confirmed(request, candidate)
             count = interviews.delete_candidate_data(actor, candidate)
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             messages.error(request, exc.message)
             return render(request, "team/erase.html", {
                 "title": "Erase a candidate's data", "name": candidate, "kind": "candidate"}, status=400)

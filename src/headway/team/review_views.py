@@ -23,6 +23,8 @@ def act(request: HttpRequest, action: Callable[[], str], back: HttpResponseRedir
     try:
         messages.success(request, action())
     except HeadwayError as exc:
+        if exc.status in (403, 404):  # refused, or not the role's to see: the error page, as in the API
+            raise
         messages.error(request, exc.message)
     return back
 

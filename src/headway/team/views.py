@@ -47,6 +47,8 @@ def _post(request: HttpRequest, action: Callable[[], object], ok: str) -> HttpRe
         action()
         messages.success(request, ok)
     except HeadwayError as exc:
+        if exc.status in (403, 404):  # refused, or not the role's to see: the error page, as in the API
+            raise
         messages.error(request, exc.message)
     return redirect(request.path)
 
@@ -107,6 +109,8 @@ def person_fields(request: HttpRequest) -> dict[str, Any]:
                               if k in form}
     if "manager" in form:
         fields["manager"] = _int(form["manager"]) or None
+    if form.get("active") in ("0", "1"):  # the edit form's Status: works here, or has left
+        fields["active"] = form["active"] == "1"
     return fields
 
 
@@ -130,12 +134,13 @@ def checkins_page(request: AuthedRequest) -> HttpResponse:
     me = person_of(actor)
     can_manage = has_perm(actor, Perm.MANAGE_TEAM)
     people = list(services.list_people(actor))
+    reports = people if can_manage else [p for p in people if me and p.manager_id == me.pk]
     return render(request, "team/checkins.html", {
         "title": "Check-ins", "pairs": pairs,
         "overdue": checkins.overdue_data(checkins.overdue(actor)),
-        "can_start": can_manage or me is not None, "can_manage": can_manage, "me": me,
+        "can_start": bool(reports) and (can_manage or me is not None), "can_manage": can_manage, "me": me,
         "managers": people if can_manage else [me] if me else [],
-        "reports": people if can_manage else [p for p in people if me and p.manager_id == me.pk],
+        "reports": reports,
         "cadences": list(CADENCES.items()),
     })
 
@@ -244,6 +249,8 @@ def respond_page(request: AuthedRequest, nomination_id: int) -> HttpResponse:
         try:
             reviews.respond(actor, nomination_id, ratings, request.POST.get("comment", ""))
         except HeadwayError as exc:
+            if exc.status == 403:
+                raise
             messages.error(request, exc.message)
             return redirect(request.path)
         messages.success(request, "Review submitted. Thank you.")

@@ -295,6 +295,8 @@ def jobs_page(request: AuthedRequest) -> HttpResponse:
     try:
         listing = jobs.list_jobs(actor, status=status or None, limit=100)
     except HeadwayError as exc:
+        if exc.status == 403:
+            raise
         messages.error(request, exc.message)
         listing, status = jobs.list_jobs(actor, limit=100), ""
     return render(request, "web/jobs.html", {

@@ -33,6 +33,7 @@ from headway.analytics.services.formatting import NONE_GROUP, Cell, Row, percent
 from headway.analytics.services.funnels import WINDOW_UNITS, ExclusionSpec, FunnelRequest, StepSpec
 from headway.analytics.services.imports import import_uploaded_events, run_event_import, start_event_import
 from headway.analytics.services.insights import (
+    can_change_insight,
     clean_query,
     create_insight,
     delete_insight,
@@ -139,6 +140,7 @@ __all__ = [
     "answer_body",
     "big_number",
     "can_change_cohort",
+    "can_change_insight",
     "clean_query",
     "close_store",
     "compute_metric",

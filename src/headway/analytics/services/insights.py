@@ -34,8 +34,13 @@ def get_insight(actor: User | None, insight_id: int) -> SavedInsight:
                        ) from None
 
 
+def can_change_insight(actor: User | None, insight: SavedInsight) -> bool:
+    """Whether ``actor`` may rename, re-query, (un)pin or delete ``insight``: its owner or an admin."""
+    return actor is None or insight.owner_id == actor.pk or has_perm(actor, Perm.EDIT_WORKSPACE)
+
+
 def _check_owner(actor: User | None, insight: SavedInsight) -> None:
-    if actor is None or insight.owner_id == actor.pk or has_perm(actor, Perm.EDIT_WORKSPACE):
+    if can_change_insight(actor, insight):
         return
     raise PermissionDenied(f"The insight {insight.name!r} belongs to {insight.owner}: only its owner or an admin "
                            "can change it; save a copy under your own name instead.")
