@@ -151,3 +151,21 @@ def test_an_integer_beyond_64_bits_is_never_a_server_error(client, admin, method
         assert response.status_code == 422
         assert response.json()["error"]["code"] == "validation_error"
         assert "out of range" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("body", ['"AAA"', "[null, null]", "[]", "7"])
+def test_a_body_declared_as_an_object_must_be_one(client, admin, body):
+    """Ninja's Schema read the attributes of any value: a JSON string or array passed as the object (a PATCH
+    of nothing answered 200). Found by schemathesis' negative_data_rejection check."""
+    answer = client.patch("/api/v1/workspace", body, content_type="application/json", headers=bearer(admin))
+    assert answer.status_code == 422, answer.content
+    assert answer.json()["error"]["message"] == "Invalid input in body: fix it and retry."
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_the_token_name_rule_is_in_the_schema(client, viewer, name):
+    """A schema-valid request is accepted (schemathesis' positive_data_acceptance): the name's rule is declared."""
+    created = client.post("/api/v1/tokens", {"name": name}, content_type="application/json", headers=bearer(viewer))
+    assert created.status_code == 422
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["TokenIn"]["properties"]["name"]
+    assert schema["minLength"] == 1 and schema["maxLength"] == 100 and schema["pattern"] == r"\S"

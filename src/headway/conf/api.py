@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import BaseModel
 
 from headway import __version__
 from headway.core import services
@@ -190,3 +191,29 @@ api.add_router("/strategy", strategy_router)
 api.add_router("/discovery", discovery_router)
 api.add_router("/impact", impact_router)
 api.add_router("/reports", reports_router)
+
+
+def refuse_bodies_of_another_type(ninja_api: NinjaAPI) -> None:
+    """A body declared as an object must be a JSON object: ninja's Schema reads the attributes of whatever it is
+    given, so a JSON string or array validated (``"AAA"`` proposed an idea titled ``Aaa`` from ``str.title``)."""
+    for _prefix, router in ninja_api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.models:
+                    name = getattr(model, "__read_from_single_attr__", None)
+                    declared = model.__annotations__.get(name) if name else None
+                    if name and isinstance(declared, type) and issubclass(declared, BaseModel):
+                        model.get_request_data = _object_body(model.get_request_data, name)
+
+
+def _object_body(read: Any, name: str) -> Any:
+    def get_request_data(request: HttpRequest, ninja_api: NinjaAPI, path_params: dict[str, Any]) -> Any:
+        data = read(request, ninja_api, path_params)
+        if data is not None and not isinstance(data.get(name), dict):
+            raise NinjaValidationError([{"loc": ("body",), "msg": "The body must be a JSON object."}])
+        return data
+
+    return get_request_data
+
+
+refuse_bodies_of_another_type(api)

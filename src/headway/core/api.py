@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from headway.core import services
@@ -87,7 +87,7 @@ class UserTokenOut(TokenOut):
 
 
 class TokenIn(Schema):
-    name: str
+    name: str = Field(min_length=1, max_length=100, pattern=r"\S")  # the service's rule, declared
 
 
 class NewTokenOut(TokenOut):
