@@ -98,9 +98,9 @@ def improve(rows: Rows, objective: Sequence[float], money: Sequence[float], bina
             priority: Sequence[float], *, seconds: float, stall: int = 2000, seed: int = 0) -> list[float] | None:
     """A feasible integer vector of high objective: the greedy fill of ``x0`` (the integer columns as given, the 0/1
     columns of ``binary`` in ``priority`` order, highest first), then a large-neighbourhood search for ``seconds``
-    of CPU or until ``stall`` moves in a row found nothing better. Ties go to the plan that spends less ``money``.
+    or until ``stall`` moves in a row found nothing better. Ties go to the plan that spends less ``money``.
     None when the fill cannot satisfy every row (a lower bound such as a must-have it did not reach)."""
-    deadline = time.process_time() + seconds
+    deadline = time.perf_counter() + seconds
     rng = random.Random(seed)
     state = _State(rows, len(objective), objective, x0)
     base = sorted(binary, key=lambda c: -priority[c])
@@ -114,7 +114,7 @@ def improve(rows: Rows, objective: Sequence[float], money: Sequence[float], bina
     best, best_money = state.snapshot(), spent()
     noisy = [priority[c] for c in range(len(objective))]
     stalled = 0
-    while time.process_time() < deadline and stalled < stall:
+    while time.perf_counter() < deadline and stalled < stall:
         stalled += 1
         chosen = [c for c in binary if state.x[c] > 0.5]
         if rng.random() < 0.5:
@@ -164,22 +164,22 @@ def fix_and_optimise(h: Any, x: Sequence[float], objective: Sequence[float], nei
     """Improve the feasible integer vector ``x`` on the HiGHS model ``h`` (a MILP maximising ``objective``): in
     turn, free the columns of one neighbourhood (their bounds ``lower``..``upper``), fix every other column at its
     value in ``x``, and solve that small MILP for at most ``each`` seconds from ``x``; keep what is better. Stops
-    after ``seconds`` of CPU or a round through every neighbourhood that found nothing better. ``h``'s bounds and
+    after ``seconds`` or a round through every neighbourhood that found nothing better. ``h``'s bounds and
     time limit are restored."""
-    deadline = time.process_time() + seconds
+    deadline = time.perf_counter() + seconds
     n = len(x)
     columns = np.arange(n, dtype=np.int32)
     saved_limit = float(h.getOptionValue("time_limit")[1])
     best, value = [float(v) for v in x], float(np.dot(objective, x))
     idle = 0
     k = 0
-    while idle < len(neighbourhoods) and time.process_time() < deadline:
+    while idle < len(neighbourhoods) and time.perf_counter() < deadline:
         free = set(neighbourhoods[k % len(neighbourhoods)])
         k += 1
         lo = np.array([lower[c] if c in free else best[c] for c in range(n)], dtype=float)
         up = np.array([upper[c] if c in free else best[c] for c in range(n)], dtype=float)
         h.changeColsBounds(n, columns, lo, up)
-        h.setOptionValue("time_limit", max(min(each, deadline - time.process_time()), 0.01))
+        h.setOptionValue("time_limit", max(min(each, deadline - time.perf_counter()), 0.01))
         solution = highspy.HighsSolution()
         solution.col_value = best
         solution.value_valid = True
@@ -200,7 +200,7 @@ def plan_start(model: Any, h: Any, seconds: float) -> list[float] | None:
     strengthened): the LP relaxation orders the columns for :func:`improve` (a greedy fill and a short local search
     from the LP's hires rounded down), then :func:`fix_and_optimise` re-solves each team's part of the plan (its
     initiatives, also those shared with other teams, and its hires) with the rest fixed."""
-    started, n = time.process_time(), model.n_columns
+    started, n = time.perf_counter(), model.n_columns
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, dtype=np.uint8))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -230,4 +230,4 @@ def plan_start(model: Any, h: Any, seconds: float) -> list[float] | None:
     bundles = range(len(model.columns), model.hire_offset)
     teams_free = [sorted({*bundles, *touching[t]}) for t in teams]
     return fix_and_optimise(h, found, model.objective.tolist(), teams_free or [list(range(n))], upper, lower,
-                            seconds=seconds - (time.process_time() - started), each=1.0)
+                            seconds=seconds - (time.perf_counter() - started), each=1.0)

@@ -844,7 +844,9 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None,
         solution.value_valid = True
         h.setSolution(solution)
     if start is None and len(model.portfolio.quarters) > 1 and model.portfolio.capacity and len(model.items) >= 20:
+        began = time.perf_counter()
         found = _heuristic_start(model, min(HEURISTIC_SECONDS, 0.3 * time_limit))
+        h.setOptionValue("time_limit", max(time_limit - (time.perf_counter() - began), 0.01))
         if found is not None:  # a strong incumbent: less heuristic search, more of the bound (measured faster)
             h.setOptionValue("mip_heuristic_effort", 0.05)
             h.setOptionValue("presolve", "off")
