@@ -30,7 +30,8 @@ exactly the plan without roles.
 
 Presolve: bundles whose closure cannot fit the budget, or holds a must-not item or a conflicting pair, are
 dropped; bundles with the same closure are merged; items that can add nothing (no value, in no live bundle, not
-needed by a must-have, a goal or a mix bound) are fixed out. A greedy plan warm-starts the solver. A portfolio
+needed by a must-have, a goal or a mix bound) are fixed out. A greedy plan warm-starts the solver; a multi-quarter
+plan with capacities starts from :func:`headway.planning.engine.heuristic.plan_start`'s. A portfolio
 with one quarter, a budget, dependencies and bundles only (a set-union knapsack, the NRP's shape) races HiGHS
 against the branch-and-bound of :mod:`headway.planning.engine.setunion` on the two cores.
 """
@@ -50,6 +51,7 @@ import highspy
 import numpy as np
 
 from headway.core.errors import ValidationError
+from headway.planning.engine import heuristic
 from headway.planning.engine.setunion import solve_set_union
 
 __all__ = [
@@ -210,7 +212,8 @@ class Plan:
 
     ``selected``: chosen initiative ids in input order; ``start``: id -> quarter it starts in; ``value``: the
     objective of the plan; ``bound``: the best proven upper bound; ``gap``: ``(bound - value) / |value|``;
-    ``optimal``: proven optimal; ``status``: ``optimal`` or ``time limit``; ``bundles``: completed bundle ids;
+    ``optimal``: proven optimal; ``status``: ``optimal``, ``within gap`` (stopped within ``optimise``'s ``rel_gap``)
+    or ``time limit``; ``bundles``: completed bundle ids;
     ``cost``: the money the plan spends, initiatives and hires; ``hires``: who starts when (in role order, then
     start); ``hire_cost``: the money the hires cost within the plan; ``run_rate``: what the hires cost a quarter
     after the plan's last quarter.
@@ -821,12 +824,15 @@ def _run(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> t
     return h, model.decode(values)[0]
 
 
-def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None) -> tuple[Any, list[float]]:
-    """Solve ``model``: the HiGHS instance and the solution vector (None and [] for an empty model)."""
+def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None,
+           rel_gap: float = 0.0) -> tuple[Any, list[float]]:
+    """Solve ``model``: the HiGHS instance and the solution vector (None and [] for an empty model); the search
+    stops once its plan is within ``rel_gap`` of the bound."""
     h = model.highs(time_limit)
     if model.n_columns == 0:
         return None, []
     _strengthen(model, h)
+    h.setOptionValue("mip_rel_gap", rel_gap)
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = model.start_vector(start)
@@ -837,6 +843,17 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None) ->
         solution.col_value = model.start_vector({})
         solution.value_valid = True
         h.setSolution(solution)
+    if start is None and len(model.portfolio.quarters) > 1 and model.portfolio.capacity and len(model.items) >= 20:
+        began = time.perf_counter()
+        found = _heuristic_start(model, min(HEURISTIC_SECONDS, 0.3 * time_limit))
+        h.setOptionValue("time_limit", max(time_limit - (time.perf_counter() - began), 0.01))
+        if found is not None:  # a strong incumbent: less heuristic search, more of the bound (measured faster)
+            h.setOptionValue("mip_heuristic_effort", 0.05)
+            h.setOptionValue("presolve", "off")
+            solution = highspy.HighsSolution()
+            solution.col_value = found
+            solution.value_valid = True
+            h.setSolution(solution)
     h.run()
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
@@ -848,6 +865,18 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None) ->
         raise InfeasibleError(f"no feasible plan was found within the time limit ({time_limit:g} s): raise the "
                               "time limit or relax the constraints", details={"constraints": []})
     return h, [float(round(v)) for v in h.getSolution().col_value]
+
+
+HEURISTIC_SECONDS = 3.0  # at most, and at most 30 % of the time limit
+
+
+def _heuristic_start(model: _Model, seconds: float) -> list[float] | None:
+    """A packing-aware starting plan for ``model`` (see :func:`heuristic.plan_start`), or None."""
+    if model.n_columns == 0:
+        return None
+    h = model.highs(seconds)
+    _strengthen(model, h)
+    return heuristic.plan_start(model, h, seconds)
 
 
 _GRIDS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 100)
@@ -1018,11 +1047,11 @@ def _plan_value(portfolio: Portfolio, chosen: Iterable[str]) -> tuple[float, tup
     return value + sum(by_bundle[b] for b in complete), complete
 
 
-def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
+def optimise(portfolio: Portfolio, *, time_limit: float = 30.0, rel_gap: float = 0.0) -> Plan:
     """The plan of maximum value that satisfies every constraint of ``portfolio``.
 
-    Proven optimal when ``plan.optimal``; otherwise the best plan found within ``time_limit`` seconds and its
-    gap. Raises :class:`CycleError` for cyclic dependencies, :class:`InfeasibleError` (naming a minimal set of
+    Proven optimal when ``plan.optimal``; otherwise the best plan found within ``time_limit`` seconds (or the first
+    within ``rel_gap`` of the bound: 0.001 stops at 0.1 %) and its gap. Raises :class:`CycleError` for cyclic dependencies, :class:`InfeasibleError` (naming a minimal set of
     clashing constraints) when no plan exists, and ``ValidationError`` for malformed input such as negative costs.
     """
     started = time.perf_counter()
@@ -1035,7 +1064,7 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
         value, complete = _plan_value(portfolio, chosen)
         bound = value if optimal else max(min(bound, trivial), value)
     else:
-        h, values = _solve(model, time_limit - (time.perf_counter() - started), _greedy_start(model))
+        h, values = _solve(model, time_limit - (time.perf_counter() - started), _greedy_start(model), rel_gap)
         chosen, hires = model.decode(values)
         value, complete = _plan_value(portfolio, chosen)
         if h is None:
@@ -1043,6 +1072,11 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
         else:
             optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
             bound = value if optimal else max(min(float(h.getInfo().mip_dual_bound), trivial), value)
+            if optimal and rel_gap > 0:  # stopped within rel_gap: proven only if the bound meets the plan
+                bound = max(min(float(h.getInfo().mip_dual_bound), trivial), value)
+                optimal = bound - value <= (1.0 - 1e-6 if all(float(v).is_integer() for v in model.objective)
+                                            else 1e-6 * max(1.0, abs(value)))
+                bound = value if optimal else bound
             if model.hire_columns:
                 values = _cheapest(model, h, values, max(time_limit - (time.perf_counter() - started), 0.0) / 2)
                 chosen, hires = model.decode(values)
@@ -1064,7 +1098,7 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0) -> Plan:
         bound=bound,
         gap=gap,
         optimal=optimal,
-        status="optimal" if optimal else "time limit",
+        status="optimal" if optimal else "within gap" if rel_gap > 0 and gap <= rel_gap else "time limit",
         seconds=time.perf_counter() - started,
         cost=sum(by_id[i].cost for i in order) + hire_cost,
         bundles=complete,
