@@ -215,15 +215,6 @@ def page_user(args: tuple[int, str, float, Any, Any]) -> list[float]:
     return latencies
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` so far (Linux /proc; NaN elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def run_dashboard(port: int, sessions: list[str], users: int, seconds: float, *, token: str = "",
                   ingesters: int = 0, batch: int = 1000, server_pid: int = 0) -> dict[str, Any]:
     cpu_before = cpu_seconds(server_pid)
