@@ -221,3 +221,15 @@ def test_the_jobs_page_lists_jobs_errors_and_the_schedule(db, client, make_user)
     assert "disk on fire" in failed and "Add two numbers" not in failed
     odd = client.get("/settings/jobs/?status=sideways").content.decode()
     assert "Status &#x27;sideways&#x27; is not one of" in odd and "Add two numbers" in odd
+
+
+def test_the_unfinished_job_of_a_kind_is_found_behind_any_number_of_newer_jobs(db):
+    """The dashboard's "refresh running" reads one indexed row, however many other jobs came after it."""
+    old = Job.objects.create(kind="strategy.refresh_kpis", label="Refresh", status=Job.Status.RUNNING)
+    Job.objects.create(kind="strategy.refresh_kpis", label="Refresh", status=Job.Status.SUCCEEDED)
+    for _ in range(25):
+        Job.objects.create(kind="discovery.themes", label="Themes", status=Job.Status.QUEUED)
+    assert jobs.unfinished_job(None, "strategy.refresh_kpis").id == old.pk
+    old.status = Job.Status.FAILED
+    old.save()
+    assert jobs.unfinished_job(None, "strategy.refresh_kpis") is None

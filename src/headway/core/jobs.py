@@ -277,6 +277,13 @@ def get_job(actor: object | None, job_id: int) -> JobView:
     return JobView.of(job)
 
 
+def unfinished_job(actor: object | None, kind: str) -> JobView | None:
+    """The newest job of ``kind`` still queued, running or waiting to retry, if any (one indexed query)."""
+    check(actor, Perm.VIEW_WORKSPACE)
+    job = Job.objects.filter(kind=kind).exclude(status__in=(Job.Status.SUCCEEDED, Job.Status.FAILED)).first()
+    return JobView.of(job) if job else None
+
+
 def list_jobs(actor: object | None, *, limit: int = 50, status: str | None = None) -> list[JobView]:
     """The latest jobs, newest first, optionally of one status."""
     check(actor, Perm.VIEW_WORKSPACE)
