@@ -142,3 +142,11 @@ def site_phone_page(browser, demo_site) -> Iterator:
     context, page = open_page(browser, demo_site, width=375, height=740)
     yield page
     context.close()
+
+
+@pytest.fixture
+def wide(browser, demo_site) -> Iterator:
+    """A 1440 px browser page on the module's shared demo site."""
+    context, page = open_page(browser, demo_site, width=1440, height=900)
+    yield page
+    context.close()

@@ -16,13 +16,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture
-def wide(browser, demo_site) -> Iterator:
-    context, page = open_page(browser, demo_site, width=1440, height=900)
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def narrow(browser, demo_site) -> Iterator:
     context, page = open_page(browser, demo_site, width=390, height=844)
     yield page

@@ -5,20 +5,11 @@ series started from the Check-ins page; a reviewee's own nomination approved by 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from .conftest import log_in, open_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-@pytest.fixture
-def wide(browser, demo_site) -> Iterator:
-    context, page = open_page(browser, demo_site, width=1440, height=900)
-    yield page
-    context.close()
 
 
 def status(page, text: str) -> None:
