@@ -58,3 +58,7 @@ def test_the_template_filters_use_it(settings):
                         {"n": 1234567, "r": 0.688, "m": 1200, "s": 467614.4, "e": "tech_debt", "d": date(2026, 1, 5),
                          "bad": "x"}))
     assert html == "1,234,567|68.8 %|£1,200|5.4 days|Tech debt|5 Jan 2026|–"
+
+
+def test_a_value_shown_for_editing_reads_as_typed():
+    assert [f.editable(v) for v in (1200.0, 0.8, 3, "", "ios")] == ["1200", "0.8", "3", "", "ios"]

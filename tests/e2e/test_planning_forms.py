@@ -53,6 +53,21 @@ def test_propose_an_idea_by_keyboard_fix_the_errors_then_edit_it(demo_site, site
     assert (idea.kind, idea.duration, idea.goal) == ("innovate", 2, goal)
     assert page.locator("dd.cost").inner_text() == f"{6 * float(team.cost_per_week):,.0f}"
 
+    # The new idea's page opens its scoring inputs: RICE, ICE and WSJF in one form, saved at once.
+    inputs = {"reach": "1200", "impact": "2", "confidence": "0.8", "ice_impact": "7", "ice_confidence": "6",
+              "ease": "5", "user_business_value": "8", "time_criticality": "5", "risk_reduction": "3"}
+    assert page.locator("details.scoring-inputs").get_attribute("open") is not None
+    for name, value in inputs.items():
+        page.locator(f"#in-{name}").fill(value)
+    page.locator("#in-detail").fill("Support tickets, Q3")
+    page.get_by_role("button", name="Save inputs").click()
+    page.wait_for_url(f"**/roadmap/ideas/{idea.pk}/")
+    assert page.get_by_role("status").inner_text() == f"Scoring inputs saved: {', '.join(inputs)}."
+    idea.refresh_from_db()
+    assert {name: idea.inputs[name]["value"] for name in inputs} == {k: float(v) for k, v in inputs.items()}
+    assert page.locator("#in-reach").input_value() == "1200"  # as typed, no "1200.0"
+    assert "Reach = 1,200" in page.locator("main").inner_text()
+
     page.screenshot(path="/tmp/headway-idea-1280.png", full_page=True)
     page.get_by_role("link", name="Edit idea").click()
     assert page.get_by_label("Title").input_value() == "Save cart for later"

@@ -87,6 +87,12 @@ def _short(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0") if value < 10 else f"{value:,.0f}"
 
 
+def editable(value: object) -> str:
+    """A value as a form field shows it for editing: a number without separators or a needless ``.0``
+    (``1200``, ``0.8``), text as typed."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def label(value: object) -> str:
     """The human label of an enum value: ``in_progress`` → ``In progress``, ``senior_pm`` → ``Senior PM``."""
     if value is None or value == "":

@@ -134,7 +134,7 @@ def idea_page(request: AuthedRequest, initiative_id: int) -> HttpResponse:
         "can_comment": has_perm(actor, Perm.COMMENT), "can_delete": has_perm(actor, Perm.EDIT_PLANS),
         "scoring_hints": scoring_hints(actor),
         "reach_events": services.reach_events(actor) if can_edit else [],
-        "input_fields": [(name, hint, (data.inputs.get(name) or {}).get("value", ""))
+        "input_fields": [(name, hint, formatting.editable((data.inputs.get(name) or {}).get("value", "")))
                          for name, hint in services.INPUTS.items()],
     })
 

@@ -42,16 +42,11 @@ def _row_context(actor: Any, entry: services.BacklogEntry, *, model: str = "", p
     """What one backlog row's template needs: the row, its inputs by framework (as posted, after an error) and the
     controls allowed."""
     shown: dict[str, Any] = {**entry.inputs, **(posted or {})}
-    groups = [(framework, [(name, services.INPUTS[name], _shown(shown.get(name, ""))) for name in names])
+    groups = [(framework, [(name, services.INPUTS[name], formatting.editable(shown.get(name, ""))) for name in names])
               for framework, names in services.FRAMEWORK_FIELDS.items()]
     return {"r": entry.row, "entry": entry, "groups": groups, "model": model,
             "kanos": services.idea_form_choices(actor)["kano"],
             "can_score": has_perm(actor, Perm.EDIT_IDEAS), **extra}
-
-
-def _shown(value: object) -> str:
-    """An input's value as its field shows it: a number without a needless ``.0``, text as typed."""
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @login_required
