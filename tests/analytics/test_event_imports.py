@@ -76,7 +76,7 @@ def test_a_viewer_is_not_offered_the_import(client, store, viewer):
     assert client.login(username=viewer.username, password=PASSWORD)
     assert 'action="/insights/import/"' not in client.get("/insights/").content.decode()
     refused = client.post("/insights/import/", {"file": SimpleUploadedFile("events.csv", CSV)})
-    assert refused.status_code == 302 and not Job.objects.exists()
+    assert refused.status_code == 403 and not Job.objects.exists()
 
 
 def test_the_cli_queues_an_import_for_the_worker(store, tmp_path):
