@@ -1080,6 +1080,8 @@ def optimise(portfolio: Portfolio, *, time_limit: float = 30.0, rel_gap: float =
             if model.hire_columns:
                 values = _cheapest(model, h, values, max(time_limit - (time.perf_counter() - started), 0.0) / 2)
                 chosen, hires = model.decode(values)
+                value, complete = _plan_value(portfolio, chosen)  # stopped within a gap, it may now hold more
+                bound = max(bound, value)
     if not optimal and all(float(v).is_integer() for v in model.objective):
         bound = max(math.floor(bound + _EPS), value)
     if len(portfolio.quarters) > 1:
