@@ -3,6 +3,8 @@ recovered (NMI floors with the fallback and with the model); benchmarks/demo_the
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from datetime import date
 
 import numpy as np
@@ -12,16 +14,19 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.metrics import normalized_mutual_info_score
 
-from headway.discovery.demo import THEME_MERGE, make_feedback
-from headway.discovery.engine import find_themes, model_available
+from headway.discovery.demo import PRODUCTS, THEME_MERGE, make_feedback
+from headway.discovery.engine import ThemeResult, find_themes, model_available
 from headway.discovery.engine.clustering import merge_similar, topic_rows
 from headway.discovery.engine.labels import (
     COMPOUNDS,
     END_WORDS,
     FILLER_WORDS,
     WEAK_WORDS,
+    _stop_words,
     name_themes,
+    phrases_of,
     readable,
+    runs,
     word_key,
 )
 
@@ -88,12 +93,18 @@ def test_near_duplicate_themes_merge_and_distinct_ones_stay_apart():
     assert merge_similar(topic_rows(texts), split, 0.99) == split  # a strict threshold merges nothing
 
 
-def _recovery(method: str) -> tuple[float, int, list[str]]:
+@functools.cache
+def _found(method: str) -> ThemeResult:
     from threadpoolctl import threadpool_limits
 
-    texts, truth = _demo()
+    texts, _truth = _demo()
     with threadpool_limits(limits=1, user_api="blas"):
-        found = find_themes(texts, seed=0, method=method, merge=THEME_MERGE)  # type: ignore[arg-type]
+        return find_themes(texts, seed=0, method=method, merge=THEME_MERGE)  # type: ignore[arg-type]
+
+
+def _recovery(method: str) -> tuple[float, int, list[str]]:
+    _texts, truth = _demo()
+    found = _found(method)
     nmi = normalized_mutual_info_score(truth, found.assignments)
     delivery = {a for a, t in zip(found.assignments, truth, strict=True) if t == "delivery"}
     spread = sum(
@@ -145,3 +156,32 @@ def test_themes_that_mean_the_same_merge_though_they_share_few_words():
     assert len(set(merged[:6])) == 1 and len(set(merged)) == 4  # the two crash themes, nothing else
     words_only = merge_similar(topic_rows(texts), split, THEME_MERGE)
     assert len(set(words_only[:6])) == 2  # on topic words alone ("app" is all they share) they stay apart
+
+
+METHODS = ["lexical", *(["minilm"] if model_available() else [])]
+
+
+def _label_key(label: str) -> tuple[str, ...]:
+    """A label's word keys ("out of stock" one word), or () when stop words cut it in two."""
+    [run] = runs(label, _stop_words()) or [[]]
+    return tuple(word_key(w) for w in run)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", METHODS)
+def test_demo_labels_are_phrases_their_texts_write_never_a_product_and_never_the_same_head(method):
+    """Each label is one phrase that at least a fifth of its theme's texts write (not two phrases side by
+    side: "Prices local store", "Support customer service"); no theme is named after a product ("Hand soap")
+    rather than a problem; no two labels end with the same head word."""
+    texts, _truth = _demo()
+    found, phrases = _found(method), phrases_of(texts)
+    for theme in found.themes:
+        key = _label_key(theme.label)
+        members = [i for i, a in enumerate(found.assignments) if a == theme.id]
+        writes = sum(1 for i in members if key and key in phrases.per_text[i])
+        assert writes >= 0.2 * len(members), (theme.label, writes, len(members))
+    labels = [t.label.lower() for t in found.themes]
+    assert not [label for label in labels if any(product in label for product in PRODUCTS)], labels
+    heads = Counter(_label_key(label)[-1] for label in labels)
+    assert heads.most_common(1)[0][1] == 1, labels
+

@@ -103,3 +103,40 @@ def test_two_words_stand_in_the_order_the_texts_write_them_together():
              "Login broken", "Login broken today", "Login broken again", "Login broken"]
     delivery, _login = name_themes(texts, [0] * 4 + [1] * 4)
     assert delivery.label == "Late delivery"  # "delivery" comes first in most texts, but "late delivery" is a phrase
+
+
+def test_broad_labels_are_one_phrase_the_texts_write_never_two_put_side_by_side():
+    prices = ["Prices went up again, soap now costs more than at our local store.",
+              "Shipping fees are too expensive for small orders of paper.",
+              "Your prices for toner are higher than competitors, we may switch supplier.",
+              "The price increase on soap is too much for a small business like ours."]
+    invoices = ["We need invoices with our VAT number, the invoice for soap is missing it.",
+                "Please let us download all monthly invoices at once for our accountant.",
+                "The invoice PDF shows the wrong company address, please add invoice editing."]
+    fine = name_themes(prices + invoices, [0] * 4 + [1] * 3)
+    assert [n.label for n in fine] == ["Prices soap", "Invoice VAT number"]  # fine themes: two phrases side by side
+    price, invoice = name_themes(prices + invoices, [0] * 4 + [1] * 3, broad=True)
+    # one word names a topic, in the plural the texts write
+    assert (price.label, invoice.label) == ("Prices", "Invoices")
+
+
+def test_a_broad_one_word_label_grows_into_the_phrase_around_it_only_when_its_texts_agree_on_one():
+    texts = ["refund slow", "refund slow", "refund", "refund", "login broken", "login broken", "login", "login"]
+    refund, login = name_themes(texts, [0, 0, 0, 0, 1, 1, 1, 1], broad=True)
+    assert (refund.label, login.label) == ("Refund slow", "Login broken")  # 2 of the 4 texts write it so
+    alone = name_themes(["refund"] * 6 + ["refund slow"] + ["login"] * 7, [0] * 7 + [1] * 7, broad=True)
+    assert alone[0].label == "Refund"  # "refund slow" is in 1 of 7 texts: too rare to name the theme
+    support = ["Customer support took 3 days", "Customer support is slow", "Live chat support never answers",
+               "Live chat support is closed", "Support on hold for an hour", "Support is too slow"]
+    assert name_themes([*support, *["login"] * 6], [0] * 6 + [1] * 6, broad=True)[0].label == "Support"
+
+
+def test_a_smaller_broad_theme_never_takes_part_of_a_larger_ones_label_nor_with_distinct_words_a_word():
+    texts = ["Late delivery"] * 3 + ["Late delivery, parcel lost", "Late delivery", "Late delivery, courier"]
+    larger, smaller, _login = name_themes([*texts, *["Login broken"] * 4], [0, 0, 0, 0, 1, 1, 2, 2, 2, 2],
+                                          broad=True)
+    assert (larger.label, smaller.label) == ("Late delivery", "Courier")  # not "Late", "Delivery"
+    texts = ["Late delivery"] * 4 + ["Delivery window missed", "Courier missed the delivery window"] * 2
+    apart = name_themes(texts, [0] * 4 + [1] * 4, broad=True)
+    distinct = name_themes(texts, [0] * 4 + [1] * 4, broad=True, distinct_words=True)
+    assert apart[1].label == "Delivery window" and distinct[1].label == "Courier", (apart, distinct)

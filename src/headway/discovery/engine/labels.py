@@ -12,9 +12,12 @@ Plural and singular count as one word ("invoice"/"invoices"). A phrase scores hi
 common as its parts, i.e. when it is a set expression. Words that are spread over every theme (greetings,
 sign-offs, "thanks") get a lift near 1 and never lead a label.
 
-The label is the best phrase, widened to two words with the next best phrase when it has one word, in the
-order the words have in the texts, with a capital first letter ("Late delivery", "Card payment failed").
-Two themes never get the same label: a theme whose best phrase names a larger theme takes its next one.
+The label is the best phrase as the texts write it, with a capital first letter ("Late delivery", "VAT
+number"): always one phrase the texts write, never two phrases put side by side ("Prices local store"). A
+one-word phrase grows into the phrase of two or three words around it that at least ``WIDEN_SHARE`` of its
+texts write ("support" -> "Customer support"). Two themes never get the same label, and a smaller theme's
+label is never part of a larger one's ("Late" next to "Late delivery"); with ``distinct_words`` (broad themes)
+no two labels share a word either ("Support" next to "Customer support").
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,7 +35,9 @@ from headway.discovery.engine.texts import cut
 KEYWORDS = 8
 LABEL_WORDS = (2, 4)
 PHRASE_WORDS = 4
-#: A one-word label takes a second phrase only when that scores at least this share of the first.
+#: A one-word label grows into the phrase around it that at least this share of its texts write.
+WIDEN_SHARE = 0.3
+#: Fine themes: a one-word label takes a second phrase only when that scores at least this share of the first.
 PARTNER_SHARE = 0.3
 LONGER_PHRASE_BONUS = 0.15
 #: Words of requests and chat that say nothing about a topic, on top of scikit-learn's English stop words.
@@ -140,6 +145,8 @@ class Phrases:
     per_text: list[set[tuple[str, ...]]]
     surface: dict[tuple[str, ...], str]
     position: list[dict[tuple[str, ...], int]]
+    #: The plural of a one-word phrase where the texts write it too ("invoices" next to "invoice").
+    plural: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
 def phrases_of(texts: Sequence[str]) -> Phrases:
@@ -164,7 +171,9 @@ def phrases_of(texts: Sequence[str]) -> Phrases:
         per_text.append(found)
         position.append(first)
     surface = {key: max(forms.items(), key=lambda kv: (kv[1], kv[0]))[0] for key, forms in written.items()}
-    return Phrases(per_text, surface, position)
+    plural: dict[tuple[str, ...], str] = {key: form for key, forms in written.items() if len(key) == 1
+              for form in forms if form != surface[key] and form.endswith("s") and form.lower() == surface[key] + "s"}
+    return Phrases(per_text, surface, position, plural)
 
 
 def _scores(phrases: Phrases, labels: Sequence[int], k: int) -> list[list[tuple[float, tuple[str, ...]]]]:
@@ -213,10 +222,35 @@ def _inside(small: tuple[str, ...], big: tuple[str, ...]) -> bool:
 
 def _label(
     ranked: list[tuple[float, tuple[str, ...]]], phrases: Phrases, members: list[int], taken: set[str],
+    widen: bool = True, siblings: Sequence[tuple[str, ...]] = (), words: frozenset[str] = frozenset(),
+) -> tuple[str, tuple[str, ...]]:
+    """The best phrase (and its word keys) that is not in ``taken``, no part of a larger theme's label
+    (``siblings``: "Late" or "Delivery" would read as "Late delivery") and holds none of ``words`` (the words
+    of the larger themes' labels, for broad themes); written as most of the texts write it. With ``widen``, a one-word phrase grows into
+    the phrase around it that most of its texts write (``_widened``). A phrase that ends with a verb of
+    ``END_WORDS`` never stands as a label."""
+    candidates = [(score, key) for score, key in ranked[:40] if readable(key)]
+    for _score, key in candidates:
+        if widen and len(key) == 1:
+            key = _widened(key, candidates, phrases, members)
+        if words.intersection(key) or any(_inside(key, other) for other in siblings):
+            continue
+        label = phrases.plural.get(key, phrases.surface[key])  # one word names a topic: "Invoices", "Refunds"
+        first = label.split(" ", 1)[0]
+        if first == first.lower():  # "iPhone app", "VAT number" keep their capitals
+            label = label[:1].upper() + label[1:]
+        if label.lower() not in taken:
+            return label, key
+    return "", ()
+
+
+def _joined_label(
+    ranked: list[tuple[float, tuple[str, ...]]], phrases: Phrases, members: list[int], taken: set[str],
     widen: bool = True,
 ) -> str:
-    """The best phrase not already a label, widened (``widen``) to 2 words when it has one, in the texts' word
-    order. A phrase that ends with a verb of ``END_WORDS`` stands as a label only without it."""
+    """Fine themes (many, close together: no ``broad``): the best phrase not already a label, widened
+    (``widen``) to 2 words with the next best phrase when it has one, in the texts' word order; the second
+    phrase tells close themes apart (BANKING77's "Card arrival" next to "Card delivery")."""
     candidates = [(score, key) for score, key in ranked[:40] if readable(key)]
     for score, key in candidates:
         parts = [key]
@@ -236,6 +270,23 @@ def _label(
         if label.lower() not in taken:
             return label
     return ""
+
+
+def _widened(
+    key: tuple[str, ...], candidates: list[tuple[float, tuple[str, ...]]], phrases: Phrases, members: list[int]
+) -> tuple[str, ...]:
+    """The phrase of two or three words around the one word ``key`` that the theme's texts write most often,
+    when the texts agree on it: at least ``WIDEN_SHARE`` of the texts that hold the word write it so, and at
+    least twice as many as write any other phrase around it ("refund" -> "refund slow"; "support" stays
+    "support" when "customer support" and "chat support" are as common). Else ``key`` itself: labels are
+    always phrases the texts write, never two phrases put side by side."""
+    wider = sorted(((_together(other, phrases, members), -len(other), score, other) for score, other in candidates
+                    if 1 < len(other) <= LABEL_WORDS[1] - 1 and _inside(key, other)), reverse=True)
+    if not wider:
+        return key
+    count, _length, _score, best = wider[0]
+    rival = next((c for c, _l, _s, other in wider[1:] if not (_inside(best, other) or _inside(other, best))), 0)
+    return best if count >= WIDEN_SHARE * _together(key, phrases, members) and count >= 2 * rival else key
 
 
 def readable(key: tuple[str, ...]) -> bool:
@@ -266,11 +317,13 @@ class Naming:
 
     label: str
     keywords: list[str]
+    #: The label's word keys ("late", "delivery"); empty for "Miscellaneous".
+    key: tuple[str, ...] = ()
 
 
 def name_themes(
     texts: Sequence[str], labels: Sequence[int], count: int = KEYWORDS, phrases: Phrases | None = None,
-    taken: set[str] | None = None, widen: bool = True,
+    taken: set[str] | None = None, widen: bool = True, broad: bool = False, distinct_words: bool = False,
 ) -> list[Naming]:
     """A label and the ``count`` best keywords for each theme (index = theme id; ``labels[i]`` is the theme
     of ``texts[i]``). Larger themes choose their label first; a theme with no topic word is "Miscellaneous".
@@ -286,11 +339,19 @@ def name_themes(
     for index, theme in enumerate(labels):
         members[theme].append(index)
     taken = set(taken or ())
+    siblings: list[tuple[str, ...]] = []
     names: list[Naming | None] = [None] * k
     for theme in sorted(range(k), key=lambda t: (-len(members[t]), t)):
-        label = _label(ranked[theme], phrases, members[theme], taken, widen) or _fallback(taken)
+        words = frozenset(w for key in siblings for w in key) if distinct_words else frozenset()
+        if broad:
+            label, key = _label(ranked[theme], phrases, members[theme], taken, widen, siblings, words)
+        else:
+            label, key = _joined_label(ranked[theme], phrases, members[theme], taken, widen), ()
+        label = label or _fallback(taken)
         taken.add(label.lower())
-        names[theme] = Naming(label, _keywords(ranked[theme], phrases.surface, count))
+        if key:
+            siblings.append(key)
+        names[theme] = Naming(label, _keywords(ranked[theme], phrases.surface, count), key)
     return [n for n in names if n is not None]
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from headway.core.errors import ValidationError
+from headway.discovery.engine.broad import dissolve, facet_themes, merge_shared_words
 from headway.discovery.engine.clustering import (
     cluster,
     merge_similar,
@@ -26,7 +27,7 @@ from headway.discovery.engine.embeddings import (
     Method,
     embedder_for,
 )
-from headway.discovery.engine.labels import name_themes, phrases_of
+from headway.discovery.engine.labels import Naming, Phrases, name_themes, phrases_of
 from headway.discovery.engine.texts import MAX_CHARS, clean_texts, cut
 
 FloatArray = npt.NDArray[np.float32]
@@ -169,6 +170,20 @@ def _parents(similarity: FloatArray, least: float) -> list[int] | None:
     return grouping if any(g >= 0 for g in grouping) else None
 
 
+def _broad(
+    texts: list[str], phrases: Phrases, labels: list[int], vectors: FloatArray, lexical: Any, topics: Any,
+    meaning: FloatArray | None, scale: float,
+) -> tuple[list[int], list[Naming]]:
+    """Merged themes tidied as :mod:`~headway.discovery.engine.broad` says: themes named after a facet
+    dissolve, related themes whose labels share a word merge; with their names."""
+    facets = facet_themes(phrases, labels, name_themes(texts, labels, phrases=phrases, broad=True))
+    labels = dissolve(labels, facets, vectors, lexical)
+    if topics is None:
+        return labels, name_themes(texts, labels, phrases=phrases, broad=True, distinct_words=True)
+    similarity = theme_similarity(topics, labels, meaning)
+    return merge_shared_words(phrases, labels, texts, similarity, PARENT_SIMILARITY * scale)
+
+
 def find_themes(
     texts: Sequence[str], *, seed: int = 0, method: Method = "auto", merge: float | None = None
 ) -> ThemeResult:
@@ -192,11 +207,13 @@ def find_themes(
     topics = topic_rows(cleaned)
     meaning = None if isinstance(embedder, LexicalEmbedder) else embedding.vectors  # the fallback's are words
     scale = LEXICAL_MERGE_SHARE if meaning is None else 1.0
+    phrases = phrases_of(cleaned)
     if merge is not None:
         labels = merge_similar(topics, labels, merge * scale, meaning)
+        labels, names = _broad(cleaned, phrases, labels, embedding.vectors, lexical, topics, meaning, scale)
+    else:
+        names = name_themes(cleaned, labels, phrases=phrases)
     k = max(labels) + 1
-    phrases = phrases_of(cleaned)
-    names = name_themes(cleaned, labels, phrases=phrases)
     sizes = np.bincount(np.asarray(labels), minlength=k)
     centroids = _centroids(embedding.vectors, labels, k)
     grouping = None
