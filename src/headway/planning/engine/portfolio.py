@@ -30,8 +30,9 @@ exactly the plan without roles.
 
 Presolve: bundles whose closure cannot fit the budget, or holds a must-not item or a conflicting pair, are
 dropped; bundles with the same closure are merged; items that can add nothing (no value, in no live bundle, not
-needed by a must-have, a goal or a mix bound) are fixed out. A greedy plan warm-starts the solver; a multi-quarter
-plan with capacities starts from :func:`headway.planning.engine.heuristic.plan_start`'s. A portfolio
+needed by a must-have, a goal or a mix bound) are fixed out. A greedy plan warm-starts the solver
+(:func:`headway.planning.engine.heuristic.plan_start`'s packing-aware plan is no longer needed once HiGHS branches on
+selection columns: measured, issue 18's fourth pass). A portfolio
 with one quarter, a budget, dependencies and bundles only (a set-union knapsack, the NRP's shape) races HiGHS
 against the branch-and-bound of :mod:`headway.planning.engine.setunion` on the two cores.
 """
@@ -844,17 +845,6 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None,
         solution.col_value = extend(model.start_vector({}))
         solution.value_valid = True
         h.setSolution(solution)
-    if start is None and len(model.portfolio.quarters) > 1 and model.portfolio.capacity and len(model.items) >= 20:
-        began = time.perf_counter()
-        found = _heuristic_start(model, min(HEURISTIC_SECONDS, 0.3 * time_limit))
-        h.setOptionValue("time_limit", max(time_limit - (time.perf_counter() - began), 0.01))
-        if found is not None:  # a strong incumbent: less heuristic search, more of the bound (measured faster)
-            h.setOptionValue("mip_heuristic_effort", 0.05)
-            h.setOptionValue("presolve", "off")
-            solution = highspy.HighsSolution()
-            solution.col_value = extend(found)
-            solution.value_valid = True
-            h.setSolution(solution)
     h.run()
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
@@ -866,9 +856,6 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None,
         raise InfeasibleError(f"no feasible plan was found within the time limit ({time_limit:g} s): raise the "
                               "time limit or relax the constraints", details={"constraints": []})
     return h, [float(round(v)) for v in h.getSolution().col_value[:model.n_columns]]
-
-
-HEURISTIC_SECONDS = 3.0  # at most, and at most 30 % of the time limit
 
 
 def _heuristic_start(model: _Model, seconds: float) -> list[float] | None:
