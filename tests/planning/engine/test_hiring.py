@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 
+import highspy
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -337,3 +340,46 @@ def test_a_relative_gap_stops_early_and_says_so() -> None:
     hires = {(h.role, index[h.start]): h.count for h in plan.hires}
     recomputed = _check_plan(portfolio, {i: index[q] for i, q in plan.start.items()}, hires)
     assert recomputed is not None and recomputed[0] == plan.value
+
+
+def _rows_hold(matrix: np.ndarray, lower: np.ndarray, upper: np.ndarray, vector: np.ndarray) -> bool:
+    activity = matrix @ vector
+    return bool(np.all(activity >= lower - 1e-6) and np.all(activity <= upper + 1e-6))
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(small_portfolios(), st.randoms(use_true_random=False))
+def test_the_solvers_copy_has_exactly_the_models_integer_plans(portfolio: pf.Portfolio, rng: random.Random) -> None:
+    """The copy HiGHS solves (limits rounded to their grid, horizon rows, a selection column per initiative that
+    carries its value, its money and its horizon work) accepts exactly the integer plans the model's own rows do,
+    at the same value."""
+    model = pf._Model(portfolio, pf._check(portfolio))
+    if model.n_columns == 0:
+        return
+    h = model.highs(1.0)
+    extend = pf._select(model, h, pf._strengthen(model, h))
+    lp, n = h.getLp(), model.n_columns
+    selections = [c for c in range(lp.num_col_) if c >= n]
+    assert len(selections) == sum(len(model.starts[i]) > 1 for i in model.items)
+    copy = np.zeros((lp.num_row_, lp.num_col_))
+    a = lp.a_matrix_
+    by_row = a.format_ == highspy.MatrixFormat.kRowwise
+    for major in range(lp.num_row_ if by_row else lp.num_col_):
+        for k in range(a.start_[major], a.start_[major + 1]):
+            copy[(major, a.index_[k]) if by_row else (a.index_[k], major)] = a.value_[k]
+    own = np.zeros((len(model.rows.lower), n))
+    ends = [*model.rows.starts[1:], len(model.rows.index)]
+    for r, (s, e) in enumerate(zip(model.rows.starts, ends, strict=True)):
+        own[r, model.rows.index[s:e]] = model.rows.value[s:e]
+    bounds = [(0, 1)] * model.hire_offset + [(int(lo), int(up)) for lo, up in zip(model.hire_lower, model.hire_upper,
+                                                                                 strict=True)]
+    starts = [[None, *model.starts[i]] for i in model.items]
+    for choice in itertools.product(*starts):
+        for _ in range(8):
+            vector = model.start_vector({i: s for i, s in zip(model.items, choice, strict=True) if s is not None},
+                                        {key: rng.randint(*bounds[c]) for key, c in model.hire_column_of.items()})
+            wide = np.array(extend(vector))
+            assert np.all(wide >= np.array(lp.col_lower_) - 1e-9) and np.all(wide <= np.array(lp.col_upper_) + 1e-9)
+            held = _rows_hold(own, np.array(model.rows.lower), np.array(model.rows.upper), np.array(vector))
+            assert _rows_hold(copy, np.array(lp.row_lower_), np.array(lp.row_upper_), wide) == held
+            assert float(np.dot(lp.col_cost_, wide)) == pytest.approx(float(np.dot(model.objective, vector)))
