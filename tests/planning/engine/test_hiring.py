@@ -315,20 +315,6 @@ def test_a_decided_hire_is_kept_where_the_optimiser_would_hire_otherwise() -> No
 # ------------------------------------------------------------------------------ speed at demo size (issue 18)
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(small_portfolios())
-def test_the_heuristic_start_satisfies_the_model_and_is_no_better_than_brute_force(portfolio: pf.Portfolio) -> None:
-    model = pf._Model(portfolio, pf._check(portfolio))
-    found = pf._heuristic_start(model, 0.05)
-    assert (found is None) == (model.n_columns == 0)  # the empty plan is always a start here
-    if found is None:
-        return
-    chosen, hires = model.decode(found)
-    recomputed = _check_plan(portfolio, chosen, hires)
-    assert recomputed is not None, "the heuristic's plan breaks the model"
-    assert recomputed[0] <= _brute_force(portfolio)[0] + 1e-6
-
-
 def test_a_relative_gap_stops_early_and_says_so() -> None:
     from benchmarks.planning.hiring import demo_portfolio
 

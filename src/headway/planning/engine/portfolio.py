@@ -30,9 +30,8 @@ exactly the plan without roles.
 
 Presolve: bundles whose closure cannot fit the budget, or holds a must-not item or a conflicting pair, are
 dropped; bundles with the same closure are merged; items that can add nothing (no value, in no live bundle, not
-needed by a must-have, a goal or a mix bound) are fixed out. A greedy plan warm-starts the solver
-(:func:`headway.planning.engine.heuristic.plan_start`'s packing-aware plan is no longer needed once HiGHS branches on
-selection columns: measured, issue 18's fourth pass). A portfolio
+needed by a must-have, a goal or a mix bound) are fixed out. A greedy plan warm-starts the solver (a packing-aware
+starting plan was measured and dropped once HiGHS branches on selection columns: issue 18's fourth pass). A portfolio
 with one quarter, a budget, dependencies and bundles only (a set-union knapsack, the NRP's shape) races HiGHS
 against the branch-and-bound of :mod:`headway.planning.engine.setunion` on the two cores.
 """
@@ -52,7 +51,6 @@ import highspy
 import numpy as np
 
 from headway.core.errors import ValidationError
-from headway.planning.engine import heuristic
 from headway.planning.engine.setunion import solve_set_union
 
 __all__ = [
@@ -856,15 +854,6 @@ def _solve(model: _Model, time_limit: float, start: Mapping[str, int] | None,
         raise InfeasibleError(f"no feasible plan was found within the time limit ({time_limit:g} s): raise the "
                               "time limit or relax the constraints", details={"constraints": []})
     return h, [float(round(v)) for v in h.getSolution().col_value[:model.n_columns]]
-
-
-def _heuristic_start(model: _Model, seconds: float) -> list[float] | None:
-    """A packing-aware starting plan for ``model`` (see :func:`heuristic.plan_start`), or None."""
-    if model.n_columns == 0:
-        return None
-    h = model.highs(seconds)
-    _strengthen(model, h)
-    return heuristic.plan_start(model, h, seconds)
 
 
 _GRIDS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 100)
