@@ -80,7 +80,7 @@ def database_settings(url: str) -> dj_database_url.DBConfig:
     Connections persist across requests (one per server thread, closed after an error or when older than
     ``CONN_MAX_AGE``): opening a SQLite file costs its pragmas and the schema's parse, and closing the last
     connection checkpoints the write-ahead log, which was most of a warm dashboard's database time."""
-    db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    db = dj_database_url.parse(url, conn_max_age=60)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db["CONN_MAX_AGE"] = 600
         db["OPTIONS"] = {

@@ -280,10 +280,10 @@ def get_job(actor: object | None, job_id: int) -> JobView:
 
 @functools.cache
 def _unfinished_statement() -> str:
-    quote, meta = connection.ops.quote_name, Job._meta
-    kind, status, created = (quote(meta.get_field(name).column) for name in ("kind", "status", "created_at"))
-    return (f"SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} WHERE {kind} = %s AND {status} NOT IN "
-            f"(%s, %s) ORDER BY {created} DESC, {quote(meta.pk.column)} DESC LIMIT 1")
+    quote, fields = connection.ops.quote_name, {f.name: f for f in Job._meta.concrete_fields}
+    pk, kind, status, created = (quote(fields[name].column) for name in ("id", "kind", "status", "created_at"))
+    return (f"SELECT {pk} FROM {quote(Job._meta.db_table)} WHERE {kind} = %s AND {status} NOT IN (%s, %s) "
+            f"ORDER BY {created} DESC, {pk} DESC LIMIT 1")
 
 
 def unfinished_job(actor: object | None, kind: str) -> JobView | None:
