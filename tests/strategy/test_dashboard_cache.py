@@ -102,3 +102,51 @@ def test_events_ingested_keep_the_version_and_the_cache(signups, empty_store, ad
     assert services.data_version() == before
     services.create_goal(admin, "Keep the sign-ups", key_results=["signups"])  # audited too, and shown
     assert services.data_version() != before
+
+
+def test_a_warm_dashboard_asks_only_for_the_reader_the_version_and_a_running_refresh(signups, leader):
+    """Per request: the session, the user (so a deactivated user or a changed password ends the session at once),
+    the data version and a running KPI refresh; the workspace comes from the version's cache, the role's card and
+    the navigation from cached fragments (issue 15, point 5: the dashboard at 20 concurrent users)."""
+    client = logged_in(leader)
+    page(client)
+    page(client)
+    with CaptureQueriesContext(connection) as warm:
+        html = page(client)
+    tables = [q["sql"] for q in warm.captured_queries]
+    assert len(tables) == 4, tables
+    assert not [sql for sql in tables if "core_workspace" in sql and not sql.startswith("SELECT (SELECT")]
+    assert "Your role: Product leader" in html and 'aria-current="page">Dashboard</a>' in html
+
+
+def test_the_cached_navigation_marks_each_section_and_a_new_workspace_name_shows_at_once(signups, leader):
+    from headway.core import services as core
+
+    client = logged_in(leader)
+    page(client)
+    goals = client.get("/goals/").content.decode()
+    assert 'aria-current="page">Goals</a>' in goals and 'aria-current="page">Dashboard</a>' not in goals
+    assert 'aria-current="page">Dashboard</a>' in page(client)
+    core.update_workspace(None, name="Renamed Retail")
+    assert "Renamed Retail" in page(client)
+
+
+def test_a_refresh_started_by_anyone_shows_on_the_next_view(signups, leader):
+    client = logged_in(leader)
+    assert "Refresh KPIs now" in page(client)
+    from headway.core.models import Job
+
+    Job.objects.create(kind="strategy.refresh_kpis", label="Refresh KPIs and check alerts", status="running")
+    running = page(client)
+    assert "Refresh KPIs now" not in running and "Refresh KPIs and check alerts" in running
+    Job.objects.update(status="failed")  # a bulk update: no signal
+    assert "Refresh KPIs now" in page(client)
+
+
+def test_sqlite_connections_outlive_a_request():
+    """Opening a SQLite file (its pragmas, the schema's parse) and closing the last connection (a write-ahead log
+    checkpoint) cost more than a warm dashboard's own work: connections persist per server thread."""
+    from headway.conf.settings import database_settings
+
+    settings = database_settings("sqlite:////tmp/headway-home/headway.sqlite3")
+    assert settings["CONN_MAX_AGE"] >= 60

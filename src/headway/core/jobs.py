@@ -16,6 +16,7 @@ stays bad); the last error is kept on the job for the page, the API and the CLI 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from pydantic import BaseModel
 
@@ -277,10 +278,23 @@ def get_job(actor: object | None, job_id: int) -> JobView:
     return JobView.of(job)
 
 
+@functools.cache
+def _unfinished_statement() -> str:
+    quote, fields = connection.ops.quote_name, {f.name: f for f in Job._meta.concrete_fields}
+    pk, kind, status, created = (quote(fields[name].column) for name in ("id", "kind", "status", "created_at"))
+    return (f"SELECT {pk} FROM {quote(Job._meta.db_table)} WHERE {kind} = %s AND {status} NOT IN (%s, %s) "
+            f"ORDER BY {created} DESC, {pk} DESC LIMIT 1")
+
+
 def unfinished_job(actor: object | None, kind: str) -> JobView | None:
-    """The newest job of ``kind`` still queued, running or waiting to retry, if any (one indexed query)."""
+    """The newest job of ``kind`` still queued, running or waiting to retry, if any: one indexed query of its id
+    (written once, not compiled by the ORM on every call: pages ask this on every view), the job read only when
+    there is one."""
     check(actor, Perm.VIEW_WORKSPACE)
-    job = Job.objects.filter(kind=kind).exclude(status__in=(Job.Status.SUCCEEDED, Job.Status.FAILED)).first()
+    with connection.cursor() as cursor:
+        cursor.execute(_unfinished_statement(), [kind, Job.Status.SUCCEEDED.value, Job.Status.FAILED.value])
+        row = cursor.fetchone()
+    job = Job.objects.filter(pk=row[0]).first() if row else None
     return JobView.of(job) if job else None
 
 

@@ -24,6 +24,7 @@ from headway.core.permissions import Perm, Role, has_perm
 from headway.strategy import services
 from headway.strategy.picture import kpi_tree_svg, sparkline_svg
 from headway.web.charts import ChartMarker, bar_chart, chart_markers, marker_jumps, marker_layer, to_spec
+from headway.web.context import current_workspace
 from headway.web.views import AREAS, MONTHS, PERM_LABELS
 
 STATUS_COLOURS = {"on_track": "#1a7f37", "at_risk": "#9a6700", "off_track": "#cf222e"}
@@ -92,8 +93,10 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     version = services.dashboard_version(request.user)
     return render(request, "strategy/dashboard.html", {
         "title": "Dashboard", "version": version, "parts": _DashboardParts(request.user, version),
-        "can_do": [label for perm, label in PERM_LABELS.items() if has_perm(request.user, perm)],
-        "areas": [{"name": name, "label": label, "blurb": blurb} for name, (label, blurb) in AREAS.items()],
+        "workspace": services.cached("workspace", version, current_workspace),  # its columns are in the version
+        # computed only when the role's fragment is not cached yet (a template calls a callable)
+        "can_do": lambda: [label for perm, label in PERM_LABELS.items() if has_perm(request.user, perm)],
+        "areas": lambda: [{"name": name, "label": label, "blurb": blurb} for name, (label, blurb) in AREAS.items()],
         "can_edit": _can_edit(request), "refresh_job": services.latest_kpi_refresh(request.user),
     })
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import DatabaseError
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from headway import __version__
 from headway.core.models import Workspace
@@ -58,13 +59,15 @@ def settings_tabs(user: object, current: str) -> list[dict[str, Any]]:
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """The workspace, the navigation with the current area marked, and the settings tabs (computed lazily)."""
+    """The workspace, the navigation with the current area marked, and the settings tabs (computed lazily: the
+    workspace is read when a template first shows it, and not at all when the view passes its own)."""
     match = getattr(request, "resolver_match", None)
     current = (match.url_name or "") if match else ""
     section = current.split("-", 1)[0]
     user = getattr(request, "user", None)
     return {
-        "workspace": current_workspace(),
+        "workspace": SimpleLazyObject(current_workspace),
+        "section": section,  # the base template caches the navigation per section
         "navigation": [{"name": n, "label": label, "current": section == n} for n, label in NAVIGATION],
         "settings_tabs": lambda: settings_tabs(user, current),
         "headway_version": __version__,
