@@ -8,9 +8,9 @@
   Each of the facet theme's texts moves to the nearest other theme, in meaning and words as the clustering's
   centres do.
 - **Related themes whose labels share a word merge** (related: their similarity is at least what makes
-  themes share a parent): "Customer support" and "Support", "One-click checkout" and "One-click buy button";
-  so does a related theme most of whose texts write a word of a larger one's label ("On hold" texts say
-  "support is too slow": they join "Customer support").
+  themes share a parent): "Customer support" and "Support", "One-click checkout" and "One-click buy button".
+  (A related theme most of whose texts merely *write* a word of a larger one's label does not merge: payment
+  complaints say "declined at checkout" and would swamp "One-click checkout", the theme the launch made.)
   Related or not, no two labels then share a word: an unrelated smaller theme takes its next phrase.
 """
 
@@ -31,8 +31,6 @@ FloatArray = npt.NDArray[np.float32]
 FACET_SPREAD = 0.5
 #: ... at a rate of at least this share of its rate in all texts (a few strays are no spread).
 FACET_RATE = 0.25
-#: A related theme at least this share of whose texts write a word of a larger theme's label merges into it.
-WRITES_SHARE = 0.5
 
 
 def facet_themes(phrases: Phrases, labels: list[int], names: list[Naming]) -> list[int]:
@@ -78,25 +76,16 @@ def dissolve(labels: list[int], themes: list[int], vectors: FloatArray, lexical:
 def merge_shared_words(
     phrases: Phrases, labels: list[int], texts: list[str], similarity: FloatArray, least: float
 ) -> tuple[list[int], list[Naming]]:
-    """Merge related themes whose labels share a word, or most of whose texts write a word of a larger one's
-    label (``similarity``: theme by theme, for the themes of ``labels``; related: at least ``least``) into the
-    most similar such larger one, then name the themes so that no two
-    labels share a word. Returns the theme per text (renumbered largest first) and the names."""
+    """Merge related themes whose labels share a word (``similarity``: theme by theme, for the themes of
+    ``labels``; related: at least ``least``) into the most similar such larger one, then name the themes so that
+    no two labels share a word. Returns the theme per text (renumbered largest first) and the names."""
     array = np.asarray(labels)
     k = int(array.max()) + 1
     names = name_themes(texts, labels, phrases=phrases, broad=True)
     group = list(range(k))
-    members: list[list[int]] = [[] for _ in range(k)]
-    for index, theme in enumerate(labels):
-        members[theme].append(index)
-
-    def writes(theme: int, words: tuple[str, ...]) -> bool:  # most of the theme's texts write one of the words
-        return sum(1 for i in members[theme] if any((w,) in phrases.per_text[i] for w in words)) >= WRITES_SHARE * len(
-            members[theme])
-
     for theme in range(1, k):  # larger themes come first in ``labels``' numbering
-        sharing = [t for t in range(theme) if similarity[theme, t] >= least and (
-            set(names[t].key) & set(names[theme].key) or writes(theme, names[t].key))]
+        sharing = [t for t in range(theme) if similarity[theme, t] >= least
+                   and set(names[t].key) & set(names[theme].key)]
         if sharing:
             group[theme] = group[max(sharing, key=lambda t: similarity[theme, t])]
     if group == list(range(k)):
