@@ -120,7 +120,7 @@ def test_search_loads_only_the_hits_as_items(themed, monkeypatch):
 
 
 def test_semantic_search_needs_themes(corpus):
-    with pytest.raises(ValidationError, match="needs computed themes"):
+    with pytest.raises(Conflict, match="needs computed themes"):
         services.search(None, "late", mode="semantic")
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from headway.core.errors import NotFound, PermissionDenied, ValidationError
+from headway.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from headway.impact import services
 from headway.planning import services as planning
 
@@ -99,7 +99,7 @@ def test_bad_input_and_permissions(shipped, viewer, db):
     with pytest.raises(NotFound, match="headway impact measure"):
         services.readout(None, shipped["hit"].pk)
     idea = planning.create_initiative(None, title="Not yet", kpi="basket_size")
-    with pytest.raises(ValidationError, match="not shipped"):
+    with pytest.raises(Conflict, match="not shipped"):
         services.measure(None, idea.pk)
     with pytest.raises(ValidationError, match="date"):
         services.add_annotation(None, "01/02/2026", "x")

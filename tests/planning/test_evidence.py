@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from headway.core.errors import ValidationError
+from headway.core.errors import Conflict, ValidationError
 from headway.planning import services
 from tests.analytics.conftest import empty_store, events  # noqa: F401 - fixtures
 
@@ -63,13 +63,13 @@ def test_impact_from_kpi_says_what_is_missing(portfolio, viewer):
     from headway.core.errors import PermissionDenied
 
     a = portfolio["A"].pk
-    with pytest.raises(ValidationError, match="has no KPI: link one first"):
+    with pytest.raises(Conflict, match="has no KPI: link one first"):
         services.impact_from_kpi(None, a)
     from headway.strategy import services as strategy
 
     strategy.create_kpi(None, "conversion", "Checkout conversion", unit="percent")
     services.update_initiative(None, a, kpi="conversion", expected_impact="a lot")
-    with pytest.raises(ValidationError, match="has no number: write it in the KPI's unit"):
+    with pytest.raises(Conflict, match="has no number: write it in the KPI's unit"):
         services.impact_from_kpi(None, a)
     with pytest.raises(PermissionDenied):
         services.impact_from_kpi(viewer, a)

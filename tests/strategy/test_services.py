@@ -86,6 +86,14 @@ def test_metric_kpis_take_no_imported_values(empty_store):
         services.create_kpi(None, "other", "Other", metric="nope")
 
 
+def test_a_kpi_name_fits_its_column():
+    """SQLite stored a 101-character name in Kpi.name (100), PostgreSQL refused it with a DataError; the API's
+    schema states the limit (schemathesis' negative data check), so the service checks it."""
+    services.create_kpi(None, "k" * 100, "Long")
+    with pytest.raises(ValidationError, match="keep it to 100"):
+        services.create_kpi(None, "k" * 101, "Longer")
+
+
 def test_only_leaders_and_admins_edit_and_everyone_reads(signups, viewer, pm, leader, admin):
     for reader in (viewer, pm):
         assert services.kpi_summary(reader, "signups", PERIOD).target == 250.0

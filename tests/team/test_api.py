@@ -92,9 +92,14 @@ def test_invalid_person_is_a_422(client, org, leader, payload):
 
 
 def test_out_of_range_ids_are_clean_errors(client, org, leader):
+    """Ids are int64 in the OpenAPI document: a wider one names no person (path) or is refused as read (body)."""
     huge = 2**64
+    assert client.get(f"/api/v1/team/people/{2**63 - 1}", headers=bearer(leader)).status_code == 404
     assert client.get(f"/api/v1/team/people/{huge}", headers=bearer(leader)).status_code == 404
     response = client.put(f"/api/v1/team/people/{org['Ann'].pk}/manager", {"manager_id": huge},
+                          content_type="application/json", headers=bearer(leader))
+    assert response.status_code == 422 and "an integer from" in response.json()["error"]["details"][0]["message"]
+    response = client.put(f"/api/v1/team/people/{org['Ann'].pk}/manager", {"manager_id": 2**63 - 1},
                           content_type="application/json", headers=bearer(leader))
     assert response.status_code == 422 and "there is no person with id" in response.json()["error"]["message"]
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import File, Router, Schema, Status, UploadedFile
+from ninja.params.functions import Path as path_param
 from pydantic import Field
 
 from headway.analytics import services
@@ -26,10 +27,16 @@ from headway.analytics.services import (
     TrendsAnswer,
     TrendsRequest,
 )
-from headway.core.http import AuthedRequest, actor_of
+from headway.core.http import AuthedRequest, actor_of, declared, invalid_when
 from headway.core.jobs import JobView
+from headway.core.request_rules import one_of, required_text
 
 router = Router(tags=["analytics"])
+
+#: what an insight's query can break beyond its schema (each message names the field and the fix)
+FILTERS = "a where filter does not parse (property operator value, e.g. plan = pro), date_from is after date_to"
+PERSONS_KINDS = [kind for kind, runner in services.RUNNERS.items() if runner.persons_at is not None]
+QUERY = f"the query does not fit its kind: {FILTERS}, or fields that go together are missing or clash"
 
 
 class EventsIn(Schema):
@@ -39,14 +46,15 @@ class EventsIn(Schema):
 
 
 class InsightIn(Schema):
-    name: str
-    kind: str = Field("trends", description="trends, funnel, retention, stickiness, lifecycle or paths.")
+    name: str = required_text(200)
+    kind: str = one_of(services.RUNNERS, "trends", description="trends, funnel, retention, stickiness, lifecycle "
+                       "or paths.")
     query: dict[str, Any] = Field(..., description="The query of that kind, as its endpoint takes it.")
     pinned: bool = False
 
 
 class InsightPatch(Schema):
-    name: str | None = None
+    name: str | None = required_text(200, default=None)
     query: dict[str, Any] | None = None
     pinned: bool | None = None
 
@@ -94,7 +102,8 @@ def ingest_events(request: AuthedRequest) -> IngestReport:
     return services.ingest_json(actor_of(request), request.body)
 
 
-@router.post("/events/import", response={202: JobView})
+@router.post("/events/import", response={202: JobView},
+             openapi_extra=invalid_when("the file is not .csv, .jsonl, .json or .parquet"))
 def import_events_file(request: AuthedRequest, file: File[UploadedFile]) -> Status[JobView]:
     """Import an events file (.csv, .jsonl, .json or .parquet, multipart field ``file``) in the background;
     follow the job at ``/api/v1/jobs/{id}`` (its result: ingested, duplicates, rejected)."""
@@ -107,7 +116,9 @@ def events_stats(request: AuthedRequest) -> StoreSummary:
     return services.store_stats(actor_of(request))
 
 
-@router.post("/insights/trends", response=TrendsAnswer)
+@router.post("/insights/trends", response=TrendsAnswer, openapi_extra=invalid_when(
+    f"{FILTERS}, the formula does not parse, a math that adds up a property names none, or breakdown and "
+    "breakdown_cohorts are both given"))
 def run_trends(request: AuthedRequest, payload: TrendsRequest) -> InsightAnswer | TrendsAnswer:
     """A trend: one value per interval (zeros included) per series, in the workspace's time zone."""
     return services.answer_body(services.run(actor_of(request), "trends", payload))
@@ -119,7 +130,7 @@ def list_insights(request: AuthedRequest) -> list[SavedInsight]:
     return list(services.list_insights(actor_of(request)))
 
 
-@router.post("/insights", response={201: InsightOut})
+@router.post("/insights", response={201: InsightOut}, openapi_extra=invalid_when(QUERY))
 def create_insight(request: AuthedRequest, payload: InsightIn) -> Status[SavedInsight]:
     """Save an insight's query under a name; you own it."""
     insight = services.create_insight(actor_of(request), payload.name, payload.query, pinned=payload.pinned,
@@ -141,7 +152,7 @@ def insight_result(request: AuthedRequest, insight_id: int) -> InsightAnswer | T
     return services.answer_body(services.run(actor, insight.kind, services.insight_query(insight)))
 
 
-@router.patch("/insights/{int:insight_id}", response=InsightOut)
+@router.patch("/insights/{int:insight_id}", response=InsightOut, openapi_extra=invalid_when(QUERY))
 def update_insight(request: AuthedRequest, insight_id: int, payload: InsightPatch) -> SavedInsight:
     """Rename, change the query of, or (un)pin a saved insight (its owner or an admin)."""
     return services.update_insight(actor_of(request), insight_id, name=payload.name, query=payload.query,
@@ -161,7 +172,8 @@ def list_metrics(request: AuthedRequest) -> list[MetricDefinition]:
     return list(services.list_metrics(actor_of(request)))
 
 
-@router.put("/metrics", response=list[MetricOut])
+@router.put("/metrics", response=list[MetricOut], openapi_extra=invalid_when(
+    "the YAML is not a metric catalogue (`metrics:` and a list; the message names each line)"))
 def load_metrics(request: AuthedRequest, payload: MetricsIn) -> list[MetricDefinition]:
     """Replace the catalogue with a YAML document; every problem comes back with its line in ``details``."""
     return services.load_metrics(actor_of(request), payload.yaml, source="api")
@@ -196,38 +208,41 @@ def _answer(request: AuthedRequest, kind: str, payload: FunnelRequest | Retentio
     return services.answer_body(services.run(actor_of(request), kind, payload))
 
 
-@router.post("/insights/funnel", response=InsightAnswer)
+@router.post("/insights/funnel", response=InsightAnswer, openapi_extra=invalid_when(
+    f"{FILTERS}, an exclusion's steps are not in the funnel, or breakdown and breakdown_cohorts are both given"))
 def run_funnel(request: AuthedRequest, payload: FunnelRequest) -> InsightAnswer | TrendsAnswer:
     """A funnel: persons per step, conversion from the first and the previous step, drop-off and times."""
     return _answer(request, "funnel", payload)
 
 
-@router.post("/insights/retention", response=InsightAnswer)
+@router.post("/insights/retention", response=InsightAnswer, openapi_extra=invalid_when(FILTERS))
 def run_retention(request: AuthedRequest, payload: RetentionRequest) -> InsightAnswer | TrendsAnswer:
     """Retention cohorts: rows (cohort, size, interval, persons, rate) and the average curve."""
     return _answer(request, "retention", payload)
 
 
-@router.post("/insights/stickiness", response=InsightAnswer)
+@router.post("/insights/stickiness", response=InsightAnswer, openapi_extra=invalid_when(FILTERS))
 def run_stickiness(request: AuthedRequest, payload: StickinessRequest) -> InsightAnswer | TrendsAnswer:
     """Persons by the number of intervals they did the event in."""
     return _answer(request, "stickiness", payload)
 
 
-@router.post("/insights/lifecycle", response=InsightAnswer)
+@router.post("/insights/lifecycle", response=InsightAnswer, openapi_extra=invalid_when(FILTERS))
 def run_lifecycle(request: AuthedRequest, payload: LifecycleRequest) -> InsightAnswer | TrendsAnswer:
     """New, returning, resurrecting and dormant (negative) persons per interval."""
     return _answer(request, "lifecycle", payload)
 
 
-@router.post("/insights/paths", response=InsightAnswer)
+@router.post("/insights/paths", response=InsightAnswer, openapi_extra=invalid_when(FILTERS))
 def run_paths(request: AuthedRequest, payload: PathsRequest) -> InsightAnswer | TrendsAnswer:
     """The most frequent transitions between consecutive page views or custom events."""
     return _answer(request, "paths", payload)
 
 
-@router.post("/insights/{kind}/persons", response=PersonList)
-def insight_persons(request: AuthedRequest, kind: str, payload: PersonsIn) -> PersonList:
+@router.post("/insights/{kind}/persons", response=PersonList, openapi_extra=invalid_when(
+    f"{QUERY}; or the number it points at (step, cohort row, interval, status, edge) is not in its result"))
+def insight_persons(request: AuthedRequest, payload: PersonsIn,
+                    kind: str = declared(path_param(...), enum=PERSONS_KINDS)) -> PersonList:
     """The persons behind one number of an insight (at most 200), e.g. a funnel step's drop-off."""
     at = payload.model_dump(exclude={"query"}, exclude_none=True)
     return PersonList(persons=services.persons(actor_of(request), kind, payload.query, **at))
@@ -237,7 +252,7 @@ def insight_persons(request: AuthedRequest, kind: str, payload: PersonsIn) -> Pe
 
 
 class CohortIn(Schema):
-    name: str
+    name: str = required_text(200)
     description: str = ""
     definition: CohortDefinition
 
@@ -272,7 +287,8 @@ def list_cohorts(request: AuthedRequest) -> list[Cohort]:
     return list(services.list_cohorts(actor_of(request)))
 
 
-@router.post("/cohorts", response={201: CohortOut})
+@router.post("/cohorts", response={201: CohortOut}, openapi_extra=invalid_when(
+    f"a rule has both or neither an event and a property filter, min_count is above max_count, or {FILTERS}"))
 def create_cohort(request: AuthedRequest, payload: CohortIn) -> Status[Cohort]:
     """Save a cohort (persons who did an event at least N times in the last D days, or matching filters)."""
     cohort = services.create_cohort(actor_of(request), payload.name, payload.definition,

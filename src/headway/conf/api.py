@@ -16,12 +16,12 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import BaseModel
 
 from headway import __version__
+from headway.conf.api_input import declare_int64, read_requests_as_declared
 from headway.core import services
 from headway.core.errors import AuthenticationFailed, HeadwayError
-from headway.core.http import StandardJSONRenderer
+from headway.core.http import INVALID_WHEN, StandardJSONRenderer
 
 log = logging.getLogger("headway.api")
 
@@ -79,6 +79,7 @@ class HeadwayAPI(NinjaAPI):
                            path_params: dict[str, Any] | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_SCHEMA
+        declare_int64(schema)
         body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
         for path in schema.get("paths", {}).values():
             for method, operation in path.items():
@@ -86,6 +87,8 @@ class HeadwayAPI(NinjaAPI):
                 for status in error_statuses(method, operation):
                     if status not in responses and str(status) not in responses:  # a route's own wins
                         responses[status] = {"description": ERROR_STATUSES[status], "content": body}
+                if INVALID_WHEN in operation:  # a rule beyond the JSON schema (core.http.invalid_when)
+                    responses[422]["description"] = f"{ERROR_STATUSES[422]} Also when {operation[INVALID_WHEN]}."
         return schema
 
 
@@ -193,27 +196,4 @@ api.add_router("/impact", impact_router)
 api.add_router("/reports", reports_router)
 
 
-def refuse_bodies_of_another_type(ninja_api: NinjaAPI) -> None:
-    """A body declared as an object must be a JSON object: ninja's Schema reads the attributes of whatever it is
-    given, so a JSON string or array validated (``"AAA"`` proposed an idea titled ``Aaa`` from ``str.title``)."""
-    for _prefix, router in ninja_api._routers:
-        for path_view in router.path_operations.values():
-            for operation in path_view.operations:
-                for model in operation.models:
-                    name = getattr(model, "__read_from_single_attr__", None)
-                    declared = model.__annotations__.get(name) if name else None
-                    if name and isinstance(declared, type) and issubclass(declared, BaseModel):
-                        model.get_request_data = _object_body(model.get_request_data, name)
-
-
-def _object_body(read: Any, name: str) -> Any:
-    def get_request_data(request: HttpRequest, ninja_api: NinjaAPI, path_params: dict[str, Any]) -> Any:
-        data = read(request, ninja_api, path_params)
-        if data is not None and not isinstance(data.get(name), dict):
-            raise NinjaValidationError([{"loc": ("body",), "msg": "The body must be a JSON object."}])
-        return data
-
-    return get_request_data
-
-
-refuse_bodies_of_another_type(api)
+read_requests_as_declared(api)

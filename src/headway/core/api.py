@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from headway.core import services
-from headway.core.http import AuthedRequest, actor_of
+from headway.core.http import AuthedRequest, actor_of, invalid_when
 from headway.core.models import ApiToken, AuditEvent
 from headway.core.pagination import Pages
 from headway.core.permissions import ROLE_PERMISSIONS, Role
+from headway.core.request_rules import stated
 
 router = Router(tags=["core"])
 
@@ -69,13 +71,25 @@ class TokenOut(Schema):
     revoked_at: datetime | None
 
 
+def _password_length() -> int:
+    """The shortest password Django's validators take (settings.AUTH_PASSWORD_VALIDATORS)."""
+    validators = cast("list[dict[str, Any]]", settings.AUTH_PASSWORD_VALIDATORS)
+    return max([int(v.get("OPTIONS", {}).get("min_length", 8)) for v in validators
+                if v["NAME"].endswith(".MinimumLengthValidator")] or [1])
+
+
+#: Django's password validators: the length is declared, the rest is not
+PASSWORD = {"minLength": _password_length()}
+REFUSED_BY_VALIDATORS = "the new password is too common, all digits or too like the user's name or e-mail address"
+
+
 class PasswordChangeIn(Schema):
-    current_password: str
-    new_password: str
+    current_password: str = stated(minLength=1)
+    new_password: str = stated(**PASSWORD)
 
 
 class PasswordResetIn(Schema):
-    password: str
+    password: str = stated(**PASSWORD)
 
 
 class UserTokenOut(TokenOut):
@@ -150,13 +164,14 @@ def set_role(request: AuthedRequest, username: str, payload: RoleIn) -> object:
     return services.set_role(actor_of(request), username, payload.role)
 
 
-@router.post("/me/password", response=UserOut)
+@router.post("/me/password", response=UserOut, openapi_extra=invalid_when(
+    f"the current password is not right or is the new one, or {REFUSED_BY_VALIDATORS}"))
 def change_password(request: AuthedRequest, payload: PasswordChangeIn) -> object:
     """Change your own password (the current one is needed); your other browser sessions end."""
     return services.change_password(actor_of(request), payload.current_password, payload.new_password)
 
 
-@router.put("/users/{username}/password", response=UserOut)
+@router.put("/users/{username}/password", response=UserOut, openapi_extra=invalid_when(REFUSED_BY_VALIDATORS))
 def reset_password(request: AuthedRequest, username: str, payload: PasswordResetIn) -> object:
     """Set a user's password (admins); their browser sessions end."""
     return services.reset_password(actor_of(request), username, payload.password)

@@ -44,6 +44,24 @@ def finite(data: Any) -> Any:
     return data
 
 
+#: the OpenAPI extension naming a rule an operation's input must follow that its JSON schema cannot express
+INVALID_WHEN = "x-invalid-when"
+
+
+def invalid_when(rule: str, **openapi_extra: Any) -> dict[str, Any]:
+    """An operation's ``openapi_extra`` when a valid-looking request can still be refused with a 422 by a rule
+    the JSON schema cannot express (a grammar such as a formula or a CSV file, a rule across fields): its
+    OpenAPI 422 response names the rule (``"the formula does not parse"``); every other rule is in the schema."""
+    return {INVALID_WHEN: rule, **openapi_extra}
+
+
+def declared(param: Any, **schema: Any) -> Any:
+    """A ninja parameter (``Query(...)``, ``Path(...)``, ``Body(...)``) whose OpenAPI schema also says ``schema``
+    (``enum=[...]``), which the API checks (conf/api_input.py): ninja's parameters take no json_schema_extra."""
+    param.json_schema_extra = {**(param.json_schema_extra or {}), **schema}
+    return param
+
+
 class StandardJSONRenderer(JSONRenderer):
     """The API's renderer: standard JSON only, so ``NaN`` and ``Infinity`` go out as ``null``.
 

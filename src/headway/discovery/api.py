@@ -7,21 +7,32 @@ only show the models (an account, a feedback item, a run) and join results into 
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Literal
 
 from django.db.models import QuerySet
-from ninja import File, Query, Router, Schema, Status, UploadedFile
+from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
+from ninja.params.functions import Query as query_param
 from pydantic import BaseModel
 
-from headway.core.http import AuthedRequest
+from headway.core.http import AuthedRequest, declared, invalid_when
 from headway.core.jobs import JobView
 from headway.core.models import User
 from headway.core.pagination import Pages
+from headway.core.request_rules import NONBLANK, one_of, required_text, stated
 from headway.discovery import services
-from headway.discovery.models import Account, FeedbackItem, ThemeRun
+from headway.discovery.models import Account, FeedbackItem, Source, ThemeRun
 
 router = Router(tags=["discovery"])
+
+
+#: a list of ids, each named once (theme_edits refuses an empty list and a repeated id)
+IDS = {"minItems": 1, "uniqueItems": True}
+EMAIL = r"^\s*$|@"  # blank, or with an @ (upsert_contacts' rule)
+LINK = r"^\s*(https?://|$)"  # blank, or an http(s) link (add_feedback's rule)
+#: a feedback file's column mapping, FIELD=COLUMN (parse_mapping's rule, with the fields it knows)
+MAPPING = rf"^\s*({'|'.join(map(re.escape, services.FEEDBACK_COLUMNS))})\s*=[\s\S]*[^\s\x1c-\x1f]"
 
 
 class AccountRequest(Schema):
@@ -29,14 +40,14 @@ class AccountRequest(Schema):
     external_id: str | None = None
     segment: str | None = None
     plan: str | None = None
-    arr: float | None = None
-    mrr: float | None = None
+    arr: float | None = stated(None, minimum=0)
+    mrr: float | None = stated(None, minimum=0)
     owner: str | None = None
 
 
 class ContactRequest(Schema):
     name: str | None = None
-    email: str | None = None
+    email: str | None = stated(None, pattern=EMAIL)
     phone: str | None = None
     title: str | None = None
     external_id: str | None = None
@@ -65,24 +76,24 @@ class AccountDetailOut(AccountOut):
 
 
 class FeedbackRequest(Schema):
-    text: str
+    text: str = stated(pattern=NONBLANK)
     subject: str | None = None
-    source: str | None = None
+    source: str | None = one_of([None, *Source.values], None)
     account_id: int | None = None
     account: str | None = None
     account_external_id: str | None = None
     person_name: str | None = None
     person_email: str | None = None
     date: datetime.date | None = None
-    rating: int | None = None
-    nps: int | None = None
-    link: str | None = None
+    rating: int | None = stated(None, minimum=1, maximum=5)
+    nps: int | None = stated(None, minimum=0, maximum=10)
+    link: str | None = stated(None, pattern=LINK)
     tags: list[str] | None = None
     external_id: str | None = None
 
 
 class FeedbackBatchRequest(Schema):
-    items: list[FeedbackRequest]
+    items: list[FeedbackRequest] = stated(minItems=1)
 
 
 class FeedbackOut(Schema):
@@ -133,16 +144,16 @@ class ThemeLabelRequest(Schema):
 
 
 class ThemeMergeRequest(Schema):
-    themes: list[int]
+    themes: list[int] = stated(**IDS)
 
 
 class FeedbackItemsRequest(Schema):
-    items: list[int]
+    items: list[int] = stated(**IDS)
 
 
 class ThemeSplitRequest(Schema):
-    items: list[int]
-    label: str
+    items: list[int] = stated(**IDS)
+    label: str = required_text(120)
 
 
 class SearchHitOut(BaseModel):
@@ -176,7 +187,8 @@ def list_accounts(request: AuthedRequest, segment: str | None = None) -> QuerySe
     return services.list_accounts(request.user, segment=segment)
 
 
-@router.post("/accounts", response={200: services.ImportResult})
+@router.post("/accounts", response={200: services.ImportResult}, openapi_extra=invalid_when(
+    "an account has neither a name nor the external id of an account that exists"))
 def upsert_accounts(request: AuthedRequest, payload: list[AccountRequest]) -> services.ImportResult:
     """Create accounts or update them by external id (ARR, or MRR × 12); all or nothing."""
     return services.upsert_accounts(request.user, [p.dict(exclude_none=True) for p in payload])
@@ -190,7 +202,8 @@ def get_account(request: AuthedRequest, account_id: int) -> AccountDetailOut:
     return AccountDetailOut(**shown, people=services.account_people(request.user, account))
 
 
-@router.post("/accounts/people", response=services.ImportResult)
+@router.post("/accounts/people", response=services.ImportResult, openapi_extra=invalid_when(
+    "a person has neither a name nor an e-mail address, or names an account that does not exist"))
 def upsert_people(request: AuthedRequest, payload: list[ContactRequest]) -> services.ImportResult:
     """Create people at accounts or update them by external id (else email); all or nothing."""
     return services.upsert_contacts(request.user, [p.dict(exclude_none=True) for p in payload])
@@ -205,7 +218,8 @@ def list_feedback(request: AuthedRequest, theme: int | None = None, source: str 
     return [feedback_out(request.user, i) for i in items]
 
 
-@router.post("/feedback", response={201: services.FeedbackImport})
+@router.post("/feedback", response={201: services.FeedbackImport},
+             openapi_extra=invalid_when("an account_id names no account"))
 def add_feedback(request: AuthedRequest,
                  payload: FeedbackBatchRequest | FeedbackRequest) -> Status[services.FeedbackImport]:
     """Add one item (a feedback object) or a batch (``{"items": [...]}``); all or nothing."""
@@ -214,9 +228,13 @@ def add_feedback(request: AuthedRequest,
     return Status(201, services.add_feedback(request.user, records, origin="api"))
 
 
-@router.post("/feedback/import", response={202: JobView})
-def import_feedback_file(request: AuthedRequest, file: File[UploadedFile], format: str | None = None,
-                         source: str = "support", map: Query[list[str] | None] = None) -> Status[JobView]:
+@router.post("/feedback/import", response={202: JobView},
+             openapi_extra=invalid_when("the file is not .csv, .jsonl, .ndjson or .json"))
+def import_feedback_file(request: AuthedRequest, file: File[UploadedFile],
+                         format: str | None = declared(query_param(None), enum=[None, "", *services.FEEDBACK_FORMATS]),
+                         source: str = declared(query_param("support"), enum=Source.values),
+                         map: list[str] | None = declared(query_param(None), items={"type": "string", "pattern": MAPPING})
+                         ) -> Status[JobView]:
     """Import a feedback file (CSV or JSON Lines, multipart field ``file``; ``map`` as ``text=Description``)
     in the background, all or nothing; follow the job at ``/api/v1/jobs/{id}`` (its result: the import's
     counts; a refused file: every bad row with its line in ``result.error.details``)."""
@@ -263,13 +281,15 @@ def rename_theme(request: AuthedRequest, theme_id: int, payload: ThemeLabelReque
     return _one_theme(request, theme.pk)
 
 
-@router.post("/feedback/themes/{theme_id}/merge", response=services.ThemeMetrics)
+@router.post("/feedback/themes/{theme_id}/merge", response=services.ThemeMetrics, openapi_extra=invalid_when(
+    "the theme is among those to merge into it, or one of them is a parent theme"))
 def merge_themes(request: AuthedRequest, theme_id: int, payload: ThemeMergeRequest) -> services.ThemeMetrics:
     """Merge other themes into this one."""
     return _one_theme(request, services.merge_themes(request.user, theme_id, payload.themes).pk)
 
 
-@router.post("/feedback/themes/{theme_id}/split", response={201: services.ThemeMetrics})
+@router.post("/feedback/themes/{theme_id}/split", response={201: services.ThemeMetrics}, openapi_extra=invalid_when(
+    "the theme is a parent theme, or an item is not in it"))
 def split_theme(request: AuthedRequest, theme_id: int,
                 payload: ThemeSplitRequest) -> Status[services.ThemeMetrics]:
     """Split items of this theme into a new theme with a label."""
@@ -277,7 +297,8 @@ def split_theme(request: AuthedRequest, theme_id: int,
     return Status(201, _one_theme(request, theme.pk))
 
 
-@router.post("/feedback/themes/{theme_id}/items", response=services.ThemeMetrics)
+@router.post("/feedback/themes/{theme_id}/items", response=services.ThemeMetrics, openapi_extra=invalid_when(
+    "the theme is a parent theme, or every item is in it already"))
 def move_items(request: AuthedRequest, theme_id: int, payload: FeedbackItemsRequest) -> services.ThemeMetrics:
     """Move items into this theme (they stay there through later runs)."""
     return _one_theme(request, services.move_items(request.user, payload.items, theme_id).pk)
@@ -296,14 +317,16 @@ def get_run(request: AuthedRequest, run_id: int) -> ThemeRun:
 
 
 @router.get("/feedback/search", response=list[SearchHitOut])
-def search(request: AuthedRequest, q: str, mode: Literal["keyword", "semantic"] = "keyword",
+def search(request: AuthedRequest, q: str = declared(query_param(...), pattern=NONBLANK),
+           mode: Literal["keyword", "semantic"] = "keyword",
            limit: int = 20) -> list[SearchHitOut]:
     """Find feedback by words (BM25) or by meaning (semantic, after themes were computed)."""
     return [SearchHitOut(score=h.score, item=feedback_out(request.user, h.item))
             for h in services.search(request.user, q, mode=mode, limit=limit)]
 
 
-@router.post("/feedback/demand", response={201: services.Demand})
+@router.post("/feedback/demand", response={201: services.Demand}, openapi_extra=invalid_when(
+    "both or neither of item_id and theme_id are given"))
 def link_demand(request: AuthedRequest, payload: DemandLinkRequest) -> Status[services.Demand]:
     """Link a feedback item or a theme to an idea (an initiative id or a reference) with an importance."""
     link = services.link_demand(request.user, payload.idea, importance=payload.importance,

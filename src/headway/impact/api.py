@@ -10,21 +10,23 @@ from datetime import date
 
 from ninja import Field, Router, Schema, Status
 
-from headway.core.http import AuthedRequest, actor_of
+from headway.core.http import AuthedRequest, actor_of, invalid_when
+from headway.core.request_rules import one_of, required_text
 from headway.impact import services
+from headway.impact.models import Annotation, Method
 
 router = Router(tags=["impact"])
 
 
 class AnnotationRequest(Schema):
     date: date
-    text: str
-    scope: str = "workspace"
+    text: str = required_text(300)
+    scope: str = one_of(Annotation.Scope.values, Annotation.Scope.WORKSPACE.value)
     target: str = ""
 
 
 class MeasureRequest(Schema):
-    method: str | None = Field(None, max_length=40)
+    method: str | None = one_of([None, "", *Method.values, *services.METHOD_ALIASES], None)
     days: int | None = Field(None, ge=1, le=365)
     controls: list[str] | None = None
     shipped_on: date | None = None
@@ -39,7 +41,8 @@ def markers(request: AuthedRequest, kpi: str | None = None, date_from: date | No
     return services.markers(actor_of(request), kpi=kpi, date_from=date_from, date_to=date_to)
 
 
-@router.post("/annotations", response={201: services.Marker})
+@router.post("/annotations", response={201: services.Marker},
+             openapi_extra=invalid_when("a kpi or insight annotation names no target"))
 def add_annotation(request: AuthedRequest, body: AnnotationRequest) -> Status[services.Marker]:
     """Add a dated note (ideas.edit)."""
     note = services.add_annotation(actor_of(request), body.date, body.text, scope=body.scope, target=body.target)
@@ -60,7 +63,9 @@ def readout(request: AuthedRequest, initiative_id: int) -> services.ReadOut:
     return services.readout(actor_of(request), initiative_id)
 
 
-@router.post("/initiatives/{initiative_id}/readout", response=services.ReadOut)
+@router.post("/initiatives/{initiative_id}/readout", response=services.ReadOut, openapi_extra=invalid_when(
+    "the method needs what the request does not give: control KPIs for a counterfactual, a segment for "
+    "difference-in-differences; or the segment is not property=value"))
 def measure(request: AuthedRequest, initiative_id: int, body: MeasureRequest) -> services.ReadOut:
     """Measure a shipped initiative now (ideas.edit) and move it to measured."""
     user = actor_of(request)
@@ -75,7 +80,9 @@ def list_experiments(request: AuthedRequest) -> list[services.ExperimentView]:
     return [services.ExperimentView.of(e) for e in services.list_experiments(actor_of(request))]
 
 
-@router.post("/experiments", response={201: services.ExperimentView})
+@router.post("/experiments", response={201: services.ExperimentView}, openapi_extra=invalid_when(
+    "date_to is before date_from, the name is taken, a metric names an event the store does not hold, or math sum "
+    "has no property"))
 def create_experiment(request: AuthedRequest, body: services.ExperimentSpec) -> Status[services.ExperimentView]:
     """Create an experiment read from exposure events (ideas.edit)."""
     return Status(201, services.ExperimentView.of(services.create_experiment(actor_of(request), body)))

@@ -6,22 +6,33 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from django.http import HttpResponse
-from ninja import Body, Field, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from ninja.params.functions import Body as body_param
+from ninja.params.functions import Path as path_param
+from ninja.params.functions import Query as query_param
 
 from headway.core import jobs
 from headway.core.errors import ValidationError
-from headway.core.http import AuthedRequest, actor_of
+from headway.core.http import AuthedRequest, actor_of, declared, invalid_when
 from headway.core.jobs import JobView
+from headway.core.request_rules import NONBLANK, one_of, required_text, stated, text_pattern
 from headway.planning import services
-from headway.planning.models import Initiative
+from headway.planning.engine.scoring import KANO_CATEGORIES
+from headway.planning.models import Commitment, Dependency, Framework, Initiative, Kind, Stage
+
+QUARTER = r"^\s*[0-9]{4}-[Qq][1-4]\s*$"  # services.quarter_index's YEAR-Qn
+REFERENCES = "a goal, KPI, owner or team named in it does not exist"
+OPTIMISE_RULES = ("the target mix is not like 70/20/10, a mix share is not a share of innovate, iterate or "
+                  "maintain, time_limit is above your role's cap, or a goal, initiative or scoring setup named "
+                  "does not exist")
 
 router = Router(tags=["planning"])
 
 
 class TeamRequest(Schema):
-    cost_per_week: float | None = None
-    headcount: int | None = None
-    weeks_per_quarter: int | None = None
+    cost_per_week: float | None = stated(None, minimum=0)
+    headcount: int | None = stated(None, minimum=0, maximum=10_000)
+    weeks_per_quarter: int | None = stated(None, minimum=0, maximum=10_000)
 
 
 class TeamOut(Schema):
@@ -49,25 +60,25 @@ def _links(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 class InitiativeRequest(Schema):
-    title: str
+    title: str = required_text(200)
     problem: str = ""
     hypothesis: str = ""
     product_area: str = ""
     owner: int | None = None
     team: str | None = None
-    stage: str = "idea"
-    kind: str = "iterate"
-    duration: int = 1
+    stage: str = one_of(Stage.values, Stage.IDEA.value)
+    kind: str = one_of(Kind.values, Kind.ITERATE.value)
+    duration: int = stated(1, minimum=1, maximum=services.MAX_QUARTERS)
     goal: int | str | None = Field(None, description=GOAL_HELP)
     kpi: int | str | None = Field(None, description=KPI_HELP)
     goal_ref: str | None = Field(None, description="Deprecated: the goal's title; use ``goal``.")
     kpi_ref: str | None = Field(None, description="Deprecated: the KPI's name; use ``kpi``.")
     expected_impact: str = ""
-    demand_score: float = 0
-    user_value: float = 0
-    business_value: float = 0
-    kano: str = ""
-    effort: dict[str, float] = {}
+    demand_score: float = stated(0, minimum=0)
+    user_value: float = stated(0, minimum=0, maximum=10)
+    business_value: float = stated(0, minimum=0, maximum=10)
+    kano: str = one_of(["", *KANO_CATEGORIES], "")
+    effort: dict[str, float] = stated({}, additionalProperties={"type": "number", "minimum": 0})
 
 
 class InitiativePatchRequest(Schema):
@@ -94,24 +105,24 @@ class InitiativePatchRequest(Schema):
 
 class DependencyRequest(Schema):
     target: int
-    type: str = "requires"
+    type: str = one_of(Dependency.Type.values, Dependency.Type.REQUIRES.value)
 
 
 class CommentRequest(Schema):
-    body: str
+    body: str = stated(pattern=NONBLANK)
 
 
 class AttachmentRequest(Schema):
     title: str = ""
-    url: str
+    url: str = stated(pattern=r"^\s*https?://[^\s\x1c-\x1f]{3,490}\s*$")  # add_attachment's rule
 
 
 class ScoringRequest(Schema):
-    name: str
-    framework: str
+    name: str = required_text(60)
+    framework: str = one_of(Framework.values)
     formula: str = ""
     weights: dict[str, float] = {}
-    stale_after_days: int = 90
+    stale_after_days: int = stated(90, minimum=1)
     primary: bool = False
 
 
@@ -125,12 +136,12 @@ class ScoringOut(Schema):
 
 
 class OptimiseRequest(Schema):
-    budget: float | None = None
-    quarters: int = 4
-    start: str | None = None
-    objective: str = "score"
-    user_weight: float = 1.0
-    business_weight: float = 1.0
+    budget: float | None = stated(None, minimum=0)
+    quarters: int = stated(4, minimum=1, maximum=services.MAX_QUARTERS)
+    start: str | None = stated(None, pattern=QUARTER)
+    objective: str = stated("score", pattern=r"^\s*(score|demand|value)\s*$|^\s*score:")
+    user_weight: float = stated(1.0, minimum=0)
+    business_weight: float = stated(1.0, minimum=0)
     must: list[int] = []
     exclude: list[int] = []
     extra_headcount: dict[str, int] = {}
@@ -139,7 +150,7 @@ class OptimiseRequest(Schema):
     target_mix: str = "70/20/10"
     cover_goals: list[int | str] = Field([], description="Goals at least one chosen initiative must serve, each "
                                          "by id or title.")
-    time_limit: float = 10.0
+    time_limit: float = stated(10.0, minimum=0.1)
     hire: list[str] = Field([], description="Teams the plan may hire in (their roles, see GET /planning/roles).")
     decided: bool = Field(True, description="With hire: the hiring plan's approved and open openings are hires "
                                             "the plan makes for sure (false: leave them out).")
@@ -160,8 +171,8 @@ class ScenarioOut(Schema):
 
 
 class PlaceRequest(Schema):
-    quarter: str
-    commitment: str = "likely"
+    quarter: str = stated(pattern=QUARTER)
+    commitment: str = one_of(Commitment.values, Commitment.LIKELY.value)
 
 
 class DependencyOut(Schema):
@@ -180,20 +191,24 @@ def list_teams(request: AuthedRequest) -> object:
 
 
 @router.put("/teams/{name}", response=TeamOut)
-def save_team(request: AuthedRequest, name: str, payload: TeamRequest) -> object:
+def save_team(request: AuthedRequest, payload: TeamRequest,
+              name: str = declared(path_param(...), pattern=text_pattern(100))) -> object:
     """Create or change a team (needs plans.edit); a negative cost is refused."""
     return services.save_team(actor_of(request), name, **payload.dict(exclude_none=True))
 
 
 @router.get("/initiatives", response=list[services.BacklogRow])
-def backlog(request: AuthedRequest, model: str | None = None, sort: str = "score", descending: bool = True,
+def backlog(request: AuthedRequest, model: str | None = None,
+            sort: str = declared(query_param("score"), enum=services.BACKLOG_SORTS),
+            descending: bool = True,
             open_only: bool = True) -> list[services.BacklogRow]:
     """The backlog: each initiative with its current score under a scoring setup (default the primary one)."""
     return services.backlog(actor_of(request), model_name=model, sort=sort, descending=descending,
                             open_only=open_only)
 
 
-@router.post("/initiatives", response={201: services.InitiativeDetail}, by_alias=True)
+@router.post("/initiatives", response={201: services.InitiativeDetail}, by_alias=True,
+             openapi_extra=invalid_when(REFERENCES))
 def create_initiative(request: AuthedRequest, payload: InitiativeRequest) -> Status[Any]:
     """Propose an idea (needs ideas.edit); ``effort`` maps team name to person-weeks."""
     fields = _links(payload.dict())
@@ -225,7 +240,8 @@ def delete_initiative(request: AuthedRequest, initiative_id: int) -> Status[Any]
     return Status(204, None)
 
 
-@router.post("/initiatives/{initiative_id}/dependencies", response={201: DependencyOut})
+@router.post("/initiatives/{initiative_id}/dependencies", response={201: DependencyOut},
+             openapi_extra=invalid_when("the target is the initiative itself, or the link would make a cycle"))
 def add_dependency(request: AuthedRequest, initiative_id: int, payload: DependencyRequest) -> Status[Any]:
     """``requires`` (a cycle is refused and named) or ``conflicts`` with another initiative."""
     dep = services.add_dependency(actor_of(request), initiative_id, payload.target, payload.type)
@@ -263,13 +279,17 @@ def _inputs(initiative: Initiative) -> Inputs:
 
 
 @router.put("/initiatives/{initiative_id}/inputs", response=Inputs)
-def set_inputs(request: AuthedRequest, initiative_id: int, payload: Body[dict[str, float]]) -> Inputs:
+def set_inputs(request: AuthedRequest, initiative_id: int,
+               payload: dict[str, float] = declared(body_param(...), propertyNames={
+                   "pattern": r"^[a-z_][a-z0-9_]{0,39}$", "not": {"enum": sorted(services.DERIVED)}})) -> Inputs:
     """Set scoring inputs (name → number, e.g. ``{"reach": 1200, "impact": 2}``)."""
     return _inputs(services.set_inputs(actor_of(request), initiative_id, payload))
 
 
 @router.post("/initiatives/{initiative_id}/reach", response=Inputs)
-def reach_from_analytics(request: AuthedRequest, initiative_id: int, event: str, days: int = 30) -> Inputs:
+def reach_from_analytics(request: AuthedRequest, initiative_id: int,
+                         event: str = declared(query_param(...), pattern=NONBLANK),
+                         days: int = declared(query_param(30), enum=[7, 30])) -> Inputs:
     """Set reach to the persons who did ``event`` in the last 7 or 30 days (from the events store)."""
     return _inputs(services.reach_from_analytics(actor_of(request), initiative_id, event, days))
 
@@ -280,8 +300,10 @@ def impact_from_kpi(request: AuthedRequest, initiative_id: int) -> Inputs:
     return _inputs(services.impact_from_kpi(actor_of(request), initiative_id))
 
 
-@router.post("/initiatives/import", response=services.ImportReport)
-def import_csv(request: AuthedRequest, source: str, team: str | None = None) -> services.ImportReport:
+@router.post("/initiatives/import", response=services.ImportReport,
+             openapi_extra=invalid_when("a row of the CSV is not valid or names a team that does not exist"))
+def import_csv(request: AuthedRequest, source: str = declared(query_param(...), enum=["jira", "linear"]),
+               team: str | None = None) -> services.ImportReport:
     """Import a Jira or Linear CSV export sent as the request body (``source=jira|linear``): all rows or none."""
     return services.import_csv(actor_of(request), request.body.decode("utf-8-sig", errors="replace"), source,
                                team=team)
@@ -296,7 +318,8 @@ def list_scoring(request: AuthedRequest) -> object:
     return services.list_scoring_models(actor_of(request))
 
 
-@router.post("/scoring", response={201: ScoringOut})
+@router.post("/scoring", response={201: ScoringOut}, openapi_extra=invalid_when(
+    "the formula does not parse (the message names the token), or the framework's weights are missing"))
 def save_scoring(request: AuthedRequest, payload: ScoringRequest) -> Status[Any]:
     """Create or change a scoring setup (needs plans.edit); a formula error names the wrong token and column."""
     return Status(201, services.save_scoring_model(actor_of(request), **payload.dict()))
@@ -323,7 +346,8 @@ def mix(request: AuthedRequest, ids: str, target: str = "70/20/10") -> list[serv
 # --- optimiser and scenarios ---------------------------------------------------------------------------
 
 
-@router.post("/optimise", response=services.OptimisedPlan, exclude_unset=True)
+@router.post("/optimise", response=services.OptimisedPlan, exclude_unset=True,
+             openapi_extra=invalid_when(OPTIMISE_RULES))
 def optimise(request: AuthedRequest, payload: OptimiseRequest) -> services.OptimisedPlan:
     """The optimal portfolio with its explanation; saved as a scenario when ``scenario`` is given."""
     data = payload.dict()
@@ -331,7 +355,7 @@ def optimise(request: AuthedRequest, payload: OptimiseRequest) -> services.Optim
     return services.optimise(actor_of(request), data, scenario=scenario, explain=explain)
 
 
-@router.post("/optimise/runs", response={202: JobView})
+@router.post("/optimise/runs", response={202: JobView}, openapi_extra=invalid_when(OPTIMISE_RULES))
 def start_optimisation(request: AuthedRequest, payload: OptimiseRequest) -> Status[Any]:
     """Start an optimiser run in the background (for long time limits); follow it at
     ``/api/v1/planning/optimise/runs/{id}`` or ``/api/v1/jobs/{id}``."""
@@ -355,7 +379,8 @@ def list_scenarios(request: AuthedRequest) -> object:
 
 
 @router.get("/scenarios/compare", response=services.ScenarioComparison)
-def compare(request: AuthedRequest, names: str) -> services.ScenarioComparison:
+def compare(request: AuthedRequest,
+            names: str = declared(query_param(...), pattern=r"[^,\s]")) -> services.ScenarioComparison:
     """Scenarios side by side (``names`` comma-separated)."""
     return services.compare_scenarios(actor_of(request), [n for n in names.split(",") if n.strip()])
 
@@ -389,7 +414,9 @@ def roadmap(request: AuthedRequest, audience: str = "leadership") -> services.Ro
 
 
 @router.get("/roadmap/export")
-def export(request: AuthedRequest, format: str = "csv", audience: str = "leadership") -> HttpResponse:
+def export(request: AuthedRequest, format: str = declared(query_param("csv"), enum=["csv", "md"]),
+           audience: str = declared(query_param("leadership"), enum=list(services.AUDIENCES))
+           ) -> HttpResponse:
     """The roadmap as CSV (``format=csv``) or Markdown (``format=md``)."""
     if format not in ("csv", "md"):
         raise ValidationError(f"There is no export format {format!r}: choose csv or md.")
@@ -402,7 +429,8 @@ def export(request: AuthedRequest, format: str = "csv", audience: str = "leaders
     return response
 
 
-@router.put("/roadmap/{initiative_id}", response=dict[str, str])
+@router.put("/roadmap/{initiative_id}", response=dict[str, str], openapi_extra=invalid_when(
+    "an initiative it requires is placed in a later quarter"))
 def place(request: AuthedRequest, initiative_id: int, payload: PlaceRequest) -> dict[str, str]:
     """Put an initiative on the roadmap in a quarter with a commitment level (needs plans.edit)."""
     item = services.place(actor_of(request), initiative_id, payload.quarter, payload.commitment)

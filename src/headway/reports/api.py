@@ -10,36 +10,48 @@ from datetime import date
 
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
+from ninja.params.functions import Query as query_param
 
-from headway.core.http import AuthedRequest, actor_of
+from headway.core.http import AuthedRequest, actor_of, declared, invalid_when
+from headway.core.request_rules import NONBLANK, one_of, required_text, stated
+from headway.planning.services import AUDIENCES
 from headway.reports import services
+from headway.reports.models import Pack
 
 router = Router(tags=["reports"])
 
 
+PACK_AUDIENCES = ["", *AUDIENCES]  # the roadmap pack's stakeholder view (blank: leadership; ignored elsewhere)
+PERIOD_RULE = ("the period is not current, next, previous, a fiscal quarter (FY2027 Q2), a date range "
+               "START..END or a saved period's name")
+
+
 class PackRequest(Schema):
-    kind: str
+    kind: str = one_of(services.KINDS)
     period: str = "current"
-    audience: str = ""
+    audience: str = one_of(PACK_AUDIENCES, "")
 
 
 class NotesRequest(Schema):
     notes: dict[str, str]
 
 
-@router.get("/preview", response=services.PackView)
-def preview(request: AuthedRequest, kind: str, period: str = "current", audience: str = "") -> services.PackView:
+@router.get("/preview", response=services.PackView, openapi_extra=invalid_when(PERIOD_RULE))
+def preview(request: AuthedRequest, kind: str = declared(query_param(...), enum=services.KINDS),
+            period: str = "current",
+            audience: str = declared(query_param(""), enum=PACK_AUDIENCES)) -> services.PackView:
     """A pack built now and not saved: its sections, tables and chart data."""
     return services.preview_pack(actor_of(request), kind, period=period, audience=audience)
 
 
 @router.get("/packs", response=list[services.PackView])
-def packs(request: AuthedRequest, status: str | None = None) -> list[services.PackView]:
+def packs(request: AuthedRequest, status: str = declared(query_param(""), enum=["", *Pack.Status.values])
+          ) -> list[services.PackView]:
     """Saved packs (drafts and the sent ones kept), newest first."""
     return [services.PackView.of(p) for p in services.list_packs(actor_of(request), status=status)]
 
 
-@router.post("/packs", response={201: services.PackView})
+@router.post("/packs", response={201: services.PackView}, openapi_extra=invalid_when(PERIOD_RULE))
 def create_pack(request: AuthedRequest, body: PackRequest) -> Status[services.PackView]:
     """Build a pack and keep it as a draft (product leaders and admins)."""
     pack = services.create_pack(actor_of(request), body.kind, period=body.period, audience=body.audience)
@@ -71,7 +83,8 @@ class SendRequest(Schema):
     channel: str = ""
 
 
-@router.post("/packs/{pack_id}/send", response={202: services.DeliveryView})
+@router.post("/packs/{pack_id}/send", response={202: services.DeliveryView}, openapi_extra=invalid_when(
+    "neither `to` nor `channel` is given, or an address is not an e-mail address"))
 def send_pack(request: AuthedRequest, pack_id: int, body: SendRequest) -> Status[services.DeliveryView]:
     """Send a saved pack to addresses or a channel (a background job; follow it under /deliveries/{id})."""
     delivery = services.send_pack(actor_of(request), pack_id, to=body.to or None, channel=body.channel or None)
@@ -80,9 +93,9 @@ def send_pack(request: AuthedRequest, pack_id: int, body: SendRequest) -> Status
 
 
 class ChannelRequest(Schema):
-    name: str
-    kind: str
-    target: str
+    name: str = required_text(80)
+    kind: str = one_of(services.CHANNEL_KINDS)
+    target: str = stated(minLength=1, pattern=NONBLANK)
     secret: str = ""
 
 
@@ -92,7 +105,9 @@ def channels(request: AuthedRequest) -> list[services.ChannelView]:
     return [services.ChannelView.of(c) for c in services.list_channels(actor_of(request))]
 
 
-@router.post("/channels", response={201: services.ChannelView})
+@router.post("/channels", response={201: services.ChannelView}, openapi_extra=invalid_when(
+    "the target is not e-mail addresses (an email channel) or an http(s) URL (the others), or a webhook's signing "
+    "secret is shorter than 16 characters"))
 def add_channel(request: AuthedRequest, body: ChannelRequest) -> Status[services.ChannelView]:
     """Add a channel: email, slack, teams or webhook (with a signing secret)."""
     channel = services.add_channel(actor_of(request), body.name, body.kind, body.target, secret=body.secret)
@@ -127,12 +142,12 @@ def delivery(request: AuthedRequest, delivery_id: int) -> services.DeliveryView:
 
 
 class SubscriptionRequest(Schema):
-    what: str
+    what: str = one_of([*services.KINDS, "alerts", services.REMINDERS])
     to: str = ""
     channel: str = ""
-    cadence: str = ""
-    weekday: str = "monday"
-    hour: int = 8
+    cadence: str = one_of(["", *services.CADENCES], "")
+    weekday: str = one_of([*services.WEEKDAYS, *map(str, range(7))], "monday")
+    hour: int = stated(8, minimum=0, maximum=23)
     kpis: list[str] = []
     audience: str = ""
     start: date | None = None
@@ -144,7 +159,10 @@ def subscriptions(request: AuthedRequest) -> list[services.SubscriptionView]:
     return [services.SubscriptionView.of(s) for s in services.list_subscriptions(actor_of(request))]
 
 
-@router.post("/subscriptions", response={201: services.SubscriptionView})
+@router.post("/subscriptions", response={201: services.SubscriptionView}, openapi_extra=invalid_when(
+    "the cadence does not suit what is subscribed (reminders: daily or weekly; alerts: alerts; packs: weekly, "
+    "monthly or quarterly), neither `to` nor `channel` is given, `to` is not an e-mail address, or `start` is in "
+    "the past"))
 def add_subscription(request: AuthedRequest, body: SubscriptionRequest) -> Status[services.SubscriptionView]:
     """Subscribe an address (one's own, or anyone's for leaders) or a channel to a pack or to alerts."""
     sub = services.add_subscription(actor_of(request), body.what, cadence=body.cadence, to=body.to,
@@ -161,11 +179,11 @@ def remove_subscription(request: AuthedRequest, subscription_id: int) -> Status[
 
 
 class ShareRequest(Schema):
-    what: str
+    what: str = one_of(["pack", "roadmap"])
     pack: int | None = None
-    kind: str = ""
-    audience: str = "leadership"
-    days: int = 14
+    kind: str = one_of(["", *services.LIVE_KINDS], "")
+    audience: str = one_of(PACK_AUDIENCES, "leadership")
+    days: int = stated(14, minimum=1, maximum=services.MAX_DAYS)
 
 
 @router.get("/shares", response=list[services.ShareView])

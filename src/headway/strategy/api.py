@@ -12,8 +12,10 @@ from datetime import date
 from ninja import Router, Schema, Status
 from ninja.params.functions import Query as query_param
 
-from headway.core.http import AuthedRequest, actor_of
+from headway.core.http import AuthedRequest, actor_of, invalid_when
+from headway.core.request_rules import one_of, required_text, stated
 from headway.strategy import services
+from headway.strategy.models import Kpi, ProductArea
 
 router = Router(tags=["strategy"])
 MAX_SPARK_DAYS = 366
@@ -40,13 +42,17 @@ class GoalUpdateRequest(Schema):
     key_results: list[str] | None = None
 
 
+#: a KPI's name as create_kpi takes it: what slugify keeps, with _ between words
+KPI_NAME = rf"^\s*[a-z0-9]([a-z0-9_]{{0,{services.MAX_KPI_NAME - 2}}}[a-z0-9])?\s*$"
+
+
 class KpiRequest(Schema):
-    name: str
-    label: str
+    name: str = stated(pattern=KPI_NAME)
+    label: str = required_text(200)
     metric: str = ""
-    unit: str = "count"
-    direction: str = "higher"
-    aggregation: str = "sum"
+    unit: str = one_of(Kpi.Unit.values, Kpi.Unit.COUNT.value)
+    direction: str = one_of(Kpi.Direction.values, Kpi.Direction.HIGHER.value)
+    aggregation: str = one_of(Kpi.Aggregation.values, Kpi.Aggregation.SUM.value)
     owner: str | None = None
     parent: str | None = None
     north_star: bool = False
@@ -64,7 +70,7 @@ class KpiValueRequest(Schema):
 
 
 class KpiCsvRequest(Schema):
-    csv: str
+    csv: str = stated(minLength=1)
 
 
 class StrategyRequest(Schema):
@@ -75,8 +81,8 @@ class StrategyRequest(Schema):
 
 
 class ProductAreaRequest(Schema):
-    name: str
-    kind: str
+    name: str = required_text(120)
+    kind: str = one_of(ProductArea.Kind.values)
     parent: str | None = None
     description: str = ""
 
@@ -135,7 +141,9 @@ def kpis(request: AuthedRequest, period: str | None = None,
     return services.kpi_summaries(actor_of(request), period, spark_days=spark_days)
 
 
-@router.post("/kpis", response={201: services.KpiSummary})
+@router.post("/kpis", response={201: services.KpiSummary},
+             openapi_extra=invalid_when(f"the name is one the API reserves ({', '.join(services.RESERVED_KPI_NAMES)}), "
+                                        "or the metric is not in the catalogue"))
 def create_kpi(request: AuthedRequest, body: KpiRequest) -> Status[services.KpiSummary]:
     """Define a KPI bound to a catalogue metric, or (no metric) to imported / hand-entered values."""
     user = actor_of(request)
@@ -169,7 +177,8 @@ def set_target(request: AuthedRequest, name: str, body: TargetRequest) -> servic
     return services.TargetView.from_model(services.set_target(actor_of(request), name, body.period, body.value))
 
 
-@router.post("/kpis/{name}/targets/import", response=list[services.TargetView])
+@router.post("/kpis/{name}/targets/import", response=list[services.TargetView],
+             openapi_extra=invalid_when("a line of the CSV is not `period,target` (the message names the lines)"))
 def import_targets(request: AuthedRequest, name: str, body: KpiCsvRequest) -> list[services.TargetView]:
     """Set targets from CSV text (period,target): every line checked, all or nothing."""
     return [services.TargetView.from_model(t) for t in services.import_targets(actor_of(request), name, body.csv)]
@@ -190,7 +199,8 @@ def enter_value(request: AuthedRequest, name: str, body: KpiValueRequest) -> Sta
     return Status(201, services.KpiValueView.from_model(row))
 
 
-@router.post("/kpis/{name}/values/import", response=services.ImportedValues)
+@router.post("/kpis/{name}/values/import", response=services.ImportedValues,
+             openapi_extra=invalid_when("a line of the CSV is not `date,value` (the message names the lines)"))
 def import_values(request: AuthedRequest, name: str, body: KpiCsvRequest) -> services.ImportedValues:
     """Import values from CSV text (date,value): every line checked, all or nothing."""
     return services.ImportedValues(imported=services.import_values(actor_of(request), name, body.csv))
@@ -220,7 +230,8 @@ def strategy(request: AuthedRequest, area: str | None = None) -> services.Strate
     return services.strategy_view(actor_of(request), area)
 
 
-@router.put("", response=services.StrategyView)
+@router.put("", response=services.StrategyView,
+            openapi_extra=invalid_when("both the vision and the strategy are blank"))
 def save_strategy(request: AuthedRequest, body: StrategyRequest) -> services.StrategyView:
     """Save a new version of the vision and strategy (product leaders and admins)."""
     version = services.save_strategy(actor_of(request), vision=body.vision, body=body.body, area=body.area,
@@ -240,7 +251,8 @@ def areas(request: AuthedRequest) -> list[services.AreaNode]:
     return services.area_tree(actor_of(request))
 
 
-@router.post("/areas", response={201: services.AreaView})
+@router.post("/areas", response={201: services.AreaView},
+             openapi_extra=invalid_when("the parent is not of the kind above (product line → product → area)"))
 def create_area(request: AuthedRequest, body: ProductAreaRequest) -> Status[services.AreaView]:
     """Add a product line, product or area (product leaders and admins)."""
     return Status(201, services.AreaView.from_model(services.create_area(actor_of(request), **body.dict())))

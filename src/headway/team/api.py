@@ -10,12 +10,13 @@ from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from headway.core.http import AuthedRequest, actor_of
+from headway.core.http import AuthedRequest, actor_of, invalid_when
 from headway.core.pagination import Pages
+from headway.core.request_rules import omittable, one_of, required_text, stated, text_pattern
 from headway.team import services
 from headway.team.engine.ladder import ladder_to_dict
 from headway.team.engine.org import OrgNode
-from headway.team.models import Person
+from headway.team.models import Department, Person, Specialisation, Track
 from headway.team.services import checkins, jobs, ladders
 
 router = Router(tags=["team"])
@@ -62,33 +63,38 @@ class PersonDetailOut(PersonOut):
         return list(obj.reports.filter(active=True).order_by("name"))
 
 
+EMAIL = r"^([^ ]*@[^ ]*)?$"  # people.update_person's rule: blank, or an @ and no space
+PERSON_REFERENCES = ("the level is not one of the workspace ladder's levels, or the manager or username does not "
+                     "exist")
+
+
 class PersonRequest(Schema):
-    name: str
-    title: str
-    department: str = "product"
+    name: str = required_text(150)
+    title: str = required_text(150)
+    department: str = one_of(Department.values, Department.PRODUCT.value)
     level: str = ""
-    track: str = "ic"
-    specialisation: str = ""
+    track: str = one_of(Track.values, Track.IC.value)
+    specialisation: str = one_of(["", *Specialisation.values], "")
     team: str = ""
     manager_id: int | None = None
     start_date: date | None = None
     location: str = ""
-    email: str = ""
+    email: str = stated("", pattern=EMAIL)
     username: str | None = None
 
 
 class PersonPatchRequest(Schema):
-    name: str | None = None
-    title: str | None = None
-    department: str | None = None
+    name: str = omittable(minLength=1, pattern=text_pattern(150))
+    title: str = omittable(minLength=1, pattern=text_pattern(150))
+    department: str = omittable(Department.values)
     level: str | None = None
-    track: str | None = None
-    specialisation: str | None = None
+    track: str = omittable(Track.values)
+    specialisation: str | None = one_of([None, "", *Specialisation.values], None)
     team: str | None = None
     start_date: date | None = None
     location: str | None = None
-    email: str | None = None
-    active: bool | None = None
+    email: str | None = stated(None, pattern=EMAIL)
+    active: bool = omittable()
 
 
 class ManagerRequest(Schema):
@@ -115,19 +121,20 @@ def get_person(request: AuthedRequest, person_id: int) -> Person:
     return services.get_person(actor_of(request), person_id)
 
 
-@router.post("/people", response={201: PersonOut})
+@router.post("/people", response={201: PersonOut}, openapi_extra=invalid_when(PERSON_REFERENCES))
 def create_person(request: AuthedRequest, payload: PersonRequest) -> Status[Person]:
     """Add a person (needs team.manage)."""
     return Status(201, services.create_person(actor_of(request), **_in_fields(payload)))
 
 
-@router.patch("/people/{person_id}", response=PersonOut)
+@router.patch("/people/{person_id}", response=PersonOut, openapi_extra=invalid_when(PERSON_REFERENCES))
 def update_person(request: AuthedRequest, person_id: int, payload: PersonPatchRequest) -> Person:
     """Change a person's fields (needs team.manage); move them with PUT .../manager."""
     return services.update_person(actor_of(request), person_id, **payload.dict(exclude_unset=True))
 
 
-@router.put("/people/{person_id}/manager", response=PersonOut)
+@router.put("/people/{person_id}/manager", response=PersonOut,
+            openapi_extra=invalid_when("the manager does not exist, or the move would make a reporting cycle"))
 def move_person(request: AuthedRequest, person_id: int, payload: ManagerRequest) -> Person:
     """Change a person's manager (null: the top); a reporting cycle is refused (needs team.manage)."""
     return services.move(actor_of(request), person_id, payload.manager_id)
@@ -181,7 +188,9 @@ def ladder_versions(request: AuthedRequest) -> list[Any]:
     return ladders.list_versions(actor_of(request))
 
 
-@router.post("/ladder/edits", response={201: dict[str, Any]})
+@router.post("/ladder/edits", response={201: dict[str, Any]}, openapi_extra=invalid_when(
+    "the arguments do not fit the ladder: a level, competency or area that does not exist, a name taken, or an "
+    "argument the edit needs left blank"))
 def edit_ladder(request: AuthedRequest, payload: LadderEditRequest) -> Status[dict[str, Any]]:
     """Apply one edit (rename-level, add-level, remove-level, add-competency, ...); returns the new version."""
     new = ladders.edit_ladder(actor_of(request), payload.op, note=payload.note,
@@ -307,15 +316,26 @@ class JobDescriptionRequest(Schema):
     about: str = ""
 
 
+class PayRequest(Schema):
+    """A pay range as jd.PayRange checks it (the maximum at least the minimum: ``x-invalid-when``)."""
+
+    minimum: float = stated(exclusiveMinimum=0)
+    maximum: float = stated(exclusiveMinimum=0)
+    currency: str | None = stated(None, pattern=r"^[A-Za-z]{3}$")
+    period: str = one_of(["year", "month", "hour"], "year")
+
+
 class JobDescriptionPatchRequest(Schema):
-    title: str | None = None
-    location: str | None = None
-    summary: str | None = None
-    responsibilities: list[str] | None = None
-    must_haves: list[str] | None = None
-    nice_to_haves: list[str] | None = None
-    about_company: str | None = None
-    pay: dict[str, Any] | None = None
+    """Each part left out is kept; ``pay: null`` removes the pay range."""
+
+    title: str = omittable()
+    location: str = omittable()
+    summary: str = omittable()
+    responsibilities: list[str] = omittable()
+    must_haves: list[str] = omittable()
+    nice_to_haves: list[str] = omittable()
+    about_company: str = omittable()
+    pay: PayRequest | None = None
     note: str = ""
 
 
@@ -355,7 +375,8 @@ def get_job(request: AuthedRequest, job_id: int) -> jobs.JobDetail:
     return jobs.job_data(actor_of(request), job_id)
 
 
-@router.patch("/jds/{job_id}", response=jobs.JobDetail)
+@router.patch("/jds/{job_id}", response=jobs.JobDetail,
+              openapi_extra=invalid_when("the pay maximum is below its minimum"))
 def edit_job(request: AuthedRequest, job_id: int, payload: JobDescriptionPatchRequest) -> jobs.JobDetail:
     """Save a new version with the changed parts (team.manage)."""
     actor = actor_of(request)

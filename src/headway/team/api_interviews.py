@@ -6,7 +6,8 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
-from headway.core.http import AuthedRequest, actor_of
+from headway.core.http import AuthedRequest, actor_of, invalid_when
+from headway.core.request_rules import required_text
 from headway.team import services
 
 router = Router(tags=["team"])
@@ -20,7 +21,7 @@ class KitRequest(Schema):
 
 
 class AssignRequest(Schema):
-    candidate: str
+    candidate: str = required_text(150)
     interview: str
     interviewer: str
     candidate_email: str = ""
@@ -44,7 +45,8 @@ def get_kit(request: AuthedRequest, job_id: int) -> services.interviews.KitView:
     return services.interviews.get_kit(actor_of(request), job_id)
 
 
-@router.post("/jobs/{job_id}/scorecards", response={201: services.interviews.ScorecardView})
+@router.post("/jobs/{job_id}/scorecards", response={201: services.interviews.ScorecardView},
+             openapi_extra=invalid_when("the interview is not one of the kit's, by number or by name"))
 def assign_interview(request: AuthedRequest, job_id: int, payload: AssignRequest) -> Status[Any]:
     """Give an interviewer one of the kit's interviews with a candidate (needs team.manage)."""
     return Status(201, services.interviews.assign(actor_of(request), job_id, payload.candidate, payload.interview,

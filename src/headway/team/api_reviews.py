@@ -7,14 +7,16 @@ from typing import Any
 
 from ninja import Field, Router, Schema, Status
 
-from headway.core.http import AuthedRequest, actor_of
+from headway.core.http import AuthedRequest, actor_of, invalid_when
+from headway.core.request_rules import required_text, stated
+from headway.team.engine.reviews import MIN_THRESHOLD
 from headway.team.services import privacy, readiness, reminders, review_reports, reviews
 
 router = Router(tags=["team"])
 
 
 class CycleRequest(Schema):
-    name: str
+    name: str = required_text(150)
     reviewee_ids: list[int] = []
 
 
@@ -42,7 +44,7 @@ class CalibrationRequest(Schema):
 
 
 class AnonymityThresholdRequest(Schema):
-    threshold: int
+    threshold: int = stated(minimum=MIN_THRESHOLD, maximum=reviews.MAX_THRESHOLD)
 
 
 class AnonymityThresholdOut(Schema):
@@ -195,7 +197,8 @@ def calibrate(request: AuthedRequest, cycle_id: int, person_id: int, payload: Ca
     return review_reports.calibrate(actor_of(request), cycle_id, person_id, **payload.dict(exclude_unset=True))
 
 
-@router.get("/people/{person_id}/readiness", response=readiness.ReadinessReport)
+@router.get("/people/{person_id}/readiness", response=readiness.ReadinessReport,
+            openapi_extra=invalid_when("the target is not a level of the workspace's ladder"))
 def person_readiness(request: AuthedRequest, person_id: int, target: str | None = None) -> readiness.ReadinessReport:
     """Promotion readiness against the next level, with gaps and evidence you may see."""
     return readiness.readiness_data(readiness.promotion_readiness(actor_of(request), person_id, target=target))

@@ -32,9 +32,10 @@ class CohortRule(BaseModel):
     """One rule: behaviour (``event`` with counts and days) or property (``property`` as property:op:value)."""
 
     event: str | None = Field(None, description="Behaviour: the event name.")
-    min_count: int = Field(1, description="Behaviour: at least this many times.")
+    min_count: int = Field(1, description="Behaviour: at least this many times.", json_schema_extra={"minimum": 0})
     max_count: int | None = Field(None, description="Behaviour: at most this many times.")
-    days: int = Field(30, description="Behaviour: in the last this many days.")
+    days: int = Field(30, description="Behaviour: in the last this many days.",
+                      json_schema_extra={"minimum": 1, "maximum": 3650})
     where: list[str] = Field(default_factory=list, description="Behaviour: filters on the events.")
     property: str | None = Field(None, description="Property: property:op:value on the latest event carrying it.")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -25,6 +25,7 @@ from headway.analytics.services._common import (
 from headway.analytics.services.filters import check_filters, parse_filter
 from headway.analytics.services.formatting import WHOLE_GROUP, Row, group_name, percent, seconds
 from headway.core.errors import ValidationError
+from headway.core.request_rules import items_or_text
 
 if TYPE_CHECKING:
     from headway.analytics.engine import (
@@ -41,6 +42,12 @@ if TYPE_CHECKING:
 WINDOW_UNITS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
 ORDERS = ("ordered", "strict", "unordered")
 MAX_STEPS = 20
+
+
+def _steps_schema(schema: dict[str, Any]) -> None:
+    """A funnel's steps as the document declares them: 2 to MAX_STEPS, each an object or an event name."""
+    schema.update(minItems=2, maxItems=MAX_STEPS)
+    items_or_text(schema)
 
 
 class StepSpec(BaseModel):
@@ -67,10 +74,11 @@ class ExclusionSpec(BaseModel):
 class FunnelRequest(InsightFilters):
     """A funnel: persons through ordered steps inside a conversion window."""
 
-    steps: list[StepSpec] = Field(default_factory=list, description="Two or more steps: event names or objects.")
+    steps: list[StepSpec] = Field(default_factory=list, description="Two or more steps: event names or objects.",
+                                  json_schema_extra=_steps_schema)
     date_from: date | None = None
     date_to: date | None = None
-    window: int = Field(14, description="Conversion window length, in window_unit.")
+    window: int = Field(14, description="Conversion window length, in window_unit.", json_schema_extra={"minimum": 1})
     window_unit: Literal["minute", "hour", "day", "week"] = "day"
     order: Literal["ordered", "strict", "unordered"] = "ordered"
     exclusions: list[ExclusionSpec] = Field(default_factory=list)

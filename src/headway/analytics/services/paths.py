@@ -37,7 +37,7 @@ class PathsRequest(InsightFilters):
     event_type: Literal["$pageview", "custom"] = "$pageview"
     path_property: str = Field("$current_url", min_length=1)
     include_events: list[str] | None = Field(None, description="Custom events to keep (default: all).")
-    max_steps: int = Field(5, description="Steps per person, 2 to 10.")
+    max_steps: int = Field(5, description="Steps per person, 2 to 10.", json_schema_extra={"minimum": 2, "maximum": 10})
     start_point: str | None = Field(None, description="Paths start at each person's first visit of this page "
                                                       "(or event).")
     end_point: str | None = Field(None, description="Paths end at the first visit of this page (or event).")

@@ -38,7 +38,8 @@ class RetentionRequest(InsightFilters):
     target_event: str = Field(min_length=1)
     returning_event: str | None = Field(None, description="Default: the target event.")
     period: Literal["hour", "day", "week", "month"] = "day"
-    intervals: int = Field(11, description=f"Cohorts (and periods followed), 1 to {MAX_RETENTION_INTERVALS}.")
+    intervals: int = Field(11, description=f"Cohorts (and periods followed), 1 to {MAX_RETENTION_INTERVALS}.",
+                           json_schema_extra={"minimum": 1, "maximum": MAX_RETENTION_INTERVALS})
     date_to: date | None = Field(None, description="The last period holds this day; default today.")
     kind: Literal["recurring", "first_time"] = "recurring"
     mode: Literal["on", "on_or_after"] = "on"

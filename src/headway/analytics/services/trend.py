@@ -20,6 +20,7 @@ from headway.analytics.services.formatting import Row, trends_label
 from headway.core.errors import ValidationError
 from headway.core.models import User
 from headway.core.permissions import Perm, check
+from headway.core.request_rules import items_or_text
 from headway.core.validation import validated
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class TrendsRequest(BaseModel):
         description="Split by these saved cohorts (ids): a series per cohort, a person in the first one they "
                     "belong to, persons in none under (none).")
     cumulative: bool = False
-    series: list[SeriesSpec] = Field(default_factory=list, max_length=10,
+    series: list[SeriesSpec] = Field(default_factory=list, max_length=10, json_schema_extra=items_or_text,
                                      description="Further series B, C, ... as objects or event[:math[:property]].")
     formula: str | None = Field(None, max_length=200, description="Combine the series, e.g. A / B * 100.")
     compare: bool = Field(False, description="Add the previous period of the same length.")

@@ -40,6 +40,7 @@ from headway.discovery.services.feedback import (
     list_feedback,
     mark_reviewed,
 )
+from headway.discovery.services.import_jobs import FORMATS as FEEDBACK_FORMATS
 from headway.discovery.services.import_jobs import run_feedback_import, start_feedback_import
 from headway.discovery.services.imports import (
     ACCOUNT_COLUMNS,
@@ -85,6 +86,7 @@ __all__ = [
     "ACCOUNT_COLUMNS",
     "CONTACT_COLUMNS",
     "FEEDBACK_COLUMNS",
+    "FEEDBACK_FORMATS",
     "IMPORTANCE_CHOICES",
     "INBOX_PAGE_SIZE",
     "SENTIMENTS",

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from headway.core.errors import ValidationError
+from headway.core.errors import Conflict, ValidationError
 from headway.core.models import User
 from headway.core.permissions import Perm, check
 from headway.discovery.engine import KeywordIndex, semantic_search
@@ -42,7 +42,7 @@ def search(actor: User | None, query: str, *, mode: str = "keyword", limit: int 
     else:
         model = theme_model(latest_run(done=True))
         if model is None:
-            raise ValidationError(
+            raise Conflict(
                 "Semantic search needs computed themes: compute the themes first (or use keyword search)."
             )
         query_vector = model.embedder().embed([query]).vectors[0]

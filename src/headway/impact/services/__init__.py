@@ -35,6 +35,7 @@ from headway.impact.services.markers import (
     releases,
     shipped_on,
 )
+from headway.impact.services.readouts import ALIASES as METHOD_ALIASES
 from headway.impact.services.readouts import (
     METHOD_WORDS,
     ReadOut,
@@ -49,6 +50,7 @@ from headway.impact.services.verdicts import Expected, parse_expected, verdict
 __all__ = [
     "EXPOSURE_DEFAULTS",
     "MATHS",
+    "METHOD_ALIASES",
     "METHOD_WORDS",
     "ArmRow",
     "Bucket",

@@ -12,16 +12,19 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from headway.core import audit
 from headway.core.errors import HeadwayError, NotFound
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
+from headway.core.request_rules import NONBLANK, one_of
 from headway.core.validation import Problems, actor_label
 from headway.impact.models import Experiment
 
 MATHS = ("conversion", "total", "sum")
+#: the rules create_experiment checks, declared in the schema (json_schema_extra: the service gives the messages)
+EXPERIMENT_NAME = r"^\s*[\w-]{1,100}\s*$"  # 1 to 100 letters, digits, - and _
 #: exposure event → the property that holds the variant, for the tools whose events Headway reads
 EXPOSURE_DEFAULTS = {
     "$exposure": "variant",
@@ -34,20 +37,20 @@ class MetricSpec(BaseModel):
     """A metric of an experiment: an event and its math (``sum`` adds up ``property``)."""
 
     event: str
-    math: str = "conversion"
+    math: str = one_of(MATHS, "conversion")
     property: str = ""
 
 
 class ExperimentSpec(BaseModel):
     """What :func:`create_experiment` takes (the API's request body)."""
 
-    name: str
+    name: str = Field(json_schema_extra={"pattern": EXPERIMENT_NAME})
     title: str = ""
     exposure_event: str = "$exposure"
     variant_property: str = ""
     flag_property: str = ""
     flag_value: str = ""
-    control: str = "control"
+    control: str = Field("control", json_schema_extra={"pattern": NONBLANK})
     metric: MetricSpec
     secondary: list[MetricSpec] = []
     date_from: date

@@ -19,7 +19,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 
 from headway.core import audit
-from headway.core.errors import NotFound, ValidationError
+from headway.core.errors import Conflict, NotFound, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 from headway.impact.models import Experiment, Measurement, Method
@@ -212,12 +212,12 @@ def measure(actor: User | None, initiative_id: int, *, method: str | None = None
 
     detail = planning.initiative_detail(actor, initiative_id)
     if detail.stage not in ("shipped", "measured"):
-        raise ValidationError(
+        raise Conflict(
             f"Initiative #{initiative_id} is {detail.stage}, not shipped: move it to shipped, then measure."
         )
     ship = ship_date(actor, initiative_id)
     if ship is None:
-        raise ValidationError(f"Initiative #{initiative_id} has no ship date in its history; move it to shipped.")
+        raise Conflict(f"Initiative #{initiative_id} has no ship date in its history; move it to shipped.")
     row = _measurement(initiative_id)
     days = days or row.measure_after_days
     chosen = _method(method or row.method or "")
@@ -226,7 +226,7 @@ def measure(actor: User | None, initiative_id: int, *, method: str | None = None
         from headway.impact.services.experiment_readouts import initiative_readout_from_experiment
 
         if linked is None:
-            raise ValidationError(f"No experiment is linked to initiative #{initiative_id}; link one first.")
+            raise Conflict(f"No experiment is linked to initiative #{initiative_id}; link one first.")
         readout = initiative_readout_from_experiment(actor, linked, detail.title, detail.expected_impact, ship, days)
     else:
         readout = _kpi_readout(actor, detail, ship, days, chosen, row, controls, segment, as_of)
@@ -242,7 +242,7 @@ def _kpi_readout(actor: User | None, detail: Any, ship: date, days: int, chosen:
     from headway.strategy import services as strategy
 
     if not detail.kpi:
-        raise ValidationError(
+        raise Conflict(
             f"Initiative #{detail.id} names no KPI; set the KPI it should move, then measure."
         )
     kpi = strategy.get_kpi(actor, detail.kpi)

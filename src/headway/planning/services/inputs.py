@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from headway.core import audit
-from headway.core.errors import ValidationError
+from headway.core.errors import Conflict, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 from headway.core.validation import Problems
@@ -101,18 +101,18 @@ def impact_from_kpi(actor: User | None, initiative_id: int) -> Initiative:
     check(actor, Perm.EDIT_IDEAS)
     initiative = one(Initiative.objects.select_related("kpi"), initiative_id)
     if initiative.kpi is None:
-        raise ValidationError(f"#{initiative.pk} has no KPI: link one first (the idea form, or "
+        raise Conflict(f"#{initiative.pk} has no KPI: link one first (the idea form, or "
                               f"`headway idea link {initiative.pk} --kpi NAME`).", details={"kpi": ""})
     match = EXPECTED_NUMBER.search(initiative.expected_impact)
     if match is None:
-        raise ValidationError(f"#{initiative.pk}'s expected impact {initiative.expected_impact!r} has no number: "
+        raise Conflict(f"#{initiative.pk}'s expected impact {initiative.expected_impact!r} has no number: "
                               "write it in the KPI's unit, e.g. +2 or -0.5.", details={"expected_impact": ""})
     expected = abs(float(match.group().replace("−", "-").replace(" ", "").replace(",", ".")))
     summary = strategy.kpi_summary(actor, initiative.kpi.name)
     if summary.unit == "percent" and re.search(r"%|\bpts?\b", initiative.expected_impact):
         expected /= 100  # a percent KPI holds shares: +2 pts is 0.02
     if not summary.current:
-        raise ValidationError(f"KPI {summary.name} has no value yet to compare the expected impact with: import "
+        raise Conflict(f"KPI {summary.name} has no value yet to compare the expected impact with: import "
                               "or compute its values first.", details={"kpi": summary.name})
     share = expected / abs(summary.current)
     impact, word = next((v, w) for low, v, w in IMPACT_FROM_KPI if share >= low)

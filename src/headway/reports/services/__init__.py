@@ -45,6 +45,7 @@ from headway.reports.services.packs import (
 from headway.reports.services.reminders import Reminder, Reminders, reminders_for
 from headway.reports.services.shares import (
     LIVE_KINDS,
+    MAX_DAYS,
     PEOPLE_DATA,
     ShareView,
     create_share,
@@ -55,6 +56,7 @@ from headway.reports.services.shares import (
 )
 from headway.reports.services.subscriptions import (
     CADENCES,
+    REMINDERS,
     WEEKDAYS,
     SubscriptionView,
     add_subscription,
@@ -74,7 +76,9 @@ __all__ = [
     "KINDS",
     "LIVE_KINDS",
     "MAX_ATTEMPTS",
+    "MAX_DAYS",
     "PEOPLE_DATA",
+    "REMINDERS",
     "WEEKDAYS",
     "ChannelView",
     "DeliveryFailed",

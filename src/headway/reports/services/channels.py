@@ -12,7 +12,7 @@ from django.db import transaction
 from pydantic import BaseModel
 
 from headway.core import audit
-from headway.core.errors import NotFound, ValidationError
+from headway.core.errors import Conflict, NotFound, ValidationError
 from headway.core.models import AuditEvent, User
 from headway.core.permissions import Perm, check
 from headway.core.validation import actor_label
@@ -88,7 +88,7 @@ def add_channel(actor: User | None, name: str, kind: str, target: str, *, secret
     if kind not in CHANNEL_KINDS:
         raise ValidationError(f"There is no channel kind {kind!r}: choose one of {', '.join(CHANNEL_KINDS)}.")
     if Channel.objects.filter(name=name).exists():
-        raise ValidationError(f"There is a channel named {name} already: choose another name or remove it first.")
+        raise Conflict(f"There is a channel named {name} already: choose another name or remove it first.")
     target = ", ".join(parse_addresses(target)) if kind == Channel.Kind.EMAIL else check_webhook_url(target)
     if kind == Channel.Kind.WEBHOOK and len(secret) < 16:
         raise ValidationError("A webhook channel needs a signing secret of at least 16 characters (--secret), "

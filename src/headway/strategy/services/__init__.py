@@ -78,6 +78,7 @@ from headway.strategy.services.goals import (
 )
 from headway.strategy.services.kpis import (
     HISTORY_DAYS,
+    MAX_KPI_NAME,
     RESERVED_KPI_NAMES,
     ImportedValues,
     KpiValueView,
@@ -138,6 +139,7 @@ __all__ = [
     "GOAL_STATUSES",
     "HISTORY_DAYS",
     "KEEP",
+    "MAX_KPI_NAME",
     "RESERVED_KPI_NAMES",
     "SPARK_DAYS",
     "STATUS_LEVEL",

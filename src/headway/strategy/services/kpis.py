@@ -26,6 +26,7 @@ from headway.strategy.services.progress import refresh_progress
 
 #: Days of history computed for a metric KPI (26 weeks: the model learns the weekly pattern from it).
 HISTORY_DAYS = 182
+MAX_KPI_NAME = 100  # Kpi.name's column
 RESERVED_KPI_NAMES = frozenset({"refresh"})  # /api/v1/strategy/kpis/refresh is an action, not a KPI
 _AUDITED_FIELDS = ("label", "description", "metric", "unit", "direction", "aggregation", "owner_id", "parent_id",
               "is_north_star")
@@ -90,6 +91,9 @@ def create_kpi(actor: User | None, name: str, label: str, *, metric: str = "", u
     slug = slugify(name).replace("-", "_")
     if not slug or slug != name.strip():
         raise ValidationError(f"KPI name {name!r} must be lower-case letters, digits and _ (e.g. weekly_buyers).",
+                              details={"name": name})
+    if len(slug) > MAX_KPI_NAME:
+        raise ValidationError(f"KPI name {slug[:20]}... is {len(slug)} characters long: keep it to {MAX_KPI_NAME}.",
                               details={"name": name})
     if slug in RESERVED_KPI_NAMES:
         raise ValidationError(f"KPI name {slug!r} is taken by the API (POST /api/v1/strategy/kpis/{slug}): pick "

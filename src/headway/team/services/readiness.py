@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from headway.core.errors import NotFound, ValidationError
+from headway.core.errors import Conflict, NotFound
 from headway.core.models import User
 from headway.team.engine import readiness as engine
 from headway.team.services import checkins, ladders, review_reports
@@ -41,7 +41,7 @@ def promotion_readiness(actor: User | None, person_id: int, *, target: str | Non
     """How ready a person is for the next level (or ``target``), from results the actor may see."""
     person = get_person(actor, person_id)
     if not person.level:
-        raise ValidationError(f"{person.name} has no ladder level: set one with `headway team` or the API first.")
+        raise Conflict(f"{person.name} has no ladder level: set one with `headway team` or the API first.")
     visible = review_reports.visible_reviews(actor, person.pk)
     if not visible:
         if is_person(actor, person.pk):
