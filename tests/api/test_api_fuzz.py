@@ -14,8 +14,8 @@ The server is pytest-django's ``live_server``: schemathesis 4's WSGI transport h
 (``max_redirects``) to werkzeug when a check replays a request (``ignored_auth``), so in-process probes error.
 
 Each request gets a token of its own (``DELETE /tokens/{id}`` may revoke the one before). Inputs are
-deterministic (the same on every run). The default test runs the fuzzing phase with a few inputs per operation
-as an admin; the slow one runs every phase with more, as an admin and as a viewer.
+deterministic (the same on every run). The test runs the fuzzing phase with a few inputs per operation as an
+admin; every phase (coverage, stateful) is run with the CLI against a served demo (docs/api.md, with its result).
 
 ``fuzz_known_findings.txt`` lists the findings not fixed yet (issue 15 point 8), one ``check METHOD path`` a
 line: a finding outside it fails the test; fixing one means deleting its line.
