@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -60,14 +61,15 @@ ERROR_SCHEMA = {
 
 def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     """The error statuses an operation can answer: every operation may get bad or invalid input, a missing
-    row and a busy server; authenticated ones 401 and 403; ones with a body 413; writes 409 and 429."""
-    statuses = [400, 404, 422, 503]
+    row, a state it cannot act on (409: a read before what it needs exists, too) and a busy server;
+    authenticated ones 401 and 403; ones with a body 413; writes 429."""
+    statuses = [400, 404, 409, 422, 503]
     if operation.get("security"):  # none on the operations open to anyone (the health check)
         statuses += [401, 403]
     if "requestBody" in operation:
         statuses.append(413)
     if method.lower() in ("post", "put", "patch", "delete"):
-        statuses += [409, 429]
+        statuses.append(429)
     return sorted(statuses)
 
 
@@ -147,6 +149,13 @@ def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpRespons
     return error_response(request, 413, "request_too_large",
                           f"The request body is over {limit // (1024 * 1024)} MiB: send it in smaller parts (e.g. "
                           "batches of at most 10,000 events).", {"limit_bytes": limit})
+
+
+@api.exception_handler(MultiPartParserError)
+def on_unreadable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return error_response(request, 400, "bad_request",
+                          "The upload could not be read: send the file as multipart/form-data with its boundary "
+                          "(as a browser's form or `curl -F file=@PATH` does).")
 
 
 @api.exception_handler(DataError)  # PostgreSQL refuses a number or a text too large for its column
