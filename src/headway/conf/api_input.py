@@ -163,8 +163,10 @@ def read_requests_as_declared(ninja_api: NinjaAPI) -> None:
             for operation in path_view.operations:
                 for model in operation.models:
                     source = str(model.__ninja_param_source__)
-                    if source in ("body", "query", "path"):
-                        model.get_request_data = _checked(model.get_request_data, partial(check_body, model) if source == "body" else partial(check_params, model, source))
+                    if source not in ("body", "query", "path"):
+                        continue
+                    check = partial(check_body, model) if source == "body" else partial(check_params, model, source)
+                    model.get_request_data = _checked(model.get_request_data, check)
 
 
 def declare_int64(schema: Any) -> None:

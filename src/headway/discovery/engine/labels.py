@@ -226,9 +226,9 @@ def _label(
 ) -> tuple[str, tuple[str, ...]]:
     """The best phrase (and its word keys) that is not in ``taken``, no part of a larger theme's label
     (``siblings``: "Late" or "Delivery" would read as "Late delivery") and holds none of ``words`` (the words
-    of the larger themes' labels, for broad themes); written as most of the texts write it. With ``widen``, a one-word phrase grows into
-    the phrase around it that most of its texts write (``_widened``). A phrase that ends with a verb of
-    ``END_WORDS`` never stands as a label."""
+    of the larger themes' labels, for broad themes); written as most of the texts write it. With ``widen``, a
+    one-word phrase grows into the phrase around it that most of its texts write (``_widened``). A phrase that
+    ends with a verb of ``END_WORDS`` never stands as a label."""
     candidates = [(score, key) for score, key in ranked[:40] if readable(key)]
     for _score, key in candidates:
         if widen and len(key) == 1:
